@@ -1,0 +1,102 @@
+"""The `ideapankki` command: init, import, export, serve. Same domain functions as the web."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import config, migrate
+from .db import create_db_engine, session_scope
+
+
+def _engine():
+    instance = config.instance_dir()
+    return create_db_engine(config.database_url(instance))
+
+
+@click.group(help="Ideapankki – the idea bank of Finnish municipal experimentation.")
+def main() -> None:
+    pass
+
+
+@main.command("init")
+def init_command() -> None:
+    """Create or migrate the database in the instance folder and load the reference data."""
+    engine = _engine()
+    migrate.init_database(engine)
+    click.echo(f"Database ready: {engine.url.render_as_string(hide_password=True)}")
+
+
+@main.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--publish", is_flag=True, help="Publish the imported entries straight away.")
+def import_command(path: Path, publish: bool) -> None:
+    """Import a content file or folder (content/<type>/<slug>.md); all or nothing."""
+    from .exchange import ImportFailed, import_path
+
+    engine = _engine()
+    migrate.init_database(engine)
+    try:
+        with session_scope(engine) as session:
+            report = import_path(session, path, publish=publish)
+    except ImportFailed as exc:
+        for error in exc.errors:
+            click.echo(f"error: {error}", err=True)
+        click.echo(f"Nothing was imported ({len(exc.errors)} error(s)).", err=True)
+        sys.exit(1)
+    click.echo(
+        f"Imported {len(report.created)} new, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged; {len(report.published)} published."
+    )
+
+
+@main.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def export_command(directory: Path) -> None:
+    """Write every entry to DIRECTORY/<type>/<slug>.md in the content format."""
+    from .exchange import export_dir
+
+    engine = _engine()
+    with session_scope(engine) as session:
+        written = export_dir(session, directory)
+    click.echo(f"Exported {len(written)} entries to {directory}")
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--debug", is_flag=True, help="Reload on code changes and show tracebacks.")
+def serve_command(host: str, port: int, debug: bool) -> None:
+    """Run the site (development server); on first start, migrate and publish the seed content."""
+    from . import create_app
+
+    engine = _engine()
+    migrate.init_database(engine)
+    seeded = migrate.seed_if_empty(engine, config.CONTENT_DIR)
+    if seeded:
+        click.echo(f"Published {seeded} seed entries from {config.CONTENT_DIR}")
+    app = create_app({"DEMO": True, "DEBUG": debug})
+    click.echo(f"Ideapankki is running at http://{host}:{port}/  (Ctrl+C stops it)")
+    app.run(host=host, port=port, debug=debug, use_reloader=debug)
+
+
+@main.group("db")
+def db_group() -> None:
+    """Schema migrations (for developers)."""
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True)
+def revision_command(message: str) -> None:
+    """Autogenerate a migration from the difference between the models and the database."""
+    from alembic import command
+
+    engine = _engine()
+    migrate.upgrade(engine)
+    command.revision(migrate.alembic_config(engine), message=message, autogenerate=True)
+
+
+if __name__ == "__main__":
+    main()

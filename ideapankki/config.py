@@ -1,0 +1,82 @@
+"""Configuration: defaults, then IDEAPANKKI_* environment, then explicit overrides (tests)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+TEMPLATES_DIR = PROJECT_DIR / "templates"
+MIGRATIONS_DIR = PROJECT_DIR / "migrations"
+CONTENT_DIR = PROJECT_DIR / "content"
+STATIC_DIR = PACKAGE_DIR / "static"
+TRANSLATIONS_DIR = PACKAGE_DIR / "translations"
+DATA_DIR = PACKAGE_DIR / "data"
+
+LANGUAGES = ("fi", "sv", "en")
+DEFAULT_LANGUAGE = "fi"
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run the site; the message says what to set."""
+
+
+def instance_dir(override: str | os.PathLike | None = None) -> Path:
+    """Return the instance folder (state: database, index, secrets), creating it."""
+    path = Path(override or os.environ.get("IDEAPANKKI_INSTANCE") or Path.cwd() / "instance")
+    path = path.resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url(instance: Path) -> str:
+    """Return the database URL: IDEAPANKKI_DATABASE_URL or a SQLite file in the instance."""
+    return os.environ.get("IDEAPANKKI_DATABASE_URL") or f"sqlite:///{instance / 'ideapankki.db'}"
+
+
+def secret_key(instance: Path, *, demo: bool) -> str:
+    """Return the secret key from the environment, or a generated one kept in the instance.
+
+    Outside demo/debug a missing key is an error: a generated key on a shared
+    deployment would differ per server and silently log everyone out.
+    """
+    key = os.environ.get("IDEAPANKKI_SECRET_KEY")
+    if key:
+        return key
+    if not demo:
+        raise ConfigError(
+            "IDEAPANKKI_SECRET_KEY is not set. Set it to a long random string, "
+            "or run the demo server with `ideapankki serve`."
+        )
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    return key_file.read_text().strip()
+
+
+def build_config(overrides: dict | None = None) -> dict:
+    """Assemble the Flask config mapping for create_app."""
+    overrides = dict(overrides or {})
+    instance = instance_dir(overrides.pop("INSTANCE_DIR", None))
+    demo = bool(overrides.get("DEMO") or overrides.get("DEBUG") or overrides.get("TESTING"))
+    config = {
+        "INSTANCE_DIR": instance,
+        "DATABASE_URL": database_url(instance),
+        "BABEL_DEFAULT_LOCALE": DEFAULT_LANGUAGE,
+        "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),
+        "LANGUAGES": LANGUAGES,
+        "PER_PAGE": 20,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("IDEAPANKKI_HTTPS") == "1",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SEED_CONTENT_DIR": CONTENT_DIR,
+    }
+    config.update(overrides)
+    if "SECRET_KEY" not in config:
+        config["SECRET_KEY"] = secret_key(instance, demo=demo)
+    return config

@@ -1,0 +1,249 @@
+"""The content format: Markdown files with YAML front matter ⇄ EntryDocument.
+
+Pure functions, no database: parsing validates every key and reports errors that name the
+file and the key; serialising writes one canonical form, so import → export → import is
+lossless byte for byte. See DESIGN.md "Content format" (a contract).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from .models import EntryType, Language, TrialStatus
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LAW_NUMBER_RE = re.compile(r"^\d{1,5}/\d{4}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+URL_RE = re.compile(r"^https?://[^\s]+$")
+KEYS = (
+    "title", "type", "summary", "language", "municipalities", "themes", "tags", "published",
+    "period", "trial_status", "origin", "laws", "contacts", "links",
+)
+REQUIRED_KEYS = ("title", "type", "summary")
+TYPE_ONLY_KEYS = {"period": EntryType.practice, "trial_status": EntryType.practice, "origin": EntryType.idea}
+SUBKEYS = {
+    "laws": (("title",), ("title", "number", "section")),
+    "contacts": (("name",), ("name", "role", "email")),
+    "links": (("title", "url"), ("title", "url")),
+    "period": (("start",), ("start", "end")),
+}
+
+
+class ContentError(ValueError):
+    """An invalid content file: names the file, the key (if any) and what is wrong."""
+
+    def __init__(self, path: str | Path, key: str | None, message: str):
+        self.path, self.key, self.message = str(path), key, message
+        super().__init__(f"{self.path}: {key}: {message}" if key else f"{self.path}: {message}")
+
+
+@dataclass
+class EntryDocument:
+    """One entry in the content format; municipalities are as written (names or codes)."""
+
+    slug: str
+    type: str
+    title: str
+    summary: str
+    language: str = Language.fi.value
+    municipalities: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    published: date | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    trial_status: str | None = None
+    origin: str | None = None
+    laws: list[dict[str, str]] = field(default_factory=list)
+    contacts: list[dict[str, str]] = field(default_factory=list)
+    links: list[dict[str, str]] = field(default_factory=list)
+    body: str = ""
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as strings, so a bad date is reported with its key."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def split_front_matter(text: str, path: str | Path) -> tuple[str, str]:
+    """Split TEXT into its YAML front matter and Markdown body."""
+    text = text.replace("\r\n", "\n").lstrip("\ufeff")
+    if not text.startswith("---\n"):
+        raise ContentError(path, None, "the file must begin with a '---' line (YAML front matter)")
+    end = text.find("\n---\n", 3)
+    if end == -1:
+        if text.endswith("\n---"):
+            end = len(text) - 4
+        else:
+            raise ContentError(path, None, "the front matter has no closing '---' line")
+    return text[4 : end + 1], text[end + 5 :]
+
+
+def parse(text: str, path: str | Path, slug: str | None = None) -> EntryDocument:
+    """Parse and validate one file's TEXT; SLUG defaults to the file name."""
+    path = Path(path)
+    slug = slug if slug is not None else path.stem
+    if not SLUG_RE.match(slug):
+        raise ContentError(path, None, f"file name {slug!r} is not a valid slug (a-z, 0-9 and hyphens)")
+    front, body = split_front_matter(text, path)
+    try:
+        data = yaml.load(front, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.YAMLError as exc:
+        raise ContentError(path, None, f"invalid YAML front matter: {exc}") from None
+    if not isinstance(data, dict):
+        raise ContentError(path, None, "the front matter must be a mapping of keys to values")
+    return _document(data, body, path, slug)
+
+
+def _document(data: dict, body: str, path: Path, slug: str) -> EntryDocument:
+    fail = lambda key, msg: ContentError(path, key, msg)  # noqa: E731
+    for key in data:
+        if key not in KEYS:
+            raise fail(str(key), f"unknown key (allowed: {', '.join(KEYS)})")
+    for key in REQUIRED_KEYS:
+        if key not in data or data[key] in (None, ""):
+            raise fail(key, "required key is missing or empty")
+    entry_type = _choice(data["type"], EntryType, "type", fail)
+    for key, only in TYPE_ONLY_KEYS.items():
+        if data.get(key) is not None and entry_type != only.value:
+            raise fail(key, f"only allowed for type {only.value}")
+    if path.parent.name in {t.value for t in EntryType} and path.parent.name != entry_type:
+        raise fail("type", f"{entry_type!r} does not match the folder {path.parent.name!r}")
+    doc = EntryDocument(
+        slug=slug,
+        type=entry_type,
+        title=_text(data["title"], "title", fail),
+        summary=_text(data["summary"], "summary", fail),
+        language=_choice(data.get("language", Language.fi.value), Language, "language", fail),
+        municipalities=_strings(data.get("municipalities"), "municipalities", fail, codes=True),
+        themes=_strings(data.get("themes"), "themes", fail),
+        tags=_strings(data.get("tags"), "tags", fail),
+        published=_date(data.get("published"), "published", fail),
+        trial_status=_optional_choice(data.get("trial_status"), TrialStatus, "trial_status", fail),
+        origin=_optional_text(data.get("origin"), "origin", fail),
+        laws=_records(data.get("laws"), "laws", fail),
+        contacts=_records(data.get("contacts"), "contacts", fail),
+        links=_records(data.get("links"), "links", fail),
+        body=body.strip("\n").rstrip() if body.strip() else "",
+    )
+    if data.get("period") is not None:
+        (period,) = _records([data["period"]], "period", fail)
+        doc.period_start = _date(period["start"], "period.start", fail)
+        doc.period_end = _date(period.get("end"), "period.end", fail)
+        if doc.period_end and doc.period_end < doc.period_start:
+            raise fail("period.end", "the end is before the start")
+    for i, law in enumerate(doc.laws):
+        if law.get("number") and not LAW_NUMBER_RE.match(law["number"]):
+            raise fail(f"laws[{i}].number", f"{law['number']!r} is not a statute number like 916/2012")
+    for i, contact in enumerate(doc.contacts):
+        if contact.get("email") and not EMAIL_RE.match(contact["email"]):
+            raise fail(f"contacts[{i}].email", f"{contact['email']!r} is not an e-mail address")
+    for i, link in enumerate(doc.links):
+        if not URL_RE.match(link["url"]):
+            raise fail(f"links[{i}].url", "must be an http:// or https:// address")
+    return doc
+
+
+def _text(value: Any, key: str, fail: Callable) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise fail(key, "must be text")
+    text = str(value).strip()
+    if not text:
+        raise fail(key, "must not be empty")
+    return text
+
+
+def _optional_text(value: Any, key: str, fail: Callable) -> str | None:
+    return None if value is None else _text(value, key, fail)
+
+
+def _choice(value: Any, choices: type, key: str, fail: Callable) -> str:
+    allowed = [c.value for c in choices]
+    if value not in allowed:
+        raise fail(key, f"{value!r} is not one of: {', '.join(allowed)}")
+    return value
+
+
+def _optional_choice(value: Any, choices: type, key: str, fail: Callable) -> str | None:
+    return None if value is None else _choice(value, choices, key, fail)
+
+
+def _date(value: Any, key: str, fail: Callable) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise fail(key, f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _strings(value: Any, key: str, fail: Callable, codes: bool = False) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise fail(key, "must be a list")
+    items = []
+    for i, item in enumerate(value):
+        if codes and isinstance(item, int) and not isinstance(item, bool):
+            item = str(item).zfill(3)
+        items.append(_text(item, f"{key}[{i}]", fail))
+    seen = set()
+    for i, item in enumerate(items):
+        if item.casefold() in seen:
+            raise fail(f"{key}[{i}]", f"{item!r} is listed twice")
+        seen.add(item.casefold())
+    return items
+
+
+def _records(value: Any, key: str, fail: Callable) -> list[dict[str, str]]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise fail(key, "must be a list")
+    required, allowed = SUBKEYS[key]
+    records = []
+    for i, item in enumerate(value):
+        where = key if key == "period" else f"{key}[{i}]"
+        if not isinstance(item, dict):
+            raise fail(where, f"must be a mapping with keys {', '.join(allowed)}")
+        for sub in item:
+            if sub not in allowed:
+                raise fail(f"{where}.{sub}", f"unknown key (allowed: {', '.join(allowed)})")
+        for sub in required:
+            if item.get(sub) in (None, ""):
+                raise fail(f"{where}.{sub}", "required key is missing or empty")
+        records.append({sub: _text(item[sub], f"{where}.{sub}", fail) if key != "period" else item[sub]
+                        for sub in allowed if item.get(sub) not in (None, "")})
+    return records
+
+
+def serialize(doc: EntryDocument) -> str:
+    """Write DOC in the canonical content format (the inverse of parse)."""
+    data: dict[str, Any] = {"title": doc.title, "type": doc.type, "summary": doc.summary, "language": doc.language}
+    for key in ("municipalities", "themes", "tags"):
+        if getattr(doc, key):
+            data[key] = list(getattr(doc, key))
+    if doc.published:
+        data["published"] = doc.published
+    if doc.period_start:
+        data["period"] = {"start": doc.period_start, **({"end": doc.period_end} if doc.period_end else {})}
+    if doc.trial_status:
+        data["trial_status"] = doc.trial_status
+    if doc.origin:
+        data["origin"] = doc.origin
+    for key in ("laws", "contacts", "links"):
+        if getattr(doc, key):
+            data[key] = [dict(record) for record in getattr(doc, key)]
+    front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=False)
+    return f"---\n{front}---\n\n{doc.body}\n" if doc.body else f"---\n{front}---\n"

@@ -1,0 +1,131 @@
+"""Create, update and read entries; convert between Entry rows and EntryDocuments.
+
+Functions take a session and flush; the caller's boundary commits.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from . import markdown
+from .content import ContentError, EntryDocument, serialize
+from .models import (
+    Contact,
+    Entry,
+    EntryLink,
+    EntryMunicipality,
+    EntryState,
+    EntryTag,
+    EntryTheme,
+    LawReference,
+    Revision,
+    User,
+    utcnow,
+)
+from .reference import THEME_SLUGS, MunicipalityIndex
+
+
+def resolve_references(doc: EntryDocument, index: MunicipalityIndex, path: str) -> list[str]:
+    """Check DOC's municipalities and themes against the register; return municipality codes."""
+    codes = []
+    for i, name in enumerate(doc.municipalities):
+        code = index.resolve(name)
+        if code is None:
+            raise ContentError(path, f"municipalities[{i}]", f"{name!r} is not in the municipality register")
+        if code in codes:
+            raise ContentError(path, f"municipalities[{i}]", f"{name!r} names the same municipality twice")
+        codes.append(code)
+    for i, slug in enumerate(doc.themes):
+        if slug not in THEME_SLUGS:
+            raise ContentError(path, f"themes[{i}]", f"{slug!r} is not a theme (allowed: {', '.join(THEME_SLUGS)})")
+    return codes
+
+
+def get_by_slug(session: Session, slug: str) -> Entry | None:
+    """Return the entry with SLUG in any state, or None."""
+    return session.exec(select(Entry).where(Entry.slug == slug)).first()
+
+
+def save_document(
+    session: Session,
+    doc: EntryDocument,
+    municipality_codes: list[str],
+    *,
+    author: User | None = None,
+    new_state: EntryState = EntryState.draft,
+) -> tuple[Entry, bool]:
+    """Create or update the entry DOC describes; return it and whether anything changed.
+
+    A new revision is written only when the canonical text differs from the latest one,
+    so re-importing unchanged content is a no-op.
+    """
+    source = serialize(doc)
+    entry = get_by_slug(session, doc.slug)
+    if entry is None:
+        entry = Entry(slug=doc.slug, type=doc.type, title=doc.title, summary=doc.summary, state=new_state.value)
+        if author is not None:
+            entry.author_id, entry.organisation_id = author.id, author.organisation_id
+        session.add(entry)
+    elif _latest_source(session, entry) == source:
+        return entry, False
+    _apply(session, entry, doc, municipality_codes)
+    number = 1 + (session.exec(select(Revision.number).where(Revision.entry_id == entry.id)
+                                .order_by(Revision.number.desc())).first() or 0)
+    session.add(Revision(entry_id=entry.id, number=number, source=source, author_id=author.id if author else None))
+    session.flush()
+    return entry, True
+
+
+def _latest_source(session: Session, entry: Entry) -> str | None:
+    return session.exec(
+        select(Revision.source).where(Revision.entry_id == entry.id).order_by(Revision.number.desc())
+    ).first()
+
+
+def _apply(session: Session, entry: Entry, doc: EntryDocument, municipality_codes: list[str]) -> None:
+    """Copy DOC's fields onto ENTRY, rendering the body and replacing the related rows."""
+    entry.type, entry.title, entry.summary, entry.language = doc.type, doc.title, doc.summary, doc.language
+    entry.body_md = doc.body
+    entry.body_html = markdown.render(doc.body)
+    entry.published_on = doc.published
+    entry.period_start, entry.period_end = doc.period_start, doc.period_end
+    entry.trial_status, entry.origin = doc.trial_status, doc.origin
+    entry.updated_at = utcnow()
+    for rows in (entry.municipality_links, entry.theme_links, entry.tag_links, entry.laws, entry.contacts, entry.links):
+        rows.clear()
+    # Flush the deletions first: the link tables have natural keys that the new rows reuse.
+    session.flush()
+    entry.municipality_links = [EntryMunicipality(municipality_code=c, position=i) for i, c in enumerate(municipality_codes)]
+    entry.theme_links = [EntryTheme(theme_slug=s, position=i) for i, s in enumerate(doc.themes)]
+    entry.tag_links = [EntryTag(tag=t, position=i) for i, t in enumerate(doc.tags)]
+    entry.laws = [LawReference(position=i, **law) for i, law in enumerate(doc.laws)]
+    entry.contacts = [Contact(position=i, **c) for i, c in enumerate(doc.contacts)]
+    entry.links = [EntryLink(position=i, **link) for i, link in enumerate(doc.links)]
+    session.flush()
+
+
+def to_document(entry: Entry) -> EntryDocument:
+    """Return ENTRY in the content format's terms (municipalities by Finnish name)."""
+    return EntryDocument(
+        slug=entry.slug,
+        type=entry.type,
+        title=entry.title,
+        summary=entry.summary,
+        language=entry.language,
+        municipalities=[m.name_fi for m in entry.municipalities],
+        themes=entry.theme_slugs,
+        tags=entry.tags,
+        published=entry.published_on,
+        period_start=entry.period_start,
+        period_end=entry.period_end,
+        trial_status=entry.trial_status,
+        origin=entry.origin,
+        laws=[_fields(law, ("title", "number", "section")) for law in entry.laws],
+        contacts=[_fields(c, ("name", "role", "email")) for c in entry.contacts],
+        links=[_fields(link, ("title", "url")) for link in entry.links],
+        body=entry.body_md,
+    )
+
+
+def _fields(row, names: tuple[str, ...]) -> dict[str, str]:
+    return {name: getattr(row, name) for name in names if getattr(row, name)}

@@ -1,0 +1,104 @@
+"""Import and export of content folders (content/<type>/<slug>.md).
+
+Import validates every file before writing anything: one bad file fails the whole run
+with every error listed, and the caller's transaction rolls back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from . import content, entries, workflow
+from .content import ContentError, EntryDocument
+from .models import Entry, EntryState
+from .reference import MunicipalityIndex
+
+
+class ImportFailed(ValueError):
+    """One or more files are invalid; nothing was imported."""
+
+    def __init__(self, errors: list[ContentError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)
+
+
+def find_files(root: Path) -> list[Path]:
+    """List the content files under ROOT (or ROOT itself), refusing paths that leave it."""
+    if not root.exists():
+        raise ImportFailed([ContentError(root, None, "no such file or folder")])
+    if root.is_file():
+        return [root]
+    base = root.resolve()
+    files, errors = [], []
+    for path in sorted(root.rglob("*.md")):
+        relative = path.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts) or path.name.upper() == "README.MD":
+            continue
+        if not path.resolve().is_relative_to(base):
+            errors.append(ContentError(path, None, f"resolves outside {root} (symbolic link?)"))
+            continue
+        files.append(path)
+    if errors:
+        raise ImportFailed(errors)
+    return files
+
+
+def read_documents(session: Session, paths: list[Path]) -> list[tuple[EntryDocument, list[str]]]:
+    """Parse and validate PATHS; return documents with their municipality codes, or raise ImportFailed."""
+    index = MunicipalityIndex.from_session(session)
+    docs, errors, seen = [], [], {}
+    for path in paths:
+        try:
+            doc = content.parse(path.read_text(encoding="utf-8"), path)
+            codes = entries.resolve_references(doc, index, str(path))
+        except ContentError as exc:
+            errors.append(exc)
+            continue
+        except UnicodeDecodeError:
+            errors.append(ContentError(path, None, "the file is not UTF-8 text"))
+            continue
+        if doc.slug in seen:
+            errors.append(ContentError(path, None, f"slug {doc.slug!r} is also used by {seen[doc.slug]}"))
+            continue
+        seen[doc.slug] = path
+        docs.append((doc, codes))
+    if errors:
+        raise ImportFailed(errors)
+    return docs
+
+
+def import_path(session: Session, root: Path, *, publish: bool = False) -> ImportReport:
+    """Import every content file under ROOT; idempotent by slug."""
+    report = ImportReport()
+    for doc, codes in read_documents(session, find_files(Path(root))):
+        existed = entries.get_by_slug(session, doc.slug) is not None
+        entry, changed = entries.save_document(session, doc, codes)
+        bucket = report.updated if existed else report.created
+        (bucket if changed else report.unchanged).append(doc.slug)
+        if not existed and not publish:
+            workflow.place_by_operator(session, entry, EntryState.submitted, "imported from content files")
+        if publish and workflow.place_by_operator(session, entry, EntryState.published, "imported with --publish"):
+            report.published.append(doc.slug)
+    return report
+
+
+def export_dir(session: Session, target: Path) -> list[Path]:
+    """Write every entry to TARGET/<type>/<slug>.md in the canonical format; return the paths."""
+    written = []
+    for entry in session.exec(select(Entry).order_by(Entry.type, Entry.slug)):
+        path = Path(target) / entry.type / f"{entry.slug}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content.serialize(entries.to_document(entry)), encoding="utf-8", newline="\n")
+        written.append(path)
+    return written

@@ -1,0 +1,57 @@
+"""Schema migrations (Alembic, in the top-level migrations/ folder) and first-start set-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from .config import MIGRATIONS_DIR
+from .db import session_scope
+from .models import Entry
+from .reference import load_reference_data
+
+
+def alembic_config(engine: Engine) -> Config:
+    """Return an Alembic config for ENGINE's database, independent of the working directory."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Upgrade ENGINE's database to REVISION."""
+    with engine.begin() as connection:
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Downgrade ENGINE's database to REVISION."""
+    with engine.begin() as connection:
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, revision)
+
+
+def init_database(engine: Engine) -> None:
+    """Migrate to head and load the reference data (municipalities, themes)."""
+    upgrade(engine)
+    with session_scope(engine) as session:
+        load_reference_data(session)
+
+
+def seed_if_empty(engine: Engine, content_dir: Path) -> int:
+    """Import and publish CONTENT_DIR when the database has no entries yet; return how many."""
+    from .exchange import import_path  # exchange imports the whole domain; keep start-up light
+
+    with session_scope(engine) as session:
+        if session.exec(select(Entry.id).limit(1)).first() is not None or not content_dir.is_dir():
+            return 0
+        report = import_path(session, content_dir, publish=True)
+        return len(report.created)

@@ -1,0 +1,298 @@
+"""Database tables (SQLModel) and the closed vocabularies they use.
+
+No Flask here: the domain, the CLI and the tests use these directly.
+Enumerations are stored as short strings guarded by CHECK constraints rather than
+native enum types, so SQLite and PostgreSQL share one schema and one migration path.
+"""
+
+
+import enum
+from datetime import date, datetime, timezone
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlmodel import Field, Relationship, SQLModel
+
+
+def utcnow() -> datetime:
+    """Return the current time in UTC (timezone-aware)."""
+    return datetime.now(timezone.utc)
+
+
+class EntryType(str, enum.Enum):
+    practice = "practice"
+    idea = "idea"
+    norm = "norm"
+
+
+class EntryState(str, enum.Enum):
+    draft = "draft"
+    submitted = "submitted"
+    in_review = "in_review"
+    published = "published"
+    returned = "returned"
+    rejected = "rejected"
+    archived = "archived"
+
+
+class Language(str, enum.Enum):
+    fi = "fi"
+    sv = "sv"
+    en = "en"
+
+
+class TrialStatus(str, enum.Enum):
+    planned = "planned"
+    ongoing = "ongoing"
+    ended = "ended"
+
+
+class Role(str, enum.Enum):
+    member = "member"
+    moderator = "moderator"
+    admin = "admin"
+
+
+class OrganisationKind(str, enum.Enum):
+    municipality = "municipality"
+    group = "group"
+    association = "association"
+
+
+def _one_of(column: str, values: type[enum.Enum], name: str) -> sa.CheckConstraint:
+    allowed = ", ".join(f"'{v.value}'" for v in values)
+    return sa.CheckConstraint(f"{column} IN ({allowed})", name=name)
+
+
+def _timestamp(**kwargs) -> Field:
+    return Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True), nullable=False, **kwargs)
+
+
+class Municipality(SQLModel, table=True):
+    """A municipality from the register (reference data, loaded from data/municipalities.csv)."""
+
+    code: str = Field(primary_key=True, max_length=3)
+    name_fi: str = Field(max_length=80, index=True)
+    name_sv: str = Field(max_length=80, index=True)
+    region_code: str = Field(max_length=8, index=True)
+    region_fi: str = Field(max_length=80)
+    region_sv: str = Field(max_length=80)
+    # 1 = Finnish-speaking, 2 = bilingual, 4 = Swedish-speaking / Åland (register coding)
+    language_ratio: int
+
+    __table_args__ = (sa.CheckConstraint("language_ratio IN (1, 2, 3, 4)", name="ck_municipality_language"),)
+
+
+class Theme(SQLModel, table=True):
+    """A theme from the fixed list; names are translated in the UI, the slug is the key."""
+
+    slug: str = Field(primary_key=True, max_length=40)
+    position: int
+
+
+class Organisation(SQLModel, table=True):
+    """A municipality, a group of municipalities or an association whose members submit entries."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    kind: str = Field(max_length=20)
+    municipality_code: Optional[str] = Field(default=None, foreign_key="municipality.code")
+    # e-mail domain whose confirmed addresses are approved as members without a moderator
+    auto_approve_domain: Optional[str] = Field(default=None, max_length=200)
+    created_at: datetime = _timestamp()
+
+    __table_args__ = (_one_of("kind", OrganisationKind, "ck_organisation_kind"),)
+
+
+class User(SQLModel, table=True):
+    """An account: a member of an organisation, a moderator or an admin."""
+
+    __tablename__ = "account"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    password_hash: str = Field(max_length=255)
+    name: str = Field(max_length=200)
+    role: str = Field(default=Role.member.value, max_length=20)
+    organisation_id: Optional[int] = Field(default=None, foreign_key="organisation.id", index=True)
+    email_confirmed_at: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    membership_approved_at: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    is_active: bool = Field(default=True)
+    created_at: datetime = _timestamp()
+
+    __table_args__ = (_one_of("role", Role, "ck_account_role"),)
+
+
+class Entry(SQLModel, table=True):
+    """A practice, idea or norm proposal; the live, published text when state is published."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True)
+    type: str = Field(max_length=20, index=True)
+    state: str = Field(default=EntryState.draft.value, max_length=20, index=True)
+    language: str = Field(default=Language.fi.value, max_length=2)
+    title: str = Field(max_length=300)
+    summary: str = Field(sa_type=sa.Text)
+    body_md: str = Field(default="", sa_type=sa.Text)
+    # rendered and sanitised once at save time (ideapankki.markdown.render)
+    body_html: str = Field(default="", sa_type=sa.Text)
+    published_on: Optional[date] = Field(default=None, index=True)
+    period_start: Optional[date] = None
+    period_end: Optional[date] = None
+    trial_status: Optional[str] = Field(default=None, max_length=20)
+    origin: Optional[str] = Field(default=None, max_length=300)
+    author_id: Optional[int] = Field(default=None, foreign_key="account.id", index=True)
+    organisation_id: Optional[int] = Field(default=None, foreign_key="organisation.id", index=True)
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+    municipality_links: list["EntryMunicipality"] = Relationship(
+        back_populates="entry",
+        sa_relationship_kwargs={"order_by": "EntryMunicipality.position", "cascade": "all, delete-orphan"},
+    )
+    theme_links: list["EntryTheme"] = Relationship(
+        back_populates="entry",
+        sa_relationship_kwargs={"order_by": "EntryTheme.position", "cascade": "all, delete-orphan"},
+    )
+    tag_links: list["EntryTag"] = Relationship(
+        back_populates="entry",
+        sa_relationship_kwargs={"order_by": "EntryTag.position", "cascade": "all, delete-orphan"},
+    )
+    laws: list["LawReference"] = Relationship(
+        back_populates="entry",
+        sa_relationship_kwargs={"order_by": "LawReference.position", "cascade": "all, delete-orphan"},
+    )
+    contacts: list["Contact"] = Relationship(
+        back_populates="entry",
+        sa_relationship_kwargs={"order_by": "Contact.position", "cascade": "all, delete-orphan"},
+    )
+    links: list["EntryLink"] = Relationship(
+        back_populates="entry",
+        sa_relationship_kwargs={"order_by": "EntryLink.position", "cascade": "all, delete-orphan"},
+    )
+
+    __table_args__ = (
+        _one_of("type", EntryType, "ck_entry_type"),
+        _one_of("state", EntryState, "ck_entry_state"),
+        _one_of("language", Language, "ck_entry_language"),
+        sa.CheckConstraint(
+            "trial_status IS NULL OR (type = 'practice' AND trial_status IN ('planned', 'ongoing', 'ended'))",
+            name="ck_entry_trial_status",
+        ),
+        sa.CheckConstraint(
+            "period_start IS NULL OR period_end IS NULL OR period_end >= period_start",
+            name="ck_entry_period",
+        ),
+        sa.CheckConstraint("length(slug) > 0 AND length(title) > 0", name="ck_entry_nonempty"),
+    )
+
+    @property
+    def municipalities(self) -> list[Municipality]:
+        return [link.municipality for link in self.municipality_links]
+
+    @property
+    def theme_slugs(self) -> list[str]:
+        return [link.theme_slug for link in self.theme_links]
+
+    @property
+    def tags(self) -> list[str]:
+        return [link.tag for link in self.tag_links]
+
+
+class EntryMunicipality(SQLModel, table=True):
+    __tablename__ = "entry_municipality"
+
+    entry_id: int = Field(foreign_key="entry.id", primary_key=True, ondelete="CASCADE")
+    municipality_code: str = Field(foreign_key="municipality.code", primary_key=True, index=True)
+    position: int
+
+    entry: Entry = Relationship(back_populates="municipality_links")
+    municipality: Municipality = Relationship(sa_relationship_kwargs={"lazy": "joined"})
+
+
+class EntryTheme(SQLModel, table=True):
+    __tablename__ = "entry_theme"
+
+    entry_id: int = Field(foreign_key="entry.id", primary_key=True, ondelete="CASCADE")
+    theme_slug: str = Field(foreign_key="theme.slug", primary_key=True, index=True)
+    position: int
+
+    entry: Entry = Relationship(back_populates="theme_links")
+
+
+class EntryTag(SQLModel, table=True):
+    __tablename__ = "entry_tag"
+
+    entry_id: int = Field(foreign_key="entry.id", primary_key=True, ondelete="CASCADE")
+    tag: str = Field(primary_key=True, max_length=100, index=True)
+    position: int
+
+    entry: Entry = Relationship(back_populates="tag_links")
+
+
+class LawReference(SQLModel, table=True):
+    """A law or regulation an entry concerns: title, statute number (e.g. 916/2012), section."""
+
+    __tablename__ = "law_reference"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True, ondelete="CASCADE")
+    position: int
+    title: str = Field(max_length=300)
+    number: Optional[str] = Field(default=None, max_length=20, index=True)
+    section: Optional[str] = Field(default=None, max_length=100)
+
+    entry: Entry = Relationship(back_populates="laws")
+
+
+class Contact(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True, ondelete="CASCADE")
+    position: int
+    name: str = Field(max_length=200)
+    role: Optional[str] = Field(default=None, max_length=200)
+    email: Optional[str] = Field(default=None, max_length=254)
+
+    entry: Entry = Relationship(back_populates="contacts")
+
+
+class EntryLink(SQLModel, table=True):
+    __tablename__ = "entry_link"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True, ondelete="CASCADE")
+    position: int
+    title: str = Field(max_length=300)
+    url: str = Field(max_length=2000)
+
+    entry: Entry = Relationship(back_populates="links")
+
+
+class Revision(SQLModel, table=True):
+    """A snapshot of an entry in the content format, one per save; the basis of history and diffs."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True, ondelete="CASCADE")
+    number: int
+    source: str = Field(sa_type=sa.Text)
+    author_id: Optional[int] = Field(default=None, foreign_key="account.id")
+    created_at: datetime = _timestamp()
+
+    __table_args__ = (sa.UniqueConstraint("entry_id", "number", name="uq_revision_entry_number"),)
+
+
+class Transition(SQLModel, table=True):
+    """Audit log: one row per workflow transition (who, when, from, to, comment)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True, ondelete="CASCADE")
+    actor_id: Optional[int] = Field(default=None, foreign_key="account.id")
+    from_state: str = Field(max_length=20)
+    to_state: str = Field(max_length=20)
+    comment: Optional[str] = Field(default=None, sa_type=sa.Text)
+    at: datetime = _timestamp()
+
+    __table_args__ = (
+        _one_of("from_state", EntryState, "ck_transition_from"),
+        _one_of("to_state", EntryState, "ck_transition_to"),
+    )

@@ -1,0 +1,92 @@
+"""Reference data: the municipality register and the fixed theme list.
+
+Both are loaded into the database at init (upsert), so entries can reference them with
+foreign keys and browse pages can join on region without reading files per request.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from .config import DATA_DIR
+from .models import Municipality, Theme
+
+MUNICIPALITIES_CSV = DATA_DIR / "municipalities.csv"
+
+# Slugs of the fixed theme list, in display order. Names are translated in the UI
+# (ideapankki.web.labels); adding a theme means adding it here and there.
+THEME_SLUGS: tuple[str, ...] = (
+    "tyollisyys",
+    "koulutus",
+    "sosiaali-ja-terveys",
+    "asuminen",
+    "elinvoima",
+    "digitalisaatio",
+    "hallinto",
+    "ymparisto",
+    "nuoret",
+    "maahanmuutto",
+)
+
+
+def read_register(path: Path = MUNICIPALITIES_CSV) -> list[Municipality]:
+    """Read the municipality register CSV into (unsaved) Municipality objects."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [
+            Municipality(
+                code=row["code"],
+                name_fi=row["name_fi"],
+                name_sv=row["name_sv"],
+                region_code=row["region_code"],
+                region_fi=row["region_fi"],
+                region_sv=row["region_sv"],
+                language_ratio=int(row["language_ratio_code"]),
+            )
+            for row in csv.DictReader(fh)
+        ]
+
+
+def load_reference_data(session: Session) -> None:
+    """Insert or update the municipality register and the theme list."""
+    existing = {m.code: m for m in session.exec(select(Municipality))}
+    for fresh in read_register():
+        current = existing.get(fresh.code)
+        if current is None:
+            session.add(fresh)
+        else:
+            for field in ("name_fi", "name_sv", "region_code", "region_fi", "region_sv", "language_ratio"):
+                setattr(current, field, getattr(fresh, field))
+    themes = {t.slug: t for t in session.exec(select(Theme))}
+    for position, slug in enumerate(THEME_SLUGS):
+        if slug in themes:
+            themes[slug].position = position
+        else:
+            session.add(Theme(slug=slug, position=position))
+    session.flush()
+
+
+@dataclass(frozen=True)
+class MunicipalityIndex:
+    """Resolve a municipality given as a Finnish or Swedish name or a 3-digit code."""
+
+    by_key: dict[str, str]
+
+    @classmethod
+    def from_session(cls, session: Session) -> "MunicipalityIndex":
+        by_key: dict[str, str] = {}
+        for m in session.exec(select(Municipality)):
+            by_key[m.code] = m.code
+            by_key[m.name_fi.casefold()] = m.code
+            by_key[m.name_sv.casefold()] = m.code
+        return cls(by_key)
+
+    def resolve(self, value: str) -> str | None:
+        """Return the municipality code for VALUE, or None when the register has no such name."""
+        value = value.strip()
+        if value.isdigit():
+            value = value.zfill(3)
+        return self.by_key.get(value) or self.by_key.get(value.casefold())

@@ -1,0 +1,34 @@
+"""Error pages in the site's own layout."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The address contains a value the site does not understand.")),
+    403: (_l("No access"), _l("You do not have permission to see this page.")),
+    404: (_l("Page not found"), _l("There is no page at this address. It may have moved or never existed.")),
+    405: (_l("Method not allowed"), _l("This page cannot be used that way.")),
+    500: (_l("Something went wrong"), _l("The site ran into an error. Please try again in a moment.")),
+}
+
+
+def render_error(code: int, detail: str | None = None):
+    """Render the error page for CODE, with an optional specific DETAIL."""
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    return render_template("errors/error.html", code=code, title=title, message=message, detail=detail), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        code = exc.code or 500
+        if code not in MESSAGES:
+            return exc
+        return render_error(code)
+
+    @app.errorhandler(500)
+    def server_error(_exc):
+        return render_error(500)

@@ -1,0 +1,56 @@
+"""Language choice: Finnish by default; a switch link remembers the reader's choice in a cookie."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, current_app, redirect, request, url_for
+
+bp = Blueprint("i18n", __name__)
+
+COOKIE = "lang"
+ONE_YEAR = 365 * 24 * 3600
+
+
+def select_locale() -> str:
+    """Pick the UI language: ?lang= on this request, else the remembered choice, else Finnish.
+
+    ?lang= gives every page a stable address per language (for hreflang and shared links)
+    without changing what the reader chose.
+    """
+    languages = current_app.config["LANGUAGES"]
+    for chosen in (request.args.get("lang"), request.cookies.get(COOKIE)):
+        if chosen in languages:
+            return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def here_without_language() -> str:
+    """Return this page's path and query without ?lang=, as the switcher's way back."""
+    args = {k: v for k, v in request.args.items(multi=True) if k != "lang"}
+    return request.path + ("?" + urlencode(args) if args else "")
+
+
+def url_in_language(code: str) -> str:
+    """Return this page's absolute address with ?lang=CODE."""
+    args = request.args.to_dict()
+    args["lang"] = code
+    return url_for(request.endpoint or "public.front", **(request.view_args or {}), **args, _external=True)
+
+
+def safe_next(target: str | None) -> str:
+    """Return TARGET if it is a path on this site, else the front page (no open redirects)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+@bp.get("/language/<code>")
+def switch(code: str):
+    """Remember CODE as the UI language and go back to the page the reader was on."""
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    response = redirect(safe_next(request.args.get("next")))
+    response.set_cookie(COOKIE, code, max_age=ONE_YEAR, httponly=True, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response

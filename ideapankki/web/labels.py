@@ -1,0 +1,61 @@
+"""Translated display names of the closed vocabularies (types, states, themes, statuses)."""
+
+from __future__ import annotations
+
+from flask_babel import get_locale, lazy_gettext as _l
+
+from ..models import EntryState, EntryType, Language, Municipality, TrialStatus
+
+TYPE_LABELS = {
+    EntryType.practice.value: _l("Practice"),
+    EntryType.idea.value: _l("Idea"),
+    EntryType.norm.value: _l("Norm proposal"),
+}
+TYPE_PLURALS = {
+    EntryType.practice.value: _l("Trials and practices"),
+    EntryType.idea.value: _l("Ideas"),
+    EntryType.norm.value: _l("Norm proposals"),
+}
+STATE_LABELS = {
+    EntryState.draft.value: _l("Draft"),
+    EntryState.submitted.value: _l("Submitted"),
+    EntryState.in_review.value: _l("In review"),
+    EntryState.published.value: _l("Published"),
+    EntryState.returned.value: _l("Returned"),
+    EntryState.rejected.value: _l("Rejected"),
+    EntryState.archived.value: _l("Archived"),
+}
+TRIAL_STATUS_LABELS = {
+    TrialStatus.planned.value: _l("Planned"),
+    TrialStatus.ongoing.value: _l("Ongoing"),
+    TrialStatus.ended.value: _l("Ended"),
+}
+LANGUAGE_LABELS = {
+    Language.fi.value: _l("Finnish"),
+    Language.sv.value: _l("Swedish"),
+    Language.en.value: _l("English"),
+}
+# Each language's name in itself, for the language switcher.
+LANGUAGE_ENDONYMS = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
+THEME_LABELS = {
+    "tyollisyys": _l("Employment"),
+    "koulutus": _l("Education and early childhood education"),
+    "sosiaali-ja-terveys": _l("Social and health services"),
+    "asuminen": _l("Housing"),
+    "elinvoima": _l("Vitality and business"),
+    "digitalisaatio": _l("Digitalisation"),
+    "hallinto": _l("Administration and democracy"),
+    "ymparisto": _l("Environment and land use"),
+    "nuoret": _l("Young people"),
+    "maahanmuutto": _l("Immigration and integration"),
+}
+
+
+def municipality_name(municipality: Municipality) -> str:
+    """Return the municipality's name in the reader's language (Swedish name for sv)."""
+    return municipality.name_sv if str(get_locale()) == "sv" else municipality.name_fi
+
+
+def region_name(name_fi: str, name_sv: str) -> str:
+    """Return a region's name in the reader's language."""
+    return name_sv if str(get_locale()) == "sv" else name_fi

@@ -1,0 +1,117 @@
+"""Public pages: front, browse, entry, municipality, theme. Published entries only."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from .. import browse
+from ..models import Municipality
+from ..reference import THEME_SLUGS
+from . import db_session
+from .errors import render_error
+
+bp = Blueprint("public", __name__)
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        abort(400)
+    return int(raw)
+
+
+def _listing(fixed: dict[str, str]):
+    """Parse the filters (FIXED ones come from the URL path) and return a page, or an error response."""
+    session = db_session()
+    try:
+        filters = browse.parse_filters(session, {**request.args, **fixed})
+    except browse.FilterError as exc:
+        detail = _("The filter “%(name)s” has a value that does not exist: %(value)s", name=exc.name, value=exc.value)
+        return None, None, render_error(400, detail)
+    page = _page_number()
+    result = browse.list_entries(session, filters, page, current_app.config["PER_PAGE"])
+    if page > result.pages:
+        abort(404)
+    return filters, result, None
+
+
+def _municipalities_by_code(codes) -> dict[str, Municipality]:
+    codes = list(codes)
+    if not codes:
+        return {}
+    rows = db_session().exec(select(Municipality).where(Municipality.code.in_(codes)))
+    return {m.code: m for m in rows}
+
+
+def _region_names() -> dict[str, tuple[str, str]]:
+    return {code: (fi, sv) for code, fi, sv, _count in browse.regions(db_session())}
+
+
+def _render_listing(template: str, filters, result, **context):
+    municipality_codes = [code for code, _n in result.facets["municipality"].counts]
+    if filters.municipality:
+        municipality_codes.append(filters.municipality)
+    return render_template(
+        template,
+        filters=filters,
+        result=result,
+        municipalities=_municipalities_by_code(municipality_codes),
+        regions=_region_names(),
+        **context,
+    )
+
+
+@bp.get("/")
+def front():
+    """The front page: what the bank is, counts, latest entries, ways in by theme and region."""
+    session = db_session()
+    return render_template(
+        "public/front.html",
+        counts=browse.count_by_type(session),
+        latest=browse.latest(session),
+        theme_counts=dict(browse.facet_counts(session, browse.Filters())["theme"].counts),
+        regions=[r for r in browse.regions(session) if r[3]],
+    )
+
+
+@bp.get("/entries")
+def entries():
+    """Browse published entries with combinable filters, counts and pages."""
+    filters, result, error = _listing({})
+    if error:
+        return error
+    return _render_listing("public/browse.html", filters, result)
+
+
+@bp.get("/entries/<slug>")
+def entry(slug: str):
+    """One published entry; its slug is its permanent address."""
+    found = browse.get_published(db_session(), slug)
+    if found is None:
+        abort(404)
+    return render_template("public/entry.html", entry=found)
+
+
+@bp.get("/municipalities/<code>")
+def municipality(code: str):
+    """A municipality: its region and language, and the published entries that concern it."""
+    found = db_session().get(Municipality, code)
+    if found is None:
+        abort(404)
+    filters, result, error = _listing({"municipality": code})
+    if error:
+        return error
+    return _render_listing("public/municipality.html", filters, result, municipality=found)
+
+
+@bp.get("/themes/<slug>")
+def theme(slug: str):
+    """A theme and its published entries."""
+    if slug not in THEME_SLUGS:
+        abort(404)
+    filters, result, error = _listing({"theme": slug})
+    if error:
+        return error
+    return _render_listing("public/theme.html", filters, result, theme=slug)

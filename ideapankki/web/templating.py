@@ -1,0 +1,59 @@
+"""Helpers available in every template: labels, links, dates in the reader's language."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Flask, request, url_for
+from flask_babel import format_date, get_locale
+from markupsafe import Markup
+
+from ..reference import THEME_SLUGS
+from . import labels
+from .i18n import here_without_language, url_in_language
+
+FINLEX_URL = "https://www.finlex.fi/fi/lainsaadanto/{year}/{number}"
+
+
+def finlex_url(number: str | None) -> str | None:
+    """Return the Finlex address of the consolidated statute NUMBER (e.g. 916/2012), if it has one."""
+    if not number or "/" not in number:
+        return None
+    serial, year = number.split("/", 1)
+    return FINLEX_URL.format(year=year, number=serial)
+
+
+def url_with(**changes) -> str:
+    """Return the current page's URL with query arguments changed (None removes one, page resets)."""
+    args = {k: v for k, v in request.args.items() if v}
+    if "page" not in changes:
+        args.pop("page", None)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def long_date(value: date | None) -> str:
+    """Format VALUE as a date in the reader's language (e.g. 25.5.2022)."""
+    return format_date(value, "short" if str(get_locale()) != "en" else "medium") if value else ""
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals.update(
+        labels=labels,
+        theme_slugs=THEME_SLUGS,
+        finlex_url=finlex_url,
+        url_with=url_with,
+        url_in_language=url_in_language,
+        here_without_language=here_without_language,
+        municipality_name=labels.municipality_name,
+        region_name=labels.region_name,
+        current_locale=lambda: str(get_locale()),
+    )
+    app.jinja_env.filters["date"] = long_date
+    app.jinja_env.filters["safe_html"] = Markup  # only for HTML already cleaned by ideapankki.markdown
