@@ -1,0 +1,99 @@
+"""The `ideapankki` command as an operator uses it."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import CONTENT_DIR
+from ideapankki.cli import main
+
+
+@pytest.fixture
+def runner(tmp_path, monkeypatch):
+    monkeypatch.setenv("IDEAPANKKI_INSTANCE", str(tmp_path / "instance"))
+    monkeypatch.delenv("IDEAPANKKI_DATABASE_URL", raising=False)
+    return CliRunner()
+
+
+def test_init_creates_the_database_in_the_instance(runner, tmp_path):
+    result = runner.invoke(main, ["init"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "instance" / "ideapankki.db").exists()
+
+
+def test_import_then_export_round_trips_the_seed_content(runner, tmp_path):
+    result = runner.invoke(main, ["import", str(CONTENT_DIR), "--publish"])
+    assert result.exit_code == 0, result.output
+    count = len(list(CONTENT_DIR.rglob("*.md")))
+    assert f"Imported {count} new, 0 updated, 0 unchanged; {count} published." in result.output
+    again = runner.invoke(main, ["import", str(CONTENT_DIR), "--publish"])
+    assert f"Imported 0 new, 0 updated, {count} unchanged; 0 published." in again.output
+    result = runner.invoke(main, ["export", str(tmp_path / "out")])
+    assert result.exit_code == 0 and f"Exported {count} entries" in result.output
+    for path in CONTENT_DIR.rglob("*.md"):
+        assert (tmp_path / "out" / path.relative_to(CONTENT_DIR)).read_bytes() == path.read_bytes()
+
+
+def test_invalid_import_names_file_and_key_and_exits_non_zero(runner, tmp_path):
+    bad = tmp_path / "tuonti" / "idea" / "paha.md"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("---\ntitle: T\ntype: idea\nsummary: S\nmunicipalities: [Atlantis]\n---\n", encoding="utf-8")
+    result = runner.invoke(main, ["import", str(tmp_path / "tuonti")])
+    assert result.exit_code == 1
+    assert f"error: {bad}: municipalities[0]: 'Atlantis' is not in the municipality register" in result.output
+    assert "Nothing was imported (1 error(s))." in result.output
+
+
+def test_console_script_runs_as_a_process(tmp_path):
+    env = {**os.environ, "IDEAPANKKI_INSTANCE": str(tmp_path / "instance")}
+    env.pop("IDEAPANKKI_DATABASE_URL", None)
+    result = subprocess.run([sys.executable, "-m", "ideapankki.cli", "import", str(tmp_path / "missing")],
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "no such file or folder" in result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_migrates_seeds_and_serves_on_first_start(tmp_path):
+    port = free_port()
+    env = {**os.environ, "IDEAPANKKI_INSTANCE": str(tmp_path / "instance")}
+    env.pop("IDEAPANKKI_DATABASE_URL", None)
+    env.pop("IDEAPANKKI_SECRET_KEY", None)
+    process = subprocess.Popen([sys.executable, "-m", "ideapankki.cli", "serve", "--port", str(port)], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            lines.append(line)
+            if "is running at" in line:
+                break
+        assert f"http://127.0.0.1:{port}/" in "".join(lines), lines
+        body = None
+        for _ in range(50):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/entries", timeout=5) as response:
+                    body = response.read().decode()
+                break
+            except OSError:
+                time.sleep(0.1)
+        count = len(list(CONTENT_DIR.rglob("*.md")))
+        assert body is not None and f"{count} merkintää" in body
+        assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o077 == 0
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
