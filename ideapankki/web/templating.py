@@ -36,9 +36,13 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+# Finland's conventions in each language: 25.5.2022 in Finnish and Finland Swedish, 25 May 2022 in English.
+DATE_PATTERNS = {"fi": "d.M.yyyy", "sv": "d.M.yyyy", "en": "d MMM yyyy"}
+
+
 def long_date(value: date | None) -> str:
-    """Format VALUE as a date in the reader's language (e.g. 25.5.2022)."""
-    return format_date(value, "short" if str(get_locale()) != "en" else "medium") if value else ""
+    """Format VALUE as a date in the reader's language."""
+    return format_date(value, DATE_PATTERNS.get(str(get_locale()), "medium")) if value else ""
 
 
 def init_app(app: Flask) -> None:

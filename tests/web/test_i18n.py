@@ -98,3 +98,9 @@ def test_pages_offer_hreflang_alternates(client):
     html = client.get("/entries?type=idea").text
     for code in ("fi", "sv", "en"):
         assert f'hreflang="{code}" href="http://localhost/entries?type=idea&amp;lang={code}"' in html
+
+
+@pytest.mark.parametrize("language, text", [("fi", "25.5.2022"), ("sv", "25.5.2022"), ("en", "25 May 2022")])
+def test_dates_follow_each_languages_convention(client, entry_factory, language, text):
+    entry_factory("paivays")
+    assert text in client.get(f"/entries/paivays?lang={language}").text
