@@ -16,6 +16,12 @@ def _engine():
     return create_db_engine(config.database_url(instance))
 
 
+def _search_index(engine):
+    from .search import SearchIndex
+
+    return SearchIndex(config.instance_dir() / "search", engine)
+
+
 @click.group(help="Ideapankki – the idea bank of Finnish municipal experimentation.")
 def main() -> None:
     pass
@@ -50,6 +56,7 @@ def import_command(path: Path, publish: bool) -> None:
         f"Imported {len(report.created)} new, {len(report.updated)} updated, "
         f"{len(report.unchanged)} unchanged; {len(report.published)} published."
     )
+    _search_index(engine).catch_up()
 
 
 @main.command("export")
@@ -77,9 +84,48 @@ def serve_command(host: str, port: int, debug: bool) -> None:
     seeded = migrate.seed_if_empty(engine, config.CONTENT_DIR)
     if seeded:
         click.echo(f"Published {seeded} seed entries from {config.CONTENT_DIR}")
+    # The index catches up with every change committed while no server ran (or builds itself).
+    _search_index(engine).catch_up()
     app = create_app({"DEMO": True, "DEBUG": debug})
     click.echo(f"Ideapankki is running at http://{host}:{port}/  (Ctrl+C stops it)")
     app.run(host=host, port=port, debug=debug, use_reloader=debug)
+
+
+@main.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the search index from the database into a new folder and swap it in."""
+    engine = _engine()
+    migrate.init_database(engine)
+    count = _search_index(engine).rebuild()
+    click.echo(f"Search index rebuilt: {count} published entries.")
+
+
+@main.command("search")
+@click.argument("query", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print the same JSON as GET /api/v1/search.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--type", "entry_type", type=click.Choice(["practice", "idea", "norm"]))
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True, help="Address used in result URLs.")
+def search_command(query: tuple[str, ...], as_json: bool, limit: int, entry_type: str | None, base_url: str) -> None:
+    """Search the published entries with the index in the instance folder."""
+    import json
+
+    from . import searching
+    from .browse import Filters
+
+    engine = _engine()
+    index = _search_index(engine)
+    with session_scope(engine) as session:
+        result = searching.find(session, index, " ".join(query), Filters(type=entry_type), per_page=limit)
+        data = searching.to_json(result, lambda e: f"{base_url.rstrip('/')}/entries/{e.slug}")
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{data['total']} result(s)")
+    if data["suggestion"]:
+        click.echo(f"Did you mean: {data['suggestion']}")
+    for rank, hit in enumerate(data["results"], 1):
+        click.echo(f"{rank:3}. [{hit['type']}] {hit['title']}\n     {hit['url']}")
 
 
 @main.group("db")

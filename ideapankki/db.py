@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from . import changes  # noqa: F401  (registers the change-log hook on every session)
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 

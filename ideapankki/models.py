@@ -296,3 +296,17 @@ class Transition(SQLModel, table=True):
         _one_of("from_state", EntryState, "ck_transition_from"),
         _one_of("to_state", EntryState, "ck_transition_to"),
     )
+
+
+class EntryChange(SQLModel, table=True):
+    """Change log: one row per flush that touched an entry, written in the same transaction.
+
+    Search indexes (one per server) are projections of the database; each applies these rows
+    in id order. No foreign key: the row must outlive a deleted entry so the index learns of it.
+    """
+
+    __tablename__ = "entry_change"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    entry_id: int = Field(index=True)
+    at: datetime = _timestamp()

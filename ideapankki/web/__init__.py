@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, g
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 from sqlmodel import Session
 
 from ..db import create_db_engine
+from ..search import SearchIndex
 
 ENGINE_KEY = "ideapankki.engine"
+SEARCH_KEY = "ideapankki.search"
+
+log = logging.getLogger(__name__)
 
 babel = Babel()
 csrf = CSRFProtect()
@@ -24,11 +30,27 @@ def db_session() -> Session:
     return g.db
 
 
+def search_index() -> SearchIndex:
+    """Return the app's search index."""
+    from flask import current_app
+
+    return current_app.extensions[SEARCH_KEY]
+
+
 def _commit_session(response):
-    """Commit the request's work before the response leaves, so a failed commit is a 500, not a lie."""
+    """Commit the request's work before the response leaves, so a failed commit is a 500, not a lie.
+
+    Entries changed in this request are applied to the search index right after the commit
+    (in-process); should this process die first, the next catch-up applies them.
+    """
     session = g.get("db")
     if session is not None and response.status_code < 400:
         session.commit()
+        if session.info.pop("entries_changed", False):
+            try:
+                search_index().catch_up(wait=False)
+            except Exception:  # noqa: BLE001 - the write is safe in the database and the log
+                log.exception("search index catch-up failed; it will be retried")
     return response
 
 
@@ -41,9 +63,12 @@ def _close_session(_exc):
 
 def init_app(app: Flask) -> None:
     """Attach the engine, extensions, blueprints and template helpers to APP."""
-    from . import errors, i18n, public, templating
+    from . import api, errors, i18n, public, search, templating
 
-    app.extensions[ENGINE_KEY] = create_db_engine(app.config["DATABASE_URL"])
+    engine = create_db_engine(app.config["DATABASE_URL"])
+    app.extensions[ENGINE_KEY] = engine
+    app.extensions[SEARCH_KEY] = SearchIndex(app.config["INSTANCE_DIR"] / "search", engine,
+                                             app.config.get("SEARCH_FINNISH"))
     app.after_request(_commit_session)
     app.teardown_appcontext(_close_session)
 
@@ -52,5 +77,8 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(i18n.bp)
     app.register_blueprint(public.bp)
+    app.register_blueprint(search.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)
     errors.init_app(app)
     templating.init_app(app)

@@ -6,10 +6,11 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from .. import browse
+from .. import browse, searching
 from ..models import Municipality
 from ..reference import THEME_SLUGS
-from . import db_session
+from ..search import IndexUnavailable
+from . import db_session, search_index
 from .errors import render_error
 
 bp = Blueprint("public", __name__)
@@ -37,7 +38,7 @@ def _listing(fixed: dict[str, str]):
     return filters, result, None
 
 
-def _municipalities_by_code(codes) -> dict[str, Municipality]:
+def municipalities_by_code(codes) -> dict[str, Municipality]:
     codes = list(codes)
     if not codes:
         return {}
@@ -45,7 +46,7 @@ def _municipalities_by_code(codes) -> dict[str, Municipality]:
     return {m.code: m for m in rows}
 
 
-def _region_names() -> dict[str, tuple[str, str]]:
+def region_names() -> dict[str, tuple[str, str]]:
     return {code: (fi, sv) for code, fi, sv, _count in browse.regions(db_session())}
 
 
@@ -57,8 +58,8 @@ def _render_listing(template: str, filters, result, **context):
         template,
         filters=filters,
         result=result,
-        municipalities=_municipalities_by_code(municipality_codes),
-        regions=_region_names(),
+        municipalities=municipalities_by_code(municipality_codes),
+        regions=region_names(),
         **context,
     )
 
@@ -88,10 +89,16 @@ def entries():
 @bp.get("/entries/<slug>")
 def entry(slug: str):
     """One published entry; its slug is its permanent address."""
-    found = browse.get_published(db_session(), slug)
+    session = db_session()
+    found = browse.get_published(session, slug)
     if found is None:
         abort(404)
-    return render_template("public/entry.html", entry=found)
+    try:
+        similar = searching.more_like(session, search_index(), found)
+    except IndexUnavailable:
+        current_app.logger.warning("search index unavailable: no similar entries for %s", slug)
+        similar = []
+    return render_template("public/entry.html", entry=found, similar=similar)
 
 
 @bp.get("/municipalities/<code>")

@@ -1,0 +1,79 @@
+"""Full-text search: the only package that imports Whoosh. Its interface is SearchIndex.
+
+The index is a projection of the database (published entries only), kept current from the
+change log (EntryChange) and rebuildable at any time.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from ..browse import Filters
+from . import indexer
+from .analysis import voikko_available
+from .query import Hit, SearchResponse, more_like, run_search, similar_titles
+from .reading import IndexUnavailable, Readers
+from .store import IndexStore
+
+__all__ = ["SearchIndex", "SearchResponse", "Hit", "IndexUnavailable", "SORTS"]
+
+log = logging.getLogger(__name__)
+SORTS = ("relevance", "newest")
+
+
+class SearchIndex:
+    """One server's search index over ENGINE's published entries, stored under ROOT."""
+
+    def __init__(self, root: Path, engine: Engine, finnish: str | None = None):
+        self.finnish = finnish or ("voikko" if voikko_available() else "snowball")
+        self.store = IndexStore(Path(root), self.finnish)
+        self.engine = engine
+        self.readers = Readers(self.store)
+
+    @property
+    def voikko(self) -> bool:
+        return self.finnish == "voikko"
+
+    def rebuild(self) -> int:
+        """Rebuild the whole index from the database (new folder, atomic swap); return its size."""
+        return indexer.rebuild(self.store, self.engine)
+
+    def catch_up(self, wait: bool = True) -> int:
+        """Apply pending changes (building the index first if it is missing or outdated).
+
+        With WAIT false, return 0 at once if another process is writing: it applies them.
+        """
+        try:
+            return indexer.catch_up(self.store, self.engine, indexer.WRITER_TIMEOUT_S if wait else 0)
+        except TimeoutError:
+            if wait:
+                raise
+            return 0
+
+    def refresh_if_behind(self) -> None:
+        """Catch up before a read when other processes or servers changed entries."""
+        if self.pending() != 0:
+            self.catch_up(wait=False)
+
+    def pending(self) -> int:
+        """Count changes not yet applied to this index (-1 when there is no index)."""
+        return indexer.pending(self.store, self.engine)
+
+    def search(self, text: str = "", filters: Filters | None = None, *, sort: str = "relevance", page: int = 1,
+               per_page: int = 20) -> SearchResponse:
+        """Search published entries; see ideapankki.search.query.run_search."""
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r}")
+        return run_search(self.readers, text, filters or Filters(), sort=sort, page=page, per_page=per_page,
+                          voikko=self.voikko)
+
+    def more_like(self, entry_id: int, limit: int = 5) -> list[int]:
+        """Ids of the published entries most like ENTRY_ID."""
+        return more_like(self.readers, entry_id, limit)
+
+    def similar(self, text: str, limit: int = 5) -> list[tuple[int, float]]:
+        """(id, score) of published entries whose title or summary resemble TEXT."""
+        return similar_titles(self.readers, text, limit, self.voikko)

@@ -1,0 +1,210 @@
+"""Language analysis for the index: Finnish on Voikko, Swedish and English on Snowball.
+
+Finnish words are indexed as their base forms *and* compound parts, so `kokeilu` finds
+`kuntakokeilussa` and `henkilöstömitoitus` can be matched part by part. Law numbers
+(1269/2020) and sections (2 §) stay whole tokens. Municipality names carry their other
+official name (Vaasa ⇄ Vasa), so either finds the entry. A word Voikko does not know, or a
+machine without Voikko, falls back to the Snowball stemmer: never a crash.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.lang import stemmer_for_language, stopwords_for_language
+
+from ..reference import MUNICIPALITIES_CSV
+
+log = logging.getLogger(__name__)
+
+# Bump when analysis changes: an index built with another version is rebuilt on open.
+ANALYZER_VERSION = 3
+
+TOKEN_PATTERN = r"\d{1,5}/\d{4}|\d+[a-z]?\s?§|§|\w+"
+TOKENIZER = RegexTokenizer(TOKEN_PATTERN)
+_SECTION_SPACE = re.compile(r"\s+")
+
+# Stop words are dropped as surface forms (Snowball's lists) and, for Finnish, as base forms.
+FINNISH_STOP_LEMMAS = frozenset(
+    "olla ja tai sekä että ei se joka mikä mitä kuka miten miksi missä milloin kuinka voida "
+    "tämä tuo nämä ne hän he me te minä sinä jos kun kuin niin myös vain jo vielä sitten".split()
+)
+
+try:  # pyvoikko loads a 10 MB transducer; kfst-rs makes lookups fast
+    import pyvoikko as _voikko
+except ImportError:  # pragma: no cover - exercised by the fallback test through monkeypatching
+    _voikko = None
+
+
+@dataclass(frozen=True)
+class Lemma:
+    """What the index keeps of one word: base forms, and compound parts when it is a compound."""
+
+    forms: tuple[str, ...]
+    parts: tuple[str, ...] = ()
+    known: bool = True
+
+
+def voikko_available() -> bool:
+    return _voikko is not None
+
+
+_warned_missing = False
+
+
+@lru_cache(maxsize=200_000)
+def finnish_lemma(word: str) -> Lemma:
+    """Analyse one lower-case Finnish WORD (cached: the same words recur across entries)."""
+    global _warned_missing
+    if _voikko is None:
+        if not _warned_missing:
+            log.warning("pyvoikko is not installed: Finnish search falls back to the Snowball stemmer")
+            _warned_missing = True
+        return Lemma((_FI_STEM(word),), known=False)
+    try:
+        analyses = _voikko.analyse(word)
+    except Exception:  # noqa: BLE001 - a bad word must never take the indexer down
+        log.warning("Voikko failed on %r; using the Snowball stemmer", word, exc_info=True)
+        analyses = []
+    if not analyses:
+        log.debug("Voikko does not know %r; using the Snowball stemmer", word)
+        return Lemma((_FI_STEM(word),), known=False)
+    # Prefer the analyses with the fewest compound parts: more parts is often a wrong split.
+    fewest = min(len(a.COMPOUND_PARTS or ()) for a in analyses)
+    chosen = [a for a in analyses if len(a.COMPOUND_PARTS or ()) == fewest]
+    forms = _unique(_clean(a.BASEFORM) for a in chosen)
+    parts = _unique(_clean(p.BASEFORM) for a in chosen for p in (a.COMPOUND_PARTS or ()))
+    return Lemma(tuple(f for f in forms if f), tuple(p for p in parts if p and p not in forms))
+
+
+def _clean(baseform: str) -> str:
+    return baseform.replace("=", "").replace("-", "").lower()
+
+
+def _unique(items) -> list[str]:
+    seen: dict[str, None] = {}
+    for item in items:
+        seen.setdefault(item, None)
+    return list(seen)
+
+
+_FI_STEM = stemmer_for_language("fi")
+
+
+def is_literal(text: str) -> bool:
+    """Tell whether a token is kept as it is (law numbers, sections, numbers)."""
+    return any(ch.isdigit() for ch in text) or "§" in text
+
+
+@lru_cache(maxsize=1)
+def municipality_pairs() -> dict[str, str]:
+    """Map each lower-case municipality name to its other official name (vaasa→vasa, vasa→vaasa)."""
+    pairs: dict[str, str] = {}
+    with MUNICIPALITIES_CSV.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            fi, sv = row["name_fi"].lower(), row["name_sv"].lower()
+            if fi != sv and " " not in fi and " " not in sv:
+                pairs[fi], pairs[sv] = sv, fi
+    return pairs
+
+
+class LiteralFilter(Filter):
+    """Normalise section tokens ("2 §" → "2§") so the spacing in the text does not matter."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if "§" in t.text:
+                t.text = _SECTION_SPACE.sub("", t.text)
+            yield t
+
+
+class FinnishLemmaFilter(Filter):
+    """Replace each token by its base forms and compound parts (same position)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if is_literal(t.text):
+                yield t
+                continue
+            lemma = finnish_lemma(t.text)
+            original = t.text
+            emitted = set()
+            for text in (*lemma.forms, *lemma.parts):
+                if text in emitted or text in FINNISH_STOP_LEMMAS:
+                    continue
+                emitted.add(text)
+                t.text = text
+                yield t
+            t.text = original
+
+
+class MunicipalityNameFilter(Filter):
+    """After a municipality name, also emit its other official name (Helsinki ⇄ Helsingfors)."""
+
+    def __call__(self, tokens):
+        pairs = municipality_pairs()
+        for t in tokens:
+            other = pairs.get(t.text)
+            yield t
+            if other:
+                t.text = other
+                yield t
+
+
+class StemFilter(Filter):
+    """Snowball stemming (Swedish, English, or Finnish for the baseline)."""
+
+    def __init__(self, language: str):
+        self.stem = stemmer_for_language(language)
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if not is_literal(t.text):
+                t.text = self.stem(t.text)
+            yield t
+
+
+def finnish_analyzer():
+    """Voikko base forms and compound parts, with municipality names in both languages."""
+    return (TOKENIZER | LowercaseFilter() | LiteralFilter() | StopFilter(stopwords_for_language("fi"), minsize=1)
+            | FinnishLemmaFilter() | MunicipalityNameFilter())
+
+
+def snowball_analyzer(language: str):
+    """Snowball stemming with stop words; the baseline for Finnish and the analyzer for sv/en."""
+    return (TOKENIZER | LowercaseFilter() | LiteralFilter() | StopFilter(stopwords_for_language(language), minsize=1)
+            | MunicipalityNameFilter() | StemFilter(language))
+
+
+class SurfaceAndLemmaFilter(Filter):
+    """Keep each word as written and add its Finnish base forms when Voikko knows it."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            yield t
+            if is_literal(t.text) or _voikko is None:
+                continue
+            lemma = finnish_lemma(t.text)
+            if lemma.known:
+                original = t.text
+                for form in lemma.forms:
+                    if form != original:
+                        t.text = form
+                        yield t
+                t.text = original
+
+
+def surface_analyzer():
+    """Words as written plus their base forms: the vocabulary for "did you mean"."""
+    return TOKENIZER | LowercaseFilter() | LiteralFilter() | SurfaceAndLemmaFilter()
+
+
+def analyzers(finnish: str = "voikko") -> dict[str, object]:
+    """Return the analyzer per content language; FINNISH picks Voikko or the Snowball baseline."""
+    fi = finnish_analyzer() if finnish == "voikko" else snowball_analyzer("fi")
+    return {"fi": fi, "sv": snowball_analyzer("sv"), "en": snowball_analyzer("en")}

@@ -1,0 +1,140 @@
+"""Keep the index a projection of the database: rebuild it, and apply the change log.
+
+Applying is idempotent (update or delete by entry id), so a process that dies between the
+database commit and the index commit loses nothing: the next catch-up applies the rows again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import selectinload
+from whoosh import index as whoosh_index
+from sqlmodel import Session, select
+
+from ..models import Entry, EntryChange, EntryMunicipality, EntryState
+from .schema import document
+from .store import WRITER_TIMEOUT_S, IndexState, IndexStore
+
+log = logging.getLogger(__name__)
+
+# A change id still missing after this long belonged to a transaction that rolled back.
+GAP_TIMEOUT_S = 60.0
+BATCH = 500
+
+
+def _published(session: Session, ids: list[int] | None = None) -> list[Entry]:
+    query = (
+        select(Entry)
+        .where(Entry.state == EntryState.published.value)
+        .options(
+            selectinload(Entry.municipality_links).joinedload(EntryMunicipality.municipality),
+            selectinload(Entry.theme_links), selectinload(Entry.tag_links), selectinload(Entry.laws),
+        )
+        .order_by(Entry.id)
+    )
+    if ids is not None:
+        query = query.where(Entry.id.in_(ids))
+    return list(session.exec(query).all())
+
+
+def rebuild(store: IndexStore, engine: Engine) -> int:
+    """Build a complete index from the database in a new folder and swap it in; return its size."""
+    with store.writing():
+        return _rebuild_locked(store, engine)
+
+
+def _rebuild_locked(store: IndexStore, engine: Engine) -> int:
+    directory = store.new_generation()
+    with Session(engine) as session:
+        # Read the log position first: a change committed meanwhile is applied again later.
+        upto = session.exec(select(sa.func.max(EntryChange.id))).one() or 0
+        ids = list(session.exec(select(Entry.id).where(Entry.state == EntryState.published.value)).all())
+        ix = whoosh_index.open_dir(str(directory))
+        writer = ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=256)
+        try:
+            for start in range(0, len(ids), BATCH):
+                for entry in _published(session, ids[start:start + BATCH]):
+                    writer.add_document(**document(entry))
+                session.expunge_all()
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        ix.close()
+    store.write_state(IndexState(applied_upto=upto, finnish=store.finnish), directory)
+    store.swap_in(directory)
+    log.info("search index rebuilt: %d published entries", len(ids))
+    return len(ids)
+
+
+def catch_up(store: IndexStore, engine: Engine, timeout: float = WRITER_TIMEOUT_S) -> int:
+    """Apply change-log rows this index has not seen; rebuild if it is missing or outdated.
+
+    Returns the number of entries updated or removed. Raises TimeoutError when another
+    process holds the writer lock longer than TIMEOUT seconds.
+    """
+    with store.writing(timeout):
+        if not store.is_current():
+            return _rebuild_locked(store, engine)
+        state = store.read_state()
+        with Session(engine) as session:
+            rows = session.exec(
+                select(EntryChange.id, EntryChange.entry_id)
+                .where(EntryChange.id > state.applied_upto).order_by(EntryChange.id)
+            ).all()
+            already = set(state.applied_above)
+            rows = [(cid, eid) for cid, eid in rows if cid not in already]
+            entry_ids = sorted({eid for _cid, eid in rows})
+            entries = {e.id: e for e in _published(session, entry_ids)} if entry_ids else {}
+            if entry_ids:
+                ix = store.open()
+                writer = ix.writer(timeout=WRITER_TIMEOUT_S)
+                try:
+                    for eid in entry_ids:
+                        if eid in entries:
+                            writer.update_document(**document(entries[eid]))
+                        else:
+                            writer.delete_by_term("id", str(eid))
+                    writer.commit()
+                except BaseException:
+                    writer.cancel()
+                    raise
+                ix.close()
+        _advance(state, {cid for cid, _eid in rows})
+        store.write_state(state)
+        return len(entry_ids)
+
+
+def _advance(state: IndexState, applied: set[int], now: float | None = None) -> None:
+    """Move applied_upto over every contiguous applied id, remembering gaps for a while."""
+    now = time.time() if now is None else now
+    seen = set(state.applied_above) | applied
+    top = max(seen, default=state.applied_upto)
+    upto = state.applied_upto
+    gaps = dict(state.gaps)
+    for change_id in range(upto + 1, top + 1):
+        if change_id in seen:
+            seen.discard(change_id)
+        elif now - gaps.setdefault(str(change_id), now) <= GAP_TIMEOUT_S:
+            break
+        gaps.pop(str(change_id), None)
+        upto = change_id
+    state.applied_upto = upto
+    state.applied_above = sorted(i for i in seen if i > upto)
+    state.gaps = {k: v for k, v in gaps.items() if int(k) > upto}
+
+
+def pending(store: IndexStore, engine: Engine) -> int:
+    """Count change-log rows this index has not applied (cheap; for health and read-your-writes)."""
+    state = store.read_state()
+    if state is None:
+        return -1
+    with Session(engine) as session:
+        count = session.exec(
+            select(sa.func.count()).select_from(EntryChange).where(EntryChange.id > state.applied_upto)
+        ).one()
+    return count - len(state.applied_above)

@@ -1,0 +1,207 @@
+"""Turn what a reader typed into a Whoosh query, run it with filters and facets, suggest spellings.
+
+The query is built directly (no query language), so any input is safe. Each word becomes
+"this word in any field", analysed per field language; a Finnish compound also matches when
+its parts appear separately (henkilöstömitoitus ⇄ henkilöstön mitoitus). Documents with every
+word rank far above those with only some, yet a long question still returns its best partial
+matches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from whoosh import query as Q
+from whoosh.highlight import ContextFragmenter, HtmlFormatter
+from whoosh.lang import stopwords_for_language
+
+from ..browse import Filters
+from .analysis import FINNISH_STOP_LEMMAS, TOKENIZER, finnish_lemma, is_literal, municipality_pairs
+from .reading import Readers, count_facets
+from .schema import FACETS, LANGUAGES, TEXT_FIELDS, WEIGHTS
+
+ALL_WORDS_BOOST = 20.0
+FINNISH_FIELDS = ("places", "laws", "tags")
+_FI_STOP = stopwords_for_language("fi") | FINNISH_STOP_LEMMAS
+
+
+@dataclass
+class Hit:
+    entry_id: int
+    slug: str
+    language: str
+    score: float
+    highlight: str  # HTML: escaped text with <mark> around matched words
+
+
+@dataclass
+class SearchResponse:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]]
+    suggestion: str | None
+    page: int
+    per_page: int
+    words: list[str] = field(default_factory=list)
+
+
+def query_words(text: str) -> list[str]:
+    """Split TEXT into lower-case search words, dropping stop words."""
+    words = []
+    for token in TOKENIZER(text.lower()):
+        word = "".join(token.text.split()) if "§" in token.text else token.text
+        if word not in _FI_STOP and word not in words:
+            words.append(word)
+    return words
+
+
+def _field_alternatives(schema, fieldname: str, word: str, voikko: bool) -> Q.Query | None:
+    """The ways WORD can appear in FIELDNAME, analysed as that field is."""
+    finnish = fieldname.endswith("_fi") or fieldname in FINNISH_FIELDS
+    if finnish and voikko and not is_literal(word):
+        lemma = finnish_lemma(word)
+        forms = [f for f in lemma.forms if f not in FINNISH_STOP_LEMMAS]
+        options: list[Q.Query] = [Q.Term(fieldname, f) for f in forms]
+        options += [Q.Term(fieldname, municipality_pairs()[f]) for f in forms if f in municipality_pairs()]
+        if len(lemma.parts) > 1:
+            options.append(Q.And([Q.Term(fieldname, p) for p in lemma.parts]))
+    else:
+        options = [Q.Term(fieldname, t.text) for t in schema[fieldname].analyzer(word)]
+    options = list({repr(o): o for o in options}.values())
+    if not options:
+        return None
+    return options[0] if len(options) == 1 else Q.Or(options)
+
+
+def word_query(schema, word: str, voikko: bool) -> Q.Query | None:
+    """WORD in any field, each field weighted."""
+    per_field = []
+    fields = [f"{name}_{lang}" for lang in LANGUAGES for name in TEXT_FIELDS] + list(FINNISH_FIELDS)
+    for fieldname in fields:
+        alternatives = _field_alternatives(schema, fieldname, word, voikko)
+        if alternatives is not None:
+            per_field.append(alternatives.with_boost(WEIGHTS[fieldname.split("_")[0]]))
+    return Q.Or(per_field) if per_field else None
+
+
+def build_query(schema, text: str, voikko: bool = True) -> tuple[Q.Query | None, list[str]]:
+    """Return the query for TEXT (None for no words) and the words it was built from."""
+    words = query_words(text)
+    parts = [q for q in (word_query(schema, w, voikko) for w in words) if q is not None]
+    if not parts:
+        return None, words
+    if len(parts) == 1:
+        return parts[0], words
+    return Q.Or([Q.And(parts).with_boost(ALL_WORDS_BOOST), Q.Or(parts)]), words
+
+
+def _filter_docs(searcher, filters: Filters) -> dict[str, set[int]]:
+    """For each active filter, the documents that satisfy it (from the facet fields' postings)."""
+    docs = {}
+    for name, value in filters.active().items():
+        docs[name] = set(searcher.docs_for_query(Q.Term(f"f_{name}", str(value))))
+    return docs
+
+
+def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "relevance", page: int = 1,
+               per_page: int = 20, voikko: bool = True) -> SearchResponse:
+    """Search the index: matching documents, facet counts, one page of hits, a spelling suggestion."""
+
+    def operation(searcher) -> SearchResponse:
+        query, words = build_query(searcher.schema, text, voikko)
+        matched = set(searcher.docs_for_query(query)) if query is not None else set(searcher.reader().all_doc_ids())
+        by_filter = _filter_docs(searcher, filters)
+        allowed = {}
+        for facet in FACETS:
+            docs = matched
+            for name, satisfying in by_filter.items():
+                if name != facet:
+                    docs = docs & satisfying
+            allowed[facet] = docs
+        final = matched
+        for satisfying in by_filter.values():
+            final = final & satisfying
+        facets = count_facets(readers.facet_table(searcher), allowed)
+        hits = _page(searcher, query, final, sort, page, per_page) if final else []
+        suggestion = suggest_spelling(searcher, words, len(final), voikko) if words else None
+        return SearchResponse(len(final), hits, facets, suggestion, page, per_page, words)
+
+    return readers.run(operation)
+
+
+def _page(searcher, query, docs: set[int], sort: str, page: int, per_page: int) -> list[Hit]:
+    newest = sort == "newest" or query is None
+    results = searcher.search(
+        query if query is not None else Q.Every(), filter=docs, limit=page * per_page, terms=True,
+        sortedby="published" if newest else None, reverse=newest,
+    )
+    results.fragmenter = ContextFragmenter(maxchars=240, surround=60)
+    results.formatter = HtmlFormatter(tagname="mark", between=" … ")
+    hits = []
+    for hit in results[(page - 1) * per_page: page * per_page]:
+        language = hit["language"]
+        highlight = ""
+        if query is not None:
+            for name in ("body", "summary", "title"):
+                highlight = hit.highlights(f"{name}_{language}", top=2)
+                if highlight:
+                    break
+        hits.append(Hit(int(hit["id"]), hit["slug"], language, float(hit.score or 0.0), highlight))
+    return hits
+
+
+def suggest_spelling(searcher, words: list[str], total: int, voikko: bool) -> str | None:
+    """Offer a respelling of WORDS when there are few hits and a close spelling finds more."""
+    if total >= 3:
+        return None
+    changed, respelled = False, []
+    for word in words:
+        if is_literal(word) or searcher.doc_frequency("words", word) > 0:
+            respelled.append(word)
+            continue
+        candidates = [c for c in searcher.suggest("words", word, limit=3, maxdist=2) if c != word]
+        if candidates:
+            respelled.append(candidates[0])
+            changed = True
+        else:
+            respelled.append(word)
+    if not changed:
+        return None
+    suggestion = " ".join(respelled)
+    query, _ = build_query(searcher.schema, suggestion, voikko)
+    if query is None or len(set(searcher.docs_for_query(query))) <= total:
+        return None
+    return suggestion
+
+
+def more_like(readers: Readers, entry_id: int, limit: int = 5) -> list[int]:
+    """Return ids of published entries most like ENTRY_ID (not itself)."""
+
+    def operation(searcher) -> list[int]:
+        docnum = searcher.document_number(id=str(entry_id))
+        if docnum is None:
+            return []
+        language = searcher.stored_fields(docnum)["language"]
+        results = searcher.more_like(docnum, f"body_{language}", top=limit, numterms=12)
+        return [int(hit["id"]) for hit in results]
+
+    return readers.run(operation)
+
+
+def similar_titles(readers: Readers, text: str, limit: int = 5, voikko: bool = True) -> list[tuple[int, float]]:
+    """Return (entry id, score) of published entries whose title or summary resemble TEXT."""
+
+    def operation(searcher) -> list[tuple[int, float]]:
+        words = query_words(text)
+        fields = [f"{name}_{lang}" for lang in LANGUAGES for name in ("title", "summary")]
+        parts = []
+        for word in words:
+            per_field = [a for f in fields if (a := _field_alternatives(searcher.schema, f, word, voikko)) is not None]
+            if per_field:
+                parts.append(Q.Or(per_field))
+        if not parts:
+            return []
+        results = searcher.search(Q.Or(parts), limit=limit)
+        return [(int(hit["id"]), float(hit.score)) for hit in results]
+
+    return readers.run(operation)

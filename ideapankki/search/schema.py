@@ -1,0 +1,90 @@
+"""The index schema and how a published entry becomes an index document."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from ..models import Entry
+from .analysis import analyzers, finnish_analyzer, surface_analyzer
+
+LANGUAGES = ("fi", "sv", "en")
+TEXT_FIELDS = ("title", "summary", "body")
+# Field weights: a match in the title says more than one deep in the body.
+WEIGHTS = {"title": 3.0, "summary": 2.0, "body": 1.0, "tags": 2.0, "laws": 2.0, "places": 1.5}
+FACETS = ("type", "theme", "region", "municipality", "year", "trial_status")
+MULTI_VALUED = {"theme", "region", "municipality"}
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def build_schema(finnish: str = "voikko") -> Schema:
+    """Return the schema; FINNISH chooses the Voikko analyzer or the Snowball baseline."""
+    per_language = analyzers(finnish)
+    fields = {
+        "id": ID(stored=True, unique=True),
+        "slug": ID(stored=True),
+        "language": ID(stored=True),
+        "published": NUMERIC(int, bits=32, stored=True, sortable=True),
+        # everything the Finnish analyzer handles whatever the entry's language: names, laws, tags
+        "places": TEXT(analyzer=finnish_analyzer() if finnish == "voikko" else per_language["fi"], phrase=False),
+        "laws": TEXT(analyzer=finnish_analyzer() if finnish == "voikko" else per_language["fi"], phrase=False),
+        "tags": TEXT(analyzer=finnish_analyzer() if finnish == "voikko" else per_language["fi"], phrase=False),
+        "words": TEXT(analyzer=surface_analyzer(), phrase=False, spelling=True),
+        "facets": STORED(),
+    }
+    for facet in FACETS:
+        fields[f"f_{facet}"] = KEYWORD(lowercase=False, commas=False) if facet in MULTI_VALUED else ID()
+    for language in LANGUAGES:
+        for name in TEXT_FIELDS:
+            fields[f"{name}_{language}"] = TEXT(analyzer=per_language[language], phrase=False, stored=True)
+    return Schema(**fields)
+
+
+def plain_text(body_html: str) -> str:
+    """Return the visible text of sanitised HTML (for indexing and highlights)."""
+    return html.unescape(_TAG.sub(" ", body_html)).strip()
+
+
+def facet_values(entry: Entry) -> dict[str, list[str]]:
+    """Return the facet values of ENTRY (each a list; single-valued facets have one or none)."""
+    municipalities = entry.municipalities
+    return {
+        "type": [entry.type],
+        "theme": list(entry.theme_slugs),
+        "region": sorted({m.region_code for m in municipalities}),
+        "municipality": [m.code for m in municipalities],
+        "year": [str(entry.published_on.year)] if entry.published_on else [],
+        "trial_status": [entry.trial_status] if entry.trial_status else [],
+    }
+
+
+def document(entry: Entry) -> dict:
+    """Return the index document of a published ENTRY."""
+    language = entry.language if entry.language in LANGUAGES else "fi"
+    body = plain_text(entry.body_html)
+    facets = facet_values(entry)
+    places = []
+    for m in entry.municipalities:
+        places += [m.name_fi, m.name_sv, m.region_fi, m.region_sv]
+    laws = [" ".join(filter(None, (law.title, law.number, law.section))) for law in entry.laws]
+    doc = {
+        "id": str(entry.id),
+        "slug": entry.slug,
+        "language": language,
+        "published": entry.published_on.toordinal() if entry.published_on else 0,
+        "places": " ".join(places),
+        "laws": " ".join(laws),
+        "tags": " ".join(entry.tags),
+        "words": " ".join([entry.title, entry.summary, body, " ".join(entry.tags), " ".join(laws)]),
+        "facets": facets,
+        f"title_{language}": entry.title,
+        f"summary_{language}": entry.summary,
+        f"body_{language}": body,
+    }
+    for facet, values in facets.items():
+        if values:
+            doc[f"f_{facet}"] = " ".join(values)
+    return doc
