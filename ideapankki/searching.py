@@ -32,6 +32,7 @@ class ResultPage:
     per_page: int
     facets: dict[str, Facet]
     suggestion: str | None
+    corrected: bool = False  # results are for the suggestion: the query itself found nothing
 
     @property
     def pages(self) -> int:
@@ -54,7 +55,7 @@ def find(session: Session, index: SearchIndex, text: str, filters: Filters, *, s
     hits = [h for h in response.hits if h.entry_id in by_id]
     facets = {name: Facet(name, counts) for name, counts in response.facets.items()}
     return ResultPage(text, sort, [by_id[h.entry_id] for h in hits], {h.entry_id: h for h in hits},
-                      response.total, page, per_page, facets, response.suggestion)
+                      response.total, page, per_page, facets, response.suggestion, response.corrected)
 
 
 def more_like(session: Session, index: SearchIndex, entry: Entry, limit: int = 5) -> list[Entry]:
@@ -94,4 +95,5 @@ def to_json(result: ResultPage, url_for_entry: Callable[[Entry], str]) -> dict:
         ],
         "facets": {name: [{"value": str(v), "count": n} for v, n in facet.counts] for name, facet in result.facets.items()},
         "suggestion": result.suggestion,
+        "corrected": result.corrected,
     }

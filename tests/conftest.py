@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
-
 import pytest
 from sqlmodel import Session
 
 from ideapankki import create_app
-from ideapankki.content import EntryDocument
 from ideapankki.db import create_db_engine
-from ideapankki.entries import save_document
 from ideapankki.migrate import init_database
-from ideapankki.models import Entry, EntryState
-from ideapankki.reference import MunicipalityIndex
 from ideapankki.web import ENGINE_KEY
-from ideapankki import workflow
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-CONTENT_DIR = PROJECT_DIR / "content"
-
+from factories import CONTENT_DIR, PROJECT_DIR, make_entry  # noqa: F401
 
 @pytest.fixture
 def engine(tmp_path):
@@ -61,23 +51,6 @@ def app_session(app):
     """A session on the web app's database, for arranging data before requests."""
     with Session(app.extensions[ENGINE_KEY], expire_on_commit=False) as session:
         yield session
-
-
-def make_entry(session: Session, slug: str = "kokeilu", *, state: EntryState = EntryState.published,
-               commit: bool = True, **fields) -> Entry:
-    """Create an entry through the domain functions (as an import would) in STATE."""
-    values = {"type": "practice", "title": f"Otsikko {slug}", "summary": "Tiivistelmä.",
-              "body": "## Tausta\n\nTeksti.", "published": date(2022, 5, 25)}
-    values.update(fields)
-    doc = EntryDocument(slug=slug, **values)
-    index = MunicipalityIndex.from_session(session)
-    codes = [index.resolve(m) for m in doc.municipalities]
-    entry, _ = save_document(session, doc, codes)
-    if state != EntryState.draft:
-        workflow.place_by_operator(session, entry, state, "test")
-    if commit:
-        session.commit()
-    return entry
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import CONTENT_DIR
+from factories import CONTENT_DIR
 from ideapankki.cli import main
 
 

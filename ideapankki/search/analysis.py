@@ -171,13 +171,13 @@ class StemFilter(Filter):
 
 def finnish_analyzer():
     """Voikko base forms and compound parts, with municipality names in both languages."""
-    return (TOKENIZER | LowercaseFilter() | LiteralFilter() | StopFilter(stopwords_for_language("fi"), minsize=1)
+    return (TOKENIZER | LowercaseFilter() | LiteralFilter() | StopFilter(stopwords_for_language("fi"), minsize=2)
             | FinnishLemmaFilter() | MunicipalityNameFilter())
 
 
 def snowball_analyzer(language: str):
     """Snowball stemming with stop words; the baseline for Finnish and the analyzer for sv/en."""
-    return (TOKENIZER | LowercaseFilter() | LiteralFilter() | StopFilter(stopwords_for_language(language), minsize=1)
+    return (TOKENIZER | LowercaseFilter() | LiteralFilter() | StopFilter(stopwords_for_language(language), minsize=2)
             | MunicipalityNameFilter() | StemFilter(language))
 
 

@@ -43,6 +43,7 @@ class SearchResponse:
     page: int
     per_page: int
     words: list[str] = field(default_factory=list)
+    corrected: bool = False  # the hits are for `suggestion`, because the query itself found nothing
 
 
 def query_words(text: str) -> list[str]:
@@ -105,9 +106,23 @@ def _filter_docs(searcher, filters: Filters) -> dict[str, set[int]]:
 
 def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "relevance", page: int = 1,
                per_page: int = 20, voikko: bool = True) -> SearchResponse:
-    """Search the index: matching documents, facet counts, one page of hits, a spelling suggestion."""
+    """Search the index: matching documents, facet counts, one page of hits, a spelling suggestion.
+
+    When nothing matches but a close spelling does, the results are those of the respelling
+    (`corrected` is set), as a reader who mistyped would want.
+    """
 
     def operation(searcher) -> SearchResponse:
+        query, words, final, facets = _match(searcher, text, filters, voikko)
+        suggestion = suggest_spelling(searcher, words, len(final), voikko) if words else None
+        corrected = False
+        if not final and suggestion:
+            query, words, final, facets = _match(searcher, suggestion, filters, voikko)
+            corrected = True
+        hits = _page(searcher, query, final, sort, page, per_page) if final else []
+        return SearchResponse(len(final), hits, facets, suggestion, page, per_page, words, corrected)
+
+    def _match(searcher, text, filters, voikko):
         query, words = build_query(searcher.schema, text, voikko)
         matched = set(searcher.docs_for_query(query)) if query is not None else set(searcher.reader().all_doc_ids())
         by_filter = _filter_docs(searcher, filters)
@@ -121,10 +136,7 @@ def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "re
         final = matched
         for satisfying in by_filter.values():
             final = final & satisfying
-        facets = count_facets(readers.facet_table(searcher), allowed)
-        hits = _page(searcher, query, final, sort, page, per_page) if final else []
-        suggestion = suggest_spelling(searcher, words, len(final), voikko) if words else None
-        return SearchResponse(len(final), hits, facets, suggestion, page, per_page, words)
+        return query, words, final, count_facets(readers.facet_table(searcher), allowed)
 
     return readers.run(operation)
 

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from conftest import CONTENT_DIR
+from factories import CONTENT_DIR
 from ideapankki.exchange import ImportFailed, export_dir, import_path
 from ideapankki.models import Entry, Revision, Transition
 

@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from conftest import make_entry
+from factories import make_entry
 from ideapankki.models import Entry, EntryTheme
 
 

@@ -1,0 +1,34 @@
+"""Factories that arrange data through the same domain functions the site uses."""
+
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session
+
+from ideapankki import workflow
+from ideapankki.content import EntryDocument
+from ideapankki.entries import save_document
+from ideapankki.models import Entry, EntryState
+from ideapankki.reference import MunicipalityIndex
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+CONTENT_DIR = PROJECT_DIR / "content"
+
+
+def make_entry(session: Session, slug: str = "kokeilu", *, state: EntryState = EntryState.published,
+               commit: bool = True, **fields) -> Entry:
+    """Create an entry through the domain functions (as an import would) in STATE."""
+    values = {"type": "practice", "title": f"Otsikko {slug}", "summary": "Tiivistelmä.",
+              "body": "## Tausta\n\nTeksti.", "published": date(2022, 5, 25)}
+    values.update(fields)
+    doc = EntryDocument(slug=slug, **values)
+    index = MunicipalityIndex.from_session(session)
+    codes = [index.resolve(m) for m in doc.municipalities]
+    entry, _ = save_document(session, doc, codes)
+    if state != EntryState.draft:
+        workflow.place_by_operator(session, entry, state, "test")
+    if commit:
+        session.commit()
+    return entry
+
+
