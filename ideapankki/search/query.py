@@ -67,7 +67,13 @@ def _field_alternatives(schema, fieldname: str, word: str, voikko: bool) -> Q.Qu
         if len(lemma.parts) > 1:
             options.append(Q.And([Q.Term(fieldname, p) for p in lemma.parts]))
     else:
-        options = [Q.Term(fieldname, t.text) for t in schema[fieldname].analyzer(word)]
+        analyzer = schema[fieldname].analyzer
+        options = [Q.Term(fieldname, t.text) for t in analyzer(word)]
+        if voikko and not is_literal(word):
+            # "Vaasassa" is Finnish for "in Vasa": find the Swedish and English texts that say Vasa.
+            for form in finnish_lemma(word).forms:
+                if form in municipality_pairs():
+                    options += [Q.Term(fieldname, t.text) for t in analyzer(form)]
     options = list({repr(o): o for o in options}.values())
     if not options:
         return None
@@ -168,10 +174,14 @@ def suggest_spelling(searcher, words: list[str], total: int, voikko: bool) -> st
         return None
     changed, respelled = False, []
     for word in words:
-        if is_literal(word) or searcher.doc_frequency("words", word) > 0:
+        frequency = 0 if is_literal(word) else searcher.doc_frequency("words", word)
+        if is_literal(word) or frequency > 1:
             respelled.append(word)
             continue
-        candidates = [c for c in searcher.suggest("words", word, limit=3, maxdist=2) if c != word]
+        # A word found nowhere, or in one text only (perhaps a typo there too): offer a
+        # close spelling that more texts use.
+        candidates = [c for c in searcher.suggest("words", word, limit=5, maxdist=2)
+                      if c != word and searcher.doc_frequency("words", c) > frequency]
         if candidates:
             respelled.append(candidates[0])
             changed = True

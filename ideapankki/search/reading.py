@@ -44,10 +44,13 @@ class Readers:
         for attempt in (1, 2):
             try:
                 searcher = getattr(self._local, "searcher", None)
-                if searcher is None or self._local.generation != self.store.current.resolve():
+                # A new searcher, not Searcher.refresh(): refresh reuses segment readers and
+                # misses deletions made by a commit that only deleted.
+                if (searcher is None or self._local.generation != self.store.current.resolve()
+                        or searcher._ix.latest_generation() != searcher.reader().generation()):
+                    if searcher is not None:
+                        searcher.close()
                     searcher = self._open()
-                else:
-                    searcher = self._local.searcher = searcher.refresh()
                 break
             except (OSError, whoosh_index.EmptyIndexError, ValueError) as exc:
                 self._local.searcher = None
