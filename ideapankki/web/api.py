@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request, url_for
-from werkzeug.exceptions import HTTPException
 
 from .. import searching
 from ..search import IndexUnavailable
@@ -28,11 +27,6 @@ def error(status: int, message: str):
 def allow_any_origin(response):
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
-
-
-@bp.errorhandler(HTTPException)
-def http_error(exc: HTTPException):
-    return error(exc.code or 500, exc.description or exc.name)
 
 
 @bp.get("/search")

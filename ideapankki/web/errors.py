@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -25,10 +25,14 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         code = exc.code or 500
+        if request.path.startswith("/api/"):
+            return jsonify({"error": exc.description or exc.name, "status": code}), code
         if code not in MESSAGES:
             return exc
         return render_error(code)
 
     @app.errorhandler(500)
     def server_error(_exc):
+        if request.path.startswith("/api/"):
+            return jsonify({"error": "internal error", "status": 500}), 500
         return render_error(500)

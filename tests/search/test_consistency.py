@@ -1,0 +1,156 @@
+"""The index is a projection of the database: nothing lost when a process dies, atomic rebuilds."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+
+from click.testing import CliRunner
+
+from ideapankki.search.indexer import GAP_TIMEOUT_S, _advance
+from ideapankki.search.store import IndexState
+
+WRITER = textwrap.dedent("""
+    import sys, time
+    sys.path.insert(0, {tests!r})
+    from sqlmodel import Session
+    from ideapankki.db import create_db_engine
+    from factories import make_entry
+    engine = create_db_engine({url!r})
+    with Session(engine) as session:
+        make_entry(session, "kuollut-kirjoittaja", title="Omavalmentaja kuolevasta prosessista", summary="S.")
+    print("committed", flush=True)
+    time.sleep(60)  # killed here: after the commit, before any index update
+""")
+
+
+def test_entry_committed_by_a_killed_process_is_searchable_after_restart(bench, engine, tmp_path):
+    bench.add("olemassa", title="Vanha merkintä", summary="S.")
+    tests_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    script = WRITER.format(tests=tests_dir, url=str(engine.url))
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "committed"
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+    finally:
+        child.stdout.close()
+    assert bench.index.pending() > 0
+    assert bench.slugs("omavalmentaja") == []  # the index has not heard of it yet
+    from ideapankki.search import SearchIndex
+
+    restarted = SearchIndex(bench.index.store.root, engine)
+    assert restarted.catch_up() == 1
+    assert restarted.pending() == 0
+    assert [h.slug for h in restarted.search("omavalmentaja").hits] == ["kuollut-kirjoittaja"]
+
+
+def test_search_catches_up_before_reading(bench, session):
+    bench.add("eka", title="Eka", summary="S.")
+    from factories import make_entry
+
+    make_entry(session, "toka", title="Omavalmentaja", summary="S.")  # committed, index not told
+    from ideapankki import searching
+    from ideapankki.browse import Filters
+
+    result = searching.find(session, bench.index, "omavalmentaja", Filters())
+    assert [e.slug for e in result.entries] == ["toka"]
+
+
+def test_rebuild_swaps_a_new_folder_in_atomically(bench):
+    bench.add("a", title="Omavalmentaja", summary="S.")
+    before = bench.index.store.current.resolve()
+    with bench.index.readers.searcher():
+        pass
+    assert bench.index.rebuild() == 1
+    after = bench.index.store.current.resolve()
+    assert after != before and not before.exists()
+    assert bench.slugs("omavalmentaja") == ["a"]
+
+
+def test_changed_analysis_forces_a_rebuild(bench):
+    bench.add("a", title="Omavalmentaja", summary="S.")
+    store = bench.index.store
+    state = store.read_state()
+    state.analyzer_version = -1
+    store.write_state(state)
+    old = store.current.resolve()
+    bench.index.catch_up()
+    assert store.current.resolve() != old
+    assert store.read_state().analyzer_version != -1
+    assert bench.slugs("omavalmentaja") == ["a"]
+
+
+def test_missing_index_is_built_on_first_catch_up(bench, session):
+    from factories import make_entry
+
+    make_entry(session, "a", title="Omavalmentaja", summary="S.")
+    assert not bench.index.store.exists()
+    bench.index.catch_up()
+    assert bench.slugs("omavalmentaja") == ["a"]
+
+
+def test_readers_survive_concurrent_commits_and_swaps(bench, session):
+    from factories import make_entry
+
+    bench.add("alku", title="Omavalmentaja alku", summary="S.")
+    errors, stop = [], threading.Event()
+
+    def read():
+        while not stop.is_set():
+            try:
+                assert "alku" in bench.slugs("omavalmentaja")
+            except Exception as exc:  # noqa: BLE001 - collected and reported below
+                errors.append(exc)
+                return
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for i in range(8):
+            make_entry(session, f"uusi-{i}", title=f"Omavalmentaja {i}", summary="S.")
+            bench.index.catch_up()
+            if i % 3 == 2:
+                bench.index.rebuild()
+    finally:
+        stop.set()
+        reader.join(timeout=30)
+    assert errors == []
+    assert len(bench.slugs("omavalmentaja")) == 9
+
+
+def test_a_writer_lock_held_elsewhere_does_not_block_reads(bench):
+    bench.add("a", title="Omavalmentaja", summary="S.")
+    with bench.index.store.writing():
+        assert bench.index.catch_up(wait=False) == 0
+        assert bench.slugs("omavalmentaja") == ["a"]
+
+
+def test_gaps_wait_for_late_commits_then_expire():
+    state = IndexState(applied_upto=10)
+    _advance(state, {11, 13}, now=1000.0)
+    assert state.applied_upto == 11 and state.applied_above == [13] and "12" in state.gaps
+    _advance(state, {12}, now=1001.0)  # the late transaction committed: applied, no gap left
+    assert state.applied_upto == 13 and state.applied_above == [] and state.gaps == {}
+    _advance(state, {15}, now=2000.0)
+    assert state.applied_upto == 13
+    _advance(state, set(), now=2000.0 + GAP_TIMEOUT_S + 1)  # 14 never came: a rollback
+    assert state.applied_upto == 15 and state.gaps == {}
+
+
+def test_reindex_command(tmp_path, monkeypatch):
+    from factories import CONTENT_DIR
+    from ideapankki.cli import main
+
+    monkeypatch.setenv("IDEAPANKKI_INSTANCE", str(tmp_path / "instance"))
+    monkeypatch.delenv("IDEAPANKKI_DATABASE_URL", raising=False)
+    runner = CliRunner()
+    assert runner.invoke(main, ["import", str(CONTENT_DIR), "--publish"]).exit_code == 0
+    result = runner.invoke(main, ["reindex"])
+    count = len(list(CONTENT_DIR.rglob("*.md")))
+    assert result.exit_code == 0 and f"Search index rebuilt: {count} published entries." in result.output
+    found = runner.invoke(main, ["search", "perusopetuksen", "--json", "--limit", "3"])
+    assert json.loads(found.output)["total"] >= 2

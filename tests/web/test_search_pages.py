@@ -1,0 +1,109 @@
+"""Search in the site, the API and the CLI: the same results, clear errors, published data only."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from ideapankki.cli import main
+from ideapankki.web import SEARCH_KEY
+
+
+@pytest.fixture
+def seeded(app, entry_factory):
+    entry_factory("perus", type="norm", title="Joustavat ryhmäkoot perusopetuksessa", summary="Pienet kunnat.",
+                  body="Perusopetuksen ryhmäkoot joustaviksi pienissä kunnissa.", themes=["koulutus"],
+                  municipalities=["Kuhmo"])
+    entry_factory("eta", type="norm", title="Etäopetus perusopetuksessa", summary="Etänä.",
+                  body="Perusopetusta voisi antaa etäopetuksena.", themes=["koulutus", "digitalisaatio"])
+    entry_factory("tyo", type="practice", title="Omavalmentaja", summary="Työnhakijan tuki.",
+                  body="Omavalmentaja kulkee työnhakijan rinnalla.", themes=["tyollisyys"])
+    app.extensions[SEARCH_KEY].catch_up()
+    return app
+
+
+def test_search_page_shows_highlighted_results_and_facets(client, seeded):
+    html = client.get("/search?q=perusopetus").text
+    assert "2 tulosta haulla ”perusopetus”" in html
+    assert '<mark class="match term0">Perusopetuksen</mark>' in html or "<mark" in html
+    assert 'href="/entries/perus"' in html and 'href="/entries/eta"' in html
+    assert "Omavalmentaja" not in html.split('class="results"')[1].split("</section>")[0]
+    assert "Koulutus ja varhaiskasvatus <span class=\"count\">(2)</span>" in html
+
+
+def test_every_page_has_a_labelled_search_box(client, seeded):
+    html = client.get("/entries").text
+    assert '<form class="header-search" role="search" action="/search" method="get">' in html
+    assert '<label for="header-q" class="visually-hidden">Hae ideapankista</label>' in html
+
+
+def test_search_page_filters_and_sorts(client, seeded):
+    html = client.get("/search?q=perusopetus&theme=digitalisaatio").text
+    assert "1 tulos haulla" in html and 'href="/entries/eta"' in html
+    assert client.get("/search?q=perusopetus&sort=newest").status_code == 200
+
+
+def test_search_page_suggests_and_corrects_typos(client, seeded):
+    html = client.get("/search?q=omavalmentja").text
+    assert "Haulla ”omavalmentja” ei löytynyt mitään" in html
+    assert 'href="/search?q=omavalmentaja"' in html and 'href="/entries/tyo"' in html
+
+
+def test_search_page_without_results_helps(client, seeded):
+    html = client.get("/search?q=xyzzyplugh").text
+    assert "Hakusi ei tuottanut tuloksia." in html
+
+
+@pytest.mark.parametrize("query", ["sort=best", "page=0", "page=x", "per_page=1000", "type=recipe", "q=" + "a" * 501])
+def test_bad_search_parameters_are_400_on_page_and_api(client, seeded, query):
+    assert client.get(f"/search?{query}").status_code == 400
+    response = client.get(f"/api/v1/search?{query}")
+    assert response.status_code == 400
+    assert response.is_json and response.json["error"]
+
+
+def test_api_returns_the_documented_shape(client, seeded):
+    response = client.get("/api/v1/search?q=perusopetuksen&type=norm")
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    data = response.json
+    assert data["total"] == 2 and data["suggestion"] is None
+    first = data["results"][0]
+    assert set(first) >= {"slug", "type", "title", "summary", "url", "highlight", "score"}
+    assert first["url"].startswith("http://localhost/entries/")
+    assert {f["value"]: f["count"] for f in data["facets"]["theme"]} == {"koulutus": 2, "digitalisaatio": 1}
+
+
+def test_api_page_and_cli_agree(client, seeded, app, monkeypatch, tmp_path):
+    api = [r["slug"] for r in client.get("/api/v1/search?q=perusopetus").json["results"]]
+    html = client.get("/search?q=perusopetus").text
+    page = [slug for slug in api if f'href="/entries/{slug}"' in html]
+    positions = [html.index(f'href="/entries/{slug}"') for slug in api]
+    assert page == api and positions == sorted(positions)
+    monkeypatch.setenv("IDEAPANKKI_INSTANCE", str(app.config["INSTANCE_DIR"]))
+    monkeypatch.setenv("IDEAPANKKI_DATABASE_URL", app.config["DATABASE_URL"])
+    result = CliRunner().invoke(main, ["search", "perusopetus", "--json"])
+    assert result.exit_code == 0, result.output
+    assert [r["slug"] for r in json.loads(result.output)["results"]] == api
+    readable = CliRunner().invoke(main, ["search", "perusopetus", "--type", "practice"])
+    assert "0 result(s)" in readable.output
+
+
+def test_similar_endpoint_for_the_submission_form(client, seeded, entry_factory):
+    from ideapankki.models import EntryState
+
+    entry_factory("luonnos", state=EntryState.draft, title="Etäopetus perusopetuksessa luonnos")
+    data = client.get("/api/v1/similar?title=Etäopetusta perusopetukseen").json
+    assert data["results"][0]["slug"] == "eta"
+    assert "luonnos" not in [r["slug"] for r in data["results"]]
+    assert client.get("/api/v1/similar").status_code == 400
+
+
+def test_entry_page_shows_similar_entries(client, seeded):
+    html = client.get("/entries/perus").text
+    assert "Samankaltaisia merkintöjä" in html and 'href="/entries/eta"' in html
+
+
+def test_api_unknown_path_is_json_404(client):
+    response = client.get("/api/v1/nothing")
+    assert response.status_code == 404 and response.is_json
