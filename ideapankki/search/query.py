@@ -21,6 +21,7 @@ from .reading import Readers, count_facets
 from .schema import FACETS, LANGUAGES, TEXT_FIELDS, WEIGHTS
 
 ALL_WORDS_BOOST = 20.0
+PARTS_BOOST = 0.5
 FINNISH_FIELDS = ("places", "laws", "tags")
 _FI_STOP = stopwords_for_language("fi") | FINNISH_STOP_LEMMAS
 
@@ -65,7 +66,8 @@ def _field_alternatives(schema, fieldname: str, word: str, voikko: bool) -> Q.Qu
         options: list[Q.Query] = [Q.Term(fieldname, f) for f in forms]
         options += [Q.Term(fieldname, municipality_pairs()[f]) for f in forms if f in municipality_pairs()]
         if len(lemma.parts) > 1:
-            options.append(Q.And([Q.Term(fieldname, p) for p in lemma.parts]))
+            # the parts written apart ("henkilöstön mitoitus") count, but less than the compound itself
+            options.append(Q.And([Q.Term(fieldname, p) for p in lemma.parts]).with_boost(PARTS_BOOST))
     else:
         analyzer = schema[fieldname].analyzer
         options = [Q.Term(fieldname, t.text) for t in analyzer(word)]
@@ -153,7 +155,7 @@ def _page(searcher, query, docs: set[int], sort: str, page: int, per_page: int) 
         query if query is not None else Q.Every(), filter=docs, limit=page * per_page, terms=True,
         sortedby="published" if newest else None, reverse=newest,
     )
-    results.fragmenter = ContextFragmenter(maxchars=240, surround=60)
+    results.fragmenter = ContextFragmenter(maxchars=160, surround=50)
     results.formatter = HtmlFormatter(tagname="mark", between=" … ")
     hits = []
     for hit in results[(page - 1) * per_page: page * per_page]:
