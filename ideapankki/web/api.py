@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
 
 from .. import searching
 from ..search import IndexUnavailable
 from . import db_session, search_index
-from .search import BadSearch, parse_search_args
+from .search import BadSearch, search_request
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -33,12 +33,9 @@ def allow_any_origin(response):
 def search():
     """Search published entries: GET /api/v1/search?q=…&type=…&theme=…&sort=…&page=…"""
     try:
-        args = parse_search_args(request.args, current_app.config["PER_PAGE"])
+        _args, result = search_request()
     except BadSearch as exc:
         return error(400, str(exc))
-    try:
-        result = searching.find(db_session(), search_index(), args.text, args.filters, sort=args.sort,
-                                page=args.page, per_page=args.per_page)
     except IndexUnavailable:
         return error(503, "The search index is being rebuilt; try again shortly.")
     return jsonify(searching.to_json(result, _entry_url))

@@ -53,19 +53,24 @@ def parse_search_args(args, default_per_page: int) -> SearchArgs:
     return SearchArgs(text, filters, sort, numbers["page"], numbers["per_page"])
 
 
+def search_request() -> tuple[SearchArgs, searching.ResultPage]:
+    """Run the search this request asks for (raises BadSearch or IndexUnavailable)."""
+    args = parse_search_args(request.args, current_app.config["PER_PAGE"])
+    result = searching.find(db_session(), search_index(), args.text, args.filters, sort=args.sort,
+                            page=args.page, per_page=args.per_page)
+    return args, result
+
+
 @bp.get("/search")
 def search_page():
     """Search published entries, with facets, highlights, sorting and a spelling suggestion."""
     try:
-        args = parse_search_args(request.args, current_app.config["PER_PAGE"])
+        args, result = search_request()
     except BadSearch as exc:
         return render_error(400, str(exc))
-    try:
-        result = searching.find(db_session(), search_index(), args.text, args.filters, sort=args.sort,
-                                page=args.page, per_page=args.per_page)
     except IndexUnavailable:
         current_app.logger.exception("search index unavailable")
-        return render_template("search/unavailable.html", query=args.text), 503
+        return render_template("search/unavailable.html"), 503
     if args.page > result.pages:
         abort(404)
     codes = [code for code, _n in result.facets["municipality"].counts]
