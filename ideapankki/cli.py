@@ -128,6 +128,56 @@ def search_command(query: tuple[str, ...], as_json: bool, limit: int, entry_type
         click.echo(f"{rank:3}. [{hit['type']}] {hit['title']}\n     {hit['url']}")
 
 
+@main.group("user")
+def user_group() -> None:
+    """Accounts (there is no default admin: create the first one here)."""
+
+
+@user_group.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["member", "moderator", "admin"]), required=True)
+@click.option("--org", "org_name", help="Organisation: a municipality's name, or a group created if missing.")
+@click.option("--name", help="Display name (default: the part of the address before @).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def user_add_command(email: str, role: str, org_name: str | None, name: str | None, password_stdin: bool) -> None:
+    """Create a confirmed account with ROLE."""
+    from . import accounts
+    from .models import Role
+
+    password = (sys.stdin.readline().rstrip("\n") if password_stdin
+                else click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    engine = _engine()
+    migrate.init_database(engine)
+    try:
+        with session_scope(engine) as session:
+            organisation = accounts.find_or_create_organisation(session, org_name) if org_name else None
+            user = accounts.add_user(session, email=email, role=Role(role), password=password, name=name,
+                                     organisation=organisation)
+            click.echo(f"Created {user.email} ({user.role}"
+                       + (f", {organisation.name}" if organisation else "") + ").")
+    except accounts.AccountError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
+@user_group.command("role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(["member", "moderator", "admin"]))
+def user_role_command(email: str, role: str) -> None:
+    """Give the account EMAIL the role ROLE (its sessions are signed out)."""
+    from . import accounts
+    from .models import Role
+
+    engine = _engine()
+    try:
+        with session_scope(engine) as session:
+            user = accounts.set_role(session, email, Role(role))
+            click.echo(f"{user.email} is now {user.role}.")
+    except accounts.AccountError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
 @main.group("db")
 def db_group() -> None:
     """Schema migrations (for developers)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -74,6 +75,10 @@ def build_config(overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("IDEAPANKKI_HTTPS") == "1",
         "WTF_CSRF_TIME_LIMIT": None,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": os.environ.get("IDEAPANKKI_HTTPS") == "1",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=14),
         "SEED_CONTENT_DIR": CONTENT_DIR,
     }
     config.update(overrides)

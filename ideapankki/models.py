@@ -7,8 +7,9 @@ native enum types, so SQLite and PostgreSQL share one schema and one migration p
 
 
 import enum
+import secrets
 from datetime import date, datetime, timezone
-from typing import Optional
+from typing import ClassVar, Optional
 
 import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
@@ -118,9 +119,43 @@ class User(SQLModel, table=True):
     email_confirmed_at: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))
     membership_approved_at: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))
     is_active: bool = Field(default=True)
+    # Part of every session and remember-me cookie: rotating it logs the account out everywhere.
+    session_token: str = Field(default_factory=lambda: secrets.token_urlsafe(24), max_length=64)
+    last_login_at: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))
     created_at: datetime = _timestamp()
 
     __table_args__ = (_one_of("role", Role, "ck_account_role"),)
+
+    # The user-object protocol of Flask-Login, without importing Flask here.
+    is_authenticated: ClassVar[bool] = True
+    is_anonymous: ClassVar[bool] = False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in (Role.moderator.value, Role.admin.value)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.admin.value
+
+    @property
+    def can_submit(self) -> bool:
+        """Confirmed and approved into an organisation (moderators and admins always can)."""
+        return self.is_active and self.email_confirmed_at is not None and (
+            self.is_moderator or (self.organisation_id is not None and self.membership_approved_at is not None))
+
+
+class LoginAttempt(SQLModel, table=True):
+    """A failed log-in, by account and by address: throttling that holds across worker processes."""
+
+    __tablename__ = "login_attempt"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, index=True)  # "account:<email>" or "address:<ip>"
+    at: datetime = _timestamp(index=True)
 
 
 class Entry(SQLModel, table=True):

@@ -97,3 +97,27 @@ def test_serve_migrates_seeds_and_serves_on_first_start(tmp_path):
         process.terminate()
         process.wait(timeout=10)
         process.stdout.close()
+
+
+def test_user_add_and_role_from_the_command_line(runner):
+    result = runner.invoke(main, ["user", "add", "Admin@Kuntaliitto.fi", "--role", "admin", "--password-stdin"],
+                           input="pitkä ylläpitäjän salalause\n")
+    assert result.exit_code == 0, result.output
+    assert "Created admin@kuntaliitto.fi (admin)." in result.output
+    result = runner.invoke(main, ["user", "add", "maija@kajaani.fi", "--role", "member", "--org", "Kajaani",
+                                  "--password-stdin"], input="kuusi sanaa kulkee kauas\n")
+    assert "Created maija@kajaani.fi (member, Kajaani)." in result.output
+    result = runner.invoke(main, ["user", "role", "maija@kajaani.fi", "moderator"])
+    assert result.exit_code == 0 and "maija@kajaani.fi is now moderator." in result.output
+
+
+def test_user_add_refuses_weak_passwords_and_duplicates(runner):
+    weak = runner.invoke(main, ["user", "add", "a@b.fi", "--role", "admin", "--password-stdin"], input="salasana\n")
+    assert weak.exit_code == 1 and "too short" in weak.output
+    runner.invoke(main, ["user", "add", "a@b.fi", "--role", "admin", "--password-stdin"],
+                  input="pitkä ylläpitäjän salalause\n")
+    again = runner.invoke(main, ["user", "add", "a@b.fi", "--role", "admin", "--password-stdin"],
+                          input="pitkä ylläpitäjän salalause\n")
+    assert again.exit_code == 1 and "exists" in again.output
+    missing = runner.invoke(main, ["user", "role", "nobody@b.fi", "admin"])
+    assert missing.exit_code == 1 and "no account" in missing.output

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g
-from flask_babel import Babel
+from flask_babel import Babel, lazy_gettext as _l
+from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from sqlmodel import Session
 
@@ -19,6 +20,10 @@ log = logging.getLogger(__name__)
 
 babel = Babel()
 csrf = CSRFProtect()
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Log in to see this page.")
+login_manager.session_protection = "basic"
 
 
 def db_session() -> Session:
@@ -63,7 +68,7 @@ def _close_session(_exc):
 
 def init_app(app: Flask) -> None:
     """Attach the engine, extensions, blueprints and template helpers to APP."""
-    from . import api, errors, i18n, public, search, templating
+    from . import admin, api, auth, errors, i18n, public, search, templating
 
     engine = create_db_engine(app.config["DATABASE_URL"])
     app.extensions[ENGINE_KEY] = engine
@@ -74,11 +79,14 @@ def init_app(app: Flask) -> None:
 
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
+    login_manager.init_app(app)
 
     app.register_blueprint(i18n.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin.bp)
     csrf.exempt(api.bp)
     errors.init_app(app)
     templating.init_app(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import get_locale, lazy_gettext as _l
 
-from ..models import EntryState, EntryType, Language, Municipality, TrialStatus
+from ..models import EntryState, EntryType, Language, Municipality, Role, TrialStatus
 
 TYPE_LABELS = {
     EntryType.practice.value: _l("Practice"),
@@ -29,6 +29,11 @@ TRIAL_STATUS_LABELS = {
     TrialStatus.planned.value: _l("Planned"),
     TrialStatus.ongoing.value: _l("Ongoing"),
     TrialStatus.ended.value: _l("Ended"),
+}
+ROLE_LABELS = {
+    Role.member.value: _l("Member"),
+    Role.moderator.value: _l("Moderator"),
+    Role.admin.value: _l("Administrator"),
 }
 LANGUAGE_LABELS = {
     Language.fi.value: _l("Finnish"),

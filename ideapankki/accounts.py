@@ -1,0 +1,233 @@
+"""Accounts: registration, e-mail confirmation, membership approval, passwords, log-in throttling.
+
+Domain functions: they take a session and flush; no Flask. Passwords are hashed with
+argon2id; a password must be at least 12 characters and not guessable (zxcvbn, which knows
+the 30,000 most common passwords and their variants). Failed log-ins are stored in the
+database, so throttling holds across worker processes and servers.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, select
+from zxcvbn import zxcvbn
+
+from .reference import MunicipalityIndex
+from .models import LoginAttempt, Municipality, Organisation, OrganisationKind, Role, User, utcnow
+
+MIN_PASSWORD_LENGTH = 12
+MIN_PASSWORD_SCORE = 4  # zxcvbn: 4 = over 10^10 guesses, "very unguessable"
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_ADDRESS = 30
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verifying against this keeps the time of a log-in for an unknown e-mail like a real one.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be done; CODE says which field or reason."""
+
+    def __init__(self, code: str, message: str):
+        self.code = code
+        super().__init__(message)
+
+
+class Throttled(AccountError):
+    """Too many failed log-ins recently; try again later."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def password_problem(password: str, *context: str) -> str | None:
+    """Return why PASSWORD is not acceptable ("too_short", "too_common"), or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return "too_short"
+    # The person's own name and address parts are easy guesses too (maija@kajaani.fi → maija, kajaani).
+    words = [w for c in context if c for w in re.split(r"[^\w]+", c.lower()) if len(w) > 2]
+    if zxcvbn(password[:100], user_inputs=words)["score"] < MIN_PASSWORD_SCORE:
+        return "too_common"
+    return None
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(user: User, password: str) -> bool:
+    """Check PASSWORD; upgrade the stored hash when the parameters have moved on."""
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return True
+
+
+def get_by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == normalise_email(email))).first()
+
+
+def municipality_organisation(session: Session, municipality: Municipality) -> Organisation:
+    """Return the organisation of MUNICIPALITY, creating it on first use."""
+    org = session.exec(select(Organisation).where(Organisation.municipality_code == municipality.code)).first()
+    if org is None:
+        org = Organisation(name=municipality.name_fi, kind=OrganisationKind.municipality.value,
+                           municipality_code=municipality.code)
+        session.add(org)
+        session.flush()
+    return org
+
+
+def find_or_create_organisation(session: Session, name: str) -> Organisation:
+    """Return the organisation NAME: an existing one, a municipality's, or a new group."""
+    org = session.exec(select(Organisation).where(Organisation.name == name.strip())).first()
+    if org is not None:
+        return org
+    code = MunicipalityIndex.from_session(session).resolve(name)
+    if code is not None:
+        return municipality_organisation(session, session.get(Municipality, code))
+    org = Organisation(name=name.strip(), kind=OrganisationKind.group.value)
+    session.add(org)
+    session.flush()
+    return org
+
+
+def register(session: Session, *, email: str, name: str, password: str, organisation: Organisation) -> User:
+    """Create an unconfirmed member account of ORGANISATION."""
+    email = normalise_email(email)
+    if get_by_email(session, email) is not None:
+        raise AccountError("email_taken", "an account with this e-mail address exists")
+    problem = password_problem(password, email, name)
+    if problem:
+        raise AccountError(problem, "the password is not acceptable")
+    user = User(email=email, name=name.strip(), password_hash=hash_password(password), role=Role.member.value,
+                organisation_id=organisation.id)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def confirm_email(session: Session, user: User) -> None:
+    """Mark the e-mail confirmed; approve the membership when the organisation trusts its domain."""
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    org = session.get(Organisation, user.organisation_id) if user.organisation_id else None
+    domain = user.email.rsplit("@", 1)[-1]
+    if org and org.auto_approve_domain and domain == org.auto_approve_domain.lower() and not user.membership_approved_at:
+        user.membership_approved_at = utcnow()
+    session.flush()
+
+
+def approve_membership(session: Session, actor: User, user: User) -> None:
+    """Let USER submit on behalf of their organisation (moderators and admins only)."""
+    if not actor.is_moderator:
+        raise AccountError("forbidden", "only moderators and admins approve memberships")
+    if user.email_confirmed_at is None:
+        raise AccountError("unconfirmed", "the e-mail address is not confirmed yet")
+    user.membership_approved_at = user.membership_approved_at or utcnow()
+    session.flush()
+
+
+def pending_memberships(session: Session) -> list[User]:
+    """Confirmed members waiting for approval, oldest first."""
+    return list(session.exec(
+        select(User).where(User.email_confirmed_at.is_not(None), User.membership_approved_at.is_(None),
+                           User.role == Role.member.value).order_by(User.created_at)
+    ).all())
+
+
+def _failures(session: Session, key: str, now: datetime) -> int:
+    return session.exec(select(sa.func.count()).select_from(LoginAttempt)
+                        .where(LoginAttempt.key == key, LoginAttempt.at > now - THROTTLE_WINDOW)).one()
+
+
+def authenticate(session: Session, email: str, password: str, address: str, now: datetime | None = None) -> User:
+    """Return the user for EMAIL and PASSWORD, or raise (Throttled, AccountError("invalid"))."""
+    now = now or utcnow()
+    email = normalise_email(email)
+    account_key, address_key = f"account:{email}", f"address:{address}"
+    if (_failures(session, account_key, now) >= MAX_FAILURES_PER_ACCOUNT
+            or _failures(session, address_key, now) >= MAX_FAILURES_PER_ADDRESS):
+        raise Throttled("throttled", "too many failed log-ins; wait a while")
+    user = get_by_email(session, email)
+    if user is None:
+        _verify_dummy(password)
+        ok = False
+    else:
+        ok = verify_password(user, password) and user.is_active
+    if not ok:
+        session.add_all([LoginAttempt(key=account_key, at=now), LoginAttempt(key=address_key, at=now)])
+        session.flush()
+        raise AccountError("invalid", "wrong e-mail address or password")
+    session.exec(sa.delete(LoginAttempt).where(LoginAttempt.key == account_key))
+    user.last_login_at = now
+    session.flush()
+    return user
+
+
+def _verify_dummy(password: str) -> None:
+    try:
+        _hasher.verify(_DUMMY_HASH, password)
+    except VerificationError:
+        pass
+
+
+def sign_out_everywhere(user: User) -> None:
+    """Invalidate every session and remember-me cookie of USER (log-out, password change)."""
+    user.session_token = secrets.token_urlsafe(24)
+
+
+def change_password(session: Session, user: User, new_password: str) -> None:
+    """Set a new password and sign the account out everywhere else."""
+    problem = password_problem(new_password, user.email, user.name)
+    if problem:
+        raise AccountError(problem, "the password is not acceptable")
+    user.password_hash = hash_password(new_password)
+    sign_out_everywhere(user)
+    session.flush()
+
+
+def add_user(session: Session, *, email: str, role: Role, password: str, name: str | None = None,
+             organisation: Organisation | None = None) -> User:
+    """Create a confirmed, approved account (the operator's CLI)."""
+    email = normalise_email(email)
+    if get_by_email(session, email) is not None:
+        raise AccountError("email_taken", f"an account for {email} exists")
+    problem = password_problem(password, email, name or "")
+    if problem:
+        raise AccountError(problem, f"the password is not acceptable ({problem.replace('_', ' ')})")
+    now = utcnow()
+    user = User(email=email, name=name or email.split("@")[0], password_hash=hash_password(password),
+                role=role.value, organisation_id=organisation.id if organisation else None,
+                email_confirmed_at=now, membership_approved_at=now if organisation else None)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_role(session: Session, email: str, role: Role) -> User:
+    """Change the role of the account EMAIL."""
+    user = get_by_email(session, email)
+    if user is None:
+        raise AccountError("no_such_user", f"no account for {normalise_email(email)}")
+    user.role = role.value
+    sign_out_everywhere(user)
+    session.flush()
+    return user
+
+
+def prune_login_attempts(session: Session, now: datetime | None = None) -> int:
+    """Delete failed log-ins older than the throttle window; return how many."""
+    cutoff = (now or datetime.now(timezone.utc)) - THROTTLE_WINDOW
+    return session.exec(sa.delete(LoginAttempt).where(LoginAttempt.at < cutoff)).rowcount

@@ -1,0 +1,211 @@
+"""Registration, e-mail confirmation, log-in and log-out, password reset and change."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlmodel import select
+
+from .. import accounts, mail
+from ..models import Municipality, User
+from . import db_session, login_manager
+from .forms import LoginForm, PasswordChangeForm, RegisterForm, ResetForm, ResetRequestForm
+from .i18n import safe_next
+from .labels import municipality_name
+
+bp = Blueprint("auth", __name__)
+
+CONFIRM_MAX_AGE_S = 3 * 24 * 3600
+RESET_MAX_AGE_S = 3600
+PASSWORD_MESSAGES = {
+    "too_short": lambda: _("Use at least %(min)s characters.", min=accounts.MIN_PASSWORD_LENGTH),
+    "too_common": lambda: _("This password is too common or easy to guess. Try a few unrelated words."),
+}
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=f"ideapankki-{purpose}")
+
+
+def _send(to: str, subject: str, body: str) -> None:
+    settings = mail.MailSettings.from_environment(current_app.config["INSTANCE_DIR"])
+    settings = current_app.config.get("MAIL_SETTINGS") or settings
+    mail.send(settings, to, subject, body)
+
+
+@login_manager.user_loader
+def load_user(token: str) -> User | None:
+    """Load the account of a session; a rotated session token signs old cookies out."""
+    user_id, _sep, session_token = token.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db_session().get(User, int(user_id))
+    if user is None or not user.is_active or user.session_token != session_token:
+        return None
+    return user
+
+
+def _start_session(user: User, remember: bool) -> None:
+    # A fresh session at log-in: nothing from before (a planted session id, an old CSRF token) carries over.
+    session.clear()
+    login_user(user, remember=remember)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    """Create an account: name, work e-mail, municipality, password; then confirm the e-mail."""
+    form = RegisterForm()
+    municipalities = db_session().exec(select(Municipality)).all()
+    form.municipality.choices = [("", _("Choose a municipality"))] + sorted(
+        ((m.code, municipality_name(m)) for m in municipalities), key=lambda c: c[1])
+    if form.validate_on_submit():
+        municipality = db_session().get(Municipality, form.municipality.data)
+        if municipality is None:
+            form.municipality.errors.append(_("Choose a municipality from the list."))
+        else:
+            try:
+                user = accounts.register(db_session(), email=form.email.data, name=form.name.data,
+                                         password=form.password.data,
+                                         organisation=accounts.municipality_organisation(db_session(), municipality))
+            except accounts.AccountError as exc:
+                if exc.code == "email_taken":
+                    form.email.errors.append(_("An account with this e-mail address already exists. "
+                                               "You can reset its password."))
+                else:
+                    form.password.errors.append(PASSWORD_MESSAGES[exc.code]())
+            else:
+                _send_confirmation(user)
+                return render_template("auth/message.html", title=_("Check your e-mail"), message=_(
+                    "We sent a confirmation link to %(email)s. Open it to activate your account.", email=user.email))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/register.html", form=form), status
+
+
+def _send_confirmation(user: User) -> None:
+    token = _serializer("confirm").dumps({"u": user.id, "e": user.email})
+    link = url_for("auth.confirm", token=token, _external=True)
+    _send(user.email, _("Confirm your e-mail address for Ideapankki"), _(
+        "Hello %(name)s,\n\nconfirm your e-mail address for Ideapankki by opening this link:\n%(link)s\n\n"
+        "The link is valid for three days. If you did not register, ignore this message.",
+        name=user.name, link=link))
+
+
+@bp.get("/confirm/<token>")
+def confirm(token: str):
+    """Confirm the e-mail address from the link sent at registration."""
+    try:
+        data = _serializer("confirm").loads(token, max_age=CONFIRM_MAX_AGE_S)
+    except SignatureExpired:
+        return render_template("auth/message.html", title=_("The link has expired"),
+                               message=_("Register again or ask for a new link by resetting your password.")), 400
+    except BadSignature:
+        abort(404)
+    user = db_session().get(User, data.get("u"))
+    if user is None or user.email != data.get("e"):
+        abort(404)
+    accounts.confirm_email(db_session(), user)
+    message = (_("Your e-mail address is confirmed and you can submit entries.") if user.can_submit else
+               _("Your e-mail address is confirmed. A moderator will approve your membership of your "
+                 "organisation; after that you can submit entries."))
+    return render_template("auth/message.html", title=_("E-mail confirmed"), message=message,
+                           login_link=not current_user.is_authenticated)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Log in with e-mail and password; failed attempts are throttled per account and address."""
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(db_session(), form.email.data, form.password.data,
+                                         request.remote_addr or "unknown")
+        except accounts.Throttled:
+            form.form_errors.append(_("Too many failed attempts. Wait 15 minutes and try again, "
+                                      "or reset your password."))
+            status = 429
+        except accounts.AccountError:
+            form.form_errors.append(_("Wrong e-mail address or password."))
+            status = 200  # the failed attempt is recorded (committed) for throttling
+        else:
+            if user.email_confirmed_at is None:
+                form.form_errors.append(_("Confirm your e-mail address first: open the link we sent you."))
+            else:
+                _start_session(user, form.remember.data)
+                return redirect(safe_next(request.args.get("next")))
+    elif form.is_submitted():
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Log out here and everywhere else (the session token is rotated)."""
+    accounts.sign_out_everywhere(current_user._get_current_object())
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."))
+    return redirect(url_for("public.front"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def reset_request():
+    """Ask for a password reset link (the answer never reveals whether the address has an account)."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = accounts.get_by_email(db_session(), form.email.data)
+        if user is not None and user.is_active:
+            token = _serializer("reset").dumps({"u": user.id, "t": user.session_token})
+            _send(user.email, _("Reset your Ideapankki password"), _(
+                "Hello %(name)s,\n\nset a new password for Ideapankki by opening this link:\n%(link)s\n\n"
+                "The link works once and for one hour. If you did not ask for it, ignore this message.",
+                name=user.name, link=url_for("auth.reset", token=token, _external=True)))
+        return render_template("auth/message.html", title=_("Check your e-mail"), message=_(
+            "If %(email)s has an account, we sent it a link for setting a new password.", email=form.email.data))
+    return render_template("auth/reset_request.html", form=form), 400 if form.is_submitted() else 200
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    """Set a new password from a single-use, expiring link."""
+    try:
+        data = _serializer("reset").loads(token, max_age=RESET_MAX_AGE_S)
+    except (BadSignature, SignatureExpired):
+        data = None
+    user = db_session().get(User, data["u"]) if data else None
+    if user is None or user.session_token != data.get("t"):
+        return render_template("auth/message.html", title=_("The link is no longer valid"), message=_(
+            "Password links work once and for one hour. Ask for a new one."), reset_link=True), 400
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(db_session(), user, form.password.data)
+        except accounts.AccountError as exc:
+            form.password.errors.append(PASSWORD_MESSAGES[exc.code]())
+        else:
+            flash(_("Your password has been changed. Log in with the new password."))
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form), 400 if form.is_submitted() else 200
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """The account page: status of the membership, and a new password."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if not accounts.verify_password(current_user, form.current.data):
+            form.current.errors.append(_("The current password is wrong."))
+        else:
+            try:
+                accounts.change_password(db_session(), current_user._get_current_object(), form.password.data)
+            except accounts.AccountError as exc:
+                form.password.errors.append(PASSWORD_MESSAGES[exc.code]())
+            else:
+                _start_session(current_user._get_current_object(), remember=False)
+                flash(_("Your password has been changed. Other devices have been logged out."))
+                return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form), 400 if form.is_submitted() else 200

@@ -1,0 +1,130 @@
+"""Accounts in the domain layer: passwords, registration, approval, throttling across processes."""
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session
+
+from ideapankki import accounts
+from ideapankki.models import Municipality, Organisation, Role, utcnow
+
+GOOD_PASSWORD = "kuusi sanaa kulkee kauas"
+
+
+@pytest.fixture
+def kajaani(session):
+    return accounts.municipality_organisation(session, session.get(Municipality, "205"))
+
+
+def test_passwords_are_argon2id_hashes(session, kajaani):
+    user = accounts.register(session, email="Maija@Kajaani.fi", name="Maija", password=GOOD_PASSWORD,
+                             organisation=kajaani)
+    assert user.email == "maija@kajaani.fi"
+    assert user.password_hash.startswith("$argon2id$")
+    assert accounts.verify_password(user, GOOD_PASSWORD) and not accounts.verify_password(user, "väärä salasana!")
+
+
+@pytest.mark.parametrize("password, problem", [
+    ("lyhyt", "too_short"), ("salasana1234", "too_common"), ("Password1234!", "too_common"),
+    ("qwertyuiop123", "too_common"), ("kajaani2024kajaani", "too_common"),
+])
+def test_short_and_common_passwords_are_refused(password, problem):
+    assert accounts.password_problem(password, "maija@kajaani.fi") == problem
+
+
+def test_a_good_passphrase_is_accepted():
+    assert accounts.password_problem(GOOD_PASSWORD) is None
+
+
+def test_one_account_per_address(session, kajaani):
+    accounts.register(session, email="a@kajaani.fi", name="A", password=GOOD_PASSWORD, organisation=kajaani)
+    with pytest.raises(accounts.AccountError) as caught:
+        accounts.register(session, email=" A@KAJAANI.FI ", name="A", password=GOOD_PASSWORD, organisation=kajaani)
+    assert caught.value.code == "email_taken"
+
+
+def test_confirmation_approves_automatically_only_for_the_trusted_domain(session, kajaani):
+    kajaani.auto_approve_domain = "kajaani.fi"
+    trusted = accounts.register(session, email="a@kajaani.fi", name="A", password=GOOD_PASSWORD, organisation=kajaani)
+    other = accounts.register(session, email="b@gmail.com", name="B", password=GOOD_PASSWORD, organisation=kajaani)
+    assert not trusted.can_submit
+    accounts.confirm_email(session, trusted)
+    accounts.confirm_email(session, other)
+    assert trusted.can_submit and not other.can_submit
+    assert accounts.pending_memberships(session) == [other]
+
+
+def test_only_moderators_approve_memberships(session, kajaani):
+    member = accounts.register(session, email="a@kajaani.fi", name="A", password=GOOD_PASSWORD, organisation=kajaani)
+    other = accounts.register(session, email="b@kajaani.fi", name="B", password=GOOD_PASSWORD, organisation=kajaani)
+    accounts.confirm_email(session, other)
+    with pytest.raises(accounts.AccountError):
+        accounts.approve_membership(session, member, other)
+    moderator = accounts.add_user(session, email="m@kuntaliitto.fi", role=Role.moderator, password=GOOD_PASSWORD)
+    accounts.approve_membership(session, moderator, other)
+    assert other.can_submit
+
+
+def test_unconfirmed_membership_cannot_be_approved(session, kajaani):
+    member = accounts.register(session, email="a@kajaani.fi", name="A", password=GOOD_PASSWORD, organisation=kajaani)
+    moderator = accounts.add_user(session, email="m@kuntaliitto.fi", role=Role.moderator, password=GOOD_PASSWORD)
+    with pytest.raises(accounts.AccountError) as caught:
+        accounts.approve_membership(session, moderator, member)
+    assert caught.value.code == "unconfirmed"
+
+
+def test_log_in_is_throttled_per_account_across_processes(engine, session, kajaani):
+    accounts.register(session, email="a@kajaani.fi", name="A", password=GOOD_PASSWORD, organisation=kajaani)
+    session.commit()
+    for attempt in range(accounts.MAX_FAILURES_PER_ACCOUNT):
+        # every attempt in its own session, as separate worker processes would do
+        with Session(engine) as worker:
+            with pytest.raises(accounts.AccountError):
+                accounts.authenticate(worker, "a@kajaani.fi", "väärin", f"10.0.0.{attempt}")
+            worker.commit()
+    with Session(engine) as worker, pytest.raises(accounts.Throttled):
+        accounts.authenticate(worker, "a@kajaani.fi", GOOD_PASSWORD, "10.0.0.99")
+    later = utcnow() + accounts.THROTTLE_WINDOW + timedelta(seconds=1)
+    with Session(engine) as worker:
+        assert accounts.authenticate(worker, "a@kajaani.fi", GOOD_PASSWORD, "10.0.0.99", now=later).email == "a@kajaani.fi"
+
+
+def test_log_in_is_throttled_per_address(engine, session):
+    for i in range(accounts.MAX_FAILURES_PER_ADDRESS):
+        with pytest.raises(accounts.AccountError):
+            accounts.authenticate(session, f"user{i}@example.fi", "väärin", "192.0.2.7")
+    session.commit()
+    with pytest.raises(accounts.Throttled):
+        accounts.authenticate(session, "someone@example.fi", "whatever", "192.0.2.7")
+
+
+def test_success_clears_the_accounts_failures(session, kajaani):
+    accounts.register(session, email="a@kajaani.fi", name="A", password=GOOD_PASSWORD, organisation=kajaani)
+    for _ in range(accounts.MAX_FAILURES_PER_ACCOUNT - 1):
+        with pytest.raises(accounts.AccountError):
+            accounts.authenticate(session, "a@kajaani.fi", "väärin", "10.0.0.1")
+    accounts.authenticate(session, "a@kajaani.fi", GOOD_PASSWORD, "10.0.0.1")
+    with pytest.raises(accounts.AccountError) as caught:
+        accounts.authenticate(session, "a@kajaani.fi", "väärin", "10.0.0.1")
+    assert not isinstance(caught.value, accounts.Throttled)
+
+
+def test_password_change_rotates_the_session_token(session, kajaani):
+    user = accounts.register(session, email="a@kajaani.fi", name="A", password=GOOD_PASSWORD, organisation=kajaani)
+    token = user.session_token
+    accounts.change_password(session, user, "toinen pitkä salalause tässä")
+    assert user.session_token != token
+    assert accounts.verify_password(user, "toinen pitkä salalause tässä")
+
+
+def test_cli_style_helpers_create_and_promote(session):
+    org = accounts.find_or_create_organisation(session, "Borgå")
+    assert org.name == "Porvoo" and org.municipality_code == "638"
+    group = accounts.find_or_create_organisation(session, "Kainuun kuntakokeilu")
+    assert group.kind == "group"
+    user = accounts.add_user(session, email="a@porvoo.fi", role=Role.member, password=GOOD_PASSWORD, organisation=org)
+    assert user.can_submit
+    assert accounts.set_role(session, "a@porvoo.fi", Role.admin).is_admin
+    with pytest.raises(accounts.AccountError):
+        accounts.set_role(session, "nobody@x.fi", Role.admin)
+    assert isinstance(session.get(Organisation, org.id), Organisation)

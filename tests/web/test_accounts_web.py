@@ -1,0 +1,215 @@
+"""Registration to submission rights, as a person does it, with e-mail through a real SMTP server."""
+
+import re
+import socket
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from ideapankki import accounts
+from ideapankki.mail import MailSettings
+from ideapankki.models import Role, User
+from sqlmodel import select
+
+PASSWORD = "kuusi sanaa kulkee kauas"
+
+
+class Inbox:
+    """Collects what the loopback SMTP server receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.original_content, policy=policy.default))
+        return "250 OK"
+
+    def last_link(self) -> str:
+        body = self.messages[-1].get_body().get_content()
+        return re.search(r"http://localhost(/\S+)", body).group(1)
+
+
+@pytest.fixture
+def inbox(app, tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    box = Inbox()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config["MAIL_SETTINGS"] = MailSettings(host="127.0.0.1", port=port, username=None, password=None,
+                                               starttls=False, sender="Ideapankki <noreply@ideapankki.test>",
+                                               folder=tmp_path / "mail")
+    yield box
+    controller.stop()
+
+
+def csrf(client, url) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"',
+                     client.get(url).text).group(1)
+
+
+def post_form(client, url, data, follow=False):
+    token_match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(url).text)
+    return client.post(url, data={**data, "csrf_token": token_match.group(1)}, follow_redirects=follow)
+
+
+def register(client, email="maija@kajaani.fi", municipality="205", password=PASSWORD):
+    return post_form(client, "/register", {"name": "Maija Meikäläinen", "email": email, "municipality": municipality,
+                                           "password": password, "confirm": password})
+
+
+def log_in(client, email="maija@kajaani.fi", password=PASSWORD, remember=False, next_url=None):
+    url = "/login" + (f"?next={next_url}" if next_url else "")
+    data = {"email": email, "password": password}
+    if remember:
+        data["remember"] = "y"
+    return post_form(client, url, data)
+
+
+def test_register_confirm_approve_and_submit_rights(client, inbox, app_session, app):
+    page = register(client)
+    assert page.status_code == 200 and "Tarkista sähköpostisi" in page.text
+    (message,) = inbox.messages
+    assert message["To"] == "maija@kajaani.fi"
+    assert message["Subject"] == "Vahvista sähköpostiosoitteesi Ideapankkiin"
+    link = inbox.last_link()
+    assert "Vahvistettu" not in client.get("/account").text  # not logged in: redirected
+    assert log_in(client).status_code == 200  # unconfirmed: refused with a message
+    confirmed = client.get(link)
+    assert confirmed.status_code == 200 and "moderaattori hyväksyy" in confirmed.text
+    assert log_in(client).status_code == 302
+    assert "Odottaa, että moderaattori hyväksyy jäsenyytesi." in client.get("/account").text
+
+    moderator_client = app.test_client()
+    accounts.add_user(app_session, email="mod@kuntaliitto.fi", role=Role.moderator, password=PASSWORD)
+    app_session.commit()
+    assert log_in(moderator_client, "mod@kuntaliitto.fi").status_code == 302
+    queue = moderator_client.get("/admin/memberships").text
+    assert "maija@kajaani.fi" in queue and "Kajaani" in queue
+    user_id = app_session.exec(select(User.id).where(User.email == "maija@kajaani.fi")).one()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', queue).group(1)
+    approved = moderator_client.post(f"/admin/memberships/{user_id}/approve", data={"csrf_token": token})
+    assert approved.status_code == 302
+    assert "Voit lähettää merkintöjä." in client.get("/account").text
+
+
+def test_registration_shows_field_errors_and_keeps_input(client, inbox):
+    page = register(client, email="ei-osoite", password="lyhyt")
+    assert page.status_code == 400
+    assert 'aria-describedby="email-help email-error" aria-invalid="true"' in page.text
+    assert 'value="ei-osoite"' in page.text and "Käytä vähintään 12 merkkiä." in page.text
+    assert inbox.messages == []
+
+
+def test_common_password_is_refused_with_a_reason(client, inbox):
+    page = register(client, password="salasana12345", email="a@kajaani.fi")
+    assert page.status_code == 400 and "liian yleinen" in page.text
+
+
+def test_duplicate_registration_is_refused(client, inbox):
+    register(client)
+    page = register(client)
+    assert page.status_code == 400 and "on jo tunnus" in page.text
+    assert len(inbox.messages) == 1
+
+
+def test_forms_without_csrf_token_are_refused(client):
+    response = client.post("/register", data={"name": "x", "email": "a@b.fi", "municipality": "205",
+                                              "password": PASSWORD, "confirm": PASSWORD})
+    assert response.status_code == 400
+    assert client.post("/login", data={"email": "a@b.fi", "password": PASSWORD}).status_code == 400
+
+
+@pytest.fixture
+def member(app_session):
+    org = accounts.find_or_create_organisation(app_session, "Kajaani")
+    user = accounts.add_user(app_session, email="maija@kajaani.fi", role=Role.member, password=PASSWORD,
+                             organisation=org)
+    app_session.commit()
+    return user
+
+
+def test_login_sets_safe_cookies_and_regenerates_the_session(client, member):
+    client.get("/login")
+    before = client.get_cookie("session")
+    response = log_in(client, remember=True)
+    assert response.status_code == 302
+    cookies = response.headers.getlist("Set-Cookie")
+    session_cookie = next(c for c in cookies if c.startswith("session="))
+    remember_cookie = next(c for c in cookies if c.startswith("remember_token="))
+    for cookie in (session_cookie, remember_cookie):
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert client.get_cookie("session").value != before.value
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("/entries", "/entries"), ("https://evil.example/", "/"), ("//evil.example", "/"), ("/\\evil", "/"),
+])
+def test_login_next_accepts_only_same_site_paths(client, member, target, expected):
+    response = log_in(client, next_url=target)
+    assert response.headers["Location"] == expected
+
+
+def test_logout_ends_every_session_and_the_remember_cookie(app, member):
+    laptop, phone = app.test_client(), app.test_client()
+    log_in(laptop)
+    log_in(phone, remember=True)
+    remembered = phone.get_cookie("remember_token").value
+    token = re.search(r'name="csrf_token" value="([^"]+)"', laptop.get("/account").text).group(1)
+    assert laptop.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert laptop.get("/account").status_code == 302
+    assert phone.get("/account").status_code == 302  # the other device is out too
+    thief = app.test_client()
+    thief.set_cookie("remember_token", remembered)
+    assert thief.get("/account").status_code == 302
+
+
+def test_password_change_signs_other_devices_out(app, member):
+    here, there = app.test_client(), app.test_client()
+    log_in(here)
+    log_in(there)
+    response = post_form(here, "/account", {"current": PASSWORD, "password": "uusi pitkä salalause kahvilla",
+                                            "confirm": "uusi pitkä salalause kahvilla"})
+    assert response.status_code == 302
+    assert here.get("/account").status_code == 200
+    assert there.get("/account").status_code == 302
+
+
+def test_password_reset_link_works_once(client, inbox, member):
+    page = post_form(client, "/reset", {"email": "maija@kajaani.fi"})
+    assert page.status_code == 200
+    link = inbox.last_link()
+    new = "vaihdettu salalause talvella"
+    assert post_form(client, link, {"password": new, "confirm": new}).status_code == 302
+    assert log_in(client, password=new).status_code == 302
+    reused = client.get(link)
+    assert reused.status_code == 400 and "ei ole enää voimassa" in reused.text
+
+
+def test_reset_does_not_reveal_whether_an_account_exists(client, inbox, member):
+    known = post_form(client, "/reset", {"email": "maija@kajaani.fi"}).text
+    unknown = post_form(client, "/reset", {"email": "nobody@kajaani.fi"}).text
+    assert len(inbox.messages) == 1
+    assert known.replace("maija@kajaani.fi", "X") == unknown.replace("nobody@kajaani.fi", "X")
+
+
+def test_login_is_throttled_and_answers_429(client, member):
+    for _ in range(accounts.MAX_FAILURES_PER_ACCOUNT):
+        assert log_in(client, password="väärä salasana aina").status_code == 200
+    response = log_in(client)
+    assert response.status_code == 429 and "Liian monta epäonnistunutta yritystä" in response.text
+
+
+def test_moderation_pages_need_a_moderator(client, member):
+    assert client.get("/admin/memberships").status_code == 302
+    log_in(client)
+    assert client.get("/admin/memberships").status_code == 403
+
+
+def test_mail_without_smtp_goes_to_the_instance_folder(app, client, monkeypatch):
+    monkeypatch.delenv("IDEAPANKKI_SMTP_HOST", raising=False)
+    register(client)
+    (eml,) = (app.config["INSTANCE_DIR"] / "mail").glob("*.eml")
+    assert b"Subject:" in eml.read_bytes()
