@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import yaml
 
-from .models import EntryType, Language, TrialStatus
+from .models import EntryType, Language, NormAction, ProposerRole, TrialStatus
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LAW_NUMBER_RE = re.compile(r"^\d{1,5}/\d{4}$")
@@ -23,15 +23,18 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 URL_RE = re.compile(r"^https?://[^\s]+$")
 KEYS = (
     "title", "type", "summary", "language", "municipalities", "themes", "tags", "published",
-    "period", "trial_status", "origin", "laws", "contacts", "links",
+    "period", "trial_status", "origin", "proposal", "laws", "contacts", "links",
 )
 REQUIRED_KEYS = ("title", "type", "summary")
-TYPE_ONLY_KEYS = {"period": EntryType.practice, "trial_status": EntryType.practice, "origin": EntryType.idea}
+TYPE_ONLY_KEYS = {"period": EntryType.practice, "trial_status": EntryType.practice, "origin": EntryType.idea,
+                  "proposal": EntryType.norm}
+PROPOSAL_KEYS = ("action", "justification", "savings", "time", "people", "proposer_role")
 SUBKEYS = {
     "laws": (("title",), ("title", "number", "section")),
     "contacts": (("name",), ("name", "role", "email")),
     "links": (("title", "url"), ("title", "url")),
     "period": (("start",), ("start", "end")),
+    "proposal": ((), PROPOSAL_KEYS),
 }
 
 
@@ -60,6 +63,8 @@ class EntryDocument:
     period_end: date | None = None
     trial_status: str | None = None
     origin: str | None = None
+    # norm proposals: action, justification, savings, time, people, proposer_role (see PROPOSAL_KEYS)
+    proposal: dict[str, str] = field(default_factory=dict)
     laws: list[dict[str, str]] = field(default_factory=list)
     contacts: list[dict[str, str]] = field(default_factory=list)
     links: list[dict[str, str]] = field(default_factory=list)
@@ -137,6 +142,11 @@ def _document(data: dict, body: str, path: Path, slug: str) -> EntryDocument:
         links=_records(data.get("links"), "links", fail),
         body=body.strip("\n").rstrip() if body.strip() else "",
     )
+    if data.get("proposal") is not None:
+        (doc.proposal,) = _records([data["proposal"]], "proposal", fail)
+        for key, choices in (("action", NormAction), ("proposer_role", ProposerRole)):
+            if key in doc.proposal:
+                _choice(doc.proposal[key], choices, f"proposal.{key}", fail)
     if data.get("period") is not None:
         (period,) = _records([data["period"]], "period", fail)
         doc.period_start = _date(period["start"], "period.start", fail)
@@ -214,7 +224,7 @@ def _records(value: Any, key: str, fail: Callable) -> list[dict[str, str]]:
     required, allowed = SUBKEYS[key]
     records = []
     for i, item in enumerate(value):
-        where = key if key == "period" else f"{key}[{i}]"
+        where = key if key in ("period", "proposal") else f"{key}[{i}]"
         if not isinstance(item, dict):
             raise fail(where, f"must be a mapping with keys {', '.join(allowed)}")
         for sub in item:
@@ -242,6 +252,8 @@ def serialize(doc: EntryDocument) -> str:
         data["trial_status"] = doc.trial_status
     if doc.origin:
         data["origin"] = doc.origin
+    if doc.proposal:
+        data["proposal"] = {key: doc.proposal[key] for key in PROPOSAL_KEYS if doc.proposal.get(key)}
     for key in ("laws", "contacts", "links"):
         if getattr(doc, key):
             data[key] = [dict(record) for record in getattr(doc, key)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from . import markdown
-from .content import ContentError, EntryDocument, serialize
+from .content import PROPOSAL_KEYS, ContentError, EntryDocument, serialize
 from .models import (
     Contact,
     Entry,
@@ -90,6 +90,8 @@ def _apply(session: Session, entry: Entry, doc: EntryDocument, municipality_code
     entry.published_on = doc.published
     entry.period_start, entry.period_end = doc.period_start, doc.period_end
     entry.trial_status, entry.origin = doc.trial_status, doc.origin
+    for key in PROPOSAL_KEYS:
+        setattr(entry, f"proposal_{key}", doc.proposal.get(key) or None)
     entry.updated_at = utcnow()
     for rows in (entry.municipality_links, entry.theme_links, entry.tag_links, entry.laws, entry.contacts, entry.links):
         rows.clear()
@@ -120,6 +122,7 @@ def to_document(entry: Entry) -> EntryDocument:
         period_end=entry.period_end,
         trial_status=entry.trial_status,
         origin=entry.origin,
+        proposal={key: getattr(entry, f"proposal_{key}") for key in PROPOSAL_KEYS if getattr(entry, f"proposal_{key}")},
         laws=[_fields(law, ("title", "number", "section")) for law in entry.laws],
         contacts=[_fields(c, ("name", "role", "email")) for c in entry.contacts],
         links=[_fields(link, ("title", "url")) for link in entry.links],

@@ -48,6 +48,21 @@ class TrialStatus(str, enum.Enum):
     ended = "ended"
 
 
+class NormAction(str, enum.Enum):
+    """What a norm proposal asks for the law or regulation."""
+
+    remove = "remove"
+    loosen = "loosen"
+    trial_exemption = "trial_exemption"
+    reform = "reform"
+
+
+class ProposerRole(str, enum.Enum):
+    official = "official"
+    elected = "elected"
+    other = "other"
+
+
 class Role(str, enum.Enum):
     member = "member"
     moderator = "moderator"
@@ -176,6 +191,13 @@ class Entry(SQLModel, table=True):
     period_end: Optional[date] = None
     trial_status: Optional[str] = Field(default=None, max_length=20)
     origin: Optional[str] = Field(default=None, max_length=300)
+    # norm proposals: what to do with the law, why, the expected effects, who proposes
+    proposal_action: Optional[str] = Field(default=None, max_length=20)
+    proposal_justification: Optional[str] = Field(default=None, sa_type=sa.Text)
+    proposal_savings: Optional[str] = Field(default=None, sa_type=sa.Text)
+    proposal_time: Optional[str] = Field(default=None, sa_type=sa.Text)
+    proposal_people: Optional[str] = Field(default=None, sa_type=sa.Text)
+    proposal_proposer_role: Optional[str] = Field(default=None, max_length=20)
     author_id: Optional[int] = Field(default=None, foreign_key="account.id", index=True)
     organisation_id: Optional[int] = Field(default=None, foreign_key="organisation.id", index=True)
     created_at: datetime = _timestamp()
@@ -219,6 +241,16 @@ class Entry(SQLModel, table=True):
             name="ck_entry_period",
         ),
         sa.CheckConstraint("length(slug) > 0 AND length(title) > 0", name="ck_entry_nonempty"),
+        sa.CheckConstraint(
+            "proposal_action IS NULL OR (type = 'norm' AND proposal_action IN "
+            "('remove', 'loosen', 'trial_exemption', 'reform'))",
+            name="ck_entry_proposal_action",
+        ),
+        sa.CheckConstraint(
+            "proposal_proposer_role IS NULL OR (type = 'norm' AND proposal_proposer_role IN "
+            "('official', 'elected', 'other'))",
+            name="ck_entry_proposer_role",
+        ),
     )
 
     @property

@@ -123,3 +123,48 @@ def test_slug_comes_from_a_safe_file_name():
 def test_windows_line_endings_and_bom_are_accepted():
     doc = parse_text("\ufeff" + VALID.replace("\n", "\r\n"))
     assert doc.title.startswith("SOTKU")
+
+
+NORM = """---
+title: Joustavat ryhmäkoot
+type: norm
+summary: S.
+language: fi
+proposal:
+  action: trial_exemption
+  justification: Pienet koulut.
+  savings: Opettajien työaikaa.
+  time: Kokeilun ajan.
+  people: Noin 500 oppilasta.
+  proposer_role: official
+laws:
+- title: Perusopetuslaki
+  number: 628/1998
+---
+
+Runko.
+"""
+
+
+def test_norm_proposal_fields_round_trip():
+    doc = parse(NORM, "content/norm/ryhmakoot.md")
+    assert doc.proposal == {"action": "trial_exemption", "justification": "Pienet koulut.",
+                            "savings": "Opettajien työaikaa.", "time": "Kokeilun ajan.",
+                            "people": "Noin 500 oppilasta.", "proposer_role": "official"}
+    assert serialize(doc) == NORM
+
+
+@pytest.mark.parametrize("front, key", [
+    ("proposal: {action: abolish}", "proposal.action"),
+    ("proposal: {proposer_role: mayor}", "proposal.proposer_role"),
+    ("proposal: {colour: red}", "proposal.colour"),
+])
+def test_bad_proposal_values_are_named(front, key):
+    with pytest.raises(ContentError) as caught:
+        parse(f"---\ntitle: T\ntype: norm\nsummary: S\n{front}\n---\n", "content/norm/x.md")
+    assert caught.value.key == key
+
+
+def test_proposal_only_for_norms():
+    with pytest.raises(ContentError, match="only allowed for type norm"):
+        parse("---\ntitle: T\ntype: idea\nsummary: S\nproposal: {action: remove}\n---\n", "content/idea/x.md")
