@@ -5,6 +5,9 @@ Functions take a session and flush; the caller's boundary commits.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from sqlmodel import Session, select
 
 from . import markdown
@@ -132,3 +135,78 @@ def to_document(entry: Entry) -> EntryDocument:
 
 def _fields(row, names: tuple[str, ...]) -> dict[str, str]:
     return {name: getattr(row, name) for name in names if getattr(row, name)}
+
+
+def unique_slug(session: Session, title: str) -> str:
+    """Make a readable, unused slug from TITLE (ä→a, ö→o; a number appended when taken)."""
+    base = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", title.lower())
+                  .encode("ascii", "ignore").decode()).strip("-")[:80].strip("-") or "merkinta"
+    slug, n = base, 1
+    while get_by_slug(session, slug) is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def can_edit(session: Session, actor: User, entry: Entry) -> bool:
+    """Authors edit drafts, returned entries and (as a new revision) published ones; moderators edit in review."""
+    from . import workflow
+
+    state, _revision = workflow.subject_state(session, entry)
+    if actor.is_moderator and state in workflow.EDITABLE_BY_MODERATOR:
+        return True
+    if not (workflow.belongs_to(actor, entry) and actor.can_submit):
+        return False
+    if entry.state == EntryState.published.value:
+        return state in (EntryState.published.value, *workflow.EDITABLE_BY_AUTHOR)
+    return entry.state in workflow.EDITABLE_BY_AUTHOR
+
+
+def create_entry(session: Session, doc: EntryDocument, codes: list[str], author: User) -> Entry:
+    """Save a new draft written by AUTHOR for their organisation."""
+    if not author.can_submit:
+        from .workflow import NotAllowed
+
+        raise NotAllowed("the account may not submit entries yet")
+    doc.slug = unique_slug(session, doc.title)
+    entry, _changed = save_document(session, doc, codes, author=author)
+    return entry
+
+
+def save_edit(session: Session, entry: Entry, doc: EntryDocument, codes: list[str], actor: User) -> Revision | None:
+    """Save ACTOR's edit of ENTRY: in place, or as a revision under review when ENTRY is published."""
+    from . import workflow
+
+    if not can_edit(session, actor, entry):
+        raise workflow.NotAllowed("this entry cannot be edited now")
+    doc.slug, doc.type = entry.slug, entry.type  # neither is editable
+    doc.published = entry.published_on
+    if entry.state != EntryState.published.value:
+        save_document(session, doc, codes, author=actor)
+        return None
+    _state, revision = workflow.subject_state(session, entry)
+    source = serialize(doc)
+    if revision is None:
+        number = 1 + (session.exec(select(Revision.number).where(Revision.entry_id == entry.id)
+                                   .order_by(Revision.number.desc())).first() or 0)
+        revision = Revision(entry_id=entry.id, number=number, source=source, author_id=actor.id,
+                            state=EntryState.draft.value)
+        session.add(revision)
+    else:
+        revision.source = source
+    session.flush()
+    return revision
+
+
+def revision_document(revision: Revision, entry: Entry) -> EntryDocument:
+    """Parse a revision's snapshot back into a document."""
+    from .content import parse
+
+    return parse(revision.source, f"{entry.type}/{entry.slug}.md", slug=entry.slug)
+
+
+def apply_revision(session: Session, entry: Entry, revision: Revision) -> None:
+    """Make a reviewed revision the entry's live text."""
+    doc = revision_document(revision, entry)
+    codes = resolve_references(doc, MunicipalityIndex.from_session(session), f"revision {revision.number}")
+    _apply(session, entry, doc, codes)

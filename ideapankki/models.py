@@ -336,16 +336,28 @@ class EntryLink(SQLModel, table=True):
 
 
 class Revision(SQLModel, table=True):
-    """A snapshot of an entry in the content format, one per save; the basis of history and diffs."""
+    """A snapshot of an entry in the content format, one per save; the basis of history and diffs.
+
+    A revision with a state is an edit of a published entry going through review while the
+    published text stays live; it is applied to the entry when published. Revisions without
+    a state were the entry's own text when saved.
+    """
 
     id: Optional[int] = Field(default=None, primary_key=True)
     entry_id: int = Field(foreign_key="entry.id", index=True, ondelete="CASCADE")
     number: int
     source: str = Field(sa_type=sa.Text)
+    state: Optional[str] = Field(default=None, max_length=20)
     author_id: Optional[int] = Field(default=None, foreign_key="account.id")
     created_at: datetime = _timestamp()
 
-    __table_args__ = (sa.UniqueConstraint("entry_id", "number", name="uq_revision_entry_number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("entry_id", "number", name="uq_revision_entry_number"),
+        sa.CheckConstraint(
+            "state IS NULL OR state IN ('draft', 'submitted', 'in_review', 'published', 'returned', 'rejected')",
+            name="ck_revision_state",
+        ),
+    )
 
 
 class Transition(SQLModel, table=True):
@@ -353,6 +365,8 @@ class Transition(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     entry_id: int = Field(foreign_key="entry.id", index=True, ondelete="CASCADE")
+    # set when the move concerned an edit (a revision) of a published entry
+    revision_id: Optional[int] = Field(default=None, foreign_key="revision.id", ondelete="CASCADE")
     actor_id: Optional[int] = Field(default=None, foreign_key="account.id")
     from_state: str = Field(max_length=20)
     to_state: str = Field(max_length=20)
