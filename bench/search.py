@@ -889,12 +889,18 @@ def analysis_by_field(index: SearchIndex, engine, sample: int) -> dict[str, floa
     return {k: v * scale for k, v in per_field.items()}
 
 
-def top_functions(stats_path: Path, limit: int = 18, sort: str = "tottime") -> str:
-    buf = io.StringIO()
-    pstats.Stats(str(stats_path), stream=buf).strip_dirs().sort_stats(sort).print_stats(limit)
-    lines = buf.getvalue().splitlines()
-    start = next((i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls")), 0)
-    return "\n".join(lines[start:])
+def top_functions(stats_path: Path, limit: int = 15, sort: str = "tottime") -> str:
+    """The LIMIT functions with the most own (or cumulative) time, named by package/file:line."""
+    stats = pstats.Stats(str(stats_path)).stats
+    rows = []
+    for (filename, line, func), (_cc, ncalls, tottime, cumtime, _callers) in stats.items():
+        parts = Path(filename).parts
+        short = "/".join(parts[-2:]) if len(parts) >= 2 else filename
+        rows.append((tottime, cumtime, ncalls, f"{short}:{line}({func})" if line else func))
+    rows.sort(key=lambda r: -(r[0] if sort == "tottime" else r[1]))
+    out = [f"  {'own s':>8} {'cum s':>8} {'calls':>10}  function"]
+    out += [f"  {tt:>8.2f} {ct:>8.2f} {nc:>10}  {name}" for tt, ct, nc, name in rows[:limit]]
+    return "\n".join(out)
 
 
 def fmt(value: float | None, digits: int = 1) -> str:
@@ -1090,8 +1096,10 @@ def _profile(directory: str, index: SearchIndex, queries: list[BenchQuery], log)
     log(f"profiles written to {out}/rebuild.prof and {out}/search.prof")
     return (f"\ncProfile of a second rebuild ({out / 'rebuild.prof'}), top by own time:\n"
             + top_functions(out / "rebuild.prof")
+            + "\n... and by cumulative time:\n" + top_functions(out / "rebuild.prof", 12, "cumtime")
             + f"\n\ncProfile of the {len(queries)} plain queries ({out / 'search.prof'}), top by own time:\n"
-            + top_functions(out / "search.prof"))
+            + top_functions(out / "search.prof")
+            + "\n... and by cumulative time:\n" + top_functions(out / "search.prof", 16, "cumtime"))
 
 
 def _report(args, n, m, method, insert_how, insert_s, count, reindex_s, phases, calls, per_field, whoosh_size,

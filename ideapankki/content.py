@@ -111,6 +111,11 @@ def parse(text: str, path: str | Path, slug: str | None = None) -> EntryDocument
     return _document(data, body, path, slug)
 
 
+def from_mapping(data: dict, body: str, source: str, slug: str) -> EntryDocument:
+    """Validate front-matter DATA and BODY as `parse` does (for forms and other non-file input)."""
+    return _document(data, body, Path(source), slug)
+
+
 def _document(data: dict, body: str, path: Path, slug: str) -> EntryDocument:
     fail = lambda key, msg: ContentError(path, key, msg)  # noqa: E731
     for key in data:

@@ -8,12 +8,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import select
 
-from .. import accounts, mail
+from .. import accounts
 from ..models import Municipality, User
 from . import db_session, login_manager
-from .forms import LoginForm, PasswordChangeForm, RegisterForm, ResetForm, ResetRequestForm
+from .forms import LoginForm, choices, PasswordChangeForm, RegisterForm, ResetForm, ResetRequestForm
 from .i18n import safe_next
 from .labels import municipality_name
+from .notify import send_mail
 
 bp = Blueprint("auth", __name__)
 
@@ -27,12 +28,6 @@ PASSWORD_MESSAGES = {
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt=f"ideapankki-{purpose}")
-
-
-def _send(to: str, subject: str, body: str) -> None:
-    settings = mail.MailSettings.from_environment(current_app.config["INSTANCE_DIR"])
-    settings = current_app.config.get("MAIL_SETTINGS") or settings
-    mail.send(settings, to, subject, body)
 
 
 @login_manager.user_loader
@@ -58,8 +53,8 @@ def register():
     """Create an account: name, work e-mail, municipality, password; then confirm the e-mail."""
     form = RegisterForm()
     municipalities = db_session().exec(select(Municipality)).all()
-    form.municipality.choices = [("", _("Choose a municipality"))] + sorted(
-        ((m.code, municipality_name(m)) for m in municipalities), key=lambda c: c[1])
+    form.municipality.choices = choices({"": _("Choose a municipality")} | dict(sorted(
+        ((m.code, municipality_name(m)) for m in municipalities), key=lambda c: c[1])))
     if form.validate_on_submit():
         municipality = db_session().get(Municipality, form.municipality.data)
         if municipality is None:
@@ -86,7 +81,7 @@ def register():
 def _send_confirmation(user: User) -> None:
     token = _serializer("confirm").dumps({"u": user.id, "e": user.email})
     link = url_for("auth.confirm", token=token, _external=True)
-    _send(user.email, _("Confirm your e-mail address for Ideapankki"), _(
+    send_mail(user.email, _("Confirm your e-mail address for Ideapankki"), _(
         "Hello %(name)s,\n\nconfirm your e-mail address for Ideapankki by opening this link:\n%(link)s\n\n"
         "The link is valid for three days. If you did not register, ignore this message.",
         name=user.name, link=link))
@@ -159,7 +154,7 @@ def reset_request():
         user = accounts.get_by_email(db_session(), form.email.data)
         if user is not None and user.is_active:
             token = _serializer("reset").dumps({"u": user.id, "t": user.session_token})
-            _send(user.email, _("Reset your Ideapankki password"), _(
+            send_mail(user.email, _("Reset your Ideapankki password"), _(
                 "Hello %(name)s,\n\nset a new password for Ideapankki by opening this link:\n%(link)s\n\n"
                 "The link works once and for one hour. If you did not ask for it, ignore this message.",
                 name=user.name, link=url_for("auth.reset", token=token, _external=True)))

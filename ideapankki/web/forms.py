@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms import (BooleanField, DateField, EmailField, PasswordField, RadioField, SelectChoice, SelectField,
+                     SelectMultipleField, StringField, TextAreaField)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..accounts import MIN_PASSWORD_LENGTH
 
 REQUIRED = _l("This field is required.")
+
+
+def choices(options: dict) -> list[SelectChoice]:
+    """Options for a select, radio or checkbox field, in the given order."""
+    return [SelectChoice(value, label) for value, label in options.items()]
 
 
 def new_password_fields():
@@ -58,3 +65,51 @@ class PasswordChangeForm(FlaskForm):
 
 class ConfirmActionForm(FlaskForm):
     """A button that changes something: only its CSRF token."""
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Checkboxes for a multiple choice (accessible without JavaScript)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class EntryForm(FlaskForm):
+    """One form for the three types; the template shows the fields of the chosen type."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    summary = TextAreaField(_l("Summary"), validators=[DataRequired(REQUIRED), Length(max=800)],
+                            description=_l("One or two sentences: what is tried or proposed, and where."))
+    body = TextAreaField(_l("Description"), validators=[Length(max=50_000)],
+                         description=_l("Markdown: ## for headings, - for lists, [text](https://…) for links."))
+    language = SelectField(_l("Language of the entry"), choices=choices({"fi": _l("Finnish"), "sv": _l("Swedish"),
+                                                                "en": _l("English")}))
+    municipalities = StringField(_l("Municipalities"), validators=[Length(max=2000)],
+                                 description=_l("Separate with commas, e.g. Kajaani, Sotkamo. Swedish names work too."))
+    themes = MultiCheckboxField(_l("Themes"), choices=choices({}))
+    tags = StringField(_l("Keywords"), validators=[Length(max=500)],
+                       description=_l("Separate with commas, in base form, e.g. omavalmentaja, työllisyys."))
+    law_title = StringField(_l("Law or regulation"), validators=[Length(max=300)],
+                            description=_l("Its name, e.g. Perusopetuslaki."))
+    law_number = StringField(_l("Statute number"), validators=[Length(max=20)],
+                             description=_l("As in Finlex, e.g. 628/1998."))
+    law_section = StringField(_l("Section"), validators=[Length(max=100)], description=_l("e.g. 30 §"))
+    links = TextAreaField(_l("Links"), validators=[Length(max=5000)],
+                          description=_l("One per line: the title, a vertical bar and the address, e.g. "
+                                         "Kajaanin kaupunki | https://www.kajaani.fi/"))
+    period_start = DateField(_l("Start date"), validators=[Optional()])
+    period_end = DateField(_l("End date"), validators=[Optional()])
+    trial_status = SelectField(_l("Trial status"), validate_choice=False, choices=choices({"": "–", "planned": _l("Planned"),
+                                                            "ongoing": _l("Ongoing"), "ended": _l("Ended")}))
+    origin = StringField(_l("Origin"), validators=[Length(max=300)],
+                         description=_l("Where the idea came from, e.g. Kuntamarkkinat 2022, hackathon."))
+    action = RadioField(_l("What should be done with the rule?"), validators=[Optional()], choices=choices({
+        "remove": _l("Remove it"), "loosen": _l("Loosen it"),
+        "trial_exemption": _l("An exemption for a trial"), "reform": _l("Reform the task")}))
+    justification = TextAreaField(_l("Why?"), validators=[Length(max=10_000)],
+                                  description=_l("What the rule prevents or makes harder, and why a change would help."))
+    savings = TextAreaField(_l("Expected savings"), validators=[Length(max=2000)])
+    time = TextAreaField(_l("Time saved"), validators=[Length(max=2000)])
+    people = TextAreaField(_l("People affected"), validators=[Length(max=2000)])
+    proposer_role = RadioField(_l("You propose this as"), validators=[Optional()], choices=choices({
+        "official": _l("a municipal official"), "elected": _l("an elected member"), "other": _l("other")}))

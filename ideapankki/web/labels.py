@@ -30,6 +30,17 @@ TRIAL_STATUS_LABELS = {
     TrialStatus.ongoing.value: _l("Ongoing"),
     TrialStatus.ended.value: _l("Ended"),
 }
+NORM_ACTION_LABELS = {
+    "remove": _l("Remove the rule"),
+    "loosen": _l("Loosen the rule"),
+    "trial_exemption": _l("An exemption for a trial"),
+    "reform": _l("Reform the task"),
+}
+PROPOSER_ROLE_LABELS = {
+    "official": _l("a municipal official"),
+    "elected": _l("an elected member"),
+    "other": _l("other"),
+}
 ROLE_LABELS = {
     Role.member.value: _l("Member"),
     Role.moderator.value: _l("Moderator"),

@@ -1,0 +1,140 @@
+"""Between the entry form and the content format: the same validation as imported files.
+
+The form becomes a front-matter mapping and goes through `content.from_mapping` and the
+register checks, so a web submission obeys exactly the rules of the content contract. Errors
+come back with their key (laws[0].number, municipalities[1], …) and land on the right field.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlmodel import Session
+
+from .. import content, entries
+from ..content import ContentError, EntryDocument
+from ..models import EntryType
+from ..reference import THEME_SLUGS, MunicipalityIndex
+from .forms import EntryForm, choices
+from .labels import THEME_LABELS
+
+KEY_TO_FIELD = {
+    "title": "title", "summary": "summary", "language": "language", "municipalities": "municipalities",
+    "themes": "themes", "tags": "tags", "laws": "law_title", "laws[0].title": "law_title",
+    "laws[0].number": "law_number", "laws[0].section": "law_section", "links": "links", "period": "period_start",
+    "period.start": "period_start", "period.end": "period_end", "trial_status": "trial_status", "origin": "origin",
+    "proposal.action": "action", "proposal.proposer_role": "proposer_role",
+}
+NORM_REQUIRED = ("law_title", "action", "justification", "proposer_role")
+
+
+def entry_form(entry_type: str, formdata=None, **kwargs) -> EntryForm:
+    form = EntryForm(formdata=formdata, **kwargs)
+    form.themes.choices = choices({slug: THEME_LABELS[slug] for slug in THEME_SLUGS})
+    form.entry_type = entry_type
+    return form
+
+
+def _split(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def _links(form: EntryForm) -> list[dict[str, str]] | None:
+    links = []
+    for number, line in enumerate((form.links.data or "").splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        title, bar, url = line.rpartition("|")
+        title, url = (title.strip(), url.strip()) if bar else (line, line)
+        if not title or not url:
+            form.links.errors.append(_("Line %(number)s: write the title, a vertical bar and the address.",
+                                       number=number))
+            return None
+        links.append({"title": title, "url": url})
+    return links
+
+
+def form_mapping(form: EntryForm, entry_type: str) -> dict | None:
+    """The front-matter mapping the form describes (None when a field could not be read)."""
+    data: dict = {"title": form.title.data, "type": entry_type, "summary": form.summary.data,
+                  "language": form.language.data, "municipalities": _split(form.municipalities.data),
+                  "themes": list(form.themes.data or []), "tags": _split(form.tags.data)}
+    links = _links(form)
+    if links is None:
+        return None
+    data["links"] = links
+    if form.law_title.data or form.law_number.data or form.law_section.data:
+        data["laws"] = [{"title": form.law_title.data, "number": form.law_number.data or None,
+                         "section": form.law_section.data or None}]
+    if entry_type == EntryType.practice.value:
+        if form.period_start.data or form.period_end.data:
+            data["period"] = {"start": form.period_start.data and form.period_start.data.isoformat(),
+                              "end": form.period_end.data and form.period_end.data.isoformat()}
+        data["trial_status"] = form.trial_status.data or None
+    elif entry_type == EntryType.idea.value:
+        data["origin"] = form.origin.data or None
+    elif entry_type == EntryType.norm.value:
+        data["proposal"] = {key: getattr(form, key).data or None
+                            for key in ("action", "justification", "savings", "time", "people", "proposer_role")}
+    return data
+
+
+def read_form(session: Session, form: EntryForm, entry_type: str, slug: str = "uusi",
+              base: EntryDocument | None = None) -> tuple[EntryDocument, list[str]] | None:
+    """Validate the form as content; return the document and municipality codes, or None with field errors.
+
+    BASE is the text being edited: what the form does not show (contacts, further laws) is kept.
+    """
+    if entry_type == EntryType.norm.value:
+        for name in NORM_REQUIRED:
+            if not getattr(form, name).data:
+                getattr(form, name).errors.append(_("This field is required for a norm proposal."))
+        if any(getattr(form, name).errors for name in NORM_REQUIRED):
+            return None
+    data = form_mapping(form, entry_type)
+    if data is None:
+        return None
+    if base is not None:
+        data["contacts"] = base.contacts
+        data["laws"] = data.get("laws", [])[:1] + base.laws[1:]
+    try:
+        doc = content.from_mapping(data, form.body.data or "", "form", slug)
+        codes = entries.resolve_references(doc, MunicipalityIndex.from_session(session), "form")
+    except ContentError as exc:
+        field = KEY_TO_FIELD.get(exc.key or "", KEY_TO_FIELD.get((exc.key or "").split("[")[0], "title"))
+        getattr(form, field).errors.append(_message(exc))
+        return None
+    return doc, codes
+
+
+def _message(exc: ContentError) -> str:
+    """A reader's message for a content error (the English detail is the operator's)."""
+    if exc.key and exc.key.startswith("municipalities["):
+        return _("Not a municipality in the register: %(detail)s", detail=exc.message.split("'")[1]
+                 if "'" in exc.message else exc.message)
+    if exc.key == "period.end":
+        return _("The end date is before the start date.")
+    if exc.key == "laws[0].number":
+        return _("Write the statute number as in Finlex, e.g. 628/1998.")
+    if exc.key and exc.key.startswith("links"):
+        return _("Links must be addresses starting with https:// or http://.")
+    return _("Check this field: %(detail)s", detail=exc.message)
+
+
+def fill_form(form: EntryForm, doc: EntryDocument, municipality_names: list[str]) -> None:
+    """Put DOC's values into the form for editing."""
+    form.title.data, form.summary.data, form.body.data = doc.title, doc.summary, doc.body
+    form.language.data = doc.language
+    form.municipalities.data = ", ".join(municipality_names)
+    form.themes.data = list(doc.themes)
+    form.tags.data = ", ".join(doc.tags)
+    if doc.laws:
+        law = doc.laws[0]
+        form.law_title.data, form.law_number.data, form.law_section.data = (
+            law.get("title"), law.get("number"), law.get("section"))
+    form.links.data = "\n".join(f"{link['title']} | {link['url']}" for link in doc.links)
+    form.period_start.data, form.period_end.data = doc.period_start, doc.period_end
+    form.trial_status.data = doc.trial_status or ""
+    form.origin.data = doc.origin
+    for key in ("action", "justification", "savings", "time", "people", "proposer_role"):
+        getattr(form, key).data = doc.proposal.get(key)

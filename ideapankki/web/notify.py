@@ -1,0 +1,49 @@
+"""E-mail to people about their entries and to moderators about new work (in the reader's language)."""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+from flask_babel import force_locale, gettext as _
+from sqlmodel import Session, select
+
+from .. import mail
+from ..models import Entry, Role, User
+from ..workflow import Action
+
+
+def send_mail(to: str, subject: str, body: str) -> None:
+    """Send through the configured SMTP server, or into the instance's mail folder."""
+    settings = current_app.config.get("MAIL_SETTINGS") or mail.MailSettings.from_environment(
+        current_app.config["INSTANCE_DIR"])
+    mail.send(settings, to, subject, body)
+
+
+def after_action(session: Session, entry: Entry, action: Action, comment: str | None) -> None:
+    """Tell whom it concerns: moderators about a submission, the author about a decision."""
+    if action == Action.submit:
+        link = url_for("moderate.review", slug=entry.slug, _external=True)
+        for moderator in session.exec(select(User).where(User.role.in_((Role.moderator.value, Role.admin.value)),
+                                                         User.is_active)):
+            with force_locale("fi"):
+                send_mail(moderator.email, _("New in the moderation queue: %(title)s", title=entry.title),
+                          _("A new entry is waiting for review:\n\n%(title)s\n%(link)s", title=entry.title, link=link))
+        return
+    if action not in (Action.publish, Action.return_, Action.reject) or entry.author_id is None:
+        return
+    author = session.get(User, entry.author_id)
+    if author is None:
+        return
+    # The author hears in the language they wrote the entry in.
+    with force_locale(entry.language):
+        if action == Action.publish:
+            subject = _("Your entry has been published: %(title)s", title=entry.title)
+            link = url_for("public.entry", slug=entry.slug, _external=True)
+        elif action == Action.return_:
+            subject = _("Your entry was returned for changes: %(title)s", title=entry.title)
+            link = url_for("submit.mine", _external=True)
+        else:
+            subject = _("Your entry was not accepted: %(title)s", title=entry.title)
+            link = url_for("submit.mine", _external=True)
+        body = _("%(title)s\n\nModerator's comment:\n%(comment)s\n\n%(link)s", title=entry.title,
+                 comment=comment or "–", link=link)
+    send_mail(author.email, subject, body)

@@ -1,0 +1,127 @@
+"""Members write entries: new drafts, previews with similar entries, edits, "my entries"."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlmodel import select
+
+from .. import entries, markdown, searching, workflow
+from ..models import Entry, EntryState, EntryType, Transition
+from ..search import IndexUnavailable
+from . import db_session, search_index
+from .entry_form import entry_form, fill_form, read_form
+from .notify import after_action
+
+bp = Blueprint("submit", __name__)
+
+TYPES = tuple(t.value for t in EntryType)
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _similar(title: str, exclude: str | None = None):
+    try:
+        return [e for e, _score in searching.similar(db_session(), search_index(), title, 5) if e.slug != exclude]
+    except IndexUnavailable:
+        return []
+
+
+@bp.get("/my")
+@login_required
+def mine():
+    """The member's and their organisation's entries with state and the latest moderator comment."""
+    session = db_session()
+    user = _user()
+    query = select(Entry).where((Entry.author_id == user.id) | (
+        (Entry.organisation_id == user.organisation_id) & (Entry.organisation_id.is_not(None))))
+    rows = [e for e in session.exec(query.order_by(Entry.updated_at.desc())) if workflow.belongs_to(user, e)
+            or e.author_id == user.id]
+    comments, pending = {}, {}
+    for entry in rows:
+        comments[entry.id] = session.exec(
+            select(Transition).where(Transition.entry_id == entry.id, Transition.comment.is_not(None),
+                                     Transition.actor_id.is_not(None)).order_by(Transition.id.desc())).first()
+        state, revision = workflow.subject_state(session, entry)
+        if revision is not None:
+            pending[entry.id] = state
+    return render_template("submit/mine.html", entries=rows, comments=comments, pending=pending)
+
+
+@bp.route("/new/<entry_type>", methods=["GET", "POST"])
+@login_required
+def new(entry_type: str):
+    """Write a new entry of ENTRY_TYPE: preview, save as a draft, or submit for review."""
+    if entry_type not in TYPES:
+        abort(404)
+    if not _user().can_submit:
+        return render_template("submit/not_yet.html"), 403
+    form = entry_form(entry_type, request.form if request.method == "POST" else None)
+    return _handle(form, entry_type, entry=None)
+
+
+@bp.route("/entries/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    """Edit a draft or returned entry, or propose an edit of a published one (reviewed before it shows)."""
+    session = db_session()
+    entry = entries.get_by_slug(session, slug)
+    if entry is None or not workflow.can_view(_user(), entry):
+        abort(404)
+    if not entries.can_edit(session, _user(), entry):
+        abort(403)
+    form = entry_form(entry.type, request.form if request.method == "POST" else None)
+    if request.method == "GET":
+        _state, revision = workflow.subject_state(session, entry)
+        doc = entries.revision_document(revision, entry) if revision else entries.to_document(entry)
+        fill_form(form, doc, _names(session, doc))
+    return _handle(form, entry.type, entry)
+
+
+def _names(session, doc) -> list[str]:
+    from ..reference import MunicipalityIndex
+    from ..models import Municipality
+
+    index = MunicipalityIndex.from_session(session)
+    return [session.get(Municipality, index.resolve(name)).name_fi if index.resolve(name) else name
+            for name in doc.municipalities]
+
+
+def _handle(form, entry_type: str, entry: Entry | None):
+    session = db_session()
+    preview = similar = None
+    status = 200
+    if request.method == "POST":
+        if not form.validate():
+            status = 400
+        else:
+            base = None
+            if entry is not None:
+                _state, revision = workflow.subject_state(session, entry)
+                base = entries.revision_document(revision, entry) if revision else entries.to_document(entry)
+            read = read_form(session, form, entry_type, entry.slug if entry else "uusi", base)
+            action = request.form.get("do", "preview")
+            if read is None:
+                status = 400
+            elif action == "preview":
+                preview = markdown.render(form.body.data or "")
+                similar = _similar(form.title.data, exclude=entry.slug if entry else None)
+            else:
+                doc, codes = read
+                user = _user()
+                if entry is None:
+                    entry = entries.create_entry(session, doc, codes, user)
+                else:
+                    entries.save_edit(session, entry, doc, codes, user)
+                if action == "submit" and workflow.Action.submit in workflow.allowed_actions(session, user, entry):
+                    workflow.act(session, entry, workflow.Action.submit, user)
+                    after_action(session, entry, workflow.Action.submit, None)
+                    flash(_("Sent for review. A moderator will look at it soon."))
+                    return redirect(url_for("submit.mine"))
+                flash(_("Saved."))
+                return redirect(url_for("submit.edit", slug=entry.slug))
+    return render_template("submit/form.html", form=form, entry_type=entry_type, entry=entry, preview=preview,
+                           similar=similar, published=bool(entry and entry.state == EntryState.published.value)), status
