@@ -231,3 +231,32 @@ def prune_login_attempts(session: Session, now: datetime | None = None) -> int:
     """Delete failed log-ins older than the throttle window; return how many."""
     cutoff = (now or datetime.now(timezone.utc)) - THROTTLE_WINDOW
     return session.exec(sa.delete(LoginAttempt).where(LoginAttempt.at < cutoff)).rowcount
+
+
+DOMAIN_RE = re.compile(r"^(?=.{3,200}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$")
+
+
+def admin_update_user(session: Session, actor: User, user: User, role: Role, active: bool) -> None:
+    """Change an account's role and whether it may log in (admins only; the last admin stays)."""
+    if not actor.is_admin:
+        raise AccountError("forbidden", "only admins change roles")
+    demoting_last_admin = user.is_admin and (role != Role.admin or not active) and session.exec(
+        select(sa.func.count()).select_from(User).where(User.role == Role.admin.value, User.is_active,
+                                                        User.id != user.id)).one() == 0
+    if demoting_last_admin:
+        raise AccountError("last_admin", "the last active admin cannot be removed")
+    if user.role != role.value or user.is_active != active:
+        user.role, user.is_active = role.value, active
+        sign_out_everywhere(user)
+    session.flush()
+
+
+def set_auto_approve_domain(session: Session, actor: User, organisation: Organisation, domain: str | None) -> None:
+    """Approve confirmed members with addresses in DOMAIN automatically (admins only)."""
+    if not actor.is_admin:
+        raise AccountError("forbidden", "only admins set automatic approval")
+    domain = (domain or "").strip().lower().lstrip("@") or None
+    if domain is not None and not DOMAIN_RE.match(domain):
+        raise AccountError("bad_domain", f"{domain!r} is not a domain name")
+    organisation.auto_approve_domain = domain
+    session.flush()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
 from .. import accounts
-from ..models import Organisation, User
+from ..models import Organisation, Role, User
 from . import db_session
 from .forms import ConfirmActionForm
 
@@ -47,3 +47,76 @@ def approve(user_id: int):
         abort(409)
     flash(_("%(name)s can now submit entries.", name=user.name))
     return redirect(url_for("admin.memberships"))
+
+
+def _admin():
+    if not current_user.is_admin:
+        abort(403)
+
+
+@bp.get("/users")
+def users():
+    """Admins see every account and change roles."""
+    _admin()
+    session = db_session()
+    rows = session.exec(select(User).order_by(User.email)).all()
+    organisations = {o.id: o for o in session.exec(select(Organisation))}
+    return render_template("admin/users.html", users=rows, organisations=organisations, form=ConfirmActionForm(),
+                           roles=[r.value for r in Role])
+
+
+@bp.post("/users/<int:user_id>")
+def update_user(user_id: int):
+    """Change one account's role and whether it is active."""
+    _admin()
+    form = ConfirmActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session = db_session()
+    user = session.get(User, user_id)
+    if user is None:
+        abort(404)
+    try:
+        role = Role(request.form.get("role", ""))
+    except ValueError:
+        abort(400)
+    try:
+        accounts.admin_update_user(session, current_user._get_current_object(), user, role,
+                                   request.form.get("active") == "1")
+    except accounts.AccountError as exc:
+        if exc.code == "last_admin":
+            flash(_("The last administrator cannot be removed."))
+            return redirect(url_for("admin.users"))
+        abort(403)
+    flash(_("Saved: %(email)s", email=user.email))
+    return redirect(url_for("admin.users"))
+
+
+@bp.get("/organisations")
+def organisations():
+    """Organisations and the e-mail domains whose members are approved automatically."""
+    _admin()
+    rows = db_session().exec(select(Organisation).order_by(Organisation.name)).all()
+    return render_template("admin/organisations.html", organisations=rows, form=ConfirmActionForm())
+
+
+@bp.post("/organisations/<int:organisation_id>")
+def update_organisation(organisation_id: int):
+    _admin()
+    form = ConfirmActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session = db_session()
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None:
+        abort(404)
+    try:
+        accounts.set_auto_approve_domain(session, current_user._get_current_object(), organisation,
+                                         request.form.get("domain"))
+    except accounts.AccountError as exc:
+        if exc.code != "bad_domain":
+            abort(403)
+        flash(_("Not a domain name: %(domain)s", domain=request.form.get("domain", "")))
+        return redirect(url_for("admin.organisations")), 303
+    flash(_("Saved: %(name)s", name=organisation.name))
+    return redirect(url_for("admin.organisations"))

@@ -213,3 +213,45 @@ def test_mail_without_smtp_goes_to_the_instance_folder(app, client, monkeypatch)
     register(client)
     (eml,) = (app.config["INSTANCE_DIR"] / "mail").glob("*.eml")
     assert b"Subject:" in eml.read_bytes()
+
+
+def test_admin_changes_roles_but_never_removes_the_last_admin(app, app_session):
+    admin = accounts.add_user(app_session, email="admin@kuntaliitto.fi", role=Role.admin, password=PASSWORD)
+    member = accounts.add_user(app_session, email="m@kajaani.fi", role=Role.member, password=PASSWORD)
+    app_session.commit()
+    client = app.test_client()
+    log_in(client, "admin@kuntaliitto.fi")
+    page = client.get("/admin/users").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post(f"/admin/users/{member.id}", data={"csrf_token": token, "role": "moderator",
+                                                          "active": "1"}).status_code == 302
+    app_session.expire_all()
+    assert app_session.get(User, member.id).role == "moderator"
+    client.post(f"/admin/users/{admin.id}", data={"csrf_token": token, "role": "member", "active": "1"})
+    app_session.expire_all()
+    assert app_session.get(User, admin.id).role == "admin"
+
+
+def test_admin_sets_automatic_approval_domain(app, app_session):
+    accounts.add_user(app_session, email="admin@kuntaliitto.fi", role=Role.admin, password=PASSWORD)
+    org = accounts.find_or_create_organisation(app_session, "Kajaani")
+    app_session.commit()
+    client = app.test_client()
+    log_in(client, "admin@kuntaliitto.fi")
+    page = client.get("/admin/organisations").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post(f"/admin/organisations/{org.id}", data={"csrf_token": token, "domain": "@Kajaani.fi"}
+                       ).status_code == 302
+    bad = client.post(f"/admin/organisations/{org.id}", data={"csrf_token": token, "domain": "not a domain"})
+    assert bad.status_code == 303
+    app_session.expire_all()
+    assert app_session.get(type(org), org.id).auto_approve_domain == "kajaani.fi"
+
+
+def test_moderators_cannot_administer_users(app, app_session):
+    accounts.add_user(app_session, email="mod@kuntaliitto.fi", role=Role.moderator, password=PASSWORD)
+    app_session.commit()
+    client = app.test_client()
+    log_in(client, "mod@kuntaliitto.fi")
+    assert client.get("/admin/users").status_code == 403
+    assert client.get("/admin/organisations").status_code == 403
