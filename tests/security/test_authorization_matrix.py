@@ -1,0 +1,207 @@
+"""Every route × every kind of visitor × every entry state, against the status it must answer.
+
+The matrix is checked against the app's URL map: a new route without a row here fails
+`test_every_route_is_in_the_matrix`. Requests that change data run on a fresh copy of the
+database, so each cell sees the same world.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from sqlmodel import Session, select
+
+from factories import make_entry
+from ideapankki import accounts, create_app
+from ideapankki.db import create_db_engine
+from ideapankki.migrate import init_database
+from ideapankki.models import EntryState, Role, User
+from ideapankki.web import ENGINE_KEY
+
+ROLES = ("anonymous", "same", "other", "moderator", "admin")
+STATES = tuple(s.value for s in EntryState)
+PASSWORD = "kuusi sanaa kulkee kauas"
+LOGIN = 302  # login_required sends anonymous visitors to the log-in page
+ANY = {role: None for role in ROLES}
+
+
+def table(anonymous, same, other, moderator, admin=None):
+    return {"anonymous": anonymous, "same": same, "other": other, "moderator": moderator,
+            "admin": moderator if admin is None else admin}
+
+
+def everyone(status):
+    return table(status, status, status, status)
+
+
+def review_like(state):
+    """Pages about one entry for its organisation and moderators (review, versions, diff)."""
+    unpublished = state != "published"
+    return table(LOGIN, 200, 404 if unpublished else 403, 200)
+
+
+def edit_status(state, role):
+    if role == "anonymous":
+        return LOGIN
+    if role == "other":
+        return 404 if state != "published" else 403
+    if role in ("moderator", "admin"):
+        return 200 if state == "in_review" else 403
+    return 200 if state in ("draft", "returned", "published") else 403
+
+
+def take_status(state, role):
+    if role == "anonymous":
+        return LOGIN
+    if role == "other" and state != "published":
+        return 404
+    if state != "submitted":
+        return 409
+    return 302 if role in ("moderator", "admin") else 403
+
+
+# endpoint -> (method, url template, form data, expectation: table or function(state, role))
+MATRIX = {
+    "public.front": ("GET", "/", None, everyone(200)),
+    "public.entries": ("GET", "/entries", None, everyone(200)),
+    "public.entry": ("GET", "/entries/{slug}", None, lambda s, r: 200 if s == "published" else 404),
+    "public.municipality": ("GET", "/municipalities/205", None, everyone(200)),
+    "public.theme": ("GET", "/themes/tyollisyys", None, everyone(200)),
+    "search.search_page": ("GET", "/search?q=kokeilu", None, everyone(200)),
+    "api.search": ("GET", "/api/v1/search?q=kokeilu", None, everyone(200)),
+    "api.similar": ("GET", "/api/v1/similar?title=kokeilu", None, everyone(200)),
+    "i18n.switch": ("GET", "/language/sv?next=/entries", None, everyone(302)),
+    "moderate.log": ("GET", "/moderation-log", None, everyone(200)),
+    "moderate.queue": ("GET", "/moderation", None, table(LOGIN, 403, 403, 200)),
+    "moderate.review": ("GET", "/moderation/{slug}", None, lambda s, r: review_like(s)[r]),
+    "moderate.revisions": ("GET", "/entries/{slug}/revisions", None, lambda s, r: review_like(s)[r]),
+    "moderate.diff": ("GET", "/entries/{slug}/diff?a=1&b=1", None, lambda s, r: review_like(s)[r]),
+    "moderate.act": ("POST", "/entries/{slug}/act", {"action": "take"}, take_status),
+    "submit.mine": ("GET", "/my", None, table(LOGIN, 200, 200, 200)),
+    "submit.new": ("GET", "/new/norm", None, table(LOGIN, 200, 200, 200)),
+    "submit.new POST": ("POST", "/new/norm", {"title": ""}, table(LOGIN, 400, 400, 400)),
+    "submit.edit": ("GET", "/entries/{slug}/edit", None, edit_status),
+    "submit.edit POST": ("POST", "/entries/{slug}/edit", {"title": ""},
+                         lambda s, r: 400 if edit_status(s, r) == 200 else edit_status(s, r)),
+    "auth.login": ("GET", "/login", None, everyone(200)),
+    "auth.login POST": ("POST", "/login", {}, everyone(400)),
+    "auth.register": ("GET", "/register", None, everyone(200)),
+    "auth.register POST": ("POST", "/register", {}, everyone(400)),
+    "auth.confirm": ("GET", "/confirm/not-a-token", None, everyone(404)),
+    "auth.reset_request": ("GET", "/reset", None, everyone(200)),
+    "auth.reset_request POST": ("POST", "/reset", {}, everyone(400)),
+    "auth.reset": ("GET", "/reset/not-a-token", None, everyone(400)),
+    "auth.reset POST": ("POST", "/reset/not-a-token", {}, everyone(400)),
+    "auth.account": ("GET", "/account", None, table(LOGIN, 200, 200, 200)),
+    "auth.account POST": ("POST", "/account", {}, table(LOGIN, 400, 400, 400)),
+    "auth.logout": ("POST", "/logout", {}, table(LOGIN, 302, 302, 302)),
+    "admin.memberships": ("GET", "/admin/memberships", None, table(LOGIN, 403, 403, 200)),
+    "admin.approve": ("POST", "/admin/memberships/{waiting}/approve", {}, table(LOGIN, 403, 403, 302)),
+    "admin.users": ("GET", "/admin/users", None, table(LOGIN, 403, 403, 403, 200)),
+    "admin.update_user": ("POST", "/admin/users/{other_id}", {"role": "member", "active": "1"},
+                          table(LOGIN, 403, 403, 403, 302)),
+    "admin.organisations": ("GET", "/admin/organisations", None, table(LOGIN, 403, 403, 403, 200)),
+    "admin.update_organisation": ("POST", "/admin/organisations/{org_id}", {"domain": "kajaani.fi"},
+                                  table(LOGIN, 403, 403, 403, 302)),
+}
+# /static/<filename> serves the site's own CSS and JavaScript to everyone; it has no row.
+NOT_IN_MATRIX = {"static"}
+
+
+@dataclass
+class World:
+    template: str
+    users: dict
+    ids: dict
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    base = tmp_path_factory.mktemp("matrix")
+    template = base / "template.db"
+    engine = create_db_engine(f"sqlite:///{template}")
+    init_database(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        kajaani = accounts.find_or_create_organisation(session, "Kajaani")
+        porvoo = accounts.find_or_create_organisation(session, "Porvoo")
+        users = {
+            "same": accounts.add_user(session, email="same@kajaani.fi", role=Role.member, password=PASSWORD,
+                                      organisation=kajaani),
+            "other": accounts.add_user(session, email="other@porvoo.fi", role=Role.member, password=PASSWORD,
+                                       organisation=porvoo),
+            "moderator": accounts.add_user(session, email="mod@kuntaliitto.fi", role=Role.moderator,
+                                           password=PASSWORD),
+            "admin": accounts.add_user(session, email="admin@kuntaliitto.fi", role=Role.admin, password=PASSWORD),
+        }
+        waiting = accounts.register(session, email="waiting@kajaani.fi", name="W", password=PASSWORD,
+                                    organisation=kajaani)
+        accounts.confirm_email(session, waiting)
+        for state in STATES:
+            entry = make_entry(session, f"e-{state}", state=EntryState(state), commit=False,
+                               title=f"Kokeilu {state}", published=date(2022, 1, 1) if state in (
+                                   "published", "archived") else None)
+            entry.author_id, entry.organisation_id = users["same"].id, kajaani.id
+        session.commit()
+        ids = {"waiting": waiting.id, "other_id": users["other"].id, "org_id": kajaani.id}
+        tokens = {role: user.get_id() for role, user in users.items()}
+    engine.dispose()
+    return World(str(template), tokens, ids)
+
+
+def app_on_copy(world, tmp_path):
+    db = tmp_path / "case.db"
+    shutil.copy(world.template, db)
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "matrix",
+                      "INSTANCE_DIR": tmp_path / "instance", "DATABASE_URL": f"sqlite:///{db}"})
+    return app
+
+
+def cases():
+    for name, (method, url, data, expected) in MATRIX.items():
+        states = STATES if "{slug}" in url else ("-",)
+        for state in states:
+            for role in ROLES:
+                status = expected(state, role) if callable(expected) else expected[role]
+                yield pytest.param(name, state, role, status, id=f"{name}|{state}|{role}")
+
+
+@pytest.mark.parametrize("name, state, role, status", list(cases()))
+def test_matrix_cell(world, tmp_path, name, state, role, status):
+    method, url, data, _expected = MATRIX[name]
+    app = app_on_copy(world, tmp_path)
+    try:
+        client = app.test_client()
+        if role != "anonymous":
+            with client.session_transaction() as session:
+                session["_user_id"] = world.users[role]
+                session["_fresh"] = True
+        target = url.format(slug=f"e-{state}", **world.ids)
+        response = client.open(target, method=method, data=data)
+        assert response.status_code == status, f"{method} {target} as {role}: {response.status_code} != {status}"
+    finally:
+        app.extensions[ENGINE_KEY].dispose()
+
+
+def test_every_route_is_in_the_matrix(world, tmp_path):
+    app = app_on_copy(world, tmp_path)
+    covered = {name.split(" ")[0] for name in MATRIX}
+    routes = {rule.endpoint for rule in app.url_map.iter_rules()} - NOT_IN_MATRIX
+    assert routes - covered == set(), "routes without a row in the authorization matrix"
+    post_routes = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
+    posted = {name.split(" ")[0] for name, row in MATRIX.items() if row[0] == "POST"}
+    assert post_routes - posted == set(), "POST routes without a POST row"
+    app.extensions[ENGINE_KEY].dispose()
+
+
+def test_the_waiting_member_was_approved_only_by_a_moderator(world, tmp_path):
+    app = app_on_copy(world, tmp_path)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = world.users["same"]
+    client.post(f"/admin/memberships/{world.ids['waiting']}/approve")
+    with Session(app.extensions[ENGINE_KEY]) as session:
+        assert session.exec(select(User).where(User.id == world.ids["waiting"])).one().membership_approved_at is None
+    app.extensions[ENGINE_KEY].dispose()
