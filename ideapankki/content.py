@@ -130,6 +130,9 @@ def _document(data: dict, body: str, path: Path, slug: str) -> EntryDocument:
             raise fail(key, f"only allowed for type {only.value}")
     if path.parent.name in {t.value for t in EntryType} and path.parent.name != entry_type:
         raise fail("type", f"{entry_type!r} does not match the folder {path.parent.name!r}")
+    for key in ("title", "origin"):
+        if isinstance(data.get(key), str) and ("\n" in data[key].strip() or "\r" in data[key]):
+            raise fail(key, "must be a single line")
     doc = EntryDocument(
         slug=slug,
         type=entry_type,

@@ -40,7 +40,7 @@ def build_message(settings: MailSettings, to: str, subject: str, body: str) -> E
     message = EmailMessage()
     message["From"] = settings.sender
     message["To"] = to
-    message["Subject"] = subject
+    message["Subject"] = " ".join(subject.split())  # one line, whatever the title held
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="ideapankki")
     message.set_content(body)

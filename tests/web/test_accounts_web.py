@@ -12,7 +12,8 @@ from ideapankki.mail import MailSettings
 from ideapankki.models import Role, User
 from sqlmodel import select
 
-PASSWORD = "kuusi sanaa kulkee kauas"
+from clients import PASSWORD, log_in, post_form  # noqa: F401  (re-exported for other tests)
+
 
 
 class Inbox:
@@ -45,27 +46,9 @@ def inbox(app, tmp_path):
     controller.stop()
 
 
-def csrf(client, url) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"',
-                     client.get(url).text).group(1)
-
-
-def post_form(client, url, data, follow=False):
-    token_match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(url).text)
-    return client.post(url, data={**data, "csrf_token": token_match.group(1)}, follow_redirects=follow)
-
-
 def register(client, email="maija@kajaani.fi", municipality="205", password=PASSWORD):
     return post_form(client, "/register", {"name": "Maija Meikäläinen", "email": email, "municipality": municipality,
                                            "password": password, "confirm": password})
-
-
-def log_in(client, email="maija@kajaani.fi", password=PASSWORD, remember=False, next_url=None):
-    url = "/login" + (f"?next={next_url}" if next_url else "")
-    data = {"email": email, "password": password}
-    if remember:
-        data["remember"] = "y"
-    return post_form(client, url, data)
 
 
 def test_register_confirm_approve_and_submit_rights(client, inbox, app_session, app):
