@@ -1,0 +1,153 @@
+"""Random sequences of submit/edit/review/publish/return/reject/archive by random people.
+
+Invariants after every step: only moves from the table happened, nothing was published by its
+own author, the audit log has exactly one row per move, and the public search index holds
+exactly the published entries.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings, strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from sqlmodel import Session, select
+
+from ideapankki import entries, workflow
+from ideapankki.content import EntryDocument
+from ideapankki.db import create_db_engine
+from ideapankki.migrate import init_database
+from ideapankki.models import Entry, EntryState, Organisation, Revision, Role, Transition, User
+from ideapankki.search import SearchIndex
+
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+TABLE = {(m.source.value, m.target.value) for m in workflow.TRANSITIONS}
+PEOPLE = ("anna", "bertil", "cecilia", "mod1", "mod2")
+WORDS = ("kokeilu", "omavalmentaja", "perusopetus", "ryhmäkoko", "työllisyys", "kunta")
+
+
+class WorkflowMachine(RuleBasedStateMachine):
+    def __init__(self):
+        super().__init__()
+        self.dir = Path(tempfile.mkdtemp(prefix="ideapankki-sm-"))
+        self.engine = create_db_engine(f"sqlite:///{self.dir / 'db.sqlite'}")
+        init_database(self.engine)
+        self.session = Session(self.engine, expire_on_commit=False)
+        kajaani = Organisation(name="Kajaani", kind="municipality", municipality_code="205")
+        porvoo = Organisation(name="Porvoo", kind="municipality", municipality_code="638")
+        self.session.add_all([kajaani, porvoo])
+        self.session.flush()
+
+        def person(name, role, org):
+            return User(email=f"{name}@example.fi", name=name, password_hash="-", role=role,
+                        organisation_id=org.id if org else None, email_confirmed_at=NOW,
+                        membership_approved_at=NOW if org else None)
+
+        self.people = {
+            "anna": person("anna", Role.member.value, kajaani),
+            "bertil": person("bertil", Role.member.value, kajaani),
+            "cecilia": person("cecilia", Role.member.value, porvoo),
+            "mod1": person("mod1", Role.moderator.value, None),
+            "mod2": person("mod2", Role.admin.value, None),
+        }
+        self.session.add_all(self.people.values())
+        self.session.commit()
+        self.index = SearchIndex(self.dir / "search", self.engine)
+        self.moves = 0
+        self.slugs: list[str] = []
+
+    def teardown(self):
+        self.session.close()
+        self.engine.dispose()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def _entry(self, i: int) -> Entry:
+        return entries.get_by_slug(self.session, self.slugs[i % len(self.slugs)])
+
+    @rule(who=st.sampled_from(PEOPLE), kind=st.sampled_from(("practice", "idea", "norm")),
+          word=st.sampled_from(WORDS))
+    def create(self, who, kind, word):
+        doc = EntryDocument(slug="x", type=kind, title=f"{word} {len(self.slugs)}", summary=f"{word}.", body=word)
+        entry = entries.create_entry(self.session, doc, [], self.people[who])
+        self.session.commit()
+        self.slugs.append(entry.slug)
+
+    @precondition(lambda self: self.slugs)
+    @rule(i=st.integers(0, 3), who=st.sampled_from(PEOPLE), word=st.sampled_from(WORDS))
+    def edit(self, i, who, word):
+        entry = self._entry(i)
+        actor = self.people[who]
+        before = entry.state
+        allowed = entries.can_edit(self.session, actor, entry)
+        doc = EntryDocument(slug=entry.slug, type=entry.type, title=f"{word} muokattu", summary="S.", body=word)
+        try:
+            entries.save_edit(self.session, entry, doc, [], actor)
+        except workflow.NotAllowed:
+            assert not allowed
+            self.session.rollback()
+            return
+        assert allowed
+        self.session.commit()
+        assert entry.state == before  # editing never changes the state
+
+    @precondition(lambda self: self.slugs)
+    @rule(i=st.integers(0, 3), who=st.sampled_from(PEOPLE), action=st.sampled_from(list(workflow.Action)),
+          comment=st.sampled_from([None, "", "Perustelu."]))
+    def act(self, i, who, action, comment):
+        entry = self._entry(i)
+        actor = self.people[who]
+        state, revision = workflow.subject_state(self.session, entry, action)
+        try:
+            row = workflow.act(self.session, entry, action, actor, comment)
+        except (workflow.WorkflowError, workflow.NotAllowed):
+            self.session.rollback()
+            assert workflow.subject_state(self.session, entry, action)[0] == state  # nothing changed
+            return
+        self.session.commit()
+        self.moves += 1
+        assert (row.from_state, row.to_state) in TABLE
+        assert workflow.find_move(state, action) is not None
+
+    @precondition(lambda self: self.slugs)
+    @rule(i=st.integers(0, 3), action=st.sampled_from([workflow.Action.submit, workflow.Action.take,
+                                                       workflow.Action.publish]))
+    def act_as_its_author(self, i, action):
+        """The author tries the action on their own entry (a moderator author may not publish it)."""
+        entry = self._entry(i)
+        author = next(p for p in self.people.values() if p.id == entry.author_id)
+        self.act(i, author.name, action, "Oma päätös.")
+
+    @rule()
+    def index_catches_up(self):
+        self.index.catch_up()
+
+    @invariant()
+    def audit_log_has_one_row_per_move(self):
+        rows = self.session.exec(select(Transition).where(Transition.actor_id.is_not(None))).all()
+        assert len(rows) == self.moves
+        assert all((t.from_state, t.to_state) in TABLE for t in rows)
+
+    @invariant()
+    def nobody_published_their_own_text(self):
+        for t in self.session.exec(select(Transition).where(Transition.to_state == "published")).all():
+            if t.revision_id is None:
+                assert self.session.get(Entry, t.entry_id).author_id != t.actor_id
+            else:
+                assert self.session.get(Revision, t.revision_id).author_id != t.actor_id
+
+    @invariant()
+    def public_index_equals_the_published_set(self):
+        if not self.slugs:
+            return
+        self.index.catch_up()
+        published = set(self.session.exec(select(Entry.id).where(Entry.state == EntryState.published.value)).all())
+        indexed = {hit.entry_id for hit in self.index.search("", per_page=100).hits}
+        assert indexed == published
+
+
+WorkflowMachine.TestCase.settings = settings(max_examples=80, stateful_step_count=40, deadline=None,
+                                             suppress_health_check=[HealthCheck.too_slow])
+TestWorkflow = WorkflowMachine.TestCase
