@@ -107,3 +107,20 @@ def test_entry_page_shows_similar_entries(client, seeded):
 def test_api_unknown_path_is_json_404(client):
     response = client.get("/api/v1/nothing")
     assert response.status_code == 404 and response.is_json
+
+
+@pytest.mark.parametrize("state", ["draft", "submitted", "in_review", "returned", "rejected", "archived"])
+def test_unpublished_entries_leak_nowhere_in_the_api_or_search(client, app, entry_factory, state):
+    from ideapankki.models import EntryState
+
+    entry_factory("julkinen", title="Omavalmentaja julkinen", summary="Julkaistu.")
+    entry_factory("piilo", state=EntryState(state), title="Omavalmentaja piilossa", summary="Salainen piilosana.")
+    app.extensions[SEARCH_KEY].catch_up()
+    for url in ("/api/v1/search?q=omavalmentaja", "/api/v1/search?q=piilosana", "/api/v1/search?q=piilosna",
+                "/api/v1/search", "/api/v1/similar?title=Omavalmentaja+piilossa"):
+        data = client.get(url).json
+        assert "piilo" not in [r["slug"] for r in data["results"]], url
+        assert "Salainen" not in str(data["results"]) and data.get("suggestion") != "piilosana", url
+    for url in ("/search?q=piilosana", "/search?q=omavalmentaja", "/entries/julkinen", "/entries", "/"):
+        html = client.get(url).text
+        assert 'href="/entries/piilo"' not in html and "Salainen" not in html, url
