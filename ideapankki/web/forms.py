@@ -19,15 +19,15 @@ def choices(options: dict) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in options.items()]
 
 
-def new_password_fields():
+def new_password_fields(label=_l("New password"), again=_l("New password again")):
     """A new password and its repetition."""
-    password = PasswordField(_l("New password"), validators=[
+    password = PasswordField(label, validators=[
         DataRequired(REQUIRED),
         Length(min=MIN_PASSWORD_LENGTH, max=200,
                message=_l("Use at least %(min)s characters.", min=MIN_PASSWORD_LENGTH)),
     ], description=_l("At least %(min)s characters. A few unrelated words make a good password.",
                       min=MIN_PASSWORD_LENGTH))
-    confirm = PasswordField(_l("New password again"), validators=[
+    confirm = PasswordField(again, validators=[
         DataRequired(REQUIRED), EqualTo("password", message=_l("The passwords do not match.")),
     ])
     return password, confirm
@@ -41,7 +41,7 @@ class RegisterForm(FlaskForm):
         description=_l("Use your work address: your organisation's domain can speed up approval."))
     municipality = SelectField(_l("Municipality"), validators=[DataRequired(REQUIRED)],
                                description=_l("The municipality you work for or represent."))
-    password, confirm = new_password_fields()
+    password, confirm = new_password_fields(_l("Password"), _l("Password again"))
 
 
 class LoginForm(FlaskForm):
