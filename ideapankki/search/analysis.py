@@ -96,9 +96,12 @@ def _unique(items) -> list[str]:
 _FI_STEM = stemmer_for_language("fi")
 
 
+_LITERAL = re.compile(r"[\d§]")
+
+
 def is_literal(text: str) -> bool:
     """Tell whether a token is kept as it is (law numbers, sections, numbers)."""
-    return any(ch.isdigit() for ch in text) or "§" in text
+    return _LITERAL.search(text) is not None
 
 
 @lru_cache(maxsize=1)

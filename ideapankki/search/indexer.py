@@ -54,7 +54,8 @@ def _rebuild_locked(store: IndexStore, engine: Engine) -> int:
         upto = session.exec(select(sa.func.max(EntryChange.id))).one() or 0
         ids = list(session.exec(select(Entry.id).where(Entry.state == EntryState.published.value)).all())
         ix = whoosh_index.open_dir(str(directory))
-        writer = ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=256)
+        # a large pool keeps the postings sort in memory (no pickled runs on disk)
+        writer = ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=2048)
         try:
             for start in range(0, len(ids), BATCH):
                 for entry in _published(session, ids[start:start + BATCH]):

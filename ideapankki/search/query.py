@@ -17,7 +17,7 @@ from whoosh.lang import stopwords_for_language
 
 from ..browse import Filters
 from .analysis import FINNISH_STOP_LEMMAS, TOKENIZER, finnish_lemma, is_literal, municipality_pairs
-from .reading import Readers, count_facets
+from .reading import Readers, to_mask
 from .schema import FACETS, LANGUAGES, TEXT_FIELDS, WEIGHTS
 
 ALL_WORDS_BOOST = 20.0
@@ -104,14 +104,6 @@ def build_query(schema, text: str, voikko: bool = True) -> tuple[Q.Query | None,
     return Q.Or([Q.And(parts).with_boost(ALL_WORDS_BOOST), Q.Or(parts)]), words
 
 
-def _filter_docs(searcher, filters: Filters) -> dict[str, set[int]]:
-    """For each active filter, the documents that satisfy it (from the facet fields' postings)."""
-    docs = {}
-    for name, value in filters.active().items():
-        docs[name] = set(searcher.docs_for_query(Q.Term(f"f_{name}", str(value))))
-    return docs
-
-
 def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "relevance", page: int = 1,
                per_page: int = 20, voikko: bool = True) -> SearchResponse:
     """Search the index: matching documents, facet counts, one page of hits, a spelling suggestion.
@@ -122,37 +114,41 @@ def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "re
 
     def operation(searcher) -> SearchResponse:
         query, words, final, facets = _match(searcher, text, filters, voikko)
-        suggestion = suggest_spelling(searcher, words, len(final), voikko) if words else None
+        total = final.bit_count()
+        suggestion = suggest_spelling(searcher, words, total, voikko) if words else None
         corrected = False
-        if not final and suggestion:
+        if not total and suggestion:
             query, words, final, facets = _match(searcher, suggestion, filters, voikko)
-            corrected = True
-        hits = _page(searcher, query, final, sort, page, per_page) if final else []
-        return SearchResponse(len(final), hits, facets, suggestion, page, per_page, words, corrected)
+            total, corrected = final.bit_count(), True
+        hits = _page(searcher, query, filters, sort, page, per_page) if total else []
+        return SearchResponse(total, hits, facets, suggestion, page, per_page, words, corrected)
 
     def _match(searcher, text, filters, voikko):
         query, words = build_query(searcher.schema, text, voikko)
-        matched = set(searcher.docs_for_query(query)) if query is not None else set(searcher.reader().all_doc_ids())
-        by_filter = _filter_docs(searcher, filters)
+        bits = readers.facet_bits(searcher)
+        matched = to_mask(searcher.docs_for_query(query), bits.size) if query is not None else bits.live
+        by_filter = {name: bits.value_mask(name, str(value)) for name, value in filters.active().items()}
         allowed = {}
         for facet in FACETS:
-            docs = matched
+            mask = matched
             for name, satisfying in by_filter.items():
                 if name != facet:
-                    docs = docs & satisfying
-            allowed[facet] = docs
+                    mask &= satisfying
+            allowed[facet] = mask
         final = matched
         for satisfying in by_filter.values():
-            final = final & satisfying
-        return query, words, final, count_facets(readers.facet_table(searcher), allowed)
+            final &= satisfying
+        return query, words, final, bits.count(allowed)
 
     return readers.run(operation)
 
 
-def _page(searcher, query, docs: set[int], sort: str, page: int, per_page: int) -> list[Hit]:
+def _page(searcher, query, filters: Filters, sort: str, page: int, per_page: int) -> list[Hit]:
     newest = sort == "newest" or query is None
+    active = filters.active()
+    restrict = Q.And([Q.Term(f"f_{name}", str(value)) for name, value in active.items()]) if active else None
     results = searcher.search(
-        query if query is not None else Q.Every(), filter=docs, limit=page * per_page, terms=True,
+        query if query is not None else Q.Every(), filter=restrict, limit=page * per_page, terms=True,
         sortedby="published" if newest else None, reverse=newest,
     )
     results.fragmenter = ContextFragmenter(maxchars=160, surround=50)
