@@ -65,17 +65,22 @@ def users():
                            roles=[r.value for r in Role])
 
 
+def _posted_to(model, object_id: int):
+    """The object an admin's form was posted to (CSRF checked), or an HTTP error."""
+    _admin()
+    if not ConfirmActionForm().validate_on_submit():
+        abort(400)
+    found = db_session().get(model, object_id)
+    if found is None:
+        abort(404)
+    return found
+
+
 @bp.post("/users/<int:user_id>")
 def update_user(user_id: int):
     """Change one account's role and whether it is active."""
-    _admin()
-    form = ConfirmActionForm()
-    if not form.validate_on_submit():
-        abort(400)
+    user = _posted_to(User, user_id)
     session = db_session()
-    user = session.get(User, user_id)
-    if user is None:
-        abort(404)
     try:
         role = Role(request.form.get("role", ""))
     except ValueError:
@@ -102,14 +107,9 @@ def organisations():
 
 @bp.post("/organisations/<int:organisation_id>")
 def update_organisation(organisation_id: int):
-    _admin()
-    form = ConfirmActionForm()
-    if not form.validate_on_submit():
-        abort(400)
+    """Set or clear the organisation's automatically approved e-mail domain."""
+    organisation = _posted_to(Organisation, organisation_id)
     session = db_session()
-    organisation = session.get(Organisation, organisation_id)
-    if organisation is None:
-        abort(404)
     try:
         accounts.set_auto_approve_domain(session, current_user._get_current_object(), organisation,
                                          request.form.get("domain"))
