@@ -95,13 +95,20 @@ def word_query(schema, word: str, voikko: bool) -> Q.Query | None:
 
 def build_query(schema, text: str, voikko: bool = True) -> tuple[Q.Query | None, list[str]]:
     """Return the query for TEXT (None for no words) and the words it was built from."""
+    ranked, _any_word, words = build_queries(schema, text, voikko)
+    return ranked, words
+
+
+def build_queries(schema, text: str, voikko: bool = True) -> tuple[Q.Query | None, Q.Query | None, list[str]]:
+    """Return the ranking query, the query that decides which documents match (any word), and the words."""
     words = query_words(text)
     parts = [q for q in (word_query(schema, w, voikko) for w in words) if q is not None]
     if not parts:
-        return None, words
+        return None, None, words
     if len(parts) == 1:
-        return parts[0], words
-    return Q.Or([Q.And(parts).with_boost(ALL_WORDS_BOOST), Q.Or(parts)]), words
+        return parts[0], parts[0], words
+    any_word = Q.Or(parts)
+    return Q.Or([Q.And(parts).with_boost(ALL_WORDS_BOOST), any_word]), any_word, words
 
 
 def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "relevance", page: int = 1,
@@ -124,9 +131,10 @@ def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "re
         return SearchResponse(total, hits, facets, suggestion, page, per_page, words, corrected)
 
     def _match(searcher, text, filters, voikko):
-        query, words = build_query(searcher.schema, text, voikko)
+        # The documents are those with any of the words; the all-words part of the query only ranks.
+        query, any_word, words = build_queries(searcher.schema, text, voikko)
         bits = readers.facet_bits(searcher)
-        matched = to_mask(searcher.docs_for_query(query), bits.size) if query is not None else bits.live
+        matched = to_mask(searcher.docs_for_query(any_word), bits.size) if query is not None else bits.live
         by_filter = {name: bits.value_mask(name, str(value)) for name, value in filters.active().items()}
         allowed = {}
         for facet in FACETS:
@@ -148,7 +156,9 @@ def _page(searcher, query, filters: Filters, sort: str, page: int, per_page: int
     active = filters.active()
     restrict = Q.And([Q.Term(f"f_{name}", str(value)) for name, value in active.items()]) if active else None
     results = searcher.search(
-        query if query is not None else Q.Every(), filter=restrict, limit=page * per_page, terms=True,
+        # No terms=True: collecting matched terms per document would turn off Whoosh's block skipping;
+        # highlights use the query's terms instead.
+        query if query is not None else Q.Every(), filter=restrict, limit=page * per_page,
         sortedby="published" if newest else None, reverse=newest,
     )
     results.fragmenter = ContextFragmenter(maxchars=160, surround=50)
