@@ -7,6 +7,7 @@ database commit and the index commit loses nothing: the next catch-up applies th
 from __future__ import annotations
 
 import logging
+import os
 import time
 
 import sqlalchemy as sa
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 # A change id still missing after this long belonged to a transaction that rolled back.
 GAP_TIMEOUT_S = 60.0
 BATCH = 500
+PARALLEL_FROM = 2000  # entries; below this a second process costs more than it saves
 
 
 def _published(session: Session, ids: list[int] | None = None) -> list[Entry]:
@@ -54,8 +56,10 @@ def _rebuild_locked(store: IndexStore, engine: Engine) -> int:
         upto = session.exec(select(sa.func.max(EntryChange.id))).one() or 0
         ids = list(session.exec(select(Entry.id).where(Entry.state == EntryState.published.value)).all())
         ix = whoosh_index.open_dir(str(directory))
-        # a large pool keeps the postings sort in memory (no pickled runs on disk)
-        writer = ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=2048)
+        # A large pool keeps the postings sort in memory (no pickled runs on disk); a big rebuild
+        # analyses in one more process per core (Whoosh's multiprocessing writer, one segment each).
+        procs = min(os.cpu_count() or 1, 4) if len(ids) >= PARALLEL_FROM else 1
+        writer = ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=2048 // procs, procs=procs, multisegment=procs > 1)
         try:
             for start in range(0, len(ids), BATCH):
                 for entry in _published(session, ids[start:start + BATCH]):

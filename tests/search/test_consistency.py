@@ -154,3 +154,16 @@ def test_reindex_command(tmp_path, monkeypatch):
     assert result.exit_code == 0 and f"Search index rebuilt: {count} published entries." in result.output
     found = runner.invoke(main, ["search", "perusopetuksen", "--json", "--limit", "3"])
     assert json.loads(found.output)["total"] >= 2
+
+
+def test_large_rebuild_in_parallel_processes_finds_everything(bench, session, monkeypatch):
+    from factories import make_entry
+    from ideapankki.search import indexer
+
+    monkeypatch.setattr(indexer, "PARALLEL_FROM", 5)
+    for i in range(12):
+        make_entry(session, f"rinn-{i}", title=f"Omavalmentaja {i}", summary="S.", commit=False)
+    session.commit()
+    assert bench.index.rebuild() == 12
+    assert len(bench.slugs("omavalmentaja")) == 12
+    assert bench.index.search("", per_page=50).total == 12
