@@ -59,7 +59,7 @@ def _rebuild_locked(store: IndexStore, engine: Engine) -> int:
         # A large pool keeps the postings sort in memory (no pickled runs on disk); a big rebuild
         # analyses in one more process per core (Whoosh's multiprocessing writer, one segment each).
         procs = min(os.cpu_count() or 1, 4) if len(ids) >= PARALLEL_FROM else 1
-        writer = ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=2048 // procs, procs=procs, multisegment=procs > 1)
+        writer = ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=1024 // procs, procs=procs, multisegment=procs > 1)
         try:
             for start in range(0, len(ids), BATCH):
                 for entry in _published(session, ids[start:start + BATCH]):
