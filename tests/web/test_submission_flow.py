@@ -47,6 +47,18 @@ def moderator_client(app, app_session):
     return client
 
 
+@pytest.fixture
+def member(app, app_session):
+    """A logged-in, approved member of Kajaani, as a browser."""
+    org = accounts.find_or_create_organisation(app_session, "Kajaani")
+    accounts.add_user(app_session, email="maija@kajaani.fi", role=Role.member, password=PASSWORD, organisation=org,
+                      name="Maija Meikäläinen")
+    app_session.commit()
+    client = app.test_client()
+    assert log_in(client).status_code == 302
+    return client
+
+
 def test_norm_proposal_from_registration_to_publication_and_edit(app, client, inbox, moderator_client, app_session):
     # register, confirm, get approved
     register(client)
@@ -129,12 +141,8 @@ def test_a_moderator_cannot_publish_their_own_entry(app, moderator_client, app_s
     assert act(other, entry.slug, "publish").status_code == 302
 
 
-def test_posting_extra_fields_changes_nothing(app, moderator_client, app_session):
+def test_posting_extra_fields_changes_nothing(app, member, moderator_client, app_session):
     org = accounts.find_or_create_organisation(app_session, "Kajaani")
-    accounts.add_user(app_session, email="maija@kajaani.fi", role=Role.member, password=PASSWORD, organisation=org)
-    app_session.commit()
-    member = app.test_client()
-    log_in(member)
     post_form(member, "/new/idea", {**form_data(), "do": "save", "state": "published", "author_id": "999",
                                     "organisation_id": "1234", "role": "admin", "slug": "oma-osoite"})
     app_session.expire_all()
@@ -144,13 +152,7 @@ def test_posting_extra_fields_changes_nothing(app, moderator_client, app_session
     assert accounts.get_by_email(app_session, "maija@kajaani.fi").role == "member"
 
 
-def test_rejection_reason_is_public_without_personal_data(app, moderator_client, app_session):
-    org = accounts.find_or_create_organisation(app_session, "Kajaani")
-    accounts.add_user(app_session, email="maija@kajaani.fi", role=Role.member, password=PASSWORD, organisation=org,
-                      name="Maija Meikäläinen")
-    app_session.commit()
-    member = app.test_client()
-    log_in(member)
+def test_rejection_reason_is_public_without_personal_data(app, member, moderator_client, app_session):
     post_form(member, "/new/idea", {**form_data(), "do": "submit"})
     entry = app_session.exec(select(Entry)).one()
     act(moderator_client, entry.slug, "take")
@@ -160,12 +162,7 @@ def test_rejection_reason_is_public_without_personal_data(app, moderator_client,
     assert "Maija" not in log and "maija@kajaani.fi" not in log and entry.title not in log
 
 
-def test_queue_filters_and_counts(app, moderator_client, app_session):
-    org = accounts.find_or_create_organisation(app_session, "Kajaani")
-    accounts.add_user(app_session, email="maija@kajaani.fi", role=Role.member, password=PASSWORD, organisation=org)
-    app_session.commit()
-    member = app.test_client()
-    log_in(member)
+def test_queue_filters_and_counts(app, member, moderator_client, app_session):
     post_form(member, "/new/idea", {**form_data(title="Idea yksi"), "do": "submit"})
     post_form(member, "/new/norm", {**form_data(title="Normi kaksi"), "do": "submit"})
     page = moderator_client.get("/moderation").text
@@ -176,12 +173,7 @@ def test_queue_filters_and_counts(app, moderator_client, app_session):
     assert member.get("/moderation").status_code == 403
 
 
-def test_revision_history_and_diff(app, moderator_client, app_session):
-    org = accounts.find_or_create_organisation(app_session, "Kajaani")
-    accounts.add_user(app_session, email="maija@kajaani.fi", role=Role.member, password=PASSWORD, organisation=org)
-    app_session.commit()
-    member = app.test_client()
-    log_in(member)
+def test_revision_history_and_diff(app, member, moderator_client, app_session):
     post_form(member, "/new/idea", {**form_data(), "do": "save"})
     entry = app_session.exec(select(Entry)).one()
     post_form(member, f"/entries/{entry.slug}/edit", {**form_data(summary="Toinen versio <script>x</script>"),
