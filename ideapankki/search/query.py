@@ -17,7 +17,7 @@ from whoosh.lang import stopwords_for_language
 
 from ..browse import Filters
 from .analysis import FINNISH_STOP_LEMMAS, TOKENIZER, finnish_lemma, is_literal, municipality_pairs
-from .reading import Readers, to_mask
+from .reading import Readers, query_mask
 from .schema import FACETS, LANGUAGES, TEXT_FIELDS, WEIGHTS
 
 ALL_WORDS_BOOST = 20.0
@@ -134,7 +134,7 @@ def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "re
         # The documents are those with any of the words; the all-words part of the query only ranks.
         query, any_word, words = build_queries(searcher.schema, text, voikko)
         bits = readers.facet_bits(searcher)
-        matched = to_mask(searcher.docs_for_query(any_word), bits.size) if query is not None else bits.live
+        matched = query_mask(searcher, bits, any_word) if query is not None else bits.live
         by_filter = {name: bits.value_mask(name, str(value)) for name, value in filters.active().items()}
         allowed = {}
         for facet in FACETS:

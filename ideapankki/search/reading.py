@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Iterator
 
 from whoosh import index as whoosh_index
+from whoosh.reading import TermNotFound
+
+_TERM_ERRORS = (TermNotFound,)
 
 from .schema import FACETS
 from .store import IndexStore
@@ -81,10 +84,17 @@ class Readers:
 
 
 class FacetBits:
-    """Facet values as bitsets over docnums: counting is AND plus popcount, in C, not a Python loop."""
+    """Facet values as bitsets over docnums: counting is AND plus popcount, in C, not a Python loop.
+
+    The same generation also caches the bitset of each query term it has seen, so matching a
+    query is a few big-integer ANDs and ORs once its words have been looked up.
+    """
+
+    TERM_CACHE_SIZE = 20_000
 
     def __init__(self, size: int, live: int, masks: dict[str, dict[str, int]]):
         self.size, self.live, self.masks = size, live, masks
+        self.terms: dict[tuple[str, str], int] = {}
 
     @classmethod
     def build(cls, reader) -> "FacetBits":
@@ -111,6 +121,41 @@ class FacetBits:
 
     def value_mask(self, facet: str, value: str) -> int:
         return self.masks.get(facet, {}).get(value, 0)
+
+    def term_mask(self, reader, fieldname: str, text: str) -> int:
+        """The documents containing TEXT in FIELDNAME, as a bitset (cached for this generation)."""
+        key = (fieldname, text)
+        mask = self.terms.get(key)
+        if mask is None:
+            try:
+                mask = to_mask(reader.postings(fieldname, text).all_ids(), self.size) & self.live
+            except (KeyError, ValueError) + _TERM_ERRORS:
+                mask = 0
+            if len(self.terms) >= self.TERM_CACHE_SIZE:
+                self.terms.clear()
+            self.terms[key] = mask
+        return mask
+
+
+def query_mask(searcher, bits: FacetBits, query) -> int:
+    """The documents matching QUERY (built of Term, And and Or) as a bitset."""
+    from whoosh import query as Q
+
+    if isinstance(query, Q.Term):
+        return bits.term_mask(searcher.reader(), query.fieldname, query.text)
+    if isinstance(query, Q.And):
+        mask = bits.live
+        for sub in query.subqueries:
+            mask &= query_mask(searcher, bits, sub)
+            if not mask:
+                break
+        return mask
+    if isinstance(query, Q.Or):
+        mask = 0
+        for sub in query.subqueries:
+            mask |= query_mask(searcher, bits, sub)
+        return mask
+    return to_mask(searcher.docs_for_query(query), bits.size)
 
 
 def to_mask(docnums, size: int) -> int:
