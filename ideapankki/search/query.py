@@ -17,7 +17,7 @@ from whoosh.lang import stopwords_for_language
 
 from ..browse import Filters
 from .analysis import FINNISH_STOP_LEMMAS, TOKENIZER, finnish_lemma, is_literal, municipality_pairs
-from .reading import Readers, query_mask
+from .reading import Readers, from_mask, query_mask
 from .schema import FACETS, LANGUAGES, TEXT_FIELDS, WEIGHTS
 
 ALL_WORDS_BOOST = 20.0
@@ -127,7 +127,8 @@ def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "re
         if not total and suggestion:
             query, words, final, facets = _match(searcher, suggestion, filters, voikko)
             total, corrected = final.bit_count(), True
-        hits = _page(searcher, query, filters, sort, page, per_page) if total else []
+        restrict = from_mask(final) if filters.active() else None  # the filtered documents, already known
+        hits = _page(searcher, query, restrict, sort, page, per_page) if total else []
         return SearchResponse(total, hits, facets, suggestion, page, per_page, words, corrected)
 
     def _match(searcher, text, filters, voikko):
@@ -151,10 +152,8 @@ def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "re
     return readers.run(operation)
 
 
-def _page(searcher, query, filters: Filters, sort: str, page: int, per_page: int) -> list[Hit]:
+def _page(searcher, query, restrict: set[int] | None, sort: str, page: int, per_page: int) -> list[Hit]:
     newest = sort == "newest" or query is None
-    active = filters.active()
-    restrict = Q.And([Q.Term(f"f_{name}", str(value)) for name, value in active.items()]) if active else None
     results = searcher.search(
         # No terms=True: collecting matched terms per document would turn off Whoosh's block skipping;
         # highlights use the query's terms instead.
