@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
 from ..models import Entry
 from .analysis import analyzers, finnish_analyzer, surface_analyzer
@@ -34,7 +34,6 @@ def build_schema(finnish: str = "voikko") -> Schema:
         "laws": TEXT(analyzer=finnish_analyzer() if finnish == "voikko" else per_language["fi"], phrase=False),
         "tags": TEXT(analyzer=finnish_analyzer() if finnish == "voikko" else per_language["fi"], phrase=False),
         "words": TEXT(analyzer=surface_analyzer(), phrase=False, spelling=True),
-        "facets": STORED(),
     }
     for facet in FACETS:
         fields[f"f_{facet}"] = KEYWORD(lowercase=False, commas=False) if facet in MULTI_VALUED else ID()
@@ -82,7 +81,6 @@ def document(entry: Entry) -> dict:
         # spelling only needs each word once: the distinct words halve the analysis of this field
         "words": " ".join(sorted(set(_WORD.findall(" ".join([entry.title, entry.summary, body, *entry.tags,
                                                                *laws]).lower())))),
-        "facets": facets,
         f"title_{language}": entry.title,
         f"summary_{language}": entry.summary,
         f"body_{language}": body,
