@@ -93,22 +93,32 @@ def word_query(schema, word: str, voikko: bool) -> Q.Query | None:
     return Q.Or(per_field) if per_field else None
 
 
+@dataclass
+class Parsed:
+    """A reader's query: what ranks, what decides membership (any word), and the all-words part."""
+
+    ranked: Q.Query | None
+    any_word: Q.Query | None
+    all_words: Q.Query | None
+    words: list[str]
+
+
 def build_query(schema, text: str, voikko: bool = True) -> tuple[Q.Query | None, list[str]]:
     """Return the query for TEXT (None for no words) and the words it was built from."""
-    ranked, _any_word, words = build_queries(schema, text, voikko)
-    return ranked, words
+    parsed = parse_query(schema, text, voikko)
+    return parsed.ranked, parsed.words
 
 
-def build_queries(schema, text: str, voikko: bool = True) -> tuple[Q.Query | None, Q.Query | None, list[str]]:
-    """Return the ranking query, the query that decides which documents match (any word), and the words."""
+def parse_query(schema, text: str, voikko: bool = True) -> Parsed:
+    """Build the queries for TEXT."""
     words = query_words(text)
     parts = [q for q in (word_query(schema, w, voikko) for w in words) if q is not None]
     if not parts:
-        return None, None, words
+        return Parsed(None, None, None, words)
     if len(parts) == 1:
-        return parts[0], parts[0], words
-    any_word = Q.Or(parts)
-    return Q.Or([Q.And(parts).with_boost(ALL_WORDS_BOOST), any_word]), any_word, words
+        return Parsed(parts[0], parts[0], None, words)
+    any_word, all_words = Q.Or(parts), Q.And(parts)
+    return Parsed(Q.Or([all_words.with_boost(ALL_WORDS_BOOST), any_word]), any_word, all_words, words)
 
 
 def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "relevance", page: int = 1,
@@ -120,22 +130,29 @@ def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "re
     """
 
     def operation(searcher) -> SearchResponse:
-        query, words, final, facets = _match(searcher, text, filters, voikko)
+        parsed, final, facets = _match(searcher, text, filters, voikko)
         total = final.bit_count()
-        suggestion = suggest_spelling(searcher, words, total, voikko) if words else None
+        suggestion = suggest_spelling(searcher, parsed.words, total, voikko) if parsed.words else None
         corrected = False
         if not total and suggestion:
-            query, words, final, facets = _match(searcher, suggestion, filters, voikko)
+            parsed, final, facets = _match(searcher, suggestion, filters, voikko)
             total, corrected = final.bit_count(), True
-        restrict = from_mask(final) if filters.active() else None  # the filtered documents, already known
-        hits = _page(searcher, query, restrict, sort, page, per_page) if total else []
-        return SearchResponse(total, hits, facets, suggestion, page, per_page, words, corrected)
+        query, restrict = parsed.ranked, final if filters.active() else None
+        if parsed.all_words is not None and sort == "relevance":
+            # Every document with all the words ranks above the rest: when they fill the pages
+            # asked for, only they need scoring.
+            all_mask = query_mask(searcher, readers.facet_bits(searcher), parsed.all_words) & final
+            if all_mask.bit_count() >= page * per_page:
+                query, restrict = parsed.all_words, all_mask
+        hits = _page(searcher, query, None if restrict is None else from_mask(restrict), sort, page, per_page) \
+            if total else []
+        return SearchResponse(total, hits, facets, suggestion, page, per_page, parsed.words, corrected)
 
     def _match(searcher, text, filters, voikko):
         # The documents are those with any of the words; the all-words part of the query only ranks.
-        query, any_word, words = build_queries(searcher.schema, text, voikko)
+        parsed = parse_query(searcher.schema, text, voikko)
         bits = readers.facet_bits(searcher)
-        matched = query_mask(searcher, bits, any_word) if query is not None else bits.live
+        matched = query_mask(searcher, bits, parsed.any_word) if parsed.ranked is not None else bits.live
         by_filter = {name: bits.value_mask(name, str(value)) for name, value in filters.active().items()}
         allowed = {}
         for facet in FACETS:
@@ -147,7 +164,7 @@ def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "re
         final = matched
         for satisfying in by_filter.values():
             final &= satisfying
-        return query, words, final, bits.count(allowed)
+        return parsed, final, bits.count(allowed)
 
     return readers.run(operation)
 
