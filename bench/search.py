@@ -21,7 +21,6 @@ import argparse
 import cProfile
 import gc
 import html
-import io
 import os
 import platform
 import pstats

@@ -10,7 +10,7 @@ from ideapankki.db import create_db_engine
 from ideapankki.migrate import init_database
 from ideapankki.web import ENGINE_KEY
 
-from factories import CONTENT_DIR, PROJECT_DIR, make_entry  # noqa: F401
+from factories import make_entry
 
 @pytest.fixture
 def engine(tmp_path):

@@ -143,7 +143,9 @@ def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "re
             # asked for, only they need scoring.
             all_mask = query_mask(searcher, readers.facet_bits(searcher), parsed.all_words) & final
             if all_mask.bit_count() >= page * per_page:
-                query, restrict = parsed.all_words, all_mask
+                # the all-words query itself keeps to those documents; only filters need a set
+                query = parsed.all_words
+                restrict = all_mask if filters.active() else None
         hits = _page(searcher, query, None if restrict is None else from_mask(restrict), sort, page, per_page) \
             if total else []
         return SearchResponse(total, hits, facets, suggestion, page, per_page, parsed.words, corrected)

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Iterator
 
 from whoosh import index as whoosh_index
 from whoosh.reading import TermNotFound
 
-_TERM_ERRORS = (TermNotFound,)
-
 from .schema import FACETS
 from .store import IndexStore
-
-log = logging.getLogger(__name__)
 
 
 class IndexUnavailable(RuntimeError):
@@ -29,7 +23,7 @@ class Readers:
     def __init__(self, store: IndexStore):
         self.store = store
         self._local = threading.local()
-        self._facet_cache: dict[tuple, list[dict]] = {}
+        self._facet_cache: dict[tuple, FacetBits] = {}
         self._cache_lock = threading.Lock()
 
     def _open(self):
@@ -131,7 +125,7 @@ class FacetBits:
         if mask is None:
             try:
                 mask = to_mask(reader.postings(fieldname, text).all_ids(), self.size) & self.live
-            except (KeyError, ValueError) + _TERM_ERRORS:
+            except (KeyError, ValueError, TermNotFound):
                 mask = 0
             if len(self.terms) >= self.TERM_CACHE_SIZE:
                 self.terms.clear()

@@ -9,7 +9,8 @@ from ideapankki import accounts
 from ideapankki.models import Entry, Role, Transition
 from ideapankki.web import SEARCH_KEY
 
-from test_accounts_web import PASSWORD, inbox, log_in, post_form, register  # noqa: F401  (fixtures)
+from clients import PASSWORD, log_in, post_form
+from test_accounts_web import register
 
 NORM = {
     "title": "Joustavat ryhmäkoot perusopetuksessa pienissä kunnissa",
