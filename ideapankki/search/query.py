@@ -95,11 +95,10 @@ def word_query(schema, word: str, voikko: bool) -> Q.Query | None:
 
 @dataclass
 class Parsed:
-    """A reader's query: what ranks, what decides membership (any word), and the all-words part."""
+    """A reader's query: what ranks, and what decides which documents match (any word)."""
 
     ranked: Q.Query | None
     any_word: Q.Query | None
-    all_words: Q.Query | None
     words: list[str]
 
 
@@ -114,11 +113,11 @@ def parse_query(schema, text: str, voikko: bool = True) -> Parsed:
     words = query_words(text)
     parts = [q for q in (word_query(schema, w, voikko) for w in words) if q is not None]
     if not parts:
-        return Parsed(None, None, None, words)
+        return Parsed(None, None, words)
     if len(parts) == 1:
-        return Parsed(parts[0], parts[0], None, words)
-    any_word, all_words = Q.Or(parts), Q.And(parts)
-    return Parsed(Q.Or([all_words.with_boost(ALL_WORDS_BOOST), any_word]), any_word, all_words, words)
+        return Parsed(parts[0], parts[0], words)
+    any_word = Q.Or(parts)
+    return Parsed(Q.Or([Q.And(parts).with_boost(ALL_WORDS_BOOST), any_word]), any_word, words)
 
 
 def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "relevance", page: int = 1,
@@ -137,17 +136,8 @@ def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "re
         if not total and suggestion:
             parsed, final, facets = _match(searcher, suggestion, filters, voikko)
             total, corrected = final.bit_count(), True
-        query, restrict = parsed.ranked, final if filters.active() else None
-        if parsed.all_words is not None and sort == "relevance":
-            # Every document with all the words ranks above the rest: when they fill the pages
-            # asked for, only they need scoring.
-            all_mask = query_mask(searcher, readers.facet_bits(searcher), parsed.all_words) & final
-            if all_mask.bit_count() >= page * per_page:
-                # the all-words query itself keeps to those documents; only filters need a set
-                query = parsed.all_words
-                restrict = all_mask if filters.active() else None
-        hits = _page(searcher, query, None if restrict is None else from_mask(restrict), sort, page, per_page) \
-            if total else []
+        restrict = from_mask(final) if filters.active() else None  # the filtered documents, already known
+        hits = _page(searcher, parsed.ranked, restrict, sort, page, per_page) if total else []
         return SearchResponse(total, hits, facets, suggestion, page, per_page, parsed.words, corrected)
 
     def _match(searcher, text, filters, voikko):
