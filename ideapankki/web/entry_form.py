@@ -121,11 +121,11 @@ def _message(exc: ContentError) -> str:
     return _("Check this field: %(detail)s", detail=exc.message)
 
 
-def fill_form(form: EntryForm, doc: EntryDocument, municipality_names: list[str]) -> None:
+def fill_form(form: EntryForm, doc: EntryDocument) -> None:
     """Put DOC's values into the form for editing."""
     form.title.data, form.summary.data, form.body.data = doc.title, doc.summary, doc.body
     form.language.data = doc.language
-    form.municipalities.data = ", ".join(municipality_names)
+    form.municipalities.data = ", ".join(doc.municipalities)
     form.themes.data = list(doc.themes)
     form.tags.data = ", ".join(doc.tags)
     if doc.laws:

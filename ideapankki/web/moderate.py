@@ -29,8 +29,6 @@ def _user():
 
 
 def _moderator():
-    if not current_user.is_authenticated:
-        abort(401)
     if not current_user.is_moderator:
         abort(403)
 
@@ -55,8 +53,11 @@ def queue():
     if (kind and kind not in ("practice", "idea", "norm")) or (state and state not in QUEUE_STATES) or (
             theme and theme not in THEME_SLUGS) or (age and age not in AGES):
         abort(400)
+    # Only entries in review states, or published ones with an edit in them: not the whole bank.
+    waiting = Entry.state.in_(QUEUE_STATES) | Entry.id.in_(
+        select(Revision.entry_id).where(Revision.state.in_(QUEUE_STATES)))
     items = []
-    for entry in session.exec(select(Entry).order_by(Entry.updated_at)):
+    for entry in session.exec(select(Entry).where(waiting).order_by(Entry.updated_at)):
         current, revision = workflow.subject_state(session, entry)
         if current not in QUEUE_STATES:
             continue

@@ -77,17 +77,8 @@ def edit(slug: str):
     if request.method == "GET":
         _state, revision = workflow.subject_state(session, entry)
         doc = entries.revision_document(revision, entry) if revision else entries.to_document(entry)
-        fill_form(form, doc, _names(session, doc))
+        fill_form(form, doc)
     return _handle(form, entry.type, entry)
-
-
-def _names(session, doc) -> list[str]:
-    from ..reference import MunicipalityIndex
-    from ..models import Municipality
-
-    index = MunicipalityIndex.from_session(session)
-    return [session.get(Municipality, index.resolve(name)).name_fi if index.resolve(name) else name
-            for name in doc.municipalities]
 
 
 def _handle(form, entry_type: str, entry: Entry | None):
