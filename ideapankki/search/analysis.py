@@ -23,7 +23,7 @@ from ..reference import MUNICIPALITIES_CSV
 log = logging.getLogger(__name__)
 
 # Bump when analysis changes: an index built with another version is rebuilt on open.
-ANALYZER_VERSION = 5  # also bumped when the schema changes
+ANALYZER_VERSION = 6  # also bumped when the schema changes
 
 TOKEN_PATTERN = r"\d{1,5}/\d{4}|\d+[a-z]?\s?§|§|\w+"
 TOKENIZER = RegexTokenizer(TOKEN_PATTERN)
@@ -57,9 +57,46 @@ def voikko_available() -> bool:
 _warned_missing = False
 
 
-@lru_cache(maxsize=200_000)
+class _LemmaCache(dict):
+    """Word → Lemma for this process, primed from the lasting cache beside the index (lemmas.py)."""
+
+    MAX_SIZE = 1_000_000
+
+    def __init__(self):
+        super().__init__()
+        self.hits = self.misses = 0
+
+    def info(self) -> str:
+        return f"LemmaCache(hits={self.hits}, misses={self.misses}, size={len(self)})"
+
+    def clear(self) -> None:
+        super().clear()
+        self.hits = self.misses = 0
+
+
+LEMMAS = _LemmaCache()
+
+
 def finnish_lemma(word: str) -> Lemma:
     """Analyse one lower-case Finnish WORD (cached: the same words recur across entries)."""
+    found = LEMMAS.get(word)
+    if found is not None:
+        LEMMAS.hits += 1
+        return found
+    LEMMAS.misses += 1
+    found = analyse_word(word)
+    if len(LEMMAS) >= LEMMAS.MAX_SIZE:
+        LEMMAS.clear()
+    LEMMAS[word] = found
+    return found
+
+
+finnish_lemma.cache_clear = LEMMAS.clear  # the names functools.lru_cache gives, for tests and benchmarks
+finnish_lemma.cache_info = LEMMAS.info
+
+
+def analyse_word(word: str) -> Lemma:
+    """Ask Voikko (uncached); the Snowball stem when Voikko is missing or does not know WORD."""
     global _warned_missing
     if _voikko is None:
         if not _warned_missing:
@@ -182,29 +219,6 @@ def snowball_analyzer(language: str):
     """Snowball stemming with stop words; the baseline for Finnish and the analyzer for sv/en."""
     return (TOKENIZER | LowercaseFilter() | LiteralFilter() | StopFilter(stopwords_for_language(language), minsize=2)
             | MunicipalityNameFilter() | StemFilter(language))
-
-
-class SurfaceAndLemmaFilter(Filter):
-    """Keep each word as written and add its Finnish base forms when Voikko knows it."""
-
-    def __call__(self, tokens):
-        for t in tokens:
-            yield t
-            if is_literal(t.text) or _voikko is None:
-                continue
-            lemma = finnish_lemma(t.text)
-            if lemma.known:
-                original = t.text
-                for form in lemma.forms:
-                    if form != original:
-                        t.text = form
-                        yield t
-                t.text = original
-
-
-def surface_analyzer():
-    """Words as written plus their base forms: the vocabulary for "did you mean"."""
-    return TOKENIZER | LowercaseFilter() | LiteralFilter() | SurfaceAndLemmaFilter()
 
 
 def analyzers(finnish: str = "voikko") -> dict[str, object]:

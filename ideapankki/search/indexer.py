@@ -17,7 +17,8 @@ from whoosh import index as whoosh_index
 from sqlmodel import Session, select
 
 from ..models import Entry, EntryChange, EntryMunicipality, EntryState
-from .schema import document
+from .lemmas import learn
+from .schema import document, words_of
 from .store import WRITER_TIMEOUT_S, IndexState, IndexStore
 
 log = logging.getLogger(__name__)
@@ -55,21 +56,26 @@ def _rebuild_locked(store: IndexStore, engine: Engine) -> int:
         # Read the log position first: a change committed meanwhile is applied again later.
         upto = session.exec(select(sa.func.max(EntryChange.id))).one() or 0
         ids = list(session.exec(select(Entry.id).where(Entry.state == EntryState.published.value)).all())
-        ix = whoosh_index.open_dir(str(directory))
-        # A large pool keeps the postings sort in memory (no pickled runs on disk); a big rebuild
-        # analyses in one more process per core (Whoosh's multiprocessing writer, one segment each).
-        procs = min(os.cpu_count() or 1, 4) if len(ids) >= PARALLEL_FROM else 1
-        writer = ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=1024 // procs, procs=procs, multisegment=procs > 1)
-        try:
-            for start in range(0, len(ids), BATCH):
-                for entry in _published(session, ids[start:start + BATCH]):
-                    writer.add_document(**document(entry))
-                session.expunge_all()
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
-        ix.close()
+        docs = []
+        for start in range(0, len(ids), BATCH):
+            docs += [document(entry) for entry in _published(session, ids[start:start + BATCH])]
+            session.expunge_all()
+    # Analyse every distinct word first (in parallel when many are new), so that indexing, and the
+    # writer's processes forked below, find them all in the cache.
+    procs = min(os.cpu_count() or 1, 4) if len(docs) >= PARALLEL_FROM else 1
+    learn(set().union(*(words_of(doc) for doc in docs)) if docs else (), store.lemmas, procs)
+    ix = whoosh_index.open_dir(str(directory))
+    # A large pool keeps the postings sort in memory (no pickled runs on disk); a big rebuild
+    # indexes in one more process per core (Whoosh's multiprocessing writer, one segment each).
+    writer = ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=1024 // procs, procs=procs, multisegment=procs > 1)
+    try:
+        for doc in docs:
+            writer.add_document(**doc)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    ix.close()
     store.write_state(IndexState(applied_upto=upto, finnish=store.finnish), directory)
     store.swap_in(directory)
     log.info("search index rebuilt: %d published entries", len(ids))
@@ -95,13 +101,15 @@ def catch_up(store: IndexStore, engine: Engine, timeout: float = WRITER_TIMEOUT_
             rows = [(cid, eid) for cid, eid in rows if cid not in already]
             entry_ids = sorted({eid for _cid, eid in rows})
             entries = {e.id: e for e in _published(session, entry_ids)} if entry_ids else {}
+            docs = {eid: document(entry) for eid, entry in entries.items()}
+            learn(set().union(*(words_of(doc) for doc in docs.values())) if docs else (), store.lemmas)
             if entry_ids:
                 ix = store.open()
                 writer = ix.writer(timeout=WRITER_TIMEOUT_S)
                 try:
                     for eid in entry_ids:
                         if eid in entries:
-                            writer.update_document(**document(entries[eid]))
+                            writer.update_document(**docs[eid])
                         else:
                             writer.delete_by_term("id", str(eid))
                     writer.commit()

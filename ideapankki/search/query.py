@@ -1,29 +1,23 @@
-"""Turn what a reader typed into a Whoosh query, run it with filters and facets, suggest spellings.
+"""Run a reader's query: matching documents, facet counts, a ranked page with highlights, suggestions.
 
-The query is built directly (no query language), so any input is safe. Each word becomes
-"this word in any field", analysed per field language; a Finnish compound also matches when
-its parts appear separately (henkilöstömitoitus ⇄ henkilöstön mitoitus). Documents with every
-word rank far above those with only some, yet a long question still returns its best partial
-matches.
+Matching and ranking are array operations (vectors.py) over the query that parsing.py builds;
+Whoosh's own searcher serves stored fields, more-like-this and the title check of the submit form.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from whoosh import query as Q
-from whoosh.highlight import ContextFragmenter, HtmlFormatter
-from whoosh.lang import stopwords_for_language
 
 from ..browse import Filters
-from .analysis import FINNISH_STOP_LEMMAS, TOKENIZER, finnish_lemma, is_literal, municipality_pairs
-from .reading import Readers, from_mask, query_mask
-from .schema import FACETS, LANGUAGES, TEXT_FIELDS, WEIGHTS
-
-ALL_WORDS_BOOST = 20.0
-PARTS_BOOST = 0.5
-FINNISH_FIELDS = ("places", "laws", "tags")
-_FI_STOP = stopwords_for_language("fi") | FINNISH_STOP_LEMMAS
+from .highlight import highlight, query_terms
+from .parsing import LANGUAGES, Parsed, _field_alternatives, parse_query, query_words
+from .reading import Generation, Readers
+from .schema import FACETS
+from .spelling import suggest_spelling
+from .vectors import evaluate, from_int, to_int, top
 
 
 @dataclass
@@ -47,79 +41,6 @@ class SearchResponse:
     corrected: bool = False  # the hits are for `suggestion`, because the query itself found nothing
 
 
-def query_words(text: str) -> list[str]:
-    """Split TEXT into lower-case search words, dropping stop words."""
-    words = []
-    for token in TOKENIZER(text.lower()):
-        word = "".join(token.text.split()) if "§" in token.text else token.text
-        if word not in _FI_STOP and word not in words:
-            words.append(word)
-    return words
-
-
-def _field_alternatives(schema, fieldname: str, word: str, voikko: bool) -> Q.Query | None:
-    """The ways WORD can appear in FIELDNAME, analysed as that field is."""
-    finnish = fieldname.endswith("_fi") or fieldname in FINNISH_FIELDS
-    if finnish and voikko and not is_literal(word):
-        lemma = finnish_lemma(word)
-        forms = [f for f in lemma.forms if f not in FINNISH_STOP_LEMMAS]
-        options: list[Q.Query] = [Q.Term(fieldname, f) for f in forms]
-        options += [Q.Term(fieldname, municipality_pairs()[f]) for f in forms if f in municipality_pairs()]
-        if len(lemma.parts) > 1:
-            # the parts written apart ("henkilöstön mitoitus") count, but less than the compound itself
-            options.append(Q.And([Q.Term(fieldname, p) for p in lemma.parts]).with_boost(PARTS_BOOST))
-    else:
-        analyzer = schema[fieldname].analyzer
-        options = [Q.Term(fieldname, t.text) for t in analyzer(word)]
-        if voikko and not is_literal(word):
-            # "Vaasassa" is Finnish for "in Vasa": find the Swedish and English texts that say Vasa.
-            for form in finnish_lemma(word).forms:
-                if form in municipality_pairs():
-                    options += [Q.Term(fieldname, t.text) for t in analyzer(form)]
-    options = list({repr(o): o for o in options}.values())
-    if not options:
-        return None
-    return options[0] if len(options) == 1 else Q.Or(options)
-
-
-def word_query(schema, word: str, voikko: bool) -> Q.Query | None:
-    """WORD in any field, each field weighted."""
-    per_field = []
-    fields = [f"{name}_{lang}" for lang in LANGUAGES for name in TEXT_FIELDS] + list(FINNISH_FIELDS)
-    for fieldname in fields:
-        alternatives = _field_alternatives(schema, fieldname, word, voikko)
-        if alternatives is not None:
-            per_field.append(alternatives.with_boost(WEIGHTS[fieldname.split("_")[0]]))
-    return Q.Or(per_field) if per_field else None
-
-
-@dataclass
-class Parsed:
-    """A reader's query: what ranks, and what decides which documents match (any word)."""
-
-    ranked: Q.Query | None
-    any_word: Q.Query | None
-    words: list[str]
-
-
-def build_query(schema, text: str, voikko: bool = True) -> tuple[Q.Query | None, list[str]]:
-    """Return the query for TEXT (None for no words) and the words it was built from."""
-    parsed = parse_query(schema, text, voikko)
-    return parsed.ranked, parsed.words
-
-
-def parse_query(schema, text: str, voikko: bool = True) -> Parsed:
-    """Build the queries for TEXT."""
-    words = query_words(text)
-    parts = [q for q in (word_query(schema, w, voikko) for w in words) if q is not None]
-    if not parts:
-        return Parsed(None, None, words)
-    if len(parts) == 1:
-        return Parsed(parts[0], parts[0], words)
-    any_word = Q.Or(parts)
-    return Parsed(Q.Or([Q.And(parts).with_boost(ALL_WORDS_BOOST), any_word]), any_word, words)
-
-
 def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "relevance", page: int = 1,
                per_page: int = 20, voikko: bool = True) -> SearchResponse:
     """Search the index: matching documents, facet counts, one page of hits, a spelling suggestion.
@@ -129,87 +50,72 @@ def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "re
     """
 
     def operation(searcher) -> SearchResponse:
-        parsed, final, facets = _match(searcher, text, filters, voikko)
-        total = final.bit_count()
-        suggestion = suggest_spelling(searcher, parsed.words, total, voikko) if parsed.words else None
+        view = readers.corpus(searcher)
+        match = _match(searcher, view, text, filters, voikko)
+        total = int(match.final.sum())
+        suggestion = suggest_spelling(view.corpus, searcher.schema, readers.store.lemmas.vocabulary(),
+                                      match.parsed.words, total, voikko) if match.parsed.words else None
         corrected = False
         if not total and suggestion:
-            parsed, final, facets = _match(searcher, suggestion, filters, voikko)
-            total, corrected = final.bit_count(), True
-        restrict = from_mask(final) if filters.active() else None  # the filtered documents, already known
-        hits = _page(searcher, parsed.ranked, restrict, sort, page, per_page) if total else []
-        return SearchResponse(total, hits, facets, suggestion, page, per_page, parsed.words, corrected)
-
-    def _match(searcher, text, filters, voikko):
-        # The documents are those with any of the words; the all-words part of the query only ranks.
-        parsed = parse_query(searcher.schema, text, voikko)
-        bits = readers.facet_bits(searcher)
-        matched = query_mask(searcher, bits, parsed.any_word) if parsed.ranked is not None else bits.live
-        by_filter = {name: bits.value_mask(name, str(value)) for name, value in filters.active().items()}
-        allowed = {}
-        for facet in FACETS:
-            mask = matched
-            for name, satisfying in by_filter.items():
-                if name != facet:
-                    mask &= satisfying
-            allowed[facet] = mask
-        final = matched
-        for satisfying in by_filter.values():
-            final &= satisfying
-        return parsed, final, bits.count(allowed)
+            match = _match(searcher, view, suggestion, filters, voikko)
+            total, corrected = int(match.final.sum()), True
+        hits = _page(searcher, view, match, sort, page, per_page, voikko) if total else []
+        return SearchResponse(total, hits, match.facets, suggestion, page, per_page, match.parsed.words, corrected)
 
     return readers.run(operation)
 
 
-def _page(searcher, query, restrict: set[int] | None, sort: str, page: int, per_page: int) -> list[Hit]:
+@dataclass
+class _Matched:
+    parsed: Parsed
+    scores: np.ndarray
+    final: np.ndarray  # matched and passing the filters
+    facets: dict[str, list[tuple[str, int]]]
+
+
+def _match(searcher, view: Generation, text: str, filters: Filters, voikko: bool) -> _Matched:
+    # The documents are those with any of the words; the all-words part of the query only ranks.
+    parsed = parse_query(searcher.schema, text, voikko)
+    corpus, bits = view.corpus, view.facets
+    if parsed.ranked is not None:
+        scores, matched = evaluate(corpus, parsed.ranked)
+    else:
+        scores, matched = np.zeros(corpus.size, np.float32), corpus.live
+    matched_bits = to_int(matched)
+    by_filter = {name: bits.value_mask(name, str(value)) for name, value in filters.active().items()}
+    allowed = {}
+    for facet in FACETS:
+        mask = matched_bits
+        for name, satisfying in by_filter.items():
+            if name != facet:
+                mask &= satisfying
+        allowed[facet] = mask
+    final = matched_bits
+    for satisfying in by_filter.values():
+        final &= satisfying
+    final_flags = from_int(final, corpus.size) if by_filter else matched
+    return _Matched(parsed, scores, final_flags, bits.count(allowed))
+
+
+def _page(searcher, view: Generation, match: _Matched, sort: str, page: int, per_page: int,
+          voikko: bool) -> list[Hit]:
+    query = match.parsed.ranked
     newest = sort == "newest" or query is None
-    results = searcher.search(
-        # No terms=True: collecting matched terms per document would turn off Whoosh's block skipping;
-        # highlights use the query's terms instead.
-        query if query is not None else Q.Every(), filter=restrict, limit=page * per_page,
-        sortedby="published" if newest else None, reverse=newest,
-    )
-    results.fragmenter = ContextFragmenter(maxchars=160, surround=50)
-    results.formatter = HtmlFormatter(tagname="mark", between=" … ")
+    docnums = top(view.corpus, match.scores, match.final, page * per_page, newest)[(page - 1) * per_page:]
+    terms = query_terms(query) if query is not None else {}
+    finnish = "voikko" if voikko else "snowball"
     hits = []
-    for hit in results[(page - 1) * per_page: page * per_page]:
-        language = hit["language"]
-        highlight = ""
-        if query is not None:
-            for name in ("body", "summary", "title"):
-                highlight = hit.highlights(f"{name}_{language}", top=2)
-                if highlight:
-                    break
-        hits.append(Hit(int(hit["id"]), hit["slug"], language, float(hit.score or 0.0), highlight))
+    for docnum in docnums:
+        stored = searcher.stored_fields(docnum)
+        language = stored["language"]
+        snippet = ""
+        for name in ("body", "summary", "title"):
+            fieldname = f"{name}_{language}"
+            snippet = highlight(stored.get(fieldname) or "", terms.get(fieldname, set()), language, finnish)
+            if snippet:
+                break
+        hits.append(Hit(int(stored["id"]), stored["slug"], language, float(match.scores[docnum]), snippet))
     return hits
-
-
-def suggest_spelling(searcher, words: list[str], total: int, voikko: bool) -> str | None:
-    """Offer a respelling of WORDS when there are few hits and a close spelling finds more."""
-    if total >= 3:
-        return None
-    changed, respelled = False, []
-    for word in words:
-        frequency = 0 if is_literal(word) else searcher.doc_frequency("words", word)
-        if is_literal(word) or frequency > 1:
-            respelled.append(word)
-            continue
-        # A word found nowhere, or in one text only (perhaps a typo there too): offer a
-        # close spelling that more texts use.
-        candidates = [c for c in searcher.suggest("words", word, limit=5, maxdist=2)
-                      if c != word and searcher.doc_frequency("words", c) > frequency]
-        if candidates:
-            respelled.append(candidates[0])
-            changed = True
-        else:
-            respelled.append(word)
-    if not changed:
-        return None
-    suggestion = " ".join(respelled)
-    query, _ = build_query(searcher.schema, suggestion, voikko)
-    if query is None or len(set(searcher.docs_for_query(query))) <= total:
-        return None
-    return suggestion
 
 
 def more_like(readers: Readers, entry_id: int, limit: int = 5) -> list[int]:

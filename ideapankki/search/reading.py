@@ -7,10 +7,10 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from whoosh import index as whoosh_index
-from whoosh.reading import TermNotFound
 
 from .schema import FACETS
 from .store import IndexStore
+from .vectors import Corpus, SegmentCache, to_int
 
 
 class IndexUnavailable(RuntimeError):
@@ -23,7 +23,8 @@ class Readers:
     def __init__(self, store: IndexStore):
         self.store = store
         self._local = threading.local()
-        self._facet_cache: dict[tuple, FacetBits] = {}
+        self.segments = SegmentCache()
+        self._generation: Generation | None = None
         self._cache_lock = threading.Lock()
 
     def _open(self):
@@ -55,6 +56,7 @@ class Readers:
 
     def run(self, operation):
         """Call OPERATION(searcher), retrying once with a fresh searcher if files vanished under it."""
+        self.store.lemmas.load()  # once per process: highlights and queries then rarely need Voikko
         for attempt in (1, 2):
             try:
                 with self.searcher() as searcher:
@@ -65,36 +67,39 @@ class Readers:
                     raise IndexUnavailable(str(exc)) from exc
         raise AssertionError("unreachable")
 
-    def facet_bits(self, searcher) -> "FacetBits":
-        """Return the facet bitsets of the current generation (built once per generation)."""
+    def corpus(self, searcher) -> "Generation":
+        """Return the arrays and facet bitsets of the current generation (built once per generation)."""
         reader = searcher.reader()
         key = (str(self._local.generation), reader.generation(), reader.doc_count_all())
-        bits = self._facet_cache.get(key)
-        if bits is None:
-            bits = FacetBits.build(reader)
+        view = self._generation
+        if view is None or view.key != key:
+            self.store.lemmas.refresh()  # words another process indexed, for "did you mean"
+            corpus = Corpus(reader, self.segments)
+            view = Generation(key, corpus, FacetBits.build(corpus))
+            self.segments.forget_except({sid for _seg, _off, sid in corpus.leaves})
             with self._cache_lock:
-                self._facet_cache = {key: bits}
-        return bits
+                self._generation = view
+        # Postings are read through this thread's reader: Whoosh's file readers are not shared.
+        return Generation(key, view.corpus.bound(reader), view.facets)
+
+
+class Generation:
+    """What one index generation needs for a search: its arrays and its facet bitsets."""
+
+    def __init__(self, key: tuple, corpus: Corpus, facets: "FacetBits"):
+        self.key, self.corpus, self.facets = key, corpus, facets
 
 
 class FacetBits:
-    """Facet values as bitsets over docnums: counting is AND plus popcount, in C, not a Python loop.
-
-    The same generation also caches the bitset of each query term it has seen, so matching a
-    query is a few big-integer ANDs and ORs once its words have been looked up.
-    """
-
-    TERM_CACHE_SIZE = 20_000
+    """Facet values as bitsets over docnums: counting is AND plus popcount, in C, not a Python loop."""
 
     def __init__(self, size: int, live: int, masks: dict[str, dict[str, int]]):
         self.size, self.live, self.masks = size, live, masks
-        self.terms: dict[tuple[str, str], int] = {}
 
     @classmethod
-    def build(cls, reader) -> "FacetBits":
-        """Read the facet fields' postings (much cheaper than every document's stored fields)."""
-        size = reader.doc_count_all()
-        live = to_mask(reader.all_doc_ids(), size)
+    def build(cls, corpus: Corpus) -> "FacetBits":
+        """Read the facet fields' postings (cached per segment, so a new generation costs little)."""
+        reader = corpus.reader
         masks: dict[str, dict[str, int]] = {}
         for facet in FACETS:
             fieldname = f"f_{facet}"
@@ -103,8 +108,10 @@ class FacetBits:
                 continue
             for term in reader.lexicon(fieldname):
                 value = term.decode("utf-8") if isinstance(term, bytes) else term
-                masks[facet][value] = to_mask(reader.postings(fieldname, term).all_ids(), size) & live
-        return cls(size, live, masks)
+                mask = to_int(corpus.mask(fieldname, value))
+                if mask:
+                    masks[facet][value] = mask
+        return cls(corpus.size, to_int(corpus.live), masks)
 
     def count(self, allowed: dict[str, int]) -> dict[str, list[tuple[str, int]]]:
         """Count each facet's values within ALLOWED[facet], most frequent first."""
@@ -117,57 +124,3 @@ class FacetBits:
 
     def value_mask(self, facet: str, value: str) -> int:
         return self.masks.get(facet, {}).get(value, 0)
-
-    def term_mask(self, reader, fieldname: str, text: str) -> int:
-        """The documents containing TEXT in FIELDNAME, as a bitset (cached for this generation)."""
-        key = (fieldname, text)
-        mask = self.terms.get(key)
-        if mask is None:
-            try:
-                mask = to_mask(reader.postings(fieldname, text).all_ids(), self.size) & self.live
-            except (KeyError, ValueError, TermNotFound):
-                mask = 0
-            if len(self.terms) >= self.TERM_CACHE_SIZE:
-                self.terms.clear()
-            self.terms[key] = mask
-        return mask
-
-
-def query_mask(searcher, bits: FacetBits, query) -> int:
-    """The documents matching QUERY (built of Term, And and Or) as a bitset."""
-    from whoosh import query as Q
-
-    if isinstance(query, Q.Term):
-        return bits.term_mask(searcher.reader(), query.fieldname, query.text)
-    if isinstance(query, Q.And):
-        mask = bits.live
-        for sub in query.subqueries:
-            mask &= query_mask(searcher, bits, sub)
-            if not mask:
-                break
-        return mask
-    if isinstance(query, Q.Or):
-        mask = 0
-        for sub in query.subqueries:
-            mask |= query_mask(searcher, bits, sub)
-        return mask
-    return to_mask(searcher.docs_for_query(query), bits.size)
-
-
-def to_mask(docnums, size: int) -> int:
-    """A bitset (Python int) with the bits of DOCNUMS set."""
-    flags = bytearray(size)
-    for docnum in docnums:
-        flags[docnum] = 1
-    # pack eight flags per byte: int.from_bytes of the flag bytes read as a base-256 number would be wrong,
-    # so build the bit string directly.
-    return int(flags[::-1].translate(_FLAG_TO_ASCII), 2) if size else 0
-
-
-_FLAG_TO_ASCII = bytes.maketrans(b"\x00\x01", b"01")
-
-
-def from_mask(mask: int) -> set[int]:
-    """The docnums whose bits are set in MASK."""
-    bits = bin(mask)[2:][::-1]
-    return {i for i, bit in enumerate(bits) if bit == "1"}

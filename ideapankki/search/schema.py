@@ -8,7 +8,7 @@ import re
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
 from ..models import Entry
-from .analysis import analyzers, finnish_analyzer, surface_analyzer
+from .analysis import analyzers, finnish_analyzer
 
 LANGUAGES = ("fi", "sv", "en")
 TEXT_FIELDS = ("title", "summary", "body")
@@ -33,7 +33,6 @@ def build_schema(finnish: str = "voikko") -> Schema:
         "places": TEXT(analyzer=finnish_analyzer() if finnish == "voikko" else per_language["fi"], phrase=False),
         "laws": TEXT(analyzer=finnish_analyzer() if finnish == "voikko" else per_language["fi"], phrase=False),
         "tags": TEXT(analyzer=finnish_analyzer() if finnish == "voikko" else per_language["fi"], phrase=False),
-        "words": TEXT(analyzer=surface_analyzer(), phrase=False, spelling=True),
     }
     for facet in FACETS:
         fields[f"f_{facet}"] = KEYWORD(lowercase=False, commas=False) if facet in MULTI_VALUED else ID()
@@ -78,9 +77,6 @@ def document(entry: Entry) -> dict:
         "places": " ".join(places),
         "laws": " ".join(laws),
         "tags": " ".join(entry.tags),
-        # spelling only needs each word once: the distinct words halve the analysis of this field
-        "words": " ".join(sorted(set(_WORD.findall(" ".join([entry.title, entry.summary, body, *entry.tags,
-                                                               *laws]).lower())))),
         f"title_{language}": entry.title,
         f"summary_{language}": entry.summary,
         f"body_{language}": body,
@@ -89,3 +85,9 @@ def document(entry: Entry) -> dict:
         if values:
             doc[f"f_{facet}"] = " ".join(values)
     return doc
+
+
+def words_of(doc: dict) -> set[str]:
+    """The lower-case words of an index document that Voikko analyses (to look them up in advance)."""
+    texts = [value for name, value in doc.items() if name.split("_")[0] in WEIGHTS and isinstance(value, str)]
+    return set(_WORD.findall(" ".join(texts).lower()))

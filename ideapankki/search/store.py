@@ -4,6 +4,7 @@ Layout under the search folder:
     current -> gen-<n>     a symlink; replaced with os.replace, so readers see old or new, never half
     gen-<n>/               a complete Whoosh index and its state.json (applied change-log position)
     indexer.lock           held (flock) by whoever writes, across processes
+    lemmas.sqlite          the Voikko analyses of indexed words (lemmas.py), shared by all processes
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Iterator
 from whoosh import index as whoosh_index
 
 from .analysis import ANALYZER_VERSION
+from .lemmas import LemmaStore
 from .schema import build_schema
 
 WRITER_TIMEOUT_S = 30.0
@@ -46,6 +48,7 @@ class IndexStore:
         self.finnish = finnish
         self.root.mkdir(parents=True, exist_ok=True)
         self.current = self.root / "current"
+        self.lemmas = LemmaStore(self.root / "lemmas.sqlite")
 
     @contextmanager
     def writing(self, timeout: float = WRITER_TIMEOUT_S) -> Iterator[None]:

@@ -165,3 +165,4 @@ def test_empty_query_lists_everything_newest_first(bench):
     bench.add("uusi", title="B", summary="S.", published=date(2024, 1, 1))
     assert bench.slugs("") == ["uusi", "vanha"]
     assert bench.slugs("ja tai") == ["uusi", "vanha"]  # only stop words: nothing to narrow by
+

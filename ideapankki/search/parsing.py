@@ -1,0 +1,96 @@
+"""Turn what a reader typed into a Whoosh query object (never run here: see query.py and vectors.py).
+
+The query is built directly (no query language), so any input is safe. Each word becomes
+"this word in any field", analysed per field language; a Finnish compound also matches when
+its parts appear separately (henkilöstömitoitus ⇄ henkilöstön mitoitus). Documents with every
+word rank far above those with only some, yet a long question still returns its best partial
+matches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from whoosh import query as Q
+from whoosh.lang import stopwords_for_language
+
+from .analysis import FINNISH_STOP_LEMMAS, TOKENIZER, finnish_lemma, is_literal, municipality_pairs
+from .schema import LANGUAGES, TEXT_FIELDS, WEIGHTS
+
+ALL_WORDS_BOOST = 20.0
+PARTS_BOOST = 0.5
+FINNISH_FIELDS = ("places", "laws", "tags")
+_FI_STOP = stopwords_for_language("fi") | FINNISH_STOP_LEMMAS
+
+
+def query_words(text: str) -> list[str]:
+    """Split TEXT into lower-case search words, dropping stop words."""
+    words = []
+    for token in TOKENIZER(text.lower()):
+        word = "".join(token.text.split()) if "§" in token.text else token.text
+        if word not in _FI_STOP and word not in words:
+            words.append(word)
+    return words
+
+
+def _field_alternatives(schema, fieldname: str, word: str, voikko: bool, parts: bool = True) -> Q.Query | None:
+    """The ways WORD can appear in FIELDNAME, analysed as that field is."""
+    finnish = fieldname.endswith("_fi") or fieldname in FINNISH_FIELDS
+    if finnish and voikko and not is_literal(word):
+        lemma = finnish_lemma(word)
+        forms = [f for f in lemma.forms if f not in FINNISH_STOP_LEMMAS]
+        options: list[Q.Query] = [Q.Term(fieldname, f) for f in forms]
+        options += [Q.Term(fieldname, municipality_pairs()[f]) for f in forms if f in municipality_pairs()]
+        if parts and len(lemma.parts) > 1:
+            # the parts written apart ("henkilöstön mitoitus") count, but less than the compound itself
+            options.append(Q.And([Q.Term(fieldname, p) for p in lemma.parts]).with_boost(PARTS_BOOST))
+    else:
+        analyzer = schema[fieldname].analyzer
+        options = [Q.Term(fieldname, t.text) for t in analyzer(word)]
+        if voikko and not is_literal(word):
+            # "Vaasassa" is Finnish for "in Vasa": find the Swedish and English texts that say Vasa.
+            for form in finnish_lemma(word).forms:
+                if form in municipality_pairs():
+                    options += [Q.Term(fieldname, t.text) for t in analyzer(form)]
+    options = list({repr(o): o for o in options}.values())
+    if not options:
+        return None
+    return options[0] if len(options) == 1 else Q.Or(options)
+
+
+def word_query(schema, word: str, voikko: bool, parts: bool = True) -> Q.Query | None:
+    """WORD in any field, each field weighted; PARTS false leaves out a compound's parts written apart."""
+    per_field = []
+    fields = [f"{name}_{lang}" for lang in LANGUAGES for name in TEXT_FIELDS] + list(FINNISH_FIELDS)
+    for fieldname in fields:
+        alternatives = _field_alternatives(schema, fieldname, word, voikko, parts)
+        if alternatives is not None:
+            per_field.append(alternatives.with_boost(WEIGHTS[fieldname.split("_")[0]]))
+    return Q.Or(per_field) if per_field else None
+
+
+@dataclass
+class Parsed:
+    """A reader's query: what ranks, and what decides which documents match (any word)."""
+
+    ranked: Q.Query | None
+    any_word: Q.Query | None
+    words: list[str]
+
+
+def build_query(schema, text: str, voikko: bool = True) -> tuple[Q.Query | None, list[str]]:
+    """Return the query for TEXT (None for no words) and the words it was built from."""
+    parsed = parse_query(schema, text, voikko)
+    return parsed.ranked, parsed.words
+
+
+def parse_query(schema, text: str, voikko: bool = True) -> Parsed:
+    """Build the queries for TEXT."""
+    words = query_words(text)
+    parts = [q for q in (word_query(schema, w, voikko) for w in words) if q is not None]
+    if not parts:
+        return Parsed(None, None, words)
+    if len(parts) == 1:
+        return Parsed(parts[0], parts[0], words)
+    any_word = Q.Or(parts)
+    return Parsed(Q.Or([Q.And(parts).with_boost(ALL_WORDS_BOOST), any_word]), any_word, words)

@@ -1,0 +1,256 @@
+"""Match and rank with numpy over Whoosh's postings: BM25F as array arithmetic, not a matcher tree.
+
+Whoosh walks a tree of matchers document by document in Python; a Finnish word becomes a dozen
+terms (fields × base forms × compound parts), so a three-word query over common words cost
+hundreds of milliseconds. Here each term's postings are read once per *segment* (segments never
+change, so the arrays survive commits; only a new small segment is read) and a query is a few
+vector operations over all documents. Whoosh stays the index: its postings, lengths and columns.
+
+Scores follow Whoosh's BM25F (same idf, K1, B and length quantisation): a Term scores
+boost × bm25; Or and And sum their parts times their boost, And only where every part matches.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections import OrderedDict
+
+import numpy as np
+from whoosh import query as Q
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.util.numeric import byte_to_length
+
+K1, B = 1.2, 0.75
+_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+_EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
+
+
+class SegmentCache:
+    """Postings and per-document columns of immutable segments, shared by all generations."""
+
+    def __init__(self, max_postings: int = 3_000_000):
+        self.max_postings = max_postings
+        self._postings: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._held = 0
+        self._columns: dict[tuple, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def postings(self, segment, segment_id: str, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(segment-local docnums, term frequencies) of TEXT in FIELDNAME."""
+        key = (segment_id, fieldname, text)
+        with self._lock:
+            found = self._postings.get(key)
+            if found is not None:
+                self._postings.move_to_end(key)
+                return found
+        found = _read_postings(segment, fieldname, text)
+        with self._lock:
+            self._postings[key] = found
+            self._held += len(found[0])
+            while self._held > self.max_postings and len(self._postings) > 1:
+                _key, (ids, _tf) = self._postings.popitem(last=False)
+                self._held -= len(ids)
+        return found
+
+    def column(self, segment, segment_id: str, name: str, read) -> np.ndarray:
+        """A per-document array of the segment (field lengths, publication day), read once."""
+        key = (segment_id, name)
+        array = self._columns.get(key)
+        if array is None:
+            array = read(segment)
+            with self._lock:
+                self._columns[key] = array
+        return array
+
+    def forget_except(self, segment_ids: set[str]) -> None:
+        """Drop the arrays of segments that no longer exist (merged away)."""
+        with self._lock:
+            for key in [k for k in self._postings if k[0] not in segment_ids]:
+                self._held -= len(self._postings.pop(key)[0])
+            for key in [k for k in self._columns if k[0] not in segment_ids]:
+                del self._columns[key]
+
+
+def _read_postings(segment, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    try:
+        matcher = segment.postings(fieldname, text)
+    except Exception:  # noqa: BLE001 - TermNotFound and friends: the term is simply absent
+        return _EMPTY
+    if not hasattr(matcher, "_read_ids"):  # not Whoosh 3's block matcher: go posting by posting
+        pairs = list(matcher.items_as("weight"))
+        return (np.array([i for i, _w in pairs], np.int32), np.array([w for _i, w in pairs], np.float32))
+    ids, weights = [], []
+    while matcher.is_active():
+        # Whole blocks at a time: per-posting iteration in Python is four times slower.
+        matcher._read_ids()
+        matcher._read_weights()
+        ids.append(np.asarray(matcher._ids, np.int32))
+        weights.append(np.asarray(matcher._weights, np.float32))
+        matcher._next_block()
+    if not ids:
+        return _EMPTY
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def _lengths(fieldname: str):
+    def read(segment) -> np.ndarray:
+        size = segment.doc_count_all()
+        try:
+            column = segment._perdoc.column_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            raw = np.array(list(column), dtype=np.uint8)
+        except Exception:  # noqa: BLE001 - a field no document has: no length column
+            raw = np.zeros(size, np.uint8)
+        return _BYTE_TO_LENGTH[raw[:size]] if len(raw) >= size else np.zeros(size, np.float32)
+    return read
+
+
+def _numeric_column(fieldname: str):
+    def read(segment) -> np.ndarray:
+        return np.array(list(segment.column_reader(fieldname)), dtype=np.int64)
+    return read
+
+
+class Corpus:
+    """One index generation as arrays over its global docnums."""
+
+    def __init__(self, reader, cache: SegmentCache):
+        self.cache = cache
+        self.size = reader.doc_count_all()
+        self._bind(reader)
+        self.live = np.ones(self.size, dtype=bool)
+        for segment, offset, _sid in self.leaves:
+            if segment.has_deletions():
+                kept = np.fromiter(segment.all_doc_ids(), dtype=np.int64)
+                self.live[offset:offset + segment.doc_count_all()] = False
+                self.live[kept + offset] = True
+        self._lengths: dict[str, np.ndarray] = {}
+        self._avg: dict[str, float] = {}
+        self._terms: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._columns: dict[str, np.ndarray] = {}
+
+    def _bind(self, reader) -> None:
+        self.reader = reader
+        self.leaves = [(segment, offset, segment.segment().segment_id()) for segment, offset in reader.leaf_readers()
+                       if segment.segment() is not None]  # an empty index has a reader without segments
+
+    def bound(self, reader) -> "Corpus":
+        """This generation read through READER (another thread's reader of the same segments)."""
+        view = copy.copy(self)  # shares the caches, which hold only arrays
+        view._bind(reader)
+        return view
+
+    def _concat(self, name: str, read) -> np.ndarray:
+        parts = [self.cache.column(seg, sid, name, read) for seg, _off, sid in self.leaves]
+        return np.concatenate(parts) if parts else np.zeros(0)
+
+    def term(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(global docnums, term frequencies) of TEXT in FIELDNAME, deleted documents included."""
+        key = (fieldname, text)
+        found = self._terms.get(key)
+        if found is None:
+            ids, tfs = [], []
+            for segment, offset, sid in self.leaves:
+                local, tf = self.cache.postings(segment, sid, fieldname, text)
+                if len(local):
+                    ids.append(local + offset)
+                    tfs.append(tf)
+            found = (np.concatenate(ids), np.concatenate(tfs)) if ids else _EMPTY
+            if len(self._terms) > 4096:
+                self._terms.clear()
+            self._terms[key] = found
+        return found
+
+    def mask(self, fieldname: str, text: str) -> np.ndarray:
+        """The live documents that contain TEXT in FIELDNAME."""
+        flags = np.zeros(self.size, dtype=bool)
+        flags[self.term(fieldname, text)[0]] = True
+        return flags & self.live
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        if fieldname not in self._lengths:
+            self._lengths[fieldname] = self._concat(f"len:{fieldname}", _lengths(fieldname))
+            self._avg[fieldname] = (self.reader.field_length(fieldname) / self.size) if self.size else 1.0
+        return self._lengths[fieldname]
+
+    def bm25(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, BM25 scores) of a term, as Whoosh's BM25F scores it."""
+        ids, tf = self.term(fieldname, text)
+        if not len(ids):
+            return ids, tf
+        lengths = self.lengths(fieldname)[ids]
+        avg = self._avg[fieldname] or 1.0
+        idf = np.log(self.size / (len(ids) + 1)) + 1
+        return ids, (idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths / avg))).astype(np.float32)
+
+    @property
+    def published(self) -> np.ndarray:
+        """Publication day (ordinal) per document, for the newest-first sort."""
+        if "published" not in self._columns:
+            self._columns["published"] = self._concat("published", _numeric_column("published"))
+        return self._columns["published"]
+
+
+def evaluate(corpus: Corpus, query) -> tuple[np.ndarray, np.ndarray]:
+    """Return (score per document, match flag per document) of a query of Term, Or and And."""
+    memo: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def walk(node) -> tuple[np.ndarray, np.ndarray]:
+        found = memo.get(id(node))
+        if found is not None:
+            return found
+        if isinstance(node, Q.Term):
+            scores = np.zeros(corpus.size, np.float32)
+            matched = np.zeros(corpus.size, dtype=bool)
+            ids, values = corpus.bm25(node.fieldname, node.text)
+            scores[ids] = values * node.boost
+            matched[ids] = True
+        elif isinstance(node, (Q.Or, Q.And)):
+            results = [walk(sub) for sub in node.subqueries]
+            scores = np.sum([s for s, _m in results], axis=0, dtype=np.float32) if results else \
+                np.zeros(corpus.size, np.float32)
+            if isinstance(node, Q.And):
+                matched = np.logical_and.reduce([m for _s, m in results]) if results else \
+                    np.zeros(corpus.size, dtype=bool)
+                scores = scores * matched
+            else:
+                matched = np.logical_or.reduce([m for _s, m in results]) if results else \
+                    np.zeros(corpus.size, dtype=bool)
+            if node.boost != 1.0:
+                scores = scores * np.float32(node.boost)
+        elif isinstance(node, Q.Every):
+            scores, matched = np.ones(corpus.size, np.float32), np.ones(corpus.size, dtype=bool)
+        else:
+            raise TypeError(f"cannot evaluate {type(node).__name__}")
+        memo[id(node)] = (scores, matched)
+        return scores, matched
+
+    scores, matched = walk(query)
+    return scores, matched & corpus.live
+
+
+def top(corpus: Corpus, scores: np.ndarray, selected: np.ndarray, count: int, newest: bool) -> list[int]:
+    """The COUNT best docnums of SELECTED: by score (ties: lower docnum) or newest first."""
+    candidates = np.flatnonzero(selected)
+    if not len(candidates) or count <= 0:
+        return []
+    if newest:
+        order = np.lexsort((candidates, -corpus.published[candidates]))[:count]
+        return [int(d) for d in candidates[order]]
+    values = scores[candidates]
+    if len(candidates) > count:
+        keep = np.argpartition(-values, count - 1)[:count]
+        candidates, values = candidates[keep], values[keep]
+    order = np.lexsort((candidates, -values))
+    return [int(d) for d in candidates[order]]
+
+
+def to_int(flags: np.ndarray) -> int:
+    """A bool array as a Python int bitset (bit i = document i), for cheap facet counting."""
+    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
+
+
+def from_int(mask: int, size: int) -> np.ndarray:
+    """A Python int bitset as a bool array of SIZE."""
+    raw = np.frombuffer(mask.to_bytes((size + 7) // 8, "little"), dtype=np.uint8)
+    return np.unpackbits(raw, bitorder="little")[:size].astype(bool)

@@ -1,0 +1,91 @@
+"""The search engine's own parts: array scoring against Whoosh's, the lasting lemma cache, spelling."""
+
+import pytest
+from whoosh import scoring
+
+from ideapankki.models import EntryState
+from ideapankki.search import analysis, lemmas
+from ideapankki.search.parsing import parse_query
+from ideapankki.search.spelling import close_words
+from ideapankki.search.vectors import evaluate, top
+from ideapankki.workflow import place_by_operator
+
+TEXTS = [
+    ("a", "Kuntakokeilu pienissä kunnissa", "Kokeilu kunnissa.", "Kunnat kokeilivat uutta mallia kuntakokeilussa."),
+    ("b", "Perusopetus ja etäopetus", "Koulut kokeilevat.", "Perusopetuksen kokeilu pienissä kouluissa ja kunnissa."),
+    ("c", "Omavalmentaja", "Työnhakijan tuki.", "Omavalmentaja tukee työnhakijaa kunnan palveluissa joka viikko."),
+    ("d", "Henkilöstön mitoitus", "Mitoitus joustaa.", "Henkilöstömitoitus päiväkodeissa ja kunnissa."),
+]
+
+
+@pytest.fixture
+def filled(bench):
+    for slug, title, summary, body in TEXTS:
+        bench.add(slug, title=title, summary=summary, body=body)
+    return bench
+
+
+@pytest.mark.parametrize("text", ["kunta", "kokeilu kunnissa", "henkilöstömitoitus", "perusopetus kokeilu koulu"])
+def test_array_scores_equal_whooshs_bm25f(filled, text):
+    """The numpy evaluation must score exactly as Whoosh's own matchers would."""
+    with filled.index.readers.searcher() as searcher:
+        view = filled.index.readers.corpus(searcher)
+        query = parse_query(searcher.schema, text).ranked
+        scores, matched = evaluate(view.corpus, query)
+        ours = {docnum: float(scores[docnum]) for docnum in range(view.corpus.size) if matched[docnum]}
+        results = searcher.search(query, limit=None, scored=True)
+        assert isinstance(searcher.weighting, scoring.BM25F)
+        theirs = {hit.docnum: hit.score for hit in results}
+    assert ours.keys() == theirs.keys() and ours
+    for docnum, score in theirs.items():
+        assert ours[docnum] == pytest.approx(score, rel=1e-4)
+
+
+def test_top_orders_by_score_then_docnum_and_newest_by_day(filled):
+    with filled.index.readers.searcher() as searcher:
+        corpus = filled.index.readers.corpus(searcher).corpus
+        scores, matched = evaluate(corpus, parse_query(searcher.schema, "kunta").ranked)
+        ranked = top(corpus, scores, matched, 10, newest=False)
+        assert [float(scores[d]) for d in ranked] == sorted((float(scores[d]) for d in ranked), reverse=True)
+        assert top(corpus, scores, matched, 2, newest=False) == ranked[:2]
+        newest = top(corpus, scores, matched, 10, newest=True)
+        days = [int(corpus.published[d]) for d in newest]
+        assert days == sorted(days, reverse=True) and set(newest) == set(ranked)
+
+
+def test_lemma_cache_outlives_the_process_and_follows_the_analyzer_version(filled, monkeypatch):
+    path = filled.index.store.lemmas.path
+    fresh = lemmas.LemmaStore(path)  # as a new process sees the file
+    analysis.LEMMAS.clear()
+    assert fresh.load() > 0
+    assert "omavalmentaja" in fresh.words
+    assert analysis.LEMMAS["kunnissa"].forms == ("kunta",)
+    monkeypatch.setattr(lemmas, "ANALYZER_VERSION", analysis.ANALYZER_VERSION + 1)
+    assert lemmas.LemmaStore(path).load() == 0  # another analysis: start afresh
+
+
+def test_new_words_of_other_processes_reach_the_spelling_vocabulary(filled):
+    other = lemmas.LemmaStore(filled.index.store.lemmas.path)
+    other.add({"yhdysluokka": analysis.analyse_word("yhdysluokka")})
+    assert "yhdysluokka" not in filled.index.store.lemmas.words
+    filled.index.store.lemmas.refresh()
+    assert "yhdysluokka" in filled.index.store.lemmas.words
+
+
+def test_close_words_include_the_first_word_of_the_vocabulary():
+    # Whoosh's ListCorrector steps over the first word; ours must not.
+    assert close_words(["omavalmentaja", "tuki"], "omavalmentja") == [(1, "omavalmentaja")]
+    assert close_words(["aa", "kunta", "kunto"], "kunya") == [(1, "kunta"), (2, "kunto")]
+
+
+def test_words_of_a_withdrawn_entry_are_never_suggested(bench, session):
+    secret = bench.add("sala", title="Salaprojekti", summary="S.", body="Salaprojekti etenee.")
+    bench.add("muu", title="Projekti", summary="S.", body="Sala ja projekti. Projekti jatkuu.")
+    bench.add("muu2", title="Projekti kaksi", summary="S.", body="Sala ja projekti jatkuvat.")
+    assert bench.index.search("salaprojekt").suggestion == "salaprojekti"
+    place_by_operator(session, secret, EntryState.archived, "test")
+    session.commit()
+    bench.index.catch_up()
+    response = bench.index.search("salaprojekt")
+    assert response.suggestion is None and response.total == 0
+
