@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 from ..reference import MUNICIPALITIES_CSV
@@ -27,6 +27,7 @@ ANALYZER_VERSION = 6  # also bumped when the schema changes
 
 TOKEN_PATTERN = r"\d{1,5}/\d{4}|\d+[a-z]?\s?§|§|\w+"
 TOKENIZER = RegexTokenizer(TOKEN_PATTERN)
+_TOKEN_RE = re.compile(TOKEN_PATTERN, re.UNICODE)  # what TOKENIZER matches
 _SECTION_SPACE = re.compile(r"\s+")
 
 # Stop words are dropped as surface forms (Snowball's lists) and, for Finnish, as base forms.
@@ -209,16 +210,69 @@ class StemFilter(Filter):
             yield t
 
 
+class WordByWord(Analyzer):
+    """CHAIN applied one word at a time, remembering what each distinct word becomes.
+
+    Every filter of our chains works on one token alone, so a word always yields the same
+    texts: remembering them spares six generator layers per token, a third of indexing time.
+    The memory of words is never pickled into the index's schema.
+    """
+
+    MAX_WORDS = 200_000
+
+    def __init__(self, chain):
+        self.chain = chain
+        self._memo: dict[str, tuple[str, ...]] = {}
+
+    def __getstate__(self):
+        return {"chain": self.chain}
+
+    def __setstate__(self, state):
+        self.chain, self._memo = state["chain"], {}
+
+    def __eq__(self, other):
+        return type(other) is type(self) and self.chain == other.chain
+
+    def __repr__(self):
+        return f"WordByWord({self.chain!r})"
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
+                 start_char=0, tokenize=True, mode="", **kwargs):
+        if keeporiginal or not removestops or not tokenize:  # never used by our fields: the plain chain
+            yield from self.chain(value, positions=positions, chars=chars, keeporiginal=keeporiginal,
+                                  removestops=removestops, start_pos=start_pos, start_char=start_char,
+                                  tokenize=tokenize, mode=mode, **kwargs)
+            return
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        memo = self._memo
+        for pos, found in enumerate(_TOKEN_RE.finditer(value), start_pos):
+            word = found.group()
+            texts = memo.get(word)
+            if texts is None:
+                if len(memo) >= self.MAX_WORDS:
+                    memo.clear()
+                texts = memo[word] = tuple(t.text for t in self.chain(word))
+            for text in texts:
+                token.text, token.boost, token.stopped = text, 1.0, False
+                if positions:
+                    token.pos = pos
+                if chars:
+                    token.startchar, token.endchar = start_char + found.start(), start_char + found.end()
+                yield token
+
+
 def finnish_analyzer():
     """Voikko base forms and compound parts, with municipality names in both languages."""
-    return (TOKENIZER | LowercaseFilter() | LiteralFilter() | StopFilter(stopwords_for_language("fi"), minsize=2)
-            | FinnishLemmaFilter() | MunicipalityNameFilter())
+    return WordByWord(TOKENIZER | LowercaseFilter() | LiteralFilter()
+                      | StopFilter(stopwords_for_language("fi"), minsize=2) | FinnishLemmaFilter()
+                      | MunicipalityNameFilter())
 
 
 def snowball_analyzer(language: str):
     """Snowball stemming with stop words; the baseline for Finnish and the analyzer for sv/en."""
-    return (TOKENIZER | LowercaseFilter() | LiteralFilter() | StopFilter(stopwords_for_language(language), minsize=2)
-            | MunicipalityNameFilter() | StemFilter(language))
+    return WordByWord(TOKENIZER | LowercaseFilter() | LiteralFilter()
+                      | StopFilter(stopwords_for_language(language), minsize=2) | MunicipalityNameFilter()
+                      | StemFilter(language))
 
 
 def analyzers(finnish: str = "voikko") -> dict[str, object]:

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from ..models import Entry, EntryChange, EntryMunicipality, EntryState
 from .lemmas import learn
-from .schema import document, words_of
+from .schema import IndexCodec, document, words_of
 from .store import WRITER_TIMEOUT_S, IndexState, IndexStore
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,8 @@ def _rebuild_locked(store: IndexStore, engine: Engine) -> int:
     ix = whoosh_index.open_dir(str(directory))
     # A large pool keeps the postings sort in memory (no pickled runs on disk); a big rebuild
     # indexes in one more process per core (Whoosh's multiprocessing writer, one segment each).
-    writer = ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=1024 // procs, procs=procs, multisegment=procs > 1)
+    writer = ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=1024 // procs, procs=procs, multisegment=procs > 1,
+                       codec=IndexCodec())
     try:
         for doc in docs:
             writer.add_document(**doc)
@@ -105,7 +106,7 @@ def catch_up(store: IndexStore, engine: Engine, timeout: float = WRITER_TIMEOUT_
             learn(set().union(*(words_of(doc) for doc in docs.values())) if docs else (), store.lemmas)
             if entry_ids:
                 ix = store.open()
-                writer = ix.writer(timeout=WRITER_TIMEOUT_S)
+                writer = ix.writer(timeout=WRITER_TIMEOUT_S, codec=IndexCodec())
                 try:
                     for eid in entry_ids:
                         if eid in entries:
