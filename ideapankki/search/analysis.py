@@ -10,6 +10,7 @@ machine without Voikko, falls back to the Snowball stemmer: never a crash.
 from __future__ import annotations
 
 import csv
+from collections import namedtuple
 import logging
 import re
 from dataclasses import dataclass
@@ -58,6 +59,9 @@ def voikko_available() -> bool:
 _warned_missing = False
 
 
+CacheInfo = namedtuple("CacheInfo", "hits misses maxsize currsize")  # as functools.lru_cache reports
+
+
 class _LemmaCache(dict):
     """Word → Lemma for this process, primed from the lasting cache beside the index (lemmas.py)."""
 
@@ -67,8 +71,8 @@ class _LemmaCache(dict):
         super().__init__()
         self.hits = self.misses = 0
 
-    def info(self) -> str:
-        return f"LemmaCache(hits={self.hits}, misses={self.misses}, size={len(self)})"
+    def info(self) -> "CacheInfo":
+        return CacheInfo(self.hits, self.misses, self.MAX_SIZE, len(self))
 
     def clear(self) -> None:
         super().clear()
