@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
+from flask_babel import force_locale
 
-from .. import searching
+from .. import browse, opendata, searching
+from ..reference import THEME_SLUGS
 from ..search import IndexUnavailable
 from . import db_session, search_index
+from .labels import THEME_LABELS
+from .openapi import document as openapi_document
 from .search import BadSearch, search_request
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 SIMILAR_LIMIT = 10
+MAX_PER_PAGE = 100
+LANGUAGES = ("fi", "sv", "en")
 
 
 def _entry_url(entry) -> str:
@@ -57,3 +63,73 @@ def similar():
         {"slug": e.slug, "type": e.type, "title": e.title, "url": _entry_url(e), "score": round(score, 4)}
         for e, score in found
     ]})
+
+
+def _whole_number(name: str, default: int, top: int) -> int:
+    raw = request.args.get(name) or str(default)
+    if not raw.isdigit() or not 1 <= int(raw) <= top:
+        raise BadSearch(f"{name} must be a whole number from 1 to {top}.")
+    return int(raw)
+
+
+@bp.get("/entries")
+def entries():
+    """Published entries, newest first, with the browse filters: GET /api/v1/entries?type=…&page=…"""
+    try:
+        page = _whole_number("page", 1, 10_000)
+        per_page = _whole_number("per_page", 20, MAX_PER_PAGE)
+        filters = browse.parse_filters(db_session(), request.args)
+    except BadSearch as exc:
+        return error(400, str(exc))
+    except browse.FilterError as exc:
+        return error(400, f"The filter {exc.name!r} has a value that does not exist: {exc.value}")
+    result = browse.list_entries(db_session(), filters, page, per_page)
+    return jsonify({
+        "total": result.total,
+        "page": result.page,
+        "per_page": result.per_page,
+        "pages": result.pages,
+        "results": [opendata.summary_record(e, _entry_url(e)) for e in result.entries],
+        "facets": {name: [{"value": str(v), "count": n} for v, n in facet.counts]
+                   for name, facet in result.facets.items()},
+    })
+
+
+@bp.get("/entries/<slug>")
+def entry(slug: str):
+    """One published entry with everything public about it."""
+    found = opendata.published_entry(db_session(), slug)
+    if found is None:
+        return error(404, f"No published entry {slug!r}.")
+    return jsonify(opendata.entry_record(found, _entry_url(found)))
+
+
+@bp.get("/municipalities")
+def municipalities():
+    """The municipality register with each municipality's number of published entries."""
+    return jsonify({"results": [
+        {**opendata.municipality_record(m), "entries": count,
+         "url": url_for("public.municipality", code=m.code, _external=True)}
+        for m, count in opendata.municipalities_with_counts(db_session())
+    ]})
+
+
+@bp.get("/themes")
+def themes():
+    """The fixed list of themes, named in Finnish, Swedish and English, with entry counts."""
+    counts = dict(browse.facet_counts(db_session(), browse.Filters())["theme"].counts)
+    names = {}
+    for language in LANGUAGES:
+        with force_locale(language):
+            names[language] = {slug: str(THEME_LABELS[slug]) for slug in THEME_SLUGS}
+    return jsonify({"results": [
+        {"slug": slug, "name_fi": names["fi"][slug], "name_sv": names["sv"][slug], "name_en": names["en"][slug],
+         "entries": counts.get(slug, 0), "url": url_for("public.theme", slug=slug, _external=True)}
+        for slug in THEME_SLUGS
+    ]})
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of this API."""
+    return jsonify(openapi_document(url_for("api.search", _external=True).rsplit("/", 1)[0]))

@@ -26,7 +26,7 @@ def init_app(app: Flask) -> None:
     def http_error(exc: HTTPException):
         code = exc.code or 500
         if request.path.startswith("/api/"):
-            return jsonify({"error": exc.description or exc.name, "status": code}), code
+            return _api_error(exc.description or exc.name, code)
         if code not in MESSAGES:
             return exc
         return render_error(code)
@@ -34,5 +34,13 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(_exc):
         if request.path.startswith("/api/"):
-            return jsonify({"error": "internal error", "status": 500}), 500
+            return _api_error("internal error", 500)
         return render_error(500)
+
+
+def _api_error(message: str, code: int):
+    """A JSON error that scripts on any origin can read, as the API's own answers."""
+    response = jsonify({"error": message, "status": code})
+    response.status_code = code
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -1,0 +1,86 @@
+"""The public, reusable form of published entries: one record shape for the API and the exports.
+
+Field names here are a promise to everyone who reuses the data (documented in the OpenAPI
+document and the export README): add fields, never rename or remove them.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from .browse import PUBLISHED
+from .models import Entry, EntryMunicipality, EntryType, Municipality
+
+
+def _day(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def municipality_record(m: Municipality) -> dict:
+    return {"code": m.code, "name_fi": m.name_fi, "name_sv": m.name_sv, "region_code": m.region_code,
+            "region_fi": m.region_fi, "region_sv": m.region_sv}
+
+
+def summary_record(entry: Entry, url: str) -> dict:
+    """What a list of entries shows of each."""
+    return {
+        "slug": entry.slug,
+        "url": url,
+        "type": entry.type,
+        "language": entry.language,
+        "title": entry.title,
+        "summary": entry.summary,
+        "published": _day(entry.published_on),
+        "municipalities": [m.code for m in entry.municipalities],
+        "themes": list(entry.theme_slugs),
+        "trial_status": entry.trial_status,
+    }
+
+
+def entry_record(entry: Entry, url: str) -> dict:
+    """Everything public about one published entry."""
+    record = summary_record(entry, url)
+    record.update({
+        "municipalities": [municipality_record(m) for m in entry.municipalities],
+        "tags": list(entry.tags),
+        "body_markdown": entry.body_md,
+        "body_html": entry.body_html,
+        "updated": entry.updated_at.isoformat(timespec="seconds") + "Z" if entry.updated_at else None,
+        "period": ({"start": _day(entry.period_start), "end": _day(entry.period_end)}
+                   if entry.period_start or entry.period_end else None),
+        "origin": entry.origin,
+        "laws": [{"title": law.title, "number": law.number, "section": law.section} for law in entry.laws],
+        "contacts": [{"name": c.name, "role": c.role, "email": c.email} for c in entry.contacts],
+        "links": [{"title": link.title, "url": link.url} for link in entry.links],
+        "proposal": _proposal(entry) if entry.type == EntryType.norm.value else None,
+    })
+    return record
+
+
+def _proposal(entry: Entry) -> dict:
+    return {
+        "action": entry.proposal_action,
+        "justification": entry.proposal_justification,
+        "savings": entry.proposal_savings,
+        "time": entry.proposal_time,
+        "people": entry.proposal_people,
+        "proposer_role": entry.proposal_proposer_role,
+    }
+
+
+def published_entry(session: Session, slug: str) -> Entry | None:
+    """The published entry SLUG, or None (unpublished entries do not exist for the public)."""
+    return session.exec(select(Entry).where(Entry.slug == slug, PUBLISHED)).first()
+
+
+def municipalities_with_counts(session: Session) -> list[tuple[Municipality, int]]:
+    """Every municipality of the register with its number of published entries."""
+    import sqlalchemy as sa
+
+    counts = dict(session.exec(
+        select(EntryMunicipality.municipality_code, sa.func.count(sa.distinct(Entry.id)))
+        .join(Entry, Entry.id == EntryMunicipality.entry_id).where(PUBLISHED)
+        .group_by(EntryMunicipality.municipality_code)
+    ).all())
+    municipalities = session.exec(select(Municipality).order_by(Municipality.name_fi)).all()
+    return [(m, counts.get(m.code, 0)) for m in municipalities]
