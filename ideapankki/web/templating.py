@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Flask, request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_decimal, get_locale
 from markupsafe import Markup
 
 from ..reference import THEME_SLUGS
@@ -60,4 +60,5 @@ def init_app(app: Flask) -> None:
         current_locale=lambda: str(get_locale()),
     )
     app.jinja_env.filters["date"] = long_date
+    app.jinja_env.filters["number"] = format_decimal  # 1 234,5 in Finnish and Swedish, 1,234.5 in English
     app.jinja_env.filters["safe_html"] = Markup  # only for HTML already cleaned by ideapankki.markdown

@@ -80,6 +80,8 @@ MATRIX = {
     "api.openapi": ("GET", "/api/v1/openapi.json", None, everyone(200)),
     "i18n.switch": ("GET", "/language/sv?next=/entries", None, everyone(302)),
     "moderate.log": ("GET", "/moderation-log", None, everyone(200)),
+    "data.index": ("GET", "/data", None, everyone(200)),
+    "data.download": ("GET", "/data/ideapankki-entries.csv", None, everyone(200)),
     "moderate.queue": ("GET", "/moderation", None, table(LOGIN, 403, 403, 200)),
     "moderate.review": ("GET", "/moderation/{slug}", None, lambda s, r: review_like(s)[r]),
     "moderate.revisions": ("GET", "/entries/{slug}/revisions", None, lambda s, r: review_like(s)[r]),
@@ -185,6 +187,7 @@ def test_matrix_cell(world, tmp_path, name, state, role, status):
                 session["_fresh"] = True
         target = url.format(slug=f"e-{state}", **world.ids)
         response = client.open(target, method=method, data=data)
+        response.close()  # downloads stream from files
         assert response.status_code == status, f"{method} {target} as {role}: {response.status_code} != {status}"
     finally:
         app.extensions[ENGINE_KEY].dispose()

@@ -1,0 +1,189 @@
+"""The open-data export: every published entry as JSON, CSV and the Markdown content format (zip).
+
+Files are made once per change, not per request: the export remembers the change-log position
+(EntryChange) it was built at and is rebuilt, into a new folder swapped in whole, only when the
+log has moved on. A download therefore never sees half-written files, and several processes
+never build at once (a file lock).
+"""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import io
+import json
+import os
+import shutil
+import time
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from . import content, entries, opendata
+from .browse import PUBLISHED
+from .models import Entry, EntryChange
+
+JSON_NAME = "ideapankki-entries.json"
+CSV_NAME = "ideapankki-entries.csv"
+ZIP_NAME = "ideapankki-content.zip"
+README_NAME = "README.md"
+FILES = (JSON_NAME, CSV_NAME, ZIP_NAME, README_NAME)
+LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"
+CSV_FIELDS = [
+    ("slug", "identifier of the entry; its page is /entries/<slug>"),
+    ("url", "address of the entry's page"),
+    ("type", "practice, idea or norm (norm proposal)"),
+    ("language", "language of the text: fi, sv or en"),
+    ("title", "title"),
+    ("summary", "one-paragraph summary"),
+    ("published", "date of publication (YYYY-MM-DD)"),
+    ("updated", "last change (UTC, ISO 8601)"),
+    ("municipality_codes", "municipality codes of the register, separated by ;"),
+    ("municipalities", "Finnish names of the municipalities, separated by ;"),
+    ("themes", "theme slugs, separated by ;"),
+    ("tags", "free keywords, separated by ;"),
+    ("trial_status", "planned, ongoing or ended (practices)"),
+    ("period_start", "start of the trial (YYYY-MM-DD)"),
+    ("period_end", "end of the trial (YYYY-MM-DD)"),
+    ("origin", "where an idea came from (ideas)"),
+    ("laws", "laws concerned: title, number, section; several separated by |"),
+    ("proposal_action", "what a norm proposal asks: remove, loosen, trial_exemption or reform"),
+    ("proposal_justification", "why (norm proposals)"),
+    ("proposal_savings", "expected savings (norm proposals)"),
+    ("proposal_time", "expected time saved (norm proposals)"),
+    ("proposal_people", "whom it concerns (norm proposals)"),
+    ("proposal_proposer_role", "who proposes: official, elected or other"),
+    ("body_markdown", "the full text in Markdown"),
+]
+
+
+def change_position(session: Session) -> int:
+    """The newest change-log id: the export is current when it was built at this position."""
+    return session.exec(select(sa.func.max(EntryChange.id))).one() or 0
+
+
+def _published(session: Session) -> list[Entry]:
+    return list(session.exec(select(Entry).where(PUBLISHED).order_by(Entry.type, Entry.slug)).all())
+
+
+def csv_row(record: dict) -> dict:
+    """Flatten an entry record (opendata.entry_record) into the CSV's columns."""
+    period = record["period"] or {}
+    proposal = record["proposal"] or {}
+    row = {name: record.get(name) for name, _ in CSV_FIELDS}
+    row.update({
+        "municipality_codes": ";".join(m["code"] for m in record["municipalities"]),
+        "municipalities": ";".join(m["name_fi"] for m in record["municipalities"]),
+        "themes": ";".join(record["themes"]),
+        "tags": ";".join(record["tags"]),
+        "period_start": period.get("start"),
+        "period_end": period.get("end"),
+        "laws": " | ".join(", ".join(filter(None, (law["title"], law["number"], law["section"])))
+                           for law in record["laws"]),
+        **{f"proposal_{key}": proposal.get(key) for key in
+           ("action", "justification", "savings", "time", "people", "proposer_role")},
+    })
+    return {name: "" if value is None else value for name, value in row.items()}
+
+
+def readme(count: int, built_at: str) -> str:
+    fields = "\n".join(f"| `{name}` | {meaning} |" for name, meaning in CSV_FIELDS)
+    return f"""# Ideapankki – open data
+
+Every published entry of Ideapankki, the idea bank of Finnish municipal experimentation
+({count} entries, made {built_at}).
+
+**Licence:** the content is licensed {LICENCE}. Cite it as "Ideapankki, Kuntaliitto" with the
+entry's address. The municipality register is Statistics Finland's classification.
+
+## Files
+
+- `{JSON_NAME}`: a JSON object `{{"licence", "generated", "count", "entries": [...]}}`; each entry has
+  the fields of the API's `GET /api/v1/entries/{{slug}}` (see `/api/v1/openapi.json`).
+- `{CSV_NAME}`: one row per entry, UTF-8 with a header row, comma-separated, fields quoted where needed.
+- `{ZIP_NAME}`: the entries in Ideapankki's content format, `<type>/<slug>.md` (YAML front
+  matter + Markdown), which `ideapankki import` reads back.
+
+## CSV fields
+
+| field | meaning |
+|---|---|
+{fields}
+"""
+
+
+def build(session: Session, target: Path, url_for_slug: Callable[[str], str]) -> int:
+    """Write the export files of every published entry into the (new, empty) folder TARGET."""
+    published = _published(session)
+    built_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    records = [opendata.entry_record(e, url_for_slug(e.slug)) for e in published]
+    with open(target / JSON_NAME, "w", encoding="utf-8") as fh:
+        json.dump({"licence": LICENCE, "generated": built_at, "count": len(records), "entries": records},
+                  fh, ensure_ascii=False, indent=1)
+    with open(target / CSV_NAME, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=[name for name, _ in CSV_FIELDS])
+        writer.writeheader()
+        writer.writerows(csv_row(r) for r in records)
+    text = readme(len(records), built_at)
+    (target / README_NAME).write_text(text, encoding="utf-8")
+    with zipfile.ZipFile(target / ZIP_NAME, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(README_NAME, text)
+        for entry in published:
+            archive.writestr(f"{entry.type}/{entry.slug}.md", content.serialize(entries.to_document(entry)))
+    return len(records)
+
+
+@contextmanager
+def _locked(root: Path) -> Iterator[None]:
+    with open(root / "export.lock", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def current_folder(root: Path) -> Path:
+    return root / "current"
+
+
+def built_at_position(root: Path) -> int | None:
+    try:
+        return json.loads((current_folder(root) / "state.json").read_text())["position"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def ensure_current(session: Session, root: Path, url_for_slug: Callable[[str], str]) -> Path:
+    """Return the folder of an export that reflects every change so far, building it if needed."""
+    root.mkdir(parents=True, exist_ok=True)
+    position = change_position(session)
+    if built_at_position(root) == position:
+        return current_folder(root).resolve()
+    with _locked(root):
+        position = change_position(session)
+        if built_at_position(root) != position:  # another process may have built it meanwhile
+            folder = root / f"build-{time.time_ns()}"
+            folder.mkdir()
+            build(session, folder, url_for_slug)
+            (folder / "state.json").write_text(json.dumps({"position": position}))
+            link = root / f"current.{os.getpid()}.tmp"
+            link.unlink(missing_ok=True)
+            link.symlink_to(folder.name)
+            os.replace(link, current_folder(root))
+            for old in root.glob("build-*"):
+                if old.name != folder.name:
+                    shutil.rmtree(old, ignore_errors=True)
+    return current_folder(root).resolve()
+
+
+def csv_text(folder: Path) -> str:
+    return (folder / CSV_NAME).read_text(encoding="utf-8")
+
+
+def read_csv(folder: Path) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(csv_text(folder))))
