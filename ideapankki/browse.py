@@ -12,10 +12,12 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from .models import Entry, EntryMunicipality, EntryState, EntryTheme, EntryType, Municipality, TrialStatus
+from . import normstatus
 from .reference import THEME_SLUGS
 
 PUBLISHED = Entry.state == EntryState.published.value
 YEAR = sa.extract("year", Entry.published_on)
+FILTER_NAMES = ("type", "theme", "region", "municipality", "year", "trial_status", "norm_status")
 
 
 class FilterError(ValueError):
@@ -36,6 +38,7 @@ class Filters:
     municipality: str | None = None
     year: int | None = None
     trial_status: str | None = None
+    norm_status: str | None = None
 
     def active(self) -> dict[str, object]:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
@@ -66,7 +69,7 @@ class Page:
 def parse_filters(session: Session, args: dict[str, str]) -> Filters:
     """Validate raw query arguments into Filters, raising FilterError for unknown values."""
     values: dict[str, object] = {}
-    for name in ("type", "theme", "region", "municipality", "year", "trial_status"):
+    for name in FILTER_NAMES:
         raw = (args.get(name) or "").strip()
         if raw:
             values[name] = raw
@@ -74,6 +77,8 @@ def parse_filters(session: Session, args: dict[str, str]) -> Filters:
         raise FilterError("type", values["type"], f"unknown type {values['type']!r}")
     if "trial_status" in values and values["trial_status"] not in {s.value for s in TrialStatus}:
         raise FilterError("trial_status", values["trial_status"], f"unknown trial status {values['trial_status']!r}")
+    if "norm_status" in values and values["norm_status"] not in normstatus.STATUSES:
+        raise FilterError("norm_status", values["norm_status"], f"unknown norm status {values['norm_status']!r}")
     if "theme" in values and values["theme"] not in THEME_SLUGS:
         raise FilterError("theme", values["theme"], f"unknown theme {values['theme']!r}")
     if "year" in values:
@@ -97,6 +102,8 @@ def _conditions(filters: Filters) -> list:
         conds.append(Entry.trial_status == filters.trial_status)
     if filters.year:
         conds.append(YEAR == filters.year)
+    if filters.norm_status:
+        conds.append(normstatus.latest_status() == filters.norm_status)
     if filters.theme:
         conds.append(Entry.id.in_(select(EntryTheme.entry_id).where(EntryTheme.theme_slug == filters.theme)))
     if filters.municipality:
@@ -140,6 +147,7 @@ def facet_counts(session: Session, filters: Filters) -> dict[str, Facet]:
         "municipality": grouped("municipality", EntryMunicipality.municipality_code, municipality_join),
         "year": grouped("year", YEAR),
         "trial_status": grouped("trial_status", Entry.trial_status),
+        "norm_status": grouped("norm_status", normstatus.latest_status()),
     }
     facets["year"].counts.sort(key=lambda kn: -int(kn[0]))
     facets["year"].counts = [(int(k), n) for k, n in facets["year"].counts]

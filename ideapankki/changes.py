@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 
-from .models import Contact, Entry, EntryChange, EntryLink, EntryMunicipality, EntryTag, EntryTheme, LawReference, utcnow
+from .models import (Contact, Entry, EntryChange, EntryLink, EntryMunicipality, EntryTag, EntryTheme, LawReference,
+                     NormStatusEvent, utcnow)
 
-_CHILDREN = (EntryMunicipality, EntryTheme, EntryTag, LawReference, Contact, EntryLink)
+_CHILDREN = (EntryMunicipality, EntryTheme, EntryTag, LawReference, Contact, EntryLink, NormStatusEvent)
 
 
 def _touched_entry_ids(session: OrmSession) -> set[int]:

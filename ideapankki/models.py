@@ -57,6 +57,16 @@ class NormAction(str, enum.Enum):
     reform = "reform"
 
 
+class NormStatus(str, enum.Enum):
+    """How far a published norm proposal has got after the bank (recorded by moderators)."""
+
+    sent_to_ministry = "sent_to_ministry"
+    impact_assessment = "impact_assessment"
+    government_bill = "government_bill"
+    law_changed = "law_changed"
+    not_proceeding = "not_proceeding"
+
+
 class ProposerRole(str, enum.Enum):
     official = "official"
     elected = "elected"
@@ -227,6 +237,11 @@ class Entry(SQLModel, table=True):
         back_populates="entry",
         sa_relationship_kwargs={"order_by": "EntryLink.position", "cascade": "all, delete-orphan"},
     )
+    norm_events: list["NormStatusEvent"] = Relationship(
+        back_populates="entry",
+        sa_relationship_kwargs={"order_by": "(NormStatusEvent.happened_on, NormStatusEvent.id)",
+                                "cascade": "all, delete-orphan"},
+    )
 
     __table_args__ = (
         _one_of("type", EntryType, "ck_entry_type"),
@@ -376,6 +391,30 @@ class Transition(SQLModel, table=True):
     __table_args__ = (
         _one_of("from_state", EntryState, "ck_transition_from"),
         _one_of("to_state", EntryState, "ck_transition_to"),
+    )
+
+
+class NormStatusEvent(SQLModel, table=True):
+    """One step of a norm proposal after publication: sent to the ministry, a bill, the law changed…"""
+
+    __tablename__ = "norm_status_event"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True, ondelete="CASCADE")
+    status: str = Field(max_length=30, index=True)
+    happened_on: date
+    note: str = Field(default="", sa_type=sa.Text)
+    amending_act: Optional[str] = Field(default=None, max_length=20)  # the act that changed the law
+    reason: Optional[str] = Field(default=None, sa_type=sa.Text)  # why it does not proceed
+    recorded_by: Optional[int] = Field(default=None, foreign_key="account.id")
+    recorded_at: datetime = _timestamp()
+
+    entry: Entry = Relationship(back_populates="norm_events")
+
+    __table_args__ = (
+        _one_of("status", NormStatus, "ck_norm_status"),
+        sa.CheckConstraint("status != 'law_changed' OR amending_act IS NOT NULL", name="ck_norm_status_act"),
+        sa.CheckConstraint("status != 'not_proceeding' OR reason IS NOT NULL", name="ck_norm_status_reason"),
     )
 
 

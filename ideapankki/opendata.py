@@ -53,6 +53,10 @@ def entry_record(entry: Entry, url: str) -> dict:
         "contacts": [{"name": c.name, "role": c.role, "email": c.email} for c in entry.contacts],
         "links": [{"title": link.title, "url": link.url} for link in entry.links],
         "proposal": _proposal(entry) if entry.type == EntryType.norm.value else None,
+        "norm_status": entry.norm_events[-1].status if entry.norm_events else None,
+        "norm_status_history": [
+            {"status": e.status, "date": e.happened_on.isoformat(), "note": e.note, "amending_act": e.amending_act,
+             "reason": e.reason} for e in entry.norm_events],
     })
     return record
 
@@ -66,11 +70,6 @@ def _proposal(entry: Entry) -> dict:
         "people": entry.proposal_people,
         "proposer_role": entry.proposal_proposer_role,
     }
-
-
-def published_entry(session: Session, slug: str) -> Entry | None:
-    """The published entry SLUG, or None (unpublished entries do not exist for the public)."""
-    return session.exec(select(Entry).where(Entry.slug == slug, PUBLISHED)).first()
 
 
 def municipalities_with_counts(session: Session) -> list[tuple[Municipality, int]]:

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from ideapankki import workflow
 from ideapankki.content import EntryDocument
 from ideapankki.entries import save_document
-from ideapankki.models import Entry, EntryState
+from ideapankki.models import Entry, EntryState, Role, User, utcnow
 from ideapankki.reference import MunicipalityIndex
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -32,3 +32,11 @@ def make_entry(session: Session, slug: str = "kokeilu", *, state: EntryState = E
     return entry
 
 
+
+
+def make_user(session: Session, email: str, *, role: Role = Role.member, name: str = "Testi Käyttäjä") -> User:
+    """A confirmed account (no usable password: for domain tests that need an actor)."""
+    user = User(email=email, password_hash="x", name=name, role=role.value, email_confirmed_at=utcnow())
+    session.add(user)
+    session.commit()
+    return user

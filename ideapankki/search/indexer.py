@@ -36,6 +36,7 @@ def _published(session: Session, ids: list[int] | None = None) -> list[Entry]:
         .options(
             selectinload(Entry.municipality_links).joinedload(EntryMunicipality.municipality),
             selectinload(Entry.theme_links), selectinload(Entry.tag_links), selectinload(Entry.laws),
+            selectinload(Entry.norm_events),
         )
         .order_by(Entry.id)
     )

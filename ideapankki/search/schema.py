@@ -15,7 +15,7 @@ LANGUAGES = ("fi", "sv", "en")
 TEXT_FIELDS = ("title", "summary", "body")
 # Field weights: a match in the title says more than one deep in the body.
 WEIGHTS = {"title": 3.0, "summary": 2.0, "body": 1.0, "tags": 2.0, "laws": 2.0, "places": 1.5}
-FACETS = ("type", "theme", "region", "municipality", "year", "trial_status")
+FACETS = ("type", "theme", "region", "municipality", "year", "trial_status", "norm_status")
 MULTI_VALUED = {"theme", "region", "municipality"}
 
 _TAG = re.compile(r"<[^>]+>")
@@ -69,6 +69,7 @@ def facet_values(entry: Entry) -> dict[str, list[str]]:
         "municipality": [m.code for m in municipalities],
         "year": [str(entry.published_on.year)] if entry.published_on else [],
         "trial_status": [entry.trial_status] if entry.trial_status else [],
+        "norm_status": [entry.norm_events[-1].status] if entry.norm_events else [],
     }
 
 

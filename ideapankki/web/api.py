@@ -98,7 +98,7 @@ def entries():
 @bp.get("/entries/<slug>")
 def entry(slug: str):
     """One published entry with everything public about it."""
-    found = opendata.published_entry(db_session(), slug)
+    found = browse.get_published(db_session(), slug)
     if found is None:
         return error(404, f"No published entry {slug!r}.")
     return jsonify(opendata.entry_record(found, _entry_url(found)))

@@ -113,3 +113,16 @@ class EntryForm(FlaskForm):
     people = TextAreaField(_l("People affected"), validators=[Length(max=2000)])
     proposer_role = RadioField(_l("You propose this as"), validators=[Optional()], choices=choices({
         "official": _l("a municipal official"), "elected": _l("an elected member"), "other": _l("other")}))
+
+
+class NormStatusForm(FlaskForm):
+    """A moderator records a step in a published norm proposal's life."""
+
+    status = SelectField(_l("What happened"), validators=[DataRequired(REQUIRED)])
+    happened_on = DateField(_l("Date"), validators=[DataRequired(_l("Give the date as YYYY-MM-DD."))])
+    amending_act = StringField(_l("Amending act"), validators=[Optional(), Length(max=20)],
+                               description=_l("When the law changed: the number of the act, e.g. 1269/2020."))
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)],
+                           description=_l("When the proposal does not proceed: why."))
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)],
+                         description=_l("Optional: a reference or a short explanation."))

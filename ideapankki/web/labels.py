@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import get_locale, lazy_gettext as _l
 
-from ..models import EntryState, EntryType, Language, Municipality, Role, TrialStatus
+from ..models import EntryState, EntryType, Language, Municipality, NormStatus, Role, TrialStatus
 
 TYPE_LABELS = {
     EntryType.practice.value: _l("Practice"),
@@ -29,6 +29,13 @@ TRIAL_STATUS_LABELS = {
     TrialStatus.planned.value: _l("Planned"),
     TrialStatus.ongoing.value: _l("Ongoing"),
     TrialStatus.ended.value: _l("Ended"),
+}
+NORM_STATUS_LABELS = {
+    NormStatus.sent_to_ministry.value: _l("Sent to the ministry"),
+    NormStatus.impact_assessment.value: _l("Impact being assessed"),
+    NormStatus.government_bill.value: _l("In a government bill"),
+    NormStatus.law_changed.value: _l("Law changed"),
+    NormStatus.not_proceeding.value: _l("Not proceeding"),
 }
 NORM_ACTION_LABELS = {
     "remove": _l("Remove the rule"),

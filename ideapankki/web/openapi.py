@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..models import EntryType, Language, TrialStatus
+from ..models import EntryType, Language, NormStatus, TrialStatus
 from ..reference import THEME_SLUGS, read_register
 
 NULLABLE_STRING = {"type": ["string", "null"]}
@@ -29,6 +29,7 @@ def _ref(name: str) -> dict:
 
 TYPES = [t.value for t in EntryType]
 STATUSES = [s.value for s in TrialStatus]
+NORM_STATUSES = [s.value for s in NormStatus]
 LANGUAGES = [lang.value for lang in Language]
 
 MUNICIPALITY = {
@@ -58,6 +59,11 @@ ENTRY = {
     "proposal": {"oneOf": [{"type": "null"}, _object({
         name: NULLABLE_STRING for name in ("action", "justification", "savings", "time", "people", "proposer_role")
     })]},
+    "norm_status": {"type": ["string", "null"], "enum": [*NORM_STATUSES, None],
+                    "description": "the latest recorded step of a norm proposal after publication"},
+    "norm_status_history": _array(_object({
+        "status": {"type": "string", "enum": NORM_STATUSES}, "date": {"type": "string", "format": "date"},
+        "note": {"type": "string"}, "amending_act": NULLABLE_STRING, "reason": NULLABLE_STRING})),
 }
 FACETS = {"type": "object", "additionalProperties": _array(_object({"value": {"type": "string"},
                                                                    "count": {"type": "integer"}}))}
@@ -82,6 +88,7 @@ def _filters() -> list[dict]:
         _query("municipality", {"type": "string", "enum": codes}, "municipality code of the register"),
         _query("year", {"type": "integer", "minimum": 1900, "maximum": 2100}, "year of publication"),
         _query("trial_status", {"type": "string", "enum": STATUSES}, "status of a trial"),
+        _query("norm_status", {"type": "string", "enum": NORM_STATUSES}, "current status of a norm proposal"),
     ]
 
 

@@ -12,6 +12,7 @@ from ..reference import THEME_SLUGS
 from ..search import IndexUnavailable
 from . import db_session, search_index
 from .errors import render_error
+from .norm_status import norm_status_form
 
 bp = Blueprint("public", __name__)
 
@@ -98,7 +99,7 @@ def entry(slug: str):
     except IndexUnavailable:
         current_app.logger.warning("search index unavailable: no similar entries for %s", slug)
         similar = []
-    return render_template("public/entry.html", entry=found, similar=similar)
+    return render_template("public/entry.html", entry=found, similar=similar, status_form=norm_status_form(found))
 
 
 @bp.get("/municipalities/<code>")

@@ -87,6 +87,9 @@ MATRIX = {
     "moderate.revisions": ("GET", "/entries/{slug}/revisions", None, lambda s, r: review_like(s)[r]),
     "moderate.diff": ("GET", "/entries/{slug}/diff?a=1&b=1", None, lambda s, r: review_like(s)[r]),
     "moderate.act": ("POST", "/entries/{slug}/act", {"action": "take"}, take_status),
+    "norm_status.record": ("POST", "/entries/{slug}/norm-status", {"status": "sent_to_ministry"},
+                           lambda s, r: LOGIN if r == "anonymous" else 404 if s != "published"
+                           else 409 if r in ("moderator", "admin") else 403),
     "submit.mine": ("GET", "/my", None, table(LOGIN, 200, 200, 200)),
     "submit.new": ("GET", "/new/norm", None, table(LOGIN, 200, 200, 200)),
     "submit.new POST": ("POST", "/new/norm", {"title": ""}, table(LOGIN, 400, 400, 400)),
