@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, jsonify, render_template
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from markupsafe import Markup
 
 from .. import charts, statistics
@@ -22,6 +22,12 @@ TYPE_STYLES = {  # the site's type colours (site.css), each with its own pattern
     EntryType.practice.value: ("#1d5e36", "solid"),
     EntryType.idea.value: ("#7a4a00", "stripes"),
     EntryType.norm.value: ("#8a1c3b", "dots"),
+}
+# Category names for the chart (labels.PROPOSER_ROLE_LABELS are phrased to follow "Proposed by").
+PROPOSER_LABELS = {
+    "official": _l("Municipal official"),
+    "elected": _l("Elected member"),
+    "other": _l("Other"),
 }
 
 
@@ -42,10 +48,6 @@ class Section:
     heading: str
     chart: Markup
     table: Table
-
-
-def _sentence_case(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _horizontal(section_id: str, heading: str, desc: str, corner: str, column: str,
@@ -113,7 +115,7 @@ def sections(stats: statistics.Statistics, locale: str) -> list[Section]:
                     _("Bar chart: published norm proposals per role of the person who proposed them. "
                       "The same numbers are in the table below."),
                     _("Proposed by"), proposals,
-                    [(_sentence_case(str(labels.PROPOSER_ROLE_LABELS.get(c.key, not_stated))), c.count)
+                    [(str(PROPOSER_LABELS.get(c.key, not_stated)), c.count)
                      for c in stats.norm_proposer_roles], locale),
     ]
 

@@ -73,6 +73,8 @@ MATRIX = {
     "search.search_page": ("GET", "/search?q=kokeilu", None, everyone(200)),
     "api.search": ("GET", "/api/v1/search?q=kokeilu", None, everyone(200)),
     "api.similar": ("GET", "/api/v1/similar?title=kokeilu", None, everyone(200)),
+    "stats.page": ("GET", "/statistics", None, everyone(200)),
+    "stats.api": ("GET", "/api/v1/statistics", None, everyone(200)),
     "i18n.switch": ("GET", "/language/sv?next=/entries", None, everyone(302)),
     "moderate.log": ("GET", "/moderation-log", None, everyone(200)),
     "moderate.queue": ("GET", "/moderation", None, table(LOGIN, 403, 403, 200)),
