@@ -69,6 +69,7 @@ def _close_session(_exc):
 def init_app(app: Flask) -> None:
     """Attach the engine, extensions, blueprints and template helpers to APP."""
     from . import admin, api, auth, downloads, errors, i18n, moderate, norm_status, public, search, submit, templating
+    from . import stats
 
     engine = create_db_engine(app.config["DATABASE_URL"])
     app.extensions[ENGINE_KEY] = engine
@@ -91,6 +92,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(moderate.bp)
     app.register_blueprint(downloads.bp)
     app.register_blueprint(norm_status.bp)
+    app.register_blueprint(stats.bp)
     csrf.exempt(api.bp)
     errors.init_app(app)
     templating.init_app(app)

@@ -65,6 +65,9 @@ ENTRY = {
         "status": {"type": "string", "enum": NORM_STATUSES}, "date": {"type": "string", "format": "date"},
         "note": {"type": "string"}, "amending_act": NULLABLE_STRING, "reason": NULLABLE_STRING})),
 }
+BY_YEAR = _object({"year": {"type": "integer"}, "total": {"type": "integer"},
+                   "counts": {"type": "object", "additionalProperties": {"type": "integer"}}})
+COUNTS = {"type": "object", "additionalProperties": {"type": "integer"}}
 FACETS = {"type": "object", "additionalProperties": _array(_object({"value": {"type": "string"},
                                                                    "count": {"type": "integer"}}))}
 
@@ -146,6 +149,8 @@ def document(server_url: str) -> dict:
             "/municipalities": _get("listMunicipalities", "The municipality register with entry counts",
                                     "MunicipalityList"),
             "/themes": _get("listThemes", "The themes with their names and entry counts", "ThemeList"),
+            "/statistics": _get("statistics", "Counts of published entries (the statistics page's numbers)",
+                                "Statistics"),
         },
         "components": {"schemas": {
             "Error": _object({"error": {"type": "string"}, "status": {"type": "integer"}}),
@@ -172,6 +177,15 @@ def document(server_url: str) -> dict:
                 "url": {"type": "string", "format": "uri"}, "score": {"type": "number"}}))}),
             "MunicipalityList": _object({"results": _array(_object({
                 **MUNICIPALITY, "entries": {"type": "integer"}, "url": {"type": "string", "format": "uri"}}))}),
+            "Statistics": _object({
+                "published": {"type": "integer"},
+                "types_by_year": _array(BY_YEAR), "themes_by_year": _array(BY_YEAR),
+                "regions": _array(_object({"code": {"type": "string"}, "name_fi": {"type": "string"},
+                                           "name_sv": {"type": "string"}, "count": {"type": "integer"}})),
+                "norm_laws": _array(_object({"number": NULLABLE_STRING, "title": {"type": "string"},
+                                             "count": {"type": "integer"}})),
+                "norm_actions": COUNTS, "norm_proposer_roles": COUNTS, "norm_statuses": COUNTS,
+            }),
             "ThemeList": _object({"results": _array(_object({
                 "slug": {"type": "string", "enum": list(THEME_SLUGS)}, "name_fi": {"type": "string"},
                 "name_sv": {"type": "string"}, "name_en": {"type": "string"}, "entries": {"type": "integer"},

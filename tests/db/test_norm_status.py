@@ -82,3 +82,15 @@ def test_browse_filters_and_counts_by_current_status(session, norm, moderator):
     assert dict(page.facets["norm_status"].counts) == {"sent_to_ministry": 1, "not_proceeding": 1}
     with pytest.raises(browse.FilterError):
         browse.parse_filters(session, {"norm_status": "done"})
+
+
+def test_statistics_count_current_statuses_of_published_proposals(session, norm, moderator):
+    from ideapankki import statistics
+
+    make_entry(session, "odottaa", type="norm", title="Odottaa")
+    make_entry(session, "luonnos", type="norm", state=EntryState.draft)
+    normstatus.record(session, norm, moderator, "government_bill", date(2024, 4, 1))
+    session.commit()
+    counts = {c.key: c.count for c in statistics.norm_statuses(session)}
+    assert counts["government_bill"] == 1 and counts[statistics.NOT_STATED] == 1
+    assert sum(counts.values()) == 2  # the draft is not counted

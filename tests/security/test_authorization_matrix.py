@@ -78,6 +78,8 @@ MATRIX = {
     "api.municipalities": ("GET", "/api/v1/municipalities", None, everyone(200)),
     "api.themes": ("GET", "/api/v1/themes", None, everyone(200)),
     "api.openapi": ("GET", "/api/v1/openapi.json", None, everyone(200)),
+    "stats.page": ("GET", "/statistics", None, everyone(200)),
+    "stats.api": ("GET", "/api/v1/statistics", None, everyone(200)),
     "i18n.switch": ("GET", "/language/sv?next=/entries", None, everyone(302)),
     "moderate.log": ("GET", "/moderation-log", None, everyone(200)),
     "data.index": ("GET", "/data", None, everyone(200)),

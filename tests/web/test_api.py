@@ -59,7 +59,7 @@ def api_schema(api_app):
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", api_app)
 
 
-OPERATIONS = ["listEntries", "getEntry", "search", "similar", "listMunicipalities", "listThemes"]
+OPERATIONS = ["listEntries", "getEntry", "search", "similar", "listMunicipalities", "listThemes", "statistics"]
 
 
 @pytest.mark.parametrize("operation_id", OPERATIONS)
