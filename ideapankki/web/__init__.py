@@ -90,5 +90,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(submit.bp)
     app.register_blueprint(moderate.bp)
     csrf.exempt(api.bp)
+    from . import crawl, feeds
+    feeds.init_app(app)
+    app.register_blueprint(crawl.bp)
     errors.init_app(app)
     templating.init_app(app)
