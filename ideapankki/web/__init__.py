@@ -90,8 +90,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(submit.bp)
     app.register_blueprint(moderate.bp)
     csrf.exempt(api.bp)
-    from . import crawl, feeds
+    from . import citation, crawl, feeds
     feeds.init_app(app)
+    citation.init_app(app)
     app.register_blueprint(crawl.bp)
     errors.init_app(app)
     templating.init_app(app)
