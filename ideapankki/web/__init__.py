@@ -94,5 +94,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(norm_status.bp)
     app.register_blueprint(stats.bp)
     csrf.exempt(api.bp)
+    from . import citation, crawl, feeds
+    feeds.init_app(app)
+    citation.init_app(app)
+    app.register_blueprint(crawl.bp)
     errors.init_app(app)
     templating.init_app(app)

@@ -118,6 +118,13 @@ MATRIX = {
     "admin.organisations": ("GET", "/admin/organisations", None, table(LOGIN, 403, 403, 403, 200)),
     "admin.update_organisation": ("POST", "/admin/organisations/{org_id}", {"domain": "kajaani.fi"},
                                   table(LOGIN, 403, 403, 403, 302)),
+    "feeds.entries": ("GET", "/feeds/entries.atom", None, everyone(200)),
+    "feeds.by_type": ("GET", "/feeds/type/practice.atom", None, everyone(200)),
+    "feeds.by_theme": ("GET", "/feeds/theme/tyollisyys.atom", None, everyone(200)),
+    "feeds.by_municipality": ("GET", "/feeds/municipality/205.atom", None, everyone(200)),
+    "feeds.search": ("GET", "/feeds/search.atom?q=kokeilu", None, everyone(200)),
+    "crawl.sitemap_xml": ("GET", "/sitemap.xml", None, everyone(200)),
+    "crawl.robots_txt": ("GET", "/robots.txt", None, everyone(200)),
 }
 # /static/<filename> serves the site's own CSS and JavaScript to everyone; it has no row.
 NOT_IN_MATRIX = {"static"}
