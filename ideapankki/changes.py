@@ -10,10 +10,11 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 
-from .models import (Contact, Entry, EntryChange, EntryLink, EntryMunicipality, EntryTag, EntryTheme, LawReference,
-                     NormStatusEvent, utcnow)
+from .models import (Contact, Entry, EntryChange, EntryLink, EntryMunicipality, EntryRelation, EntryTag, EntryTheme,
+                     LawReference, NormStatusEvent, utcnow)
 
-_CHILDREN = (EntryMunicipality, EntryTheme, EntryTag, LawReference, Contact, EntryLink, NormStatusEvent)
+_CHILDREN = (EntryMunicipality, EntryTheme, EntryTag, LawReference, Contact, EntryLink, NormStatusEvent,
+             EntryRelation)
 
 
 def _touched_entry_ids(session: OrmSession) -> set[int]:

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import yaml
 
-from .models import EntryType, Language, NormAction, ProposerRole, TrialStatus
+from .models import EntryType, Language, NormAction, ProposerRole, RelationKind, TrialStatus
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LAW_NUMBER_RE = re.compile(r"^\d{1,5}/\d{4}$")
@@ -23,7 +23,7 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 URL_RE = re.compile(r"^https?://[^\s]+$")
 KEYS = (
     "title", "type", "summary", "language", "municipalities", "themes", "tags", "published",
-    "period", "trial_status", "origin", "proposal", "laws", "contacts", "links",
+    "period", "trial_status", "origin", "proposal", "laws", "contacts", "links", "relations",
 )
 REQUIRED_KEYS = ("title", "type", "summary")
 TYPE_ONLY_KEYS = {"period": EntryType.practice, "trial_status": EntryType.practice, "origin": EntryType.idea,
@@ -35,6 +35,7 @@ SUBKEYS = {
     "links": (("title", "url"), ("title", "url")),
     "period": (("start",), ("start", "end")),
     "proposal": ((), PROPOSAL_KEYS),
+    "relations": (("kind", "entry"), ("kind", "entry")),
 }
 
 
@@ -68,6 +69,7 @@ class EntryDocument:
     laws: list[dict[str, str]] = field(default_factory=list)
     contacts: list[dict[str, str]] = field(default_factory=list)
     links: list[dict[str, str]] = field(default_factory=list)
+    relations: list[dict[str, str]] = field(default_factory=list)  # {kind, entry}: typed links by slug
     body: str = ""
 
 
@@ -148,6 +150,7 @@ def _document(data: dict, body: str, path: Path, slug: str) -> EntryDocument:
         laws=_records(data.get("laws"), "laws", fail),
         contacts=_records(data.get("contacts"), "contacts", fail),
         links=_records(data.get("links"), "links", fail),
+        relations=_records(data.get("relations"), "relations", fail),
         body=body.strip("\n").rstrip() if body.strip() else "",
     )
     if data.get("proposal") is not None:
@@ -170,7 +173,38 @@ def _document(data: dict, body: str, path: Path, slug: str) -> EntryDocument:
     for i, link in enumerate(doc.links):
         if not URL_RE.match(link["url"]):
             raise fail(f"links[{i}].url", "must be an http:// or https:// address")
+    seen = set()
+    for i, relation in enumerate(doc.relations):
+        _choice(relation["kind"], RelationKind, f"relations[{i}].kind", fail)
+        if not SLUG_RE.match(relation["entry"]):
+            raise fail(f"relations[{i}].entry", f"{relation['entry']!r} is not an entry slug")
+        if relation["entry"] == slug:
+            raise fail(f"relations[{i}].entry", "an entry cannot be related to itself")
+        problem = relation_type_problem(relation["kind"], entry_type, None)
+        if problem:
+            raise fail(f"relations[{i}].kind", problem)
+        if (relation["kind"], relation["entry"]) in seen:
+            raise fail(f"relations[{i}]", "the same relation is listed twice")
+        seen.add((relation["kind"], relation["entry"]))
     return doc
+
+
+def relation_type_problem(kind: str, source_type: str, target_type: str | None) -> str | None:
+    """Why KIND cannot link an entry of SOURCE_TYPE to one of TARGET_TYPE (None: it can).
+
+    An idea *led to* a trial or model; a trial (or an idea for one) *needs* a norm change; any
+    entry can be *based on* or *similar to* another. TARGET_TYPE None checks the source side alone.
+    """
+    if kind == RelationKind.led_to.value and source_type != EntryType.idea.value:
+        return "only an idea can have led to something"
+    if kind == RelationKind.needs_norm_change.value:
+        if source_type == EntryType.norm.value:
+            return "a norm proposal cannot need a norm change; use based_on or similar_to"
+        if target_type is not None and target_type != EntryType.norm.value:
+            return "the entry it needs must be a norm proposal"
+    if kind == RelationKind.led_to.value and target_type is not None and target_type != EntryType.practice.value:
+        return "an idea leads to a trial or practice"
+    return None
 
 
 def _text(value: Any, key: str, fail: Callable) -> str:
@@ -262,7 +296,7 @@ def serialize(doc: EntryDocument) -> str:
         data["origin"] = doc.origin
     if doc.proposal:
         data["proposal"] = {key: doc.proposal[key] for key in PROPOSAL_KEYS if doc.proposal.get(key)}
-    for key in ("laws", "contacts", "links"):
+    for key in ("laws", "contacts", "links", "relations"):
         if getattr(doc, key):
             data[key] = [dict(record) for record in getattr(doc, key)]
     front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=False)

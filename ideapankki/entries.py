@@ -11,12 +11,13 @@ import unicodedata
 from sqlmodel import Session, select
 
 from . import markdown
-from .content import PROPOSAL_KEYS, ContentError, EntryDocument, serialize
+from .content import PROPOSAL_KEYS, ContentError, EntryDocument, relation_type_problem, serialize
 from .models import (
     Contact,
     Entry,
     EntryLink,
     EntryMunicipality,
+    EntryRelation,
     EntryState,
     EntryTag,
     EntryTheme,
@@ -96,7 +97,8 @@ def _apply(session: Session, entry: Entry, doc: EntryDocument, municipality_code
     for key in PROPOSAL_KEYS:
         setattr(entry, f"proposal_{key}", doc.proposal.get(key) or None)
     entry.updated_at = utcnow()
-    for rows in (entry.municipality_links, entry.theme_links, entry.tag_links, entry.laws, entry.contacts, entry.links):
+    for rows in (entry.municipality_links, entry.theme_links, entry.tag_links, entry.laws, entry.contacts, entry.links,
+                 entry.relations):
         rows.clear()
     # Flush the deletions first: the link tables have natural keys that the new rows reuse.
     session.flush()
@@ -106,7 +108,30 @@ def _apply(session: Session, entry: Entry, doc: EntryDocument, municipality_code
     entry.laws = [LawReference(position=i, **law) for i, law in enumerate(doc.laws)]
     entry.contacts = [Contact(position=i, **c) for i, c in enumerate(doc.contacts)]
     entry.links = [EntryLink(position=i, **link) for i, link in enumerate(doc.links)]
+    entry.relations = [EntryRelation(position=i, kind=r["kind"], target_slug=r["entry"])
+                       for i, r in enumerate(doc.relations)]
     session.flush()
+
+
+def relation_problems(session: Session, doc: EntryDocument, known: dict[str, str] | None = None
+                      ) -> list[tuple[str, str]]:
+    """(key, message) for each relation of DOC whose target is missing or of the wrong type.
+
+    A target must exist in the database or among KNOWN (slug → type: the other files of an import).
+    """
+    problems = []
+    for i, relation in enumerate(doc.relations):
+        target_type = (known or {}).get(relation["entry"])
+        if target_type is None:
+            target = get_by_slug(session, relation["entry"])
+            target_type = target.type if target is not None else None
+        if target_type is None:
+            problems.append((f"relations[{i}].entry", f"there is no entry {relation['entry']!r}"))
+            continue
+        problem = relation_type_problem(relation["kind"], doc.type, target_type)
+        if problem:
+            problems.append((f"relations[{i}].kind", problem))
+    return problems
 
 
 def to_document(entry: Entry) -> EntryDocument:
@@ -129,6 +154,7 @@ def to_document(entry: Entry) -> EntryDocument:
         laws=[_fields(law, ("title", "number", "section")) for law in entry.laws],
         contacts=[_fields(c, ("name", "role", "email")) for c in entry.contacts],
         links=[_fields(link, ("title", "url")) for link in entry.links],
+        relations=[{"kind": r.kind, "entry": r.target_slug} for r in entry.relations],
         body=entry.body_md,
     )
 

@@ -73,6 +73,10 @@ def read_documents(session: Session, paths: list[Path]) -> list[tuple[EntryDocum
             continue
         seen[doc.slug] = path
         docs.append((doc, codes))
+    known = {doc.slug: doc.type for doc, _codes in docs}
+    for doc, _codes in docs:
+        errors += [ContentError(seen[doc.slug], key, message)
+                   for key, message in entries.relation_problems(session, doc, known)]
     if errors:
         raise ImportFailed(errors)
     return docs

@@ -23,7 +23,7 @@ from typing import Callable, Iterator
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from . import content, entries, opendata
+from . import content, entries, opendata, relations
 from .browse import PUBLISHED
 from .models import Entry, EntryChange
 
@@ -57,6 +57,7 @@ CSV_FIELDS = [
     ("proposal_time", "expected time saved (norm proposals)"),
     ("proposal_people", "whom it concerns (norm proposals)"),
     ("proposal_proposer_role", "who proposes: official, elected or other"),
+    ("relations", "typed links to other entries, kind:slug (outgoing) or <kind:slug (incoming), separated by ;"),
     ("body_markdown", "the full text in Markdown"),
 ]
 
@@ -82,6 +83,8 @@ def csv_row(record: dict) -> dict:
         "tags": ";".join(record["tags"]),
         "period_start": period.get("start"),
         "period_end": period.get("end"),
+        "relations": ";".join(("" if r["direction"] == "outgoing" else "<") + f"{r['kind']}:{r['slug']}"
+                              for r in record["relations"]),
         "laws": " | ".join(", ".join(filter(None, (law["title"], law["number"], law["section"])))
                            for law in record["laws"]),
         **{f"proposal_{key}": proposal.get(key) for key in
@@ -120,7 +123,8 @@ def build(session: Session, target: Path, url_for_slug: Callable[[str], str]) ->
     """Write the export files of every published entry into the (new, empty) folder TARGET."""
     published = _published(session)
     built_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    records = [opendata.entry_record(e, url_for_slug(e.slug)) for e in published]
+    records = [opendata.entry_record(e, url_for_slug(e.slug), relations.records(session, e, url_for_slug))
+               for e in published]
     with open(target / JSON_NAME, "w", encoding="utf-8") as fh:
         json.dump({"licence": LICENCE, "generated": built_at, "count": len(records), "entries": records},
                   fh, ensure_ascii=False, indent=1)
@@ -132,8 +136,11 @@ def build(session: Session, target: Path, url_for_slug: Callable[[str], str]) ->
     (target / README_NAME).write_text(text, encoding="utf-8")
     with zipfile.ZipFile(target / ZIP_NAME, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(README_NAME, text)
+        public = {e.slug for e in published}
         for entry in published:
-            archive.writestr(f"{entry.type}/{entry.slug}.md", content.serialize(entries.to_document(entry)))
+            doc = entries.to_document(entry)
+            doc.relations = [r for r in doc.relations if r["entry"] in public]  # never name an unpublished entry
+            archive.writestr(f"{entry.type}/{entry.slug}.md", content.serialize(doc))
     return len(records)
 
 

@@ -67,6 +67,15 @@ class NormStatus(str, enum.Enum):
     not_proceeding = "not_proceeding"
 
 
+class RelationKind(str, enum.Enum):
+    """Typed links between entries: an idea led to a trial, a trial needs a norm change, …"""
+
+    led_to = "led_to"
+    needs_norm_change = "needs_norm_change"
+    based_on = "based_on"
+    similar_to = "similar_to"
+
+
 class ProposerRole(str, enum.Enum):
     official = "official"
     elected = "elected"
@@ -237,6 +246,10 @@ class Entry(SQLModel, table=True):
         back_populates="entry",
         sa_relationship_kwargs={"order_by": "EntryLink.position", "cascade": "all, delete-orphan"},
     )
+    relations: list["EntryRelation"] = Relationship(
+        back_populates="entry",
+        sa_relationship_kwargs={"order_by": "EntryRelation.position", "cascade": "all, delete-orphan"},
+    )
     norm_events: list["NormStatusEvent"] = Relationship(
         back_populates="entry",
         sa_relationship_kwargs={"order_by": "(NormStatusEvent.happened_on, NormStatusEvent.id)",
@@ -391,6 +404,29 @@ class Transition(SQLModel, table=True):
     __table_args__ = (
         _one_of("from_state", EntryState, "ck_transition_from"),
         _one_of("to_state", EntryState, "ck_transition_to"),
+    )
+
+
+class EntryRelation(SQLModel, table=True):
+    """A typed link from an entry to another, by the other's slug (its permanent address).
+
+    By slug, not id, so that the content format can name entries imported in the same run, and
+    a link to an entry not (yet) published simply stays out of sight until it is.
+    """
+
+    __tablename__ = "entry_relation"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True, ondelete="CASCADE")
+    position: int
+    kind: str = Field(max_length=30)
+    target_slug: str = Field(max_length=120, index=True)
+
+    entry: Entry = Relationship(back_populates="relations")
+
+    __table_args__ = (
+        _one_of("kind", RelationKind, "ck_entry_relation_kind"),
+        sa.UniqueConstraint("entry_id", "kind", "target_slug", name="uq_entry_relation"),
     )
 
 

@@ -37,8 +37,8 @@ def summary_record(entry: Entry, url: str) -> dict:
     }
 
 
-def entry_record(entry: Entry, url: str) -> dict:
-    """Everything public about one published entry."""
+def entry_record(entry: Entry, url: str, links: list[dict] | None = None) -> dict:
+    """Everything public about one published entry; LINKS are its typed links (relations.records)."""
     record = summary_record(entry, url)
     record.update({
         "municipalities": [municipality_record(m) for m in entry.municipalities],
@@ -53,6 +53,7 @@ def entry_record(entry: Entry, url: str) -> dict:
         "contacts": [{"name": c.name, "role": c.role, "email": c.email} for c in entry.contacts],
         "links": [{"title": link.title, "url": link.url} for link in entry.links],
         "proposal": _proposal(entry) if entry.type == EntryType.norm.value else None,
+        "relations": links or [],
         "norm_status": entry.norm_events[-1].status if entry.norm_events else None,
         "norm_status_history": [
             {"status": e.status, "date": e.happened_on.isoformat(), "note": e.note, "amending_act": e.amending_act,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 from flask_babel import force_locale
 
-from .. import browse, opendata, searching
+from .. import browse, opendata, relations, searching
 from ..reference import THEME_SLUGS
 from ..search import IndexUnavailable
 from . import db_session, search_index
@@ -101,7 +101,8 @@ def entry(slug: str):
     found = browse.get_published(db_session(), slug)
     if found is None:
         return error(404, f"No published entry {slug!r}.")
-    return jsonify(opendata.entry_record(found, _entry_url(found)))
+    links = relations.records(db_session(), found, lambda slug: url_for("public.entry", slug=slug, _external=True))
+    return jsonify(opendata.entry_record(found, _entry_url(found), links))
 
 
 @bp.get("/municipalities")

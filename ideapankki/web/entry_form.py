@@ -7,6 +7,8 @@ come back with their key (laws[0].number, municipalities[1], …) and land on th
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import gettext as _
 from sqlmodel import Session
 
@@ -24,6 +26,7 @@ KEY_TO_FIELD = {
     "period.start": "period_start", "period.end": "period_end", "trial_status": "trial_status", "origin": "origin",
     "proposal.action": "action", "proposal.proposer_role": "proposer_role",
 }
+ENTRY_ADDRESS = re.compile(r"/entries/([a-z0-9]+(?:-[a-z0-9]+)*)(?:[?#].*)?$")
 NORM_REQUIRED = ("law_title", "action", "justification", "proposer_role")
 
 
@@ -54,6 +57,13 @@ def _links(form: EntryForm) -> list[dict[str, str]] | None:
     return links
 
 
+def _slug_of(text: str | None) -> str:
+    """An entry's slug from its address or the slug itself (what a person would paste)."""
+    text = (text or "").strip().rstrip("/")
+    found = ENTRY_ADDRESS.search(text)
+    return found.group(1) if found else text
+
+
 def form_mapping(form: EntryForm, entry_type: str) -> dict | None:
     """The front-matter mapping the form describes (None when a field could not be read)."""
     data: dict = {"title": form.title.data, "type": entry_type, "summary": form.summary.data,
@@ -63,6 +73,8 @@ def form_mapping(form: EntryForm, entry_type: str) -> dict | None:
     if links is None:
         return None
     data["links"] = links
+    data["relations"] = [{"kind": row.form.kind.data, "entry": _slug_of(row.form.entry.data)}
+                         for row in form.relations if row.form.kind.data or (row.form.entry.data or "").strip()]
     if form.law_title.data or form.law_number.data or form.law_section.data:
         data["laws"] = [{"title": form.law_title.data, "number": form.law_number.data or None,
                          "section": form.law_section.data or None}]
@@ -101,10 +113,25 @@ def read_form(session: Session, form: EntryForm, entry_type: str, slug: str = "u
         doc = content.from_mapping(data, form.body.data or "", "form", slug)
         codes = entries.resolve_references(doc, MunicipalityIndex.from_session(session), "form")
     except ContentError as exc:
-        field = KEY_TO_FIELD.get(exc.key or "", KEY_TO_FIELD.get((exc.key or "").split("[")[0], "title"))
-        getattr(form, field).errors.append(_message(exc))
+        if not _relation_error(form, data, exc.key, _message(exc)):
+            field = KEY_TO_FIELD.get(exc.key or "", KEY_TO_FIELD.get((exc.key or "").split("[")[0], "title"))
+            getattr(form, field).errors.append(_message(exc))
         return None
-    return doc, codes
+    problems = entries.relation_problems(session, doc)
+    for key, message in problems:
+        _relation_error(form, data, key, _("Check this link: %(detail)s", detail=message))
+    return None if problems else (doc, codes)
+
+
+def _relation_error(form: EntryForm, data: dict, key: str | None, message: str) -> bool:
+    """Put an error on the row of the relation KEY names (relations[i]…); False if KEY is not one."""
+    found = re.match(r"relations\[(\d+)\](?:\.(kind|entry))?", key or "")
+    if not found:
+        return False
+    filled = [row for row in form.relations if row.form.kind.data or (row.form.entry.data or "").strip()]
+    row = filled[int(found.group(1))].form
+    (row.kind if found.group(2) == "kind" else row.entry).errors.append(message)
+    return True
 
 
 def _message(exc: ContentError) -> str:
@@ -133,6 +160,10 @@ def fill_form(form: EntryForm, doc: EntryDocument) -> None:
         form.law_title.data, form.law_number.data, form.law_section.data = (
             law.get("title"), law.get("number"), law.get("section"))
     form.links.data = "\n".join(f"{link['title']} | {link['url']}" for link in doc.links)
+    while len(form.relations) < min(len(doc.relations), form.relations.max_entries):
+        form.relations.append_entry()
+    for row, relation in zip(form.relations, doc.relations):
+        row.form.kind.data, row.form.entry.data = relation["kind"], relation["entry"]
     form.period_start.data, form.period_end.data = doc.period_start, doc.period_end
     form.trial_status.data = doc.trial_status or ""
     form.origin.data = doc.origin

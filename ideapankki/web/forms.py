@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, EmailField, PasswordField, RadioField, SelectChoice, SelectField,
-                     SelectMultipleField, StringField, TextAreaField)
+from wtforms import (BooleanField, DateField, EmailField, FieldList, Form, FormField, PasswordField, RadioField,
+                     SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -74,6 +74,24 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+RELATION_KINDS = {
+    "": "–",
+    "led_to": _l("This idea led to the entry"),
+    "needs_norm_change": _l("This needs the norm change proposed in the entry"),
+    "based_on": _l("This is based on the entry"),
+    "similar_to": _l("This is similar to the entry"),
+}
+
+
+class RelationRow(Form):
+    """One typed link to another entry (a row of the entry form; CSRF is the outer form's)."""
+
+    kind = SelectField(_l("Kind of link"), choices=choices(RELATION_KINDS), validate_choice=False)
+    entry = StringField(_l("Linked entry"), validators=[Length(max=300)],
+                        description=_l("Its address in Ideapankki, e.g. https://…/entries/omavalmentaja, "
+                                       "or the last part of the address."))
+
+
 class EntryForm(FlaskForm):
     """One form for the three types; the template shows the fields of the chosen type."""
 
@@ -97,6 +115,7 @@ class EntryForm(FlaskForm):
     links = TextAreaField(_l("Links"), validators=[Length(max=5000)],
                           description=_l("One per line: the title, a vertical bar and the address, e.g. "
                                          "Kajaanin kaupunki | https://www.kajaani.fi/"))
+    relations = FieldList(FormField(RelationRow), min_entries=3, max_entries=10)
     period_start = DateField(_l("Start date"), validators=[Optional()])
     period_end = DateField(_l("End date"), validators=[Optional()])
     trial_status = SelectField(_l("Trial status"), validate_choice=False, choices=choices({"": "–", "planned": _l("Planned"),

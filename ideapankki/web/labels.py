@@ -30,6 +30,17 @@ TRIAL_STATUS_LABELS = {
     TrialStatus.ongoing.value: _l("Ongoing"),
     TrialStatus.ended.value: _l("Ended"),
 }
+# (kind, direction) → how the link reads on the entry page, from this entry's side
+RELATION_LABELS = {
+    ("led_to", "outgoing"): _l("Led to"),
+    ("led_to", "incoming"): _l("Grew out of the idea"),
+    ("needs_norm_change", "outgoing"): _l("Needs a norm change"),
+    ("needs_norm_change", "incoming"): _l("Needs this change"),
+    ("based_on", "outgoing"): _l("Based on"),
+    ("based_on", "incoming"): _l("Basis for"),
+    ("similar_to", "outgoing"): _l("Similar to"),
+    ("similar_to", "incoming"): _l("Similar to"),
+}
 NORM_STATUS_LABELS = {
     NormStatus.sent_to_ministry.value: _l("Sent to the ministry"),
     NormStatus.impact_assessment.value: _l("Impact being assessed"),

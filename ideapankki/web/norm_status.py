@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import browse, normstatus, searching
+from .. import browse, normstatus, relations, searching
 from ..models import Entry, EntryType
 from ..search import IndexUnavailable
 from . import db_session, search_index
@@ -61,4 +61,5 @@ def record(slug: str):
         similar = searching.more_like(session, search_index(), entry)
     except IndexUnavailable:
         similar = []
-    return render_template("public/entry.html", entry=entry, similar=similar, status_form=form), 400
+    return render_template("public/entry.html", entry=entry, similar=similar, status_form=form,
+                           related=relations.links(session, entry)), 400

@@ -59,6 +59,11 @@ ENTRY = {
     "proposal": {"oneOf": [{"type": "null"}, _object({
         name: NULLABLE_STRING for name in ("action", "justification", "savings", "time", "people", "proposer_role")
     })]},
+    "relations": _array(_object({
+        "kind": {"type": "string", "enum": ["led_to", "needs_norm_change", "based_on", "similar_to"]},
+        "direction": {"type": "string", "enum": ["outgoing", "incoming"],
+                      "description": "outgoing: this entry names the other; incoming: the other names this one"},
+        "slug": {"type": "string"}, "url": {"type": "string", "format": "uri"}})),
     "norm_status": {"type": ["string", "null"], "enum": [*NORM_STATUSES, None],
                     "description": "the latest recorded step of a norm proposal after publication"},
     "norm_status_history": _array(_object({

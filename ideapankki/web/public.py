@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from .. import browse, searching
+from .. import browse, relations, searching
 from ..models import Municipality
 from ..reference import THEME_SLUGS
 from ..search import IndexUnavailable
@@ -99,7 +99,8 @@ def entry(slug: str):
     except IndexUnavailable:
         current_app.logger.warning("search index unavailable: no similar entries for %s", slug)
         similar = []
-    return render_template("public/entry.html", entry=found, similar=similar, status_form=norm_status_form(found))
+    return render_template("public/entry.html", entry=found, similar=similar, status_form=norm_status_form(found),
+                           related=relations.links(session, found))
 
 
 @bp.get("/municipalities/<code>")
