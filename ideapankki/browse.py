@@ -154,6 +154,24 @@ def facet_counts(session: Session, filters: Filters) -> dict[str, Facet]:
     return facets
 
 
+def like_municipality(session: Session, municipality: Municipality, limit: int = 6) -> list[Entry]:
+    """Published entries of municipalities like MUNICIPALITY: the same region and the same language
+    (Finnish, Swedish or bilingual, from the register), newest first, its own entries left out.
+
+    The register has no population, and no population data ships with the project, so size is not
+    compared.
+    """
+    peers = select(Municipality.code).where(
+        Municipality.region_code == municipality.region_code, Municipality.code != municipality.code,
+        Municipality.language_ratio == municipality.language_ratio)
+    own = select(EntryMunicipality.entry_id).where(EntryMunicipality.municipality_code == municipality.code)
+    return list(session.exec(
+        select(Entry).where(PUBLISHED, Entry.id.in_(select(EntryMunicipality.entry_id).where(
+            EntryMunicipality.municipality_code.in_(peers))), Entry.id.not_in(own))
+        .order_by(Entry.published_on.desc().nulls_last(), Entry.id.desc()).limit(limit)
+    ).all())
+
+
 def get_published(session: Session, slug: str) -> Entry | None:
     """Return the published entry with SLUG, or None (drafts and rejected entries are not public)."""
     return session.exec(select(Entry).where(Entry.slug == slug, PUBLISHED)).first()

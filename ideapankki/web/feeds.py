@@ -36,6 +36,10 @@ def _item(entry, organisations: dict[int, str]) -> feeds.Item:
     categories = [feeds.Category(entry.type, str(labels.TYPE_LABELS[entry.type]), _absolute("public.entries") + "?type=")]
     categories += [feeds.Category(slug, str(labels.THEME_LABELS.get(slug, slug)), _absolute("public.front") + "themes/")
                    for slug in entry.theme_slugs]
+    if entry.norm_events:  # a norm proposal's latest step after publication
+        status = entry.norm_events[-1].status
+        categories.append(feeds.Category(status, str(labels.NORM_STATUS_LABELS[status]),
+                                         _absolute("public.entries") + "?norm_status="))
     return feeds.Item(
         id=url, url=url, title=entry.title, summary=entry.summary, content_html=entry.body_html,
         published=feeds.published_at(entry), updated=feeds.updated_at(entry),

@@ -112,7 +112,8 @@ def municipality(code: str):
     filters, result, error = _listing({"municipality": code})
     if error:
         return error
-    return _render_listing("public/municipality.html", filters, result, municipality=found)
+    return _render_listing("public/municipality.html", filters, result, municipality=found,
+                           like_mine=browse.like_municipality(db_session(), found))
 
 
 @bp.get("/themes/<slug>")

@@ -70,3 +70,16 @@ def test_members_cannot_record_steps(app, app_session, norm):
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
     data = {"status": "sent_to_ministry", "happened_on": "2024-01-15", "csrf_token": token.group(1) if token else ""}
     assert member.post("/entries/kelpoisuus/norm-status", data=data).status_code == 403
+
+
+def test_feeds_carry_the_status_and_follow_a_status_filter(client, moderator, norm, entry_factory):
+    import feedparser
+
+    entry_factory("toinen", type="norm", title="Toinen ehdotus")
+    assert _post(moderator, "kelpoisuus", {"status": "government_bill", "happened_on": "2024-05-02"}).status_code == 302
+    feed = feedparser.parse(client.get("/feeds/type/norm.atom").data)
+    assert not feed.bozo
+    tags = {e.link.rsplit("/", 1)[-1]: {t.term for t in e.get("tags", [])} for e in feed.entries}
+    assert "government_bill" in tags["kelpoisuus"] and "government_bill" not in tags["toinen"]
+    followed = feedparser.parse(client.get("/feeds/search.atom?norm_status=government_bill").data)
+    assert [e.link.rsplit("/", 1)[-1] for e in followed.entries] == ["kelpoisuus"]

@@ -144,3 +144,14 @@ def test_body_html_is_rendered_at_save_not_per_request(client, entry_factory, ap
     entry.body_md = "Muutettu ilman renderöintiä."
     app_session.commit()
     assert "Alkuperäinen <strong>teksti</strong>" in client.get("/entries/tallennus").text
+
+
+def test_municipality_page_offers_entries_of_municipalities_like_it(client, entry_factory):
+    entry_factory("sotkamo", title="Sotkamon kokeilu", municipalities=["Sotkamo"])  # Kainuu, Finnish-speaking
+    entry_factory("oma", title="Kajaanin oma", municipalities=["Kajaani"])
+    entry_factory("vaasa", title="Vaasan kokeilu", municipalities=["Vaasa"])  # another region, bilingual
+    entry_factory("luonnos", title="Kuhmon luonnos", municipalities=["Kuhmo"], state=EntryState.draft)
+    page = client.get("/municipalities/205").text  # Kajaani
+    section = page[page.index('id="like-mine-title"'):]
+    assert "Sotkamon kokeilu" in section
+    assert "Kajaanin oma" not in section and "Vaasan kokeilu" not in section and "Kuhmon luonnos" not in section
