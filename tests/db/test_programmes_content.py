@@ -6,9 +6,11 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from factories import CONTENT_DIR, make_entry, make_programme
+from factories import CONTENT_DIR, make_entry, make_programme, make_user
+from ideapankki.content import EntryDocument
+from ideapankki.entries import save_edit
 from ideapankki.exchange import ImportFailed, export_dir, import_path
-from ideapankki.models import Entry, Programme
+from ideapankki.models import Entry, EntryState, Programme, Role
 
 PROGRAMME = """---
 title: Työllisyyden kuntakokeilut 2021–2023
@@ -159,3 +161,14 @@ def test_the_database_refuses_a_programme_on_an_idea(session):
     with pytest.raises(sa.exc.IntegrityError):
         session.commit()
     session.rollback()
+
+
+def test_editing_a_practice_through_the_form_keeps_its_programme(session):
+    """The entry form does not show the programme; an edit must not drop it."""
+    make_programme(session, "tyollisyys")
+    entry = make_entry(session, "kainuu", state=EntryState.in_review, programme="tyollisyys")
+    moderator = make_user(session, "mod@kuntaliitto.fi", role=Role.moderator)
+    save_edit(session, entry, EntryDocument(slug="x", type="practice", title="Uusi otsikko", summary="S."), [],
+              moderator)
+    session.commit()
+    assert (entry.title, entry.programme_slug) == ("Uusi otsikko", "tyollisyys")
