@@ -23,11 +23,11 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 URL_RE = re.compile(r"^https?://[^\s]+$")
 KEYS = (
     "title", "type", "summary", "language", "municipalities", "themes", "tags", "published",
-    "period", "trial_status", "origin", "proposal", "laws", "contacts", "links", "relations",
+    "period", "trial_status", "programme", "origin", "proposal", "laws", "contacts", "links", "relations",
 )
 REQUIRED_KEYS = ("title", "type", "summary")
 TYPE_ONLY_KEYS = {"period": EntryType.practice, "trial_status": EntryType.practice, "origin": EntryType.idea,
-                  "proposal": EntryType.norm}
+                  "proposal": EntryType.norm, "programme": EntryType.practice}
 PROPOSAL_KEYS = ("action", "justification", "savings", "time", "people", "proposer_role")
 SUBKEYS = {
     "laws": (("title",), ("title", "number", "section")),
@@ -71,6 +71,7 @@ class EntryDocument:
     links: list[dict[str, str]] = field(default_factory=list)
     relations: list[dict[str, str]] = field(default_factory=list)  # {kind, entry}: typed links by slug
     body: str = ""
+    programme: str | None = None  # practices: slug of a trial programme (content/programmes/<slug>.md)
 
 
 class _Loader(yaml.SafeLoader):
@@ -153,6 +154,10 @@ def _document(data: dict, body: str, path: Path, slug: str) -> EntryDocument:
         relations=_records(data.get("relations"), "relations", fail),
         body=body.strip("\n").rstrip() if body.strip() else "",
     )
+    if data.get("programme") is not None:
+        doc.programme = _text(data["programme"], "programme", fail)
+        if not SLUG_RE.match(doc.programme):
+            raise fail("programme", f"{doc.programme!r} is not a programme slug (a-z, 0-9 and hyphens)")
     if data.get("proposal") is not None:
         (doc.proposal,) = _records([data["proposal"]], "proposal", fail)
         for key, choices in (("action", NormAction), ("proposer_role", ProposerRole)):
@@ -292,6 +297,8 @@ def serialize(doc: EntryDocument) -> str:
         data["period"] = {"start": doc.period_start, **({"end": doc.period_end} if doc.period_end else {})}
     if doc.trial_status:
         data["trial_status"] = doc.trial_status
+    if doc.programme:
+        data["programme"] = doc.programme
     if doc.origin:
         data["origin"] = doc.origin
     if doc.proposal:

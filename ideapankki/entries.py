@@ -94,6 +94,7 @@ def _apply(session: Session, entry: Entry, doc: EntryDocument, municipality_code
     entry.published_on = doc.published
     entry.period_start, entry.period_end = doc.period_start, doc.period_end
     entry.trial_status, entry.origin = doc.trial_status, doc.origin
+    entry.programme_slug = doc.programme
     for key in PROPOSAL_KEYS:
         setattr(entry, f"proposal_{key}", doc.proposal.get(key) or None)
     entry.updated_at = utcnow()
@@ -156,6 +157,7 @@ def to_document(entry: Entry) -> EntryDocument:
         links=[_fields(link, ("title", "url")) for link in entry.links],
         relations=[{"kind": r.kind, "entry": r.target_slug} for r in entry.relations],
         body=entry.body_md,
+        programme=entry.programme_slug,
     )
 
 
@@ -207,6 +209,7 @@ def save_edit(session: Session, entry: Entry, doc: EntryDocument, codes: list[st
         raise workflow.NotAllowed("this entry cannot be edited now")
     doc.slug, doc.type = entry.slug, entry.type  # neither is editable
     doc.published = entry.published_on
+    doc.programme = entry.programme_slug  # set by import, not by the form
     if entry.state != EntryState.published.value:
         save_document(session, doc, codes, author=actor)
         return None

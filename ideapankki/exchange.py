@@ -1,7 +1,8 @@
 """Import and export of content folders (content/<type>/<slug>.md).
 
 Import validates every file before writing anything: one bad file fails the whole run
-with every error listed, and the caller's transaction rolls back.
+with every error listed, and the caller's transaction rolls back. Trial programmes
+(content/programmes/<slug>.md) are read first, since practices name them.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from . import content, entries, workflow
+from . import content, entries, programme_format, programmes, workflow
 from .content import ContentError, EntryDocument
-from .models import Entry, EntryState
+from .models import Entry, EntryState, Programme
 from .reference import MunicipalityIndex
 
 
@@ -31,6 +32,7 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
+    programmes: list[str] = field(default_factory=list)  # programmes created or changed
 
 
 def find_files(root: Path) -> list[Path]:
@@ -45,6 +47,8 @@ def find_files(root: Path) -> list[Path]:
         relative = path.relative_to(root)
         if any(part.startswith(".") for part in relative.parts) or path.name.upper() == "README.MD":
             continue
+        if relative.parts[0] == programme_format.FOLDER:  # read by read_programmes
+            continue
         if not path.resolve().is_relative_to(base):
             errors.append(ContentError(path, None, f"resolves outside {root} (symbolic link?)"))
             continue
@@ -54,14 +58,41 @@ def find_files(root: Path) -> list[Path]:
     return files
 
 
-def read_documents(session: Session, paths: list[Path]) -> list[tuple[EntryDocument, list[str]]]:
-    """Parse and validate PATHS; return documents with their municipality codes, or raise ImportFailed."""
+def read_programmes(session: Session, root: Path) -> tuple[list, list[ContentError]]:
+    """Parse and validate ROOT/programmes/*.md; return (document, municipality codes) pairs and errors."""
+    folder = Path(root) / programme_format.FOLDER
+    if Path(root).is_file() or not folder.is_dir():
+        return [], []
     index = MunicipalityIndex.from_session(session)
+    docs, errors = [], []
+    for path in sorted(folder.glob("*.md")):
+        try:
+            doc = programme_format.parse(path.read_text(encoding="utf-8"), path)
+            docs.append((doc, programmes.resolve_municipalities(doc, index, str(path))))
+        except ContentError as exc:
+            errors.append(exc)
+        except UnicodeDecodeError:
+            errors.append(ContentError(path, None, "the file is not UTF-8 text"))
+    return docs, errors
+
+
+def read_documents(session: Session, paths: list[Path], programme_slugs: set[str] | None = None,
+                   ) -> list[tuple[EntryDocument, list[str]]]:
+    """Parse and validate PATHS; return documents with their municipality codes, or raise ImportFailed.
+
+    A practice may name a programme in PROGRAMME_SLUGS (default: those in the database).
+    """
+    index = MunicipalityIndex.from_session(session)
+    if programme_slugs is None:
+        programme_slugs = set(session.exec(select(Programme.slug)))
     docs, errors, seen = [], [], {}
     for path in paths:
         try:
             doc = content.parse(path.read_text(encoding="utf-8"), path)
             codes = entries.resolve_references(doc, index, str(path))
+            if doc.programme and doc.programme not in programme_slugs:
+                raise ContentError(path, "programme", f"{doc.programme!r} is not a programme "
+                                   f"(none in {programme_format.FOLDER}/ or the database)")
         except ContentError as exc:
             errors.append(exc)
             continue
@@ -83,9 +114,20 @@ def read_documents(session: Session, paths: list[Path]) -> list[tuple[EntryDocum
 
 
 def import_path(session: Session, root: Path, *, publish: bool = False) -> ImportReport:
-    """Import every content file under ROOT; idempotent by slug."""
+    """Import every content file under ROOT, programmes first; idempotent by slug."""
     report = ImportReport()
-    for doc, codes in read_documents(session, find_files(Path(root))):
+    programme_docs, errors = read_programmes(session, Path(root))
+    known = set(session.exec(select(Programme.slug))) | {doc.slug for doc, _codes in programme_docs}
+    try:
+        documents = read_documents(session, find_files(Path(root)), known)
+    except ImportFailed as exc:
+        errors += exc.errors
+    if errors:
+        raise ImportFailed(errors)
+    for doc, codes in programme_docs:
+        if programmes.save_document(session, doc, codes)[1]:
+            report.programmes.append(doc.slug)
+    for doc, codes in documents:
         existed = entries.get_by_slug(session, doc.slug) is not None
         entry, changed = entries.save_document(session, doc, codes)
         bucket = report.updated if existed else report.created
@@ -98,7 +140,15 @@ def import_path(session: Session, root: Path, *, publish: bool = False) -> Impor
 
 
 def export_dir(session: Session, target: Path) -> list[Path]:
-    """Write every entry to TARGET/<type>/<slug>.md in the canonical format; return the paths."""
+    """Write every entry to TARGET/<type>/<slug>.md in the canonical format; return the paths.
+
+    Programmes are written to TARGET/programmes/<slug>.md as well (not in the returned list).
+    """
+    for programme in programmes.all_programmes(session):
+        path = Path(target) / programme_format.FOLDER / f"{programme.slug}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = programme_format.serialize(programmes.to_document(programme))
+        path.write_text(text, encoding="utf-8", newline="\n")
     written = []
     for entry in session.exec(select(Entry).order_by(Entry.type, Entry.slug)):
         path = Path(target) / entry.type / f"{entry.slug}.md"

@@ -52,6 +52,7 @@ def entry_record(entry: Entry, url: str, links: list[dict] | None = None) -> dic
         "laws": [{"title": law.title, "number": law.number, "section": law.section} for law in entry.laws],
         "contacts": [{"name": c.name, "role": c.role, "email": c.email} for c in entry.contacts],
         "links": [{"title": link.title, "url": link.url} for link in entry.links],
+        "programme": entry.programme_slug,  # the trial programme of a practice (slug), or None
         "proposal": _proposal(entry) if entry.type == EntryType.norm.value else None,
         "relations": links or [],
         "norm_status": entry.norm_events[-1].status if entry.norm_events else None,

@@ -5,10 +5,11 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from ideapankki import workflow
+from ideapankki import programmes, workflow
 from ideapankki.content import EntryDocument
 from ideapankki.entries import save_document
-from ideapankki.models import Entry, EntryState, Role, User, utcnow
+from ideapankki.models import Entry, EntryState, Programme, Role, User, utcnow
+from ideapankki.programme_format import ProgrammeDocument
 from ideapankki.reference import MunicipalityIndex
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -32,6 +33,18 @@ def make_entry(session: Session, slug: str = "kokeilu", *, state: EntryState = E
     return entry
 
 
+
+def make_programme(session: Session, slug: str = "ohjelma", *, commit: bool = True, **fields) -> Programme:
+    """Create a trial programme through the domain functions (as an import would)."""
+    values = {"title": f"Ohjelma {slug}", "summary": "Kokeiluohjelma.", "period_start": date(2021, 3, 1),
+              "body": "## Ohjelma\n\nTeksti."}
+    values.update(fields)
+    doc = ProgrammeDocument(slug=slug, **values)
+    index = MunicipalityIndex.from_session(session)
+    programme, _ = programmes.save_document(session, doc, [index.resolve(m) for m in doc.municipalities])
+    if commit:
+        session.commit()
+    return programme
 
 
 def make_user(session: Session, email: str, *, role: Role = Role.member, name: str = "Testi Käyttäjä") -> User:

@@ -94,8 +94,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(norm_status.bp)
     app.register_blueprint(stats.bp)
     csrf.exempt(api.bp)
-    from . import citation, crawl, feeds
+    from . import citation, crawl, feeds, programmes, programmes_api
     feeds.init_app(app)
+    programmes.init_app(app)
+    app.register_blueprint(programmes_api.bp)
     citation.init_app(app)
     app.register_blueprint(crawl.bp)
     errors.init_app(app)

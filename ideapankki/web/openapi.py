@@ -56,6 +56,7 @@ ENTRY = {
     "laws": _array(_object({"title": {"type": "string"}, "number": NULLABLE_STRING, "section": NULLABLE_STRING})),
     "contacts": _array(_object({"name": {"type": "string"}, "role": NULLABLE_STRING, "email": NULLABLE_STRING})),
     "links": _array(_object({"title": {"type": "string"}, "url": {"type": "string"}})),
+    "programme": {"type": ["string", "null"], "description": "slug of the trial programme a practice belongs to"},
     "proposal": {"oneOf": [{"type": "null"}, _object({
         name: NULLABLE_STRING for name in ("action", "justification", "savings", "time", "people", "proposer_role")
     })]},
@@ -69,6 +70,18 @@ ENTRY = {
     "norm_status_history": _array(_object({
         "status": {"type": "string", "enum": NORM_STATUSES}, "date": {"type": "string", "format": "date"},
         "note": {"type": "string"}, "amending_act": NULLABLE_STRING, "reason": NULLABLE_STRING})),
+}
+PROGRAMME = {
+    "slug": {"type": "string"}, "url": {"type": "string", "format": "uri"}, "title": {"type": "string"},
+    "summary": {"type": "string"}, "language": {"type": "string", "enum": LANGUAGES},
+    "period": _object({"start": DAY, "end": DAY}),
+    "law": {"oneOf": [{"type": "null"}, _object({"title": {"type": "string"}, "number": NULLABLE_STRING,
+                                                 "confirmed": DAY})]},
+    "areas": {"type": ["integer", "null"], "description": "number of trial areas, as the sources state it"},
+    "participants_total": {"type": ["integer", "null"],
+                           "description": "municipalities taking part, as the sources state it"},
+    "participants_listed": {"type": "integer", "description": "how many of them the bank names"},
+    "practices": {"type": "integer", "description": "number of published practices in the programme"},
 }
 BY_YEAR = _object({"year": {"type": "integer"}, "total": {"type": "integer"},
                    "counts": {"type": "object", "additionalProperties": {"type": "integer"}}})
@@ -154,6 +167,12 @@ def document(server_url: str) -> dict:
             "/municipalities": _get("listMunicipalities", "The municipality register with entry counts",
                                     "MunicipalityList"),
             "/themes": _get("listThemes", "The themes with their names and entry counts", "ThemeList"),
+            "/programmes": _get("listProgrammes", "Trial programmes with their numbers of published practices",
+                                "ProgrammeList"),
+            "/programmes/{slug}": _get("getProgramme", "One trial programme with its municipalities and "
+                                       "published practices", "Programme",
+                                       [{"name": "slug", "in": "path", "required": True,
+                                         "schema": {"type": "string"}}], ("404",)),
             "/statistics": _get("statistics", "Counts of published entries (the statistics page's numbers)",
                                 "Statistics"),
         },
@@ -190,6 +209,16 @@ def document(server_url: str) -> dict:
                 "norm_laws": _array(_object({"number": NULLABLE_STRING, "title": {"type": "string"},
                                              "count": {"type": "integer"}})),
                 "norm_actions": COUNTS, "norm_proposer_roles": COUNTS, "norm_statuses": COUNTS,
+            }),
+            "ProgrammeSummary": _object(PROGRAMME),
+            "ProgrammeList": _object({"results": _array(_ref("ProgrammeSummary"))}),
+            "Programme": _object({
+                **PROGRAMME, "body_markdown": {"type": "string"},
+                "body_html": {"type": "string", "description": "sanitised HTML rendered from body_markdown"},
+                "municipalities": _array(_ref("Municipality")),
+                "links": _array(_object({"title": {"type": "string"}, "url": {"type": "string"}})),
+                "practice_entries": _array(_ref("EntrySummary")),
+                "feed": {"type": "string", "format": "uri", "description": "Atom feed of the practices"},
             }),
             "ThemeList": _object({"results": _array(_object({
                 "slug": {"type": "string", "enum": list(THEME_SLUGS)}, "name_fi": {"type": "string"},

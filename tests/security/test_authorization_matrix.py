@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from factories import make_entry
+from factories import make_entry, make_programme
 from ideapankki import accounts, create_app
 from ideapankki.db import create_db_engine
 from ideapankki.migrate import init_database
@@ -123,6 +123,11 @@ MATRIX = {
     "feeds.by_theme": ("GET", "/feeds/theme/tyollisyys.atom", None, everyone(200)),
     "feeds.by_municipality": ("GET", "/feeds/municipality/205.atom", None, everyone(200)),
     "feeds.search": ("GET", "/feeds/search.atom?q=kokeilu", None, everyone(200)),
+    "programmes.index": ("GET", "/programmes", None, everyone(200)),
+    "programmes.programme": ("GET", "/programmes/ohjelma", None, everyone(200)),
+    "programmes.feed": ("GET", "/feeds/programme/ohjelma.atom", None, everyone(200)),
+    "programmes_api.index": ("GET", "/api/v1/programmes", None, everyone(200)),
+    "programmes_api.programme": ("GET", "/api/v1/programmes/ohjelma", None, everyone(200)),
     "crawl.sitemap_xml": ("GET", "/sitemap.xml", None, everyone(200)),
     "crawl.robots_txt": ("GET", "/robots.txt", None, everyone(200)),
 }
@@ -158,9 +163,10 @@ def world(tmp_path_factory):
         waiting = accounts.register(session, email="waiting@kajaani.fi", name="W", password=PASSWORD,
                                     organisation=kajaani)
         accounts.confirm_email(session, waiting)
+        make_programme(session, "ohjelma", commit=False)
         for state in STATES:
             entry = make_entry(session, f"e-{state}", state=EntryState(state), commit=False,
-                               title=f"Kokeilu {state}", published=date(2022, 1, 1) if state in (
+                               title=f"Kokeilu {state}", programme="ohjelma", published=date(2022, 1, 1) if state in (
                                    "published", "archived") else None)
             entry.author_id, entry.organisation_id = users["same"].id, kajaani.id
         session.commit()

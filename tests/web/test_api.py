@@ -9,7 +9,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from sqlmodel import Session
 
-from factories import make_entry
+from factories import make_entry, make_programme
 from ideapankki import create_app
 from ideapankki.migrate import init_database
 from ideapankki.models import EntryState
@@ -20,7 +20,11 @@ UNPUBLISHED = [EntryState.draft, EntryState.submitted, EntryState.in_review, Ent
 
 
 def _fill(session: Session) -> None:
-    make_entry(session, "omavalmentaja", title="Omavalmentaja työnhakijalle", municipalities=["Kajaani"],
+    make_programme(session, "tyollisyys", title="Työllisyyden kuntakokeilut 2021–2023", municipalities=["Kajaani"],
+                   law_title="Laki työllisyyden edistämisen kuntakokeilusta", law_number="1269/2020",
+                   law_confirmed=date(2020, 12, 30), areas=25, participants_total=118,
+                   links=[{"title": "TEM", "url": "https://tem.fi/tyollisyyskokeilut"}])
+    make_entry(session, "omavalmentaja", programme="tyollisyys", title="Omavalmentaja työnhakijalle", municipalities=["Kajaani"],
                themes=["tyollisyys"], tags=["valmennus"], published=date(2022, 2, 24),
                laws=[{"title": "Laki työllisyyden edistämisen kuntakokeilusta", "number": "1269/2020"}],
                contacts=[{"name": "Maija Meikäläinen", "role": "projektipäällikkö", "email": "maija@example.fi"}],
@@ -59,7 +63,8 @@ def api_schema(api_app):
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", api_app)
 
 
-OPERATIONS = ["listEntries", "getEntry", "search", "similar", "listMunicipalities", "listThemes", "statistics"]
+OPERATIONS = ["listEntries", "getEntry", "search", "similar", "listMunicipalities", "listThemes", "statistics",
+              "listProgrammes", "getProgramme"]
 
 
 @pytest.mark.parametrize("operation_id", OPERATIONS)
