@@ -23,7 +23,7 @@ from typing import Callable, Iterator
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from . import content, entries, opendata, relations
+from . import content, entries, opendata, programme_format, programmes, relations
 from .browse import PUBLISHED
 from .models import Entry, EntryChange
 
@@ -50,6 +50,7 @@ CSV_FIELDS = [
     ("period_start", "start of the trial (YYYY-MM-DD)"),
     ("period_end", "end of the trial (YYYY-MM-DD)"),
     ("origin", "where an idea came from (ideas)"),
+    ("programme", "slug of the trial programme a practice belongs to (/programmes/<slug>)"),
     ("laws", "laws concerned: title, number, section; several separated by |"),
     ("proposal_action", "what a norm proposal asks: remove, loosen, trial_exemption or reform"),
     ("proposal_justification", "why (norm proposals)"),
@@ -109,7 +110,8 @@ entry's address. The municipality register is Statistics Finland's classificatio
   the fields of the API's `GET /api/v1/entries/{{slug}}` (see `/api/v1/openapi.json`).
 - `{CSV_NAME}`: one row per entry, UTF-8 with a header row, comma-separated, fields quoted where needed.
 - `{ZIP_NAME}`: the entries in Ideapankki's content format, `<type>/<slug>.md` (YAML front
-  matter + Markdown), which `ideapankki import` reads back.
+  matter + Markdown), and the trial programmes, `programmes/<slug>.md`, which `ideapankki import`
+  reads back.
 
 ## CSV fields
 
@@ -136,6 +138,9 @@ def build(session: Session, target: Path, url_for_slug: Callable[[str], str]) ->
     (target / README_NAME).write_text(text, encoding="utf-8")
     with zipfile.ZipFile(target / ZIP_NAME, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(README_NAME, text)
+        for programme in programmes.all_programmes(session):  # practices name them: import needs them too
+            archive.writestr(f"{programme_format.FOLDER}/{programme.slug}.md",
+                             programme_format.serialize(programmes.to_document(programme)))
         public = {e.slug for e in published}
         for entry in published:
             doc = entries.to_document(entry)

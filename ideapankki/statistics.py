@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from .models import (Entry, EntryMunicipality, EntryState, EntryTheme, EntryType, LawReference, Municipality,
-                     NormAction, ProposerRole)
+                     NormAction, Programme, ProgrammeMunicipality, ProposerRole)
 from . import normstatus
 from .reference import THEME_SLUGS
 
@@ -71,6 +71,17 @@ class LawCount:
 
 
 @dataclass(frozen=True)
+class ProgrammeCount:
+    """A trial programme: municipalities the bank names, the total its sources state, its practices."""
+
+    slug: str
+    title: str
+    named: int
+    stated_total: int | None
+    practices: int
+
+
+@dataclass(frozen=True)
 class Statistics:
     published: int
     types_by_year: ByYear
@@ -80,6 +91,7 @@ class Statistics:
     norm_actions: list[Count]
     norm_proposer_roles: list[Count]
     norm_statuses: list[Count]
+    programmes: list[ProgrammeCount]
 
 
 def _by_year(session: Session, key, keys: tuple[str, ...], *joins) -> ByYear:
@@ -157,6 +169,19 @@ def norm_statuses(session: Session) -> list[Count]:
     return _norm_field(session, normstatus.latest_status(), normstatus.STATUSES)
 
 
+def programme_counts(session: Session) -> list[ProgrammeCount]:
+    """Each trial programme's named participants and published practices (two GROUP BY queries)."""
+    named = dict(session.exec(
+        select(ProgrammeMunicipality.programme_slug, sa.func.count()).group_by(ProgrammeMunicipality.programme_slug)
+    ).all())
+    practices = dict(session.exec(
+        select(Entry.programme_slug, sa.func.count()).where(PUBLISHED, Entry.programme_slug.is_not(None))
+        .group_by(Entry.programme_slug)
+    ).all())
+    return [ProgrammeCount(p.slug, p.title, named.get(p.slug, 0), p.participants_total, practices.get(p.slug, 0))
+            for p in session.exec(select(Programme).order_by(Programme.period_start, Programme.slug)).all()]
+
+
 def collect(session: Session) -> Statistics:
     """Every count the statistics page and the API show."""
     published = session.exec(select(sa.func.count()).select_from(Entry).where(PUBLISHED)).one()
@@ -169,6 +194,7 @@ def collect(session: Session) -> Statistics:
         norm_actions=norm_actions(session),
         norm_proposer_roles=norm_proposer_roles(session),
         norm_statuses=norm_statuses(session),
+        programmes=programme_counts(session),
     )
 
 
@@ -187,4 +213,6 @@ def to_json(stats: Statistics) -> dict:
         "norm_actions": {c.key: c.count for c in stats.norm_actions},
         "norm_proposer_roles": {c.key: c.count for c in stats.norm_proposer_roles},
         "norm_statuses": {c.key: c.count for c in stats.norm_statuses},
+        "programmes": [{"slug": p.slug, "title": p.title, "named_municipalities": p.named,
+                        "stated_total": p.stated_total, "practices": p.practices} for p in stats.programmes],
     }

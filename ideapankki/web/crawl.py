@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, url_for
 
-from .. import sitemap
+from .. import programmes, sitemap
 from ..models import EntryType
 from . import db_session
 
@@ -32,6 +32,9 @@ def sitemap_xml():
     urls += [(_absolute("public.entry", slug=slug), day) for slug, day in pages.entries]
     urls += [(_absolute("public.theme", slug=slug), day) for slug, day in pages.themes]
     urls += [(_absolute("public.municipality", code=code), day) for code, day in pages.municipalities]
+    urls += [(_absolute("programmes.index"), None)]
+    urls += [(_absolute("programmes.programme", slug=p.slug), None) for p in programmes.all_programmes(db_session())]
+    urls += [(_absolute(endpoint), None) for endpoint in ("stats.page", "data.index")]
     return Response(sitemap.render(urls), mimetype="application/xml")
 
 

@@ -124,7 +124,20 @@ def sections(stats: statistics.Statistics, locale: str) -> list[Section]:
                     _("Status of the proposal"), proposals,
                     [(str(labels.NORM_STATUS_LABELS.get(c.key, _("No step recorded yet"))), c.count)
                      for c in stats.norm_statuses], locale),
-    ]
+    ] + ([_programmes_section(stats, locale)] if stats.programmes else [])
+
+
+def _programmes_section(stats: statistics.Statistics, locale: str) -> Section:
+    heading = _("Trial programmes and their participants")
+    desc = _("Bar chart: municipalities taking part in each trial programme as the sources state them (or, "
+             "where no total is stated, as the bank names them). The table below also gives the named "
+             "municipalities and the programme's practices in the bank.")
+    rows = [(p.title, p.stated_total if p.stated_total is not None else p.named) for p in stats.programmes]
+    chart = charts.horizontal_bars("chart-programmes", heading, desc, [charts.Bar(t, n) for t, n in rows], locale)
+    return Section("programmes", heading, chart, Table(
+        heading, _("Trial programme"), [_("Municipalities"), _("Named in the bank"), _("Practices")],
+        [(p.title, [p.stated_total if p.stated_total is not None else p.named, p.named, p.practices])
+         for p in stats.programmes]))
 
 
 @bp.get("/statistics")

@@ -120,3 +120,17 @@ def test_json_has_the_same_numbers(bank):
     assert data["types_by_year"][0] == {"year": 2021, "counts": {"practice": 1, "idea": 0, "norm": 0}, "total": 1}
     assert data["norm_actions"]["loosen"] == 2
     assert data["norm_laws"][0] == {"number": "916/2012", "title": LAW_A["title"], "count": 2}
+
+
+def test_programme_counts_equal_the_database(session):
+    from factories import make_programme
+
+    make_programme(session, "tyo", title="Työllisyyskokeilut", municipalities=["Kajaani", "Sotkamo"],
+                   participants_total=118)
+    make_programme(session, "kunta", title="Kuntakokeilut", municipalities=["Vaasa"])
+    make_entry(session, "kainuu", programme="tyo")
+    make_entry(session, "luonnos", programme="tyo", state=EntryState.draft)
+    counts = {p.slug: (p.named, p.stated_total, p.practices) for p in statistics.programme_counts(session)}
+    assert counts == {"tyo": (2, 118, 1), "kunta": (1, None, 0)}
+    as_json = statistics.to_json(statistics.collect(session))["programmes"]
+    assert [(p["slug"], p["named_municipalities"], p["practices"]) for p in as_json] == [("kunta", 1, 0), ("tyo", 2, 1)]

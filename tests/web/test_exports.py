@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
+from factories import make_programme
 from ideapankki import exchange, exports
 from ideapankki.db import create_db_engine
 from ideapankki.migrate import init_database
@@ -33,8 +34,9 @@ def fetch(client, url: str) -> bytes:
 
 
 @pytest.fixture
-def bank(entry_factory):
-    entry_factory("omavalmentaja", title="Omavalmentaja", municipalities=["Kajaani"], themes=["tyollisyys"],
+def bank(entry_factory, app_session):
+    make_programme(app_session, "tyollisyyskokeilut", title="Työllisyyden kuntakokeilut", municipalities=["Kajaani"])
+    entry_factory("omavalmentaja", programme="tyollisyyskokeilut", title="Omavalmentaja", municipalities=["Kajaani"], themes=["tyollisyys"],
                   tags=["valmennus", "työnhaku"], published=date(2022, 2, 24), trial_status="ended",
                   period_start=date(2021, 3, 1), period_end=date(2023, 6, 30),
                   laws=[{"title": "Laki työllisyyden edistämisen kuntakokeilusta", "number": "1269/2020",
@@ -64,6 +66,7 @@ def test_downloads_hold_every_published_entry_and_nothing_else(client, bank):
     assert sorted(r["slug"] for r in rows) == ["kelpoisuus", "omavalmentaja", "ruotsiksi"]
     row = next(r for r in rows if r["slug"] == "omavalmentaja")
     assert row["municipality_codes"] == "205" and row["tags"] == "valmennus;työnhaku"
+    assert row["programme"] == "tyollisyyskokeilut"
     assert row["laws"] == "Laki työllisyyden edistämisen kuntakokeilusta, 1269/2020, 2 §"
     assert row["body_markdown"].endswith('"lainausmerkit", pilkku ja\nrivinvaihto.')
     norm = next(r for r in rows if r["slug"] == "kelpoisuus")

@@ -162,3 +162,14 @@ def test_an_empty_bank_says_so(client):
     html = client.get("/statistics?lang=en").text
     assert "Nothing has been published yet." in html and "<svg" not in html
     assert client.get("/api/v1/statistics").get_json()["published"] == 0
+
+
+def test_programmes_chart_appears_with_programmes(client, app_session, entry_factory):
+    from factories import make_programme
+
+    make_programme(app_session, "tyo", title="Työllisyyden kuntakokeilut", municipalities=["Kajaani"],
+                   participants_total=118)
+    entry_factory("kainuu", programme="tyo", municipalities=["Kajaani"])
+    html = client.get("/statistics").get_data(as_text=True)
+    assert "Kokeiluohjelmat ja niiden osallistujat" in html and any(s.get("id") == "chart-programmes" for s in svgs(html))
+    assert client.get("/api/v1/statistics").get_json()["programmes"][0]["stated_total"] == 118
