@@ -100,6 +100,7 @@ class FacetBits:
     def build(cls, corpus: Corpus) -> "FacetBits":
         """Read the facet fields' postings (cached per segment, so a new generation costs little)."""
         reader = corpus.reader
+        live = to_int(corpus.live)
         masks: dict[str, dict[str, int]] = {}
         for facet in FACETS:
             fieldname = f"f_{facet}"
@@ -108,10 +109,10 @@ class FacetBits:
                 continue
             for term in reader.lexicon(fieldname):
                 value = term.decode("utf-8") if isinstance(term, bytes) else term
-                mask = to_int(corpus.mask(fieldname, value))
+                mask = corpus.bits(fieldname, value) & live
                 if mask:
                     masks[facet][value] = mask
-        return cls(corpus.size, to_int(corpus.live), masks)
+        return cls(corpus.size, live, masks)
 
     def count(self, allowed: dict[str, int]) -> dict[str, list[tuple[str, int]]]:
         """Count each facet's values within ALLOWED[facet], most frequent first."""

@@ -34,6 +34,7 @@ class SegmentCache:
         self._postings: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._held = 0
         self._columns: dict[tuple, np.ndarray] = {}
+        self._bits: dict[tuple, int] = {}  # facet values per segment: few, small, kept until merged away
         self._lock = threading.Lock()
 
     def postings(self, segment, segment_id: str, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -63,6 +64,16 @@ class SegmentCache:
                 self._columns[key] = array
         return array
 
+    def segment_bits(self, segment, segment_id: str, fieldname: str, text: str) -> int:
+        """One segment's documents containing TEXT, as an int bitset over its local docnums."""
+        key = (segment_id, "bits", fieldname, text)
+        found = self._bits.get(key)
+        if found is None:
+            flags = np.zeros(segment.doc_count_all(), dtype=bool)
+            flags[self.postings(segment, segment_id, fieldname, text)[0]] = True
+            found = self._bits[key] = to_int(flags)
+        return found
+
     def forget_except(self, segment_ids: set[str]) -> None:
         """Drop the arrays of segments that no longer exist (merged away)."""
         with self._lock:
@@ -70,6 +81,8 @@ class SegmentCache:
                 self._held -= len(self._postings.pop(key)[0])
             for key in [k for k in self._columns if k[0] not in segment_ids]:
                 del self._columns[key]
+            for key in [k for k in self._bits if k[0] not in segment_ids]:
+                del self._bits[key]
 
 
 def _read_postings(segment, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -160,6 +173,17 @@ class Corpus:
                 self._terms.clear()
             self._terms[key] = found
         return found
+
+    def bits(self, fieldname: str, text: str) -> int:
+        """The documents containing TEXT in FIELDNAME as an int bitset, deleted ones included.
+
+        Built from per-segment bitsets that are kept across generations, so a commit that adds a
+        small segment costs a shift and an OR per value, not a pass over every posting.
+        """
+        total = 0
+        for segment, offset, sid in self.leaves:
+            total |= self.cache.segment_bits(segment, sid, fieldname, text) << offset
+        return total
 
     def mask(self, fieldname: str, text: str) -> np.ndarray:
         """The live documents that contain TEXT in FIELDNAME."""
