@@ -1,0 +1,70 @@
+"""Database tables (SQLModel) and the closed vocabularies they use.
+
+No Flask here: the domain, the CLI and the tests use these directly.
+Enumerations are stored as short strings guarded by CHECK constraints rather than
+native enum types, so SQLite and PostgreSQL share one schema and one migration path.
+One module per area; everything is imported from `ideapankki.models`.
+"""
+
+from .base import (
+    utcnow,
+    EntryType,
+    EntryState,
+    Language,
+    TrialStatus,
+    NormAction,
+    NormStatus,
+    RelationKind,
+    ProposerRole,
+    Role,
+    OrganisationKind,
+)
+from .register import Municipality, Theme
+from .accounts import Organisation, User, LoginAttempt
+from .entries import (
+    Entry,
+    EntryMunicipality,
+    EntryTheme,
+    EntryTag,
+    LawReference,
+    Contact,
+    EntryLink,
+    EntryRelation,
+    NormStatusEvent,
+)
+from .history import Revision, Transition, EntryChange
+from .programmes import Programme, ProgrammeMunicipality, ProgrammeLink
+
+__all__ = [
+    "utcnow",
+    "EntryType",
+    "EntryState",
+    "Language",
+    "TrialStatus",
+    "NormAction",
+    "NormStatus",
+    "RelationKind",
+    "ProposerRole",
+    "Role",
+    "OrganisationKind",
+    "Municipality",
+    "Theme",
+    "Organisation",
+    "User",
+    "LoginAttempt",
+    "Entry",
+    "EntryMunicipality",
+    "EntryTheme",
+    "EntryTag",
+    "LawReference",
+    "Contact",
+    "EntryLink",
+    "EntryRelation",
+    "NormStatusEvent",
+    "Revision",
+    "Transition",
+    "EntryChange",
+    "Programme",
+    "ProgrammeMunicipality",
+    "ProgrammeLink",
+]
