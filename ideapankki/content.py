@@ -209,6 +209,8 @@ def relation_type_problem(kind: str, source_type: str, target_type: str | None) 
             return "the entry it needs must be a norm proposal"
     if kind == RelationKind.led_to.value and target_type is not None and target_type != EntryType.practice.value:
         return "an idea leads to a trial or practice"
+    if kind == RelationKind.translation_of.value and target_type is not None and target_type != source_type:
+        return "a translation is an entry of the same type"
     return None
 
 

@@ -114,20 +114,24 @@ def _apply(session: Session, entry: Entry, doc: EntryDocument, municipality_code
     session.flush()
 
 
-def relation_problems(session: Session, doc: EntryDocument, known: dict[str, str] | None = None
+def relation_problems(session: Session, doc: EntryDocument, known: dict[str, tuple[str, str]] | None = None
                       ) -> list[tuple[str, str]]:
-    """(key, message) for each relation of DOC whose target is missing or of the wrong type.
+    """(key, message) for each relation of DOC whose target is missing or does not fit.
 
-    A target must exist in the database or among KNOWN (slug → type: the other files of an import).
+    A target must exist in the database or among KNOWN (slug → (type, language): the other files
+    of an import). A translation must be in another language.
     """
     problems = []
     for i, relation in enumerate(doc.relations):
-        target_type = (known or {}).get(relation["entry"])
+        target_type, target_language = (known or {}).get(relation["entry"], (None, None))
         if target_type is None:
             target = get_by_slug(session, relation["entry"])
-            target_type = target.type if target is not None else None
+            target_type, target_language = (target.type, target.language) if target is not None else (None, None)
         if target_type is None:
             problems.append((f"relations[{i}].entry", f"there is no entry {relation['entry']!r}"))
+            continue
+        if relation["kind"] == "translation_of" and target_language == doc.language:
+            problems.append((f"relations[{i}].entry", "a translation must be in another language"))
             continue
         problem = relation_type_problem(relation["kind"], doc.type, target_type)
         if problem:

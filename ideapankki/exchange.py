@@ -104,7 +104,7 @@ def read_documents(session: Session, paths: list[Path], programme_slugs: set[str
             continue
         seen[doc.slug] = path
         docs.append((doc, codes))
-    known = {doc.slug: doc.type for doc, _codes in docs}
+    known = {doc.slug: (doc.type, doc.language) for doc, _codes in docs}
     for doc, _codes in docs:
         errors += [ContentError(seen[doc.slug], key, message)
                    for key, message in entries.relation_problems(session, doc, known)]

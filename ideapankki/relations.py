@@ -14,6 +14,7 @@ from .browse import PUBLISHED
 from .models import Entry, EntryRelation, RelationKind
 
 OUTGOING, INCOMING = "outgoing", "incoming"
+SYMMETRIC = {RelationKind.similar_to.value, RelationKind.translation_of.value}
 
 
 @dataclass
@@ -35,8 +36,8 @@ def links(session: Session, entry: Entry) -> list[Link]:
         .where(EntryRelation.target_slug == entry.slug, PUBLISHED).order_by(Entry.title)
     ).all()
     for kind, source in sources:
-        # "similar to" is symmetric: when both name each other, show it once
-        if not (kind == RelationKind.similar_to.value and (kind, source.id) in named):
+        # "similar to" and translations are symmetric: when both name each other, show it once
+        if not (kind in SYMMETRIC and (kind, source.id) in named):
             found.append(Link(kind, INCOMING, source))
     return found
 

@@ -72,6 +72,7 @@ class RelationKind(str, enum.Enum):
     needs_norm_change = "needs_norm_change"
     based_on = "based_on"
     similar_to = "similar_to"
+    translation_of = "translation_of"  # the same entry in another language
 
 
 class ProposerRole(str, enum.Enum):

@@ -80,6 +80,7 @@ RELATION_KINDS = {
     "needs_norm_change": _l("This needs the norm change proposed in the entry"),
     "based_on": _l("This is based on the entry"),
     "similar_to": _l("This is similar to the entry"),
+    "translation_of": _l("This is a translation of the entry"),
 }
 
 

@@ -40,6 +40,8 @@ RELATION_LABELS = {
     ("based_on", "incoming"): _l("Basis for"),
     ("similar_to", "outgoing"): _l("Similar to"),
     ("similar_to", "incoming"): _l("Similar to"),
+    ("translation_of", "outgoing"): _l("In another language"),
+    ("translation_of", "incoming"): _l("In another language"),
 }
 NORM_STATUS_LABELS = {
     NormStatus.sent_to_ministry.value: _l("Sent to the ministry"),

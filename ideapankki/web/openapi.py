@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..models import EntryType, Language, NormStatus, TrialStatus
+from ..models import EntryType, Language, NormStatus, RelationKind, TrialStatus
 from ..reference import THEME_SLUGS, read_register
 
 NULLABLE_STRING = {"type": ["string", "null"]}
@@ -61,7 +61,7 @@ ENTRY = {
         name: NULLABLE_STRING for name in ("action", "justification", "savings", "time", "people", "proposer_role")
     })]},
     "relations": _array(_object({
-        "kind": {"type": "string", "enum": ["led_to", "needs_norm_change", "based_on", "similar_to"]},
+        "kind": {"type": "string", "enum": [k.value for k in RelationKind]},
         "direction": {"type": "string", "enum": ["outgoing", "incoming"],
                       "description": "outgoing: this entry names the other; incoming: the other names this one"},
         "slug": {"type": "string"}, "url": {"type": "string", "format": "uri"}})),

@@ -93,3 +93,21 @@ def test_both_ends_see_the_link_and_unpublished_ends_stay_hidden(session):
     session.commit()
     assert ("led_to", "outgoing", "luonnos") in [(link.kind, link.direction, link.entry.slug)
                                                   for link in relations.links(session, idea)]
+
+
+def test_a_translation_is_the_same_type_in_another_language(session, tmp_path):
+    write(tmp_path, "norm/ryhmakoot.md", NORM)
+    same = write(tmp_path, "norm/gruppstorlek.md", "---\ntitle: Gruppstorlek\ntype: norm\nsummary: S.\nlanguage: fi\n"
+                 "relations:\n- {kind: translation_of, entry: ryhmakoot}\n---\n")
+    with pytest.raises(ImportFailed) as caught:
+        import_path(session, tmp_path, publish=True)
+    assert [(e.path, e.key) for e in caught.value.errors] == [(str(same), "relations[0].entry")]
+    write(tmp_path, "norm/gruppstorlek.md", "---\ntitle: Gruppstorlek\ntype: norm\nsummary: S.\nlanguage: sv\n"
+          "relations:\n- {kind: translation_of, entry: ryhmakoot}\n---\n")
+    import_path(session, tmp_path, publish=True)
+    session.commit()
+    from ideapankki.browse import get_published
+
+    norm = get_published(session, "ryhmakoot")
+    assert [(link.entry.slug, link.entry.language, link.direction) for link in relations.links(session, norm)
+            if link.kind == "translation_of"] == [("gruppstorlek", "sv", "incoming")]

@@ -53,3 +53,14 @@ def test_an_author_proposes_a_link_and_a_bad_one_gets_a_field_error(app, app_ses
     assert saved.status_code == 302
     edit = client.get(saved.headers["Location"]).text
     assert 'value="ryhmakoot"' in edit
+
+
+def test_entry_page_offers_its_other_language_version(client, entry_factory):
+    entry_factory("tyollisyyskokeilut", title="Työllisyyden kuntakokeilut")
+    entry_factory("sysselsattningsforsoken", title="Sysselsättningsförsöken", language="sv",
+                  relations=[{"kind": "translation_of", "entry": "tyollisyyskokeilut"}])
+    page = client.get("/entries/tyollisyyskokeilut").text
+    assert "Tämä merkintä muilla kielillä:" in page
+    assert '<link rel="alternate" hreflang="sv" href="http://localhost/entries/sysselsattningsforsoken">' in page
+    assert 'hreflang="sv" lang="sv">På svenska: Sysselsättningsförsöken</a>' in page
+    assert 'id="related-title"' not in page  # the translation is not repeated among the other links
