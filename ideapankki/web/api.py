@@ -50,7 +50,7 @@ def search():
 @bp.get("/similar")
 def similar():
     """Published entries resembling a title being written: GET /api/v1/similar?title=…"""
-    title = (request.args.get("title") or "").strip()
+    title = (request.args.get("title") or "").strip(" \t\r\n")  # what the OpenAPI pattern \S allows
     if not title:
         return error(400, "Give the title to compare as ?title=…")
     if len(title) > 300:
