@@ -19,12 +19,27 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:
-    """Turn on what SQLite leaves off: foreign keys, WAL for concurrent readers, a busy timeout."""
+    """Turn on what SQLite leaves off: foreign keys, WAL for concurrent readers, a busy timeout.
+
+    pysqlite's own transaction handling is switched off (isolation_level None) so that
+    `_begin_immediate` alone decides how a transaction starts (SQLAlchemy's documented recipe).
+    """
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def _begin_immediate(connection) -> None:
+    """Start every transaction with the write lock, waiting (busy_timeout) rather than failing.
+
+    A deferred BEGIN takes the lock only at the first write; two read-then-write transactions
+    can then each hold a read snapshot and neither may upgrade: "database is locked" mid-way,
+    which busy_timeout cannot cure. BEGIN IMMEDIATE queues writers at the start instead.
+    """
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_db_engine(url: str, **kwargs) -> Engine:
@@ -34,6 +49,7 @@ def create_db_engine(url: str, **kwargs) -> Engine:
     engine = sa.create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _configure_sqlite)
+        sa.event.listen(engine, "begin", _begin_immediate)
     return engine
 
 
