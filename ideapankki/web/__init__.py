@@ -100,5 +100,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(programmes_api.bp)
     citation.init_app(app)
     app.register_blueprint(crawl.bp)
+    from . import health
+    app.register_blueprint(health.bp)
     errors.init_app(app)
     templating.init_app(app)
