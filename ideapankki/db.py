@@ -16,13 +16,14 @@ from sqlmodel import Session
 from . import changes  # noqa: F401  (registers the change-log hook on every session)
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+_BEGIN_OPTION = "ideapankki_sqlite_begin"
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:
     """Turn on what SQLite leaves off: foreign keys, WAL for concurrent readers, a busy timeout.
 
     pysqlite's own transaction handling is switched off (isolation_level None) so that
-    `_begin_immediate` alone decides how a transaction starts (SQLAlchemy's documented recipe).
+    `_begin` alone decides how a transaction starts (SQLAlchemy's documented recipe).
     """
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -32,14 +33,27 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _begin_immediate(connection) -> None:
-    """Start every transaction with the write lock, waiting (busy_timeout) rather than failing.
+def _begin(connection) -> None:
+    """Start a transaction with the write lock, waiting (busy_timeout) rather than failing later.
 
     A deferred BEGIN takes the lock only at the first write; two read-then-write transactions
     can then each hold a read snapshot and neither may upgrade: "database is locked" mid-way,
     which busy_timeout cannot cure. BEGIN IMMEDIATE queues writers at the start instead.
+    Connections from `reading(engine)` begin DEFERRED, so readers never wait for writers (WAL).
     """
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    mode = connection.get_execution_options().get(_BEGIN_OPTION, "IMMEDIATE")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def reading(engine: Engine) -> Engine:
+    """ENGINE for work that only reads (GET requests, the search indexer, health checks).
+
+    An IMMEDIATE transaction holds the write lock until it ends, so a reader using one would
+    block every writer for as long as it stays open; a deferred one reads its WAL snapshot.
+    """
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(**{_BEGIN_OPTION: "DEFERRED"})
 
 
 def create_db_engine(url: str, **kwargs) -> Engine:
@@ -49,7 +63,7 @@ def create_db_engine(url: str, **kwargs) -> Engine:
     engine = sa.create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _configure_sqlite)
-        sa.event.listen(engine, "begin", _begin_immediate)
+        sa.event.listen(engine, "begin", _begin)
     return engine
 
 

@@ -9,7 +9,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from ideapankki.db import SQLITE_BUSY_TIMEOUT_MS, create_db_engine
+from ideapankki.db import SQLITE_BUSY_TIMEOUT_MS, create_db_engine, reading
 
 
 @pytest.fixture
@@ -66,3 +66,13 @@ def test_two_concurrent_read_then_write_transactions_both_succeed(counter_engine
     with counter_engine.connect() as connection:
         # Serialised, not lost: each read saw the other's committed write.
         assert connection.exec_driver_sql("SELECT value FROM counter").scalar() == 2
+
+
+def test_an_open_read_transaction_does_not_block_a_writer(counter_engine):
+    with reading(counter_engine).connect() as reader:
+        assert reader.exec_driver_sql("SELECT value FROM counter").scalar() == 0  # snapshot held open
+        with counter_engine.begin() as writer:
+            writer.exec_driver_sql("UPDATE counter SET value = 5")
+        assert reader.exec_driver_sql("SELECT value FROM counter").scalar() == 0  # still its snapshot
+    with reading(counter_engine).connect() as reader:
+        assert reader.exec_driver_sql("SELECT value FROM counter").scalar() == 5
