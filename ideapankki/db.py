@@ -22,8 +22,8 @@ _BEGIN_OPTION = "ideapankki_sqlite_begin"
 def _configure_sqlite(dbapi_connection, _record) -> None:
     """Turn on what SQLite leaves off: foreign keys, WAL for concurrent readers, a busy timeout.
 
-    pysqlite's own transaction handling is switched off (isolation_level None) so that
-    `_begin` alone decides how a transaction starts (SQLAlchemy's documented recipe).
+    pysqlite's own transaction handling starts switched off (isolation_level None); `_begin`
+    then decides per transaction how it starts (SQLAlchemy's documented pysqlite recipe).
     """
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -34,26 +34,28 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
 
 
 def _begin(connection) -> None:
-    """Start a transaction with the write lock, waiting (busy_timeout) rather than failing later.
+    """Begin a writer's transaction IMMEDIATE; leave the others to pysqlite as before.
 
-    A deferred BEGIN takes the lock only at the first write; two read-then-write transactions
-    can then each hold a read snapshot and neither may upgrade: "database is locked" mid-way,
-    which busy_timeout cannot cure. BEGIN IMMEDIATE queues writers at the start instead.
-    Connections from `reading(engine)` begin DEFERRED, so readers never wait for writers (WAL).
+    A deferred BEGIN takes the write lock only at the first write; two read-then-write
+    transactions can then each hold a read snapshot and neither may upgrade: "database is
+    locked" mid-way, which busy_timeout cannot cure. Writers (`writing(engine)`) take the lock
+    at BEGIN IMMEDIATE instead and queue (SQLAlchemy's pysqlite recipe). Other connections keep
+    pysqlite's own mode (reads outside a transaction, BEGIN at the first write): an IMMEDIATE
+    transaction holds the lock until it ends, so a long-lived reader would block every writer.
     """
-    mode = connection.get_execution_options().get(_BEGIN_OPTION, "IMMEDIATE")
-    connection.exec_driver_sql(f"BEGIN {mode}")
+    dbapi_connection = connection.connection.driver_connection
+    if connection.get_execution_options().get(_BEGIN_OPTION) == "IMMEDIATE":
+        dbapi_connection.isolation_level = None  # pysqlite emits no BEGIN or COMMIT of its own
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        dbapi_connection.isolation_level = ""  # pysqlite's default: BEGIN before the first write
 
 
-def reading(engine: Engine) -> Engine:
-    """ENGINE for work that only reads (GET requests, the search indexer, health checks).
-
-    An IMMEDIATE transaction holds the write lock until it ends, so a reader using one would
-    block every writer for as long as it stays open; a deferred one reads its WAL snapshot.
-    """
+def writing(engine: Engine) -> Engine:
+    """ENGINE for a unit of work that writes: on SQLite its transactions begin IMMEDIATE."""
     if engine.dialect.name != "sqlite":
         return engine
-    return engine.execution_options(**{_BEGIN_OPTION: "DEFERRED"})
+    return engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
 
 
 def create_db_engine(url: str, **kwargs) -> Engine:
@@ -70,7 +72,7 @@ def create_db_engine(url: str, **kwargs) -> Engine:
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """Yield a session that commits when the block succeeds and rolls back when it raises."""
-    session = Session(engine, expire_on_commit=False)
+    session = Session(writing(engine), expire_on_commit=False)
     try:
         yield session
         session.commit()

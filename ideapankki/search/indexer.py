@@ -16,7 +16,6 @@ from sqlalchemy.orm import selectinload
 from whoosh import index as whoosh_index
 from sqlmodel import Session, select
 
-from ..db import reading
 from ..models import Entry, EntryChange, EntryMunicipality, EntryState
 from .lemmas import learn
 from .schema import IndexCodec, document, words_of
@@ -54,7 +53,7 @@ def rebuild(store: IndexStore, engine: Engine) -> int:
 
 def _rebuild_locked(store: IndexStore, engine: Engine) -> int:
     directory = store.new_generation()
-    with Session(reading(engine)) as session:
+    with Session(engine) as session:
         # Read the log position first: a change committed meanwhile is applied again later.
         upto = session.exec(select(sa.func.max(EntryChange.id))).one() or 0
         ids = list(session.exec(select(Entry.id).where(Entry.state == EntryState.published.value)).all())
@@ -95,7 +94,7 @@ def catch_up(store: IndexStore, engine: Engine, timeout: float = WRITER_TIMEOUT_
         if not store.is_current():
             return _rebuild_locked(store, engine)
         state = store.read_state()
-        with Session(reading(engine)) as session:
+        with Session(engine) as session:
             rows = session.exec(
                 select(EntryChange.id, EntryChange.entry_id)
                 .where(EntryChange.id > state.applied_upto).order_by(EntryChange.id)
@@ -149,7 +148,7 @@ def pending(store: IndexStore, engine: Engine) -> int:
     state = store.read_state()
     if state is None:
         return -1
-    with Session(reading(engine)) as session:
+    with Session(engine) as session:
         count = session.exec(
             select(sa.func.count()).select_from(EntryChange).where(EntryChange.id > state.applied_upto)
         ).one()
@@ -164,5 +163,5 @@ def oldest_pending_at(store: IndexStore, engine: Engine):
         query = query.where(EntryChange.id > state.applied_upto)
         if state.applied_above:
             query = query.where(EntryChange.id.not_in(state.applied_above))
-    with Session(reading(engine)) as session:
+    with Session(engine) as session:
         return session.exec(query).one()

@@ -10,7 +10,7 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from sqlmodel import Session
 
-from ..db import create_db_engine, reading
+from ..db import create_db_engine, writing
 from ..search import SearchIndex
 
 ENGINE_KEY = "ideapankki.engine"
@@ -29,15 +29,15 @@ login_manager.session_protection = "basic"
 def db_session() -> Session:
     """Return this request's database session, opening it on first use.
 
-    GET and HEAD requests read (DEFERRED: they never hold the write lock); the others
-    write, and their transaction begins IMMEDIATE (see ideapankki.db).
+    Requests other than GET, HEAD and OPTIONS write: their transaction begins IMMEDIATE
+    (see ideapankki.db); reading requests never hold the write lock.
     """
     if "db" not in g:
         from flask import current_app, has_request_context, request
 
         engine = current_app.extensions[ENGINE_KEY]
-        if has_request_context() and request.method in ("GET", "HEAD", "OPTIONS"):
-            engine = reading(engine)
+        if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
+            engine = writing(engine)
         g.db = Session(engine, expire_on_commit=False)
     return g.db
 

@@ -12,7 +12,6 @@ import logging
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify
 
-from ..db import reading
 from . import ENGINE_KEY, search_index
 
 bp = Blueprint("health", __name__)
@@ -21,7 +20,7 @@ log = logging.getLogger(__name__)
 
 def _database_ok() -> bool:
     try:
-        with reading(current_app.extensions[ENGINE_KEY]).connect() as connection:
+        with current_app.extensions[ENGINE_KEY].connect() as connection:
             connection.execute(sa.text("SELECT 1"))
         return True
     except sa.exc.SQLAlchemyError:
@@ -47,7 +46,7 @@ def _search_status(database_ok: bool) -> dict:
 def _change_count() -> int:
     from ..models import EntryChange
 
-    with reading(current_app.extensions[ENGINE_KEY]).connect() as connection:
+    with current_app.extensions[ENGINE_KEY].connect() as connection:
         return connection.execute(sa.select(sa.func.count()).select_from(EntryChange)).scalar_one()
 
 

@@ -8,8 +8,9 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
-from ideapankki.db import SQLITE_BUSY_TIMEOUT_MS, create_db_engine, reading
+from ideapankki.db import SQLITE_BUSY_TIMEOUT_MS, create_db_engine, session_scope, writing
 
 
 @pytest.fixture
@@ -30,11 +31,11 @@ def test_a_fresh_connection_has_foreign_keys_wal_and_a_busy_timeout(counter_engi
     assert SQLITE_BUSY_TIMEOUT_MS >= 5000
 
 
-def test_a_transaction_holds_the_write_lock_from_its_start(counter_engine, tmp_path):
+def test_a_write_transaction_holds_the_write_lock_from_its_start(counter_engine, tmp_path):
     other = sqlite3.connect(tmp_path / "tx.db", timeout=0, isolation_level=None)
     try:
-        with counter_engine.begin() as connection:
-            connection.exec_driver_sql("SELECT value FROM counter").scalar()  # a read only
+        with session_scope(counter_engine) as session:  # the CLI's and the domain's unit of work
+            session.execute(sa.text("SELECT value FROM counter")).scalar()  # a read only, so far
             with pytest.raises(sqlite3.OperationalError, match="locked"):
                 other.execute("BEGIN IMMEDIATE")
         other.execute("BEGIN IMMEDIATE")  # free again after the commit
@@ -50,7 +51,7 @@ def test_two_concurrent_read_then_write_transactions_both_succeed(counter_engine
     def increment() -> None:
         try:
             start.wait(timeout=5)
-            with counter_engine.begin() as connection:
+            with writing(counter_engine).begin() as connection:
                 value = connection.exec_driver_sql("SELECT value FROM counter WHERE id = 1").scalar()
                 time.sleep(0.2)  # the other thread starts its transaction meanwhile
                 connection.execute(sa.text("UPDATE counter SET value = :v WHERE id = 1"), {"v": value + 1})
@@ -68,11 +69,13 @@ def test_two_concurrent_read_then_write_transactions_both_succeed(counter_engine
         assert connection.exec_driver_sql("SELECT value FROM counter").scalar() == 2
 
 
-def test_an_open_read_transaction_does_not_block_a_writer(counter_engine):
-    with reading(counter_engine).connect() as reader:
-        assert reader.exec_driver_sql("SELECT value FROM counter").scalar() == 0  # snapshot held open
-        with counter_engine.begin() as writer:
-            writer.exec_driver_sql("UPDATE counter SET value = 5")
-        assert reader.exec_driver_sql("SELECT value FROM counter").scalar() == 0  # still its snapshot
-    with reading(counter_engine).connect() as reader:
-        assert reader.exec_driver_sql("SELECT value FROM counter").scalar() == 5
+def test_an_open_reading_session_neither_blocks_a_writer_nor_fails_its_own_later_write(counter_engine):
+    with Session(counter_engine) as reader:  # as a test or a GET request holds one
+        assert reader.execute(sa.text("SELECT value FROM counter")).scalar() == 0
+        with session_scope(counter_engine) as writer:
+            writer.execute(sa.text("UPDATE counter SET value = 5"))
+        assert reader.execute(sa.text("SELECT value FROM counter")).scalar() == 5
+        reader.execute(sa.text("UPDATE counter SET value = 6"))
+        reader.commit()
+    with counter_engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT value FROM counter").scalar() == 6
