@@ -1,4 +1,4 @@
-"""The `ideapankki` command: init, import, export, serve. Same domain functions as the web."""
+"""The `ideapankki` command: init, import, export, serve, backup... Same domain functions as the web."""
 
 from __future__ import annotations
 
@@ -98,6 +98,38 @@ def reindex_command() -> None:
     migrate.init_database(engine)
     count = _search_index(engine).rebuild()
     click.echo(f"Search index rebuilt: {count} published entries.")
+
+
+@main.command("backup")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+def backup_command(dest: Path) -> None:
+    """Back up the database and instance secrets into the new folder DEST (safe while the site runs)."""
+    from . import backup
+
+    try:
+        manifest = backup.backup(_engine(), config.instance_dir(), dest)
+    except backup.BackupError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    counts = manifest["counts"]
+    click.echo(f"Backed up {counts['entries']} entries, {counts['revisions']} revisions and "
+               f"{counts['audit_rows']} audit rows to {dest} (schema {manifest['migration_head']}).")
+
+
+@main.command("restore")
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an instance that already has a database.")
+def restore_command(src: Path, force: bool) -> None:
+    """Restore a backup made by `ideapankki backup` into the instance and rebuild the search index."""
+    from . import backup
+
+    try:
+        manifest = backup.restore(src, _engine(), config.instance_dir(), force=force)
+    except backup.BackupError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Restored {manifest['counts']['entries']} entries from {src}; "
+               f"search index rebuilt ({manifest['indexed']} published entries).")
 
 
 @main.command("search")

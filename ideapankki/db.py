@@ -16,15 +16,46 @@ from sqlmodel import Session
 from . import changes  # noqa: F401  (registers the change-log hook on every session)
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+_BEGIN_OPTION = "ideapankki_sqlite_begin"
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:
-    """Turn on what SQLite leaves off: foreign keys, WAL for concurrent readers, a busy timeout."""
+    """Turn on what SQLite leaves off: foreign keys, WAL for concurrent readers, a busy timeout.
+
+    pysqlite's own transaction handling starts switched off (isolation_level None); `_begin`
+    then decides per transaction how it starts (SQLAlchemy's documented pysqlite recipe).
+    """
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def _begin(connection) -> None:
+    """Begin a writer's transaction IMMEDIATE; leave the others to pysqlite as before.
+
+    A deferred BEGIN takes the write lock only at the first write; two read-then-write
+    transactions can then each hold a read snapshot and neither may upgrade: "database is
+    locked" mid-way, which busy_timeout cannot cure. Writers (`writing(engine)`) take the lock
+    at BEGIN IMMEDIATE instead and queue (SQLAlchemy's pysqlite recipe). Other connections keep
+    pysqlite's own mode (reads outside a transaction, BEGIN at the first write): an IMMEDIATE
+    transaction holds the lock until it ends, so a long-lived reader would block every writer.
+    """
+    dbapi_connection = connection.connection.driver_connection
+    if connection.get_execution_options().get(_BEGIN_OPTION) == "IMMEDIATE":
+        dbapi_connection.isolation_level = None  # pysqlite emits no BEGIN or COMMIT of its own
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        dbapi_connection.isolation_level = ""  # pysqlite's default: BEGIN before the first write
+
+
+def writing(engine: Engine) -> Engine:
+    """ENGINE for a unit of work that writes: on SQLite its transactions begin IMMEDIATE."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
 
 
 def create_db_engine(url: str, **kwargs) -> Engine:
@@ -34,13 +65,14 @@ def create_db_engine(url: str, **kwargs) -> Engine:
     engine = sa.create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _configure_sqlite)
+        sa.event.listen(engine, "begin", _begin)
     return engine
 
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """Yield a session that commits when the block succeeds and rolls back when it raises."""
-    session = Session(engine, expire_on_commit=False)
+    session = Session(writing(engine), expire_on_commit=False)
     try:
         yield session
         session.commit()

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from .config import MIGRATIONS_DIR
-from .db import session_scope
+from .db import session_scope, writing
 from .models import Entry
 from .reference import load_reference_data
 
@@ -25,7 +25,7 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Upgrade ENGINE's database to REVISION."""
-    with engine.begin() as connection:
+    with writing(engine).begin() as connection:
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
@@ -33,7 +33,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Downgrade ENGINE's database to REVISION."""
-    with engine.begin() as connection:
+    with writing(engine).begin() as connection:
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = connection
         command.downgrade(cfg, revision)

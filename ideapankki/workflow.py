@@ -14,6 +14,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from . import logs
 from .models import Entry, EntryState, Revision, Transition, User, utcnow
 
 S = EntryState
@@ -147,6 +148,7 @@ def act(session: Session, entry: Entry, action: Action, actor: User, comment: st
 
         apply_revision(session, entry, revision)
     session.flush()
+    _audit(session, row)
     return row
 
 
@@ -175,4 +177,11 @@ def _record(session: Session, entry: Entry, target: EntryState, actor: User | No
         entry.published_on = date.today()
     session.add(row)
     session.flush()
+    _audit(session, row)
     return row
+
+
+def _audit(session: Session, row: Transition) -> None:
+    """Mirror the audit row to the `ideapankki.audit` log (ids only: comments may name people)."""
+    logs.audit(session, "transition", transition_id=row.id, entry_id=row.entry_id, revision_id=row.revision_id,
+               actor_id=row.actor_id, from_state=row.from_state, to_state=row.to_state)

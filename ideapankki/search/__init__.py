@@ -7,6 +7,7 @@ change log (EntryChange) and rebuildable at any time.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -61,6 +62,15 @@ class SearchIndex:
     def pending(self) -> int:
         """Count changes not yet applied to this index (-1 when there is no index)."""
         return indexer.pending(self.store, self.engine)
+
+    def lag_seconds(self) -> float:
+        """Age of the oldest change not yet applied (0 when the index is current); for /healthz."""
+        oldest = indexer.oldest_pending_at(self.store, self.engine)
+        if oldest is None:
+            return 0.0
+        if oldest.tzinfo is None:  # SQLite keeps no zone; the column is written in UTC
+            oldest = oldest.replace(tzinfo=timezone.utc)
+        return max(0.0, (datetime.now(timezone.utc) - oldest).total_seconds())
 
     def search(self, text: str = "", filters: Filters | None = None, *, sort: str = "relevance", page: int = 1,
                per_page: int = 20) -> SearchResponse:

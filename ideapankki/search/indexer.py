@@ -153,3 +153,15 @@ def pending(store: IndexStore, engine: Engine) -> int:
             select(sa.func.count()).select_from(EntryChange).where(EntryChange.id > state.applied_upto)
         ).one()
     return count - len(state.applied_above)
+
+
+def oldest_pending_at(store: IndexStore, engine: Engine):
+    """When the oldest change this index has not applied was written (None when none is pending)."""
+    state = store.read_state()
+    query = select(sa.func.min(EntryChange.at))
+    if state is not None:
+        query = query.where(EntryChange.id > state.applied_upto)
+        if state.applied_above:
+            query = query.where(EntryChange.id.not_in(state.applied_above))
+    with Session(engine) as session:
+        return session.exec(query).one()

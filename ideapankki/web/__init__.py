@@ -10,7 +10,7 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from sqlmodel import Session
 
-from ..db import create_db_engine
+from ..db import create_db_engine, writing
 from ..search import SearchIndex
 
 ENGINE_KEY = "ideapankki.engine"
@@ -27,11 +27,18 @@ login_manager.session_protection = "basic"
 
 
 def db_session() -> Session:
-    """Return this request's database session, opening it on first use."""
-    if "db" not in g:
-        from flask import current_app
+    """Return this request's database session, opening it on first use.
 
-        g.db = Session(current_app.extensions[ENGINE_KEY], expire_on_commit=False)
+    Requests other than GET, HEAD and OPTIONS write: their transaction begins IMMEDIATE
+    (see ideapankki.db); reading requests never hold the write lock.
+    """
+    if "db" not in g:
+        from flask import current_app, has_request_context, request
+
+        engine = current_app.extensions[ENGINE_KEY]
+        if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
+            engine = writing(engine)
+        g.db = Session(engine, expire_on_commit=False)
     return g.db
 
 
@@ -75,6 +82,8 @@ def init_app(app: Flask) -> None:
     app.extensions[ENGINE_KEY] = engine
     app.extensions[SEARCH_KEY] = SearchIndex(app.config["INSTANCE_DIR"] / "search", engine,
                                              app.config.get("SEARCH_FINNISH"))
+    from . import access_log
+    access_log.init_app(app)  # before _commit_session: its line then shows the status after the commit
     app.after_request(_commit_session)
     app.teardown_appcontext(_close_session)
 
@@ -100,5 +109,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(programmes_api.bp)
     citation.init_app(app)
     app.register_blueprint(crawl.bp)
+    from . import health
+    app.register_blueprint(health.bp)
     errors.init_app(app)
     templating.init_app(app)

@@ -130,6 +130,7 @@ MATRIX = {
     "programmes_api.programme": ("GET", "/api/v1/programmes/ohjelma", None, everyone(200)),
     "crawl.sitemap_xml": ("GET", "/sitemap.xml", None, everyone(200)),
     "crawl.robots_txt": ("GET", "/robots.txt", None, everyone(200)),
+    "health.healthz": ("GET", "/healthz", None, everyone(200)),
 }
 # /static/<filename> serves the site's own CSS and JavaScript to everyone; it has no row.
 NOT_IN_MATRIX = {"static"}

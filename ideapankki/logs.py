@@ -1,0 +1,58 @@
+"""Structured logs: one JSON object per line on `ideapankki.access` and `ideapankki.audit`.
+
+Log collectors parse JSON lines without per-site regexes. The lines carry ids (request,
+user, entry), never e-mail addresses, passwords, session tokens or free-text comments.
+Audit lines are written after the transaction commits, so a rolled-back move leaves none.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import datetime, timezone
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
+
+ACCESS = logging.getLogger("ideapankki.access")
+AUDIT = logging.getLogger("ideapankki.audit")
+_PENDING = "audit_events"
+
+
+def emit(logger: logging.Logger, payload: dict) -> None:
+    """Log PAYLOAD as one compact JSON line at INFO."""
+    if logger.isEnabledFor(logging.INFO):
+        logger.info(json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str))
+
+
+def configure() -> None:
+    """Write both loggers to standard error as bare JSON lines, unless logging is set up already.
+
+    A host that configured the root logger (a WSGI server, pytest's caplog) gets the records
+    through propagation instead, so nothing is printed twice.
+    """
+    for logger in (ACCESS, AUDIT):
+        logger.setLevel(logging.INFO)
+        if logger.handlers or logging.getLogger().handlers:
+            continue
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+
+
+def audit(session: OrmSession, event_name: str, **fields) -> None:
+    """Queue an audit line for SESSION's transaction; it is written when the transaction commits."""
+    record = {"event": event_name, "at": datetime.now(timezone.utc).isoformat(), **fields}
+    session.info.setdefault(_PENDING, []).append(record)
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _write_audit(session: OrmSession) -> None:
+    for record in session.info.pop(_PENDING, []):
+        emit(AUDIT, record)
+
+
+@event.listens_for(OrmSession, "after_soft_rollback")
+def _drop_audit(session: OrmSession, _previous_transaction) -> None:
+    session.info.pop(_PENDING, None)
