@@ -1,0 +1,156 @@
+"""Every page type, in every language, is valid HTML by the Nu HTML Checker (vnu), the W3C's own.
+
+The pages come from the test client over a database with the seed content, a moderation case
+and accounts of each role; vnu.jar (npm package vnu-jar, installed by `.ci/run` into
+`.ci/vnu/node_modules`) checks them all in one JVM run. Without Java or the jar the test skips
+with the reason, unless IDEAPANKKI_REQUIRE_VNU is set, as CI sets it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from clients import PASSWORD, log_in, post_form
+from factories import CONTENT_DIR, PROJECT_DIR, make_entry
+from ideapankki import accounts, create_app, workflow
+from ideapankki.content import EntryDocument
+from ideapankki.entries import save_document
+from ideapankki.migrate import init_database, seed_if_empty
+from ideapankki.models import Entry, EntryState, Role
+from ideapankki.web import ENGINE_KEY
+
+LANGUAGES = ("fi", "sv", "en")
+DEFAULT_JAR = PROJECT_DIR / ".ci" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+# (name, who is signed in, method, path); a POST sends an empty form to show its field errors.
+PAGES = [
+    ("front", None, "GET", "/"),
+    ("browse", None, "GET", "/entries"),
+    ("browse-filtered", None, "GET", "/entries?type=norm&theme=tyollisyys&sort=newest"),
+    ("entry-practice", None, "GET", "/entries/kainuun-tyollisyyden-kuntakokeilu"),
+    ("entry-idea", None, "GET", "/entries/sotku-kuntamarkkinat-2022-winner"),
+    ("entry-norm", None, "GET", "/entries/saatavuusharkinnasta-luopuminen-kokeilun-ajaksi"),
+    ("entry-swedish", None, "GET", "/entries/sysselsattningsforsoken-2021-2023"),
+    ("municipality", None, "GET", "/municipalities/205"),
+    ("theme", None, "GET", "/themes/tyollisyys"),
+    ("programmes", None, "GET", "/programmes"),
+    ("programme", None, "GET", "/programmes/tyollisyyden-kuntakokeilut-2021-2023"),
+    ("search-results", None, "GET", "/search?q=kuntakokeilussa"),
+    ("search-facets", None, "GET", "/search?q=kokeilu&type=practice"),
+    ("search-nothing", None, "GET", "/search?q=xyzzyqwerty"),
+    ("search-empty", None, "GET", "/search"),
+    ("statistics", None, "GET", "/statistics"),
+    ("open-data", None, "GET", "/data"),
+    ("moderation-log", None, "GET", "/moderation-log"),
+    ("login", None, "GET", "/login"),
+    ("login-errors", None, "POST", "/login"),
+    ("register", None, "GET", "/register"),
+    ("register-errors", None, "POST", "/register"),
+    ("password-reset", None, "GET", "/reset"),
+    ("not-found", None, "GET", "/entries/ei-ole-olemassa"),
+    ("my-entries", "member", "GET", "/my"),
+    ("submission-form", "member", "GET", "/new/norm"),
+    ("submission-errors", "member", "POST", "/new/norm"),
+    ("account", "member", "GET", "/account"),
+    ("moderation-queue", "moderator", "GET", "/moderation"),
+    ("review", "moderator", "GET", "/moderation/odottaa-tarkastusta"),
+    ("revisions", "moderator", "GET", "/entries/odottaa-tarkastusta/revisions"),
+    ("diff", "moderator", "GET", "/entries/odottaa-tarkastusta/diff?a=1&b=2"),
+    ("admin-users", "admin", "GET", "/admin/users"),
+    ("admin-memberships", "admin", "GET", "/admin/memberships"),
+    ("admin-organisations", "admin", "GET", "/admin/organisations"),
+]
+ACCOUNTS = {"member": "maija@kajaani.fi", "moderator": "moderaattori@kuntaliitto.fi", "admin": "yllapito@kuntaliitto.fi"}
+
+
+def _vnu_command() -> list[str] | None:
+    jar = Path(os.environ.get("IDEAPANKKI_VNU_JAR") or DEFAULT_JAR)
+    java = shutil.which("java")
+    if java and jar.is_file():
+        return [java, "-Xss1m", "-jar", str(jar)]
+    reason = f"the Nu HTML Checker needs java and {jar} (npm ci --ignore-scripts --prefix .ci/vnu)"
+    if os.environ.get("IDEAPANKKI_REQUIRE_VNU"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def _arrange(app) -> None:
+    engine = app.extensions[ENGINE_KEY]
+    init_database(engine)
+    seed_if_empty(engine, CONTENT_DIR)
+    with Session(engine, expire_on_commit=False) as session:
+        for role, email in ACCOUNTS.items():
+            organisation = accounts.find_or_create_organisation(session, "Kajaani" if role == "member" else "Kuntaliitto")
+            accounts.add_user(session, email=email, role=Role(role), password=PASSWORD, organisation=organisation)
+        session.commit()
+        # An entry with two versions waiting for review: the review, versions and diff pages.
+        entry = make_entry(session, "odottaa-tarkastusta", type="norm", state=EntryState.draft,
+                           title="Kotihoidon raportointivelvoitteen keventäminen", municipalities=["Kajaani"],
+                           laws=[{"title": "Sosiaalihuoltolaki", "number": "1301/2014"}], body="## Ehdotus\n\nKevennetään raportointia.")
+        doc = EntryDocument(slug=entry.slug, type="norm", title=entry.title, summary="Tiivistelmä muuttui.",
+                            municipalities=["Kajaani"], body="## Ehdotus\n\nKevennetään kuukausiraportointia.")
+        save_document(session, doc, ["205"])
+        workflow.place_by_operator(session, session.exec(select(Entry).where(Entry.slug == entry.slug)).one(),
+                                   EntryState.submitted, "test")
+        session.commit()
+
+
+def _fetch(app, who: str | None, method: str, path: str, language: str) -> str:
+    client = app.test_client()
+    client.get(f"/language/{language}?next=/")
+    if who:
+        assert log_in(client, ACCOUNTS[who]).status_code == 302, who
+    if method == "POST":
+        response = post_form(client, path, {})
+    else:
+        response = client.get(path)
+    expected = 404 if path.startswith("/entries/ei-") else 400 if method == "POST" else 200
+    assert response.status_code == expected, (path, response.status_code)
+    assert response.mimetype == "text/html"
+    return response.text
+
+
+@pytest.fixture(scope="module")
+def findings(tmp_path_factory) -> dict[str, list[str]]:
+    """Each page file's name → vnu's errors on it."""
+    command = _vnu_command()
+    tmp = tmp_path_factory.mktemp("vnu")
+    app = create_app({"TESTING": True, "INSTANCE_DIR": tmp / "instance",
+                      "DATABASE_URL": f"sqlite:///{tmp / 'pages.db'}", "SECRET_KEY": "test-secret"})
+    try:
+        _arrange(app)
+        pages = tmp / "pages"
+        pages.mkdir()
+        for language in LANGUAGES:
+            for name, who, method, path in PAGES:
+                (pages / f"{language}-{name}.html").write_text(_fetch(app, who, method, path, language), "utf-8")
+    finally:
+        app.extensions[ENGINE_KEY].dispose()
+    done = subprocess.run([*command, "--format", "json", "--exit-zero-always", str(pages)],
+                          capture_output=True, text=True, timeout=300, check=True)
+    messages = json.loads(done.stderr)["messages"]
+    errors: dict[str, list[str]] = {p.name: [] for p in pages.iterdir()}
+    for message in messages:
+        if message["type"] in ("error", "non-document-error") or message.get("subType") == "fatal":
+            name = Path(re.sub(r"^file:", "", message.get("url", ""))).name
+            errors.setdefault(name, []).append(f"line {message.get('lastLine')}: {message['message']}")
+    return errors
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", [page[0] for page in PAGES])
+def test_page_is_valid_html(findings, name, language):
+    assert findings[f"{language}-{name}.html"] == []
+
+
+def test_every_page_was_checked(findings):
+    assert len(findings) == len(PAGES) * len(LANGUAGES)
