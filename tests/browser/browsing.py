@@ -1,0 +1,29 @@
+"""Helpers for the browser tests: where Chromium is, how to log in, per-language addresses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from site_world import PASSWORD
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags Chromium calls home, and the closed network refuses it.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LANGUAGES = ("fi", "sv", "en")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "browser-artifacts"
+
+
+def log_in(page, email: str, password: str = PASSWORD) -> None:
+    """Log in through the real form; fails unless the site greets a logged-in user."""
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("form[action$='/logout']").count() == 1, f"log-in as {email} failed"
+
+
+def in_language(path: str, lang: str) -> str:
+    """PATH with ?lang=LANG (the site's stable per-language address)."""
+    return f"{path}{'&' if '?' in path else '?'}lang={lang}"

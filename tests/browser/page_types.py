@@ -1,0 +1,69 @@
+"""The page types the browser tests visit: one row per kind of page a visitor, member or moderator sees.
+
+Each row gives who looks (None = anonymous), a path built from the test world, and an
+optional step that brings the page into the state worth checking (e.g. errors shown).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from site_world import World
+
+
+def _submit_empty_form(page) -> None:
+    """Send the norm proposal form with nothing filled in, so every error is on the page."""
+    page.click("form.entry-form button[value=submit]")
+    page.wait_for_load_state()
+    assert page.locator(".error-summary").count() == 1, "the form did not show its errors"
+
+
+@dataclass(frozen=True)
+class PageType:
+    name: str
+    path: Callable[[World], str]
+    role: str | None = None
+    then: Callable | None = None
+
+
+PAGES = (
+    PageType("front", lambda w: "/"),
+    PageType("browse-filtered", lambda w: f"/entries?type=practice&theme={w.theme}"),
+    PageType("search-results", lambda w: "/search?q=kokeilu"),
+    PageType("search-no-results", lambda w: "/search?q=zxqvbnmwq"),
+    PageType("entry-practice", lambda w: f"/entries/{w.practice}"),
+    PageType("entry-idea", lambda w: f"/entries/{w.idea}"),
+    PageType("entry-norm-timeline", lambda w: f"/entries/{w.norm}"),
+    PageType("entry-norm-moderator", lambda w: f"/entries/{w.norm}", "moderator"),
+    PageType("municipality", lambda w: f"/municipalities/{w.municipality}"),
+    PageType("theme", lambda w: f"/themes/{w.theme}"),
+    PageType("programmes", lambda w: "/programmes"),
+    PageType("programme", lambda w: f"/programmes/{w.programme}"),
+    PageType("statistics", lambda w: "/statistics"),
+    PageType("open-data", lambda w: "/data"),
+    PageType("moderation-log", lambda w: "/moderation-log"),
+    PageType("accessibility", lambda w: "/accessibility"),
+    PageType("not-found", lambda w: "/entries/no-such-entry"),
+    PageType("login", lambda w: "/login"),
+    PageType("register", lambda w: "/register"),
+    PageType("password-reset", lambda w: "/reset"),
+    PageType("submission-errors", lambda w: "/new/norm", "member", _submit_empty_form),
+    PageType("my-entries", lambda w: "/my", "member"),
+    PageType("account", lambda w: "/account", "member"),
+    PageType("moderation-queue", lambda w: "/moderation", "moderator"),
+    PageType("review", lambda w: f"/moderation/{w.submitted}", "moderator"),
+    PageType("revisions", lambda w: f"/entries/{w.revised}/revisions", "moderator"),
+    PageType("revision-diff", lambda w: f"/entries/{w.revised}/diff?a=1&b=2", "moderator"),
+    PageType("admin-memberships", lambda w: "/admin/memberships", "admin"),
+    PageType("admin-users", lambda w: "/admin/users", "admin"),
+    PageType("admin-organisations", lambda w: "/admin/organisations", "admin"),
+)
+
+# The pages a reader meets first: checked for CSP reports, overflow on phones, screenshots.
+MAIN_PAGES = ("front", "browse-filtered", "search-results", "entry-practice", "entry-norm-timeline",
+              "statistics", "open-data", "accessibility", "login", "submission-errors")
+
+
+def by_name(name: str) -> PageType:
+    return next(p for p in PAGES if p.name == name)

@@ -1,0 +1,43 @@
+"""axe-core (WCAG 2.1 A and AA rules) on every page type in every UI language: no violations.
+
+The test ids read "<page>-<language>", so the number of page×language checks shows in the
+run. axe comes bundled with axe-playwright-python and runs offline.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from browsing import LANGUAGES, in_language
+from page_types import PAGES
+
+pytestmark = pytest.mark.browser
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+
+
+@pytest.fixture(scope="module")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+def open_page(site, page_type, lang, page, page_as):
+    """Open PAGE_TYPE in LANG as its role; return the Playwright page, in the state to check."""
+    tab = page_as(page_type.role) if page_type.role else page
+    response = tab.goto(in_language(page_type.path(site.world), lang))
+    assert response is not None and response.status < 500, f"{page_type.name}: HTTP {response and response.status}"
+    if page_type.then:
+        page_type.then(tab)
+    assert tab.locator("html").get_attribute("lang") == lang
+    return tab
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("page_type", PAGES, ids=[p.name for p in PAGES])
+def test_no_axe_violations(site, axe, page, page_as, page_type, lang):
+    tab = open_page(site, page_type, lang, page, page_as)
+    results = axe.run(tab, options=AXE_OPTIONS)
+    assert results.violations_count == 0, f"{page_type.name} ({lang}):\n{results.generate_report()}"
