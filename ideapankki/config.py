@@ -80,6 +80,8 @@ def build_config(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": os.environ.get("IDEAPANKKI_HTTPS") == "1",
         "REMEMBER_COOKIE_DURATION": timedelta(days=14),
         "SEED_CONTENT_DIR": CONTENT_DIR,
+        # accessibility feedback (the statement at /accessibility); unset: the mail sender's address
+        "ACCESSIBILITY_FEEDBACK": os.environ.get("IDEAPANKKI_ACCESSIBILITY_FEEDBACK") or None,
     }
     config.update(overrides)
     if "SECRET_KEY" not in config:

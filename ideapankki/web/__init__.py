@@ -111,5 +111,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(crawl.bp)
     from . import health
     app.register_blueprint(health.bp)
+    from . import accessibility, security_headers
+    app.register_blueprint(accessibility.bp)
+    security_headers.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

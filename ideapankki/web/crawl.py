@@ -34,7 +34,7 @@ def sitemap_xml():
     urls += [(_absolute("public.municipality", code=code), day) for code, day in pages.municipalities]
     urls += [(_absolute("programmes.index"), None)]
     urls += [(_absolute("programmes.programme", slug=p.slug), None) for p in programmes.all_programmes(db_session())]
-    urls += [(_absolute(endpoint), None) for endpoint in ("stats.page", "data.index")]
+    urls += [(_absolute(endpoint), None) for endpoint in ("stats.page", "data.index", "accessibility.statement")]
     return Response(sitemap.render(urls), mimetype="application/xml")
 
 

@@ -83,6 +83,7 @@ MATRIX = {
     "i18n.switch": ("GET", "/language/sv?next=/entries", None, everyone(302)),
     "moderate.log": ("GET", "/moderation-log", None, everyone(200)),
     "data.index": ("GET", "/data", None, everyone(200)),
+    "accessibility.statement": ("GET", "/accessibility", None, everyone(200)),
     "data.download": ("GET", "/data/ideapankki-entries.csv", None, everyone(200)),
     "moderate.queue": ("GET", "/moderation", None, table(LOGIN, 403, 403, 200)),
     "moderate.review": ("GET", "/moderation/{slug}", None, lambda s, r: review_like(s)[r]),

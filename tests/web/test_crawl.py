@@ -34,7 +34,8 @@ def test_sitemap_lists_exactly_the_published_entries_and_their_pages(client, ent
     themes = {u for u in urls if "/themes/" in u}
     assert themes == {"http://localhost/themes/tyollisyys", "http://localhost/themes/koulutus"}
     assert {u for u in urls if "/municipalities/" in u} == {"http://localhost/municipalities/205"}
-    assert {"http://localhost/", "http://localhost/entries", "http://localhost/entries?type=norm"} <= set(urls)
+    assert {"http://localhost/", "http://localhost/entries", "http://localhost/entries?type=norm",
+            "http://localhost/accessibility"} <= set(urls)
     for url in entries | themes:
         assert date.fromisoformat(urls[url]) >= date(2022, 5, 25)
     assert not any("salainen" in u for u in urls)
@@ -59,7 +60,7 @@ def test_robots_allows_the_public_and_points_to_the_sitemap(client):
     robots = RobotFileParser()
     robots.parse(lines)
     for path in ("/", "/entries", "/entries/kainuu", "/themes/tyollisyys", "/search?q=kokeilu",
-                 "/feeds/entries.atom", "/api/v1/search", "/moderation-log", "/sitemap.xml"):
+                 "/feeds/entries.atom", "/api/v1/search", "/moderation-log", "/sitemap.xml", "/accessibility"):
         assert robots.can_fetch("*", path), path
     for path in ("/moderation", "/moderation/kainuu", "/admin/users", "/account", "/my", "/new/norm", "/login",
                  "/register"):
