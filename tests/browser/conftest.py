@@ -19,7 +19,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from ideapankki import create_app
-from ideapankki.web import ENGINE_KEY
+from ideapankki.web import ENGINE_KEY, SEARCH_KEY
 
 from browsing import CHROMIUM, CHROMIUM_ARGS, log_in
 from site_world import World, build_world
@@ -57,6 +57,7 @@ def site(tmp_path_factory):
     app = create_app({"TESTING": True, "SECRET_KEY": "browser-tests", "INSTANCE_DIR": base / "instance",
                       "DATABASE_URL": f"sqlite:///{base / 'site.db'}"})
     world = build_world(app.extensions[ENGINE_KEY])
+    app.extensions[SEARCH_KEY].catch_up()  # index the seed now, not during the first test's search
     server = _serve(app)
     thread = threading.Thread(target=server.serve_forever, name="browser-site", daemon=True)
     thread.start()
@@ -96,7 +97,7 @@ def new_context(browser, site):
         kwargs.setdefault("base_url", site.url)
         kwargs.setdefault("viewport", {"width": 1280, "height": 900})
         context = browser.new_context(**kwargs)
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(30_000)  # the machine may be busy
         contexts.append(context)
         return context
 

@@ -12,10 +12,12 @@ from typing import Callable
 from site_world import World
 
 
-def _submit_empty_form(page) -> None:
-    """Send the norm proposal form with nothing filled in, so every error is on the page."""
-    page.click("form.entry-form button[value=submit]")
-    page.wait_for_load_state()
+def _submit_incomplete_norm(page) -> None:
+    """Send a norm proposal with only a title and summary, so the errors of its own fields show."""
+    page.fill("#title", "Kokeilulaki kuntien yhteishankinnoille")
+    page.fill("#summary", "Kunnat saisivat kokeilla yhteishankintoja.")
+    with page.expect_navigation():
+        page.click("form.entry-form button[value=submit]")
     assert page.locator(".error-summary").count() == 1, "the form did not show its errors"
 
 
@@ -48,7 +50,7 @@ PAGES = (
     PageType("login", lambda w: "/login"),
     PageType("register", lambda w: "/register"),
     PageType("password-reset", lambda w: "/reset"),
-    PageType("submission-errors", lambda w: "/new/norm", "member", _submit_empty_form),
+    PageType("submission-errors", lambda w: "/new/norm", "member", _submit_incomplete_norm),
     PageType("my-entries", lambda w: "/my", "member"),
     PageType("account", lambda w: "/account", "member"),
     PageType("moderation-queue", lambda w: "/moderation", "moderator"),

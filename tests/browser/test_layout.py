@@ -1,0 +1,41 @@
+"""Key pages on a 360 px phone and a 1280 px desktop: screenshots for people, no sideways scrolling.
+
+The screenshots go to browser-artifacts/ (git-ignored) for a human to look at; the test itself
+checks that nothing is wider than the viewport, the commonest way a phone layout breaks.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from browsing import ARTIFACTS, in_language
+from page_types import by_name
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = {"phone": 360, "desktop": 1280}
+SCREENSHOT_PAGES = ("front", "search-results", "entry-practice", "entry-norm-timeline", "statistics",
+                    "submission-errors", "accessibility")
+WIDEST = """() => {
+    const limit = document.documentElement.clientWidth;
+    return [...document.querySelectorAll('body *')]
+        .filter(el => el.getBoundingClientRect().right > limit + 1 && !el.closest('.table-scroll'))
+        .slice(0, 5).map(el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : '')
+                             + ' right=' + Math.round(el.getBoundingClientRect().right));
+}"""
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+@pytest.mark.parametrize("name", SCREENSHOT_PAGES)
+def test_layout_fits_and_screenshot(site, new_context, logged_in_state, name, device):
+    page_type = by_name(name)
+    width = WIDTHS[device]
+    state = logged_in_state(page_type.role) if page_type.role else None
+    page = new_context(viewport={"width": width, "height": 800}, storage_state=state).new_page()
+    page.goto(in_language(page_type.path(site.world), "fi"))
+    if page_type.then:
+        page_type.then(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}-{width}.png", full_page=True)
+    scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert scroll_width <= width, f"{name} scrolls sideways at {width} px ({scroll_width} px): {page.evaluate(WIDEST)}"
