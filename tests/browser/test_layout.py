@@ -19,7 +19,7 @@ SCREENSHOT_PAGES = ("front", "search-results", "entry-practice", "entry-norm-tim
 WIDEST = """() => {
     const limit = document.documentElement.clientWidth;
     return [...document.querySelectorAll('body *')]
-        .filter(el => el.getBoundingClientRect().right > limit + 1 && !el.closest('.table-scroll'))
+        .filter(el => el.getBoundingClientRect().right > limit + 1 && !el.closest('.table-scroll, .chart-frame'))
         .slice(0, 5).map(el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : '')
                              + ' right=' + Math.round(el.getBoundingClientRect().right));
 }"""
