@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import pytest
 
 from site_world import PASSWORD
 
@@ -12,6 +15,16 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LANGUAGES = ("fi", "sv", "en")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "browser-artifacts"
+
+
+def require_chromium(path: Path) -> None:
+    """Skip when PATH is not there, or fail when IDEAPANKKI_REQUIRE_BROWSER says it must be (CI)."""
+    if path.exists():
+        return
+    message = f"{path} is missing: install Debian's chromium package to run the browser tests"
+    if os.environ.get("IDEAPANKKI_REQUIRE_BROWSER"):
+        pytest.fail(message + " (IDEAPANKKI_REQUIRE_BROWSER is set)")
+    pytest.skip(message)
 
 
 def log_in(page, email: str, password: str = PASSWORD) -> None:

@@ -4,13 +4,16 @@ The server runs in a thread (werkzeug's make_server on 127.0.0.1 and a free port
 SQLite file in a temporary instance with the seed content published (see site_world.py). One
 Chromium serves the whole session; each test gets a fresh context (cookies, language).
 
+Fixtures: `site` (url, app, instance, world, mail()), `browser`, `new_context(**kwargs)`,
+`page` (anonymous), `page_as(role)` and `logged_in_state(role)` for "member", "moderator" and
+"admin"; helpers (log_in, in_language) are in browsing.py, the data in site_world.py.
+
 Without /usr/bin/chromium the tests are skipped, unless IDEAPANKKI_REQUIRE_BROWSER is set
 (as in CI), when they fail: a missing browser must not pass as green.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +24,7 @@ from werkzeug.serving import make_server
 from ideapankki import create_app
 from ideapankki.web import ENGINE_KEY, SEARCH_KEY
 
-from browsing import CHROMIUM, CHROMIUM_ARGS, log_in
+from browsing import CHROMIUM, CHROMIUM_ARGS, log_in, require_chromium
 from site_world import World, build_world
 
 RESERVED_PORTS = {5060, 5061}  # browsers refuse SIP ports as "unsafe"
@@ -73,11 +76,7 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the session (skipped, or failed in CI, when it is not installed)."""
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: install Debian's chromium package to run the browser tests"
-        if os.environ.get("IDEAPANKKI_REQUIRE_BROWSER"):
-            pytest.fail(message + " (IDEAPANKKI_REQUIRE_BROWSER is set)")
-        pytest.skip(message)
+    require_chromium(CHROMIUM)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

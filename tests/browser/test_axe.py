@@ -41,3 +41,20 @@ def test_no_axe_violations(site, axe, page, page_as, page_type, lang):
     tab = open_page(site, page_type, lang, page, page_as)
     results = axe.run(tab, options=AXE_OPTIONS)
     assert results.violations_count == 0, f"{page_type.name} ({lang}):\n{results.generate_report()}"
+
+
+def test_axe_finds_planted_violations(axe, page):
+    """The harness is not vacuous: axe, injected under the site's CSP, reports problems put on a page."""
+    page.goto("/")
+    page.evaluate("""() => {
+        const main = document.querySelector('main .wrap');
+        const img = document.createElement('img');
+        img.src = '/static/favicon.svg';
+        const input = document.createElement('input');
+        const faint = document.createElement('p');
+        faint.textContent = 'Hardly visible';
+        faint.style.color = '#cccccc';
+        main.append(img, input, faint);
+    }""")
+    found = {v["id"] for v in axe.run(page, options=AXE_OPTIONS).response["violations"]}
+    assert {"image-alt", "label", "color-contrast"} <= found, found
