@@ -21,6 +21,22 @@ def _submit_incomplete_norm(page) -> None:
     assert page.locator(".error-summary").count() == 1, "the form did not show its errors"
 
 
+def _type_a_known_title(page) -> None:
+    """Type a title like published ones: similar.js lists them in a live region (content made by script)."""
+    page.locator("#title").press_sequentially("Työllisyyden kuntakokeilu", delay=20)
+    page.wait_for_selector("#similar-live li")
+
+
+def _register_with_mistakes(page) -> None:
+    """Send the registration form with a bad address and mismatched passwords."""
+    page.fill("#name", "Testi Henkilö")
+    page.fill("#email", "ei-osoite")
+    page.fill("#password", "lyhyt")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.locator(".error-summary").count() == 1, "the form did not show its errors"
+
+
 @dataclass(frozen=True)
 class PageType:
     name: str
@@ -49,8 +65,10 @@ PAGES = (
     PageType("not-found", lambda w: "/entries/no-such-entry"),
     PageType("login", lambda w: "/login"),
     PageType("register", lambda w: "/register"),
+    PageType("register-errors", lambda w: "/register", None, _register_with_mistakes),
     PageType("password-reset", lambda w: "/reset"),
     PageType("submission-errors", lambda w: "/new/norm", "member", _submit_incomplete_norm),
+    PageType("submission-similar", lambda w: "/new/practice", "member", _type_a_known_title),
     PageType("my-entries", lambda w: "/my", "member"),
     PageType("account", lambda w: "/account", "member"),
     PageType("moderation-queue", lambda w: "/moderation", "moderator"),
