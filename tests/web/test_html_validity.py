@@ -50,6 +50,7 @@ PAGES = [
     ("statistics", None, "GET", "/statistics"),
     ("open-data", None, "GET", "/data"),
     ("moderation-log", None, "GET", "/moderation-log"),
+    ("accessibility", None, "GET", "/accessibility"),
     ("login", None, "GET", "/login"),
     ("login-errors", None, "POST", "/login"),
     ("register", None, "GET", "/register"),
