@@ -20,6 +20,12 @@ def as_key(value):
     return tuple(value) if isinstance(value, list) else value
 
 
+def key(message):
+    """A message's identity: its context (read_mo gives it as bytes) and its id."""
+    context = message.context.decode() if isinstance(message.context, bytes) else message.context
+    return context, as_key(message.id)
+
+
 @pytest.mark.parametrize("language", ["fi", "sv"])
 def test_catalogue_translates_every_string(language):
     template = load(TRANSLATIONS_DIR / "messages.pot")
@@ -28,7 +34,7 @@ def test_catalogue_translates_every_string(language):
     for message in template:
         if not message.id:
             continue
-        translated = catalogue.get(message.id)
+        translated = catalogue.get(message.id, message.context)
         strings = translated.string if translated else None
         if not strings or (isinstance(strings, tuple) and not all(strings)) or (translated and translated.fuzzy):
             missing.append(message.id)
@@ -38,8 +44,8 @@ def test_catalogue_translates_every_string(language):
 @pytest.mark.parametrize("language", ["fi", "sv"])
 def test_compiled_catalogue_matches_its_source(language):
     folder = TRANSLATIONS_DIR / language / "LC_MESSAGES"
-    source = {as_key(m.id): as_key(m.string) for m in load(folder / "messages.po") if m.id}
-    compiled = {as_key(m.id): as_key(m.string) for m in load(folder / "messages.mo", read_mo) if m.id}
+    source = {key(m): as_key(m.string) for m in load(folder / "messages.po") if m.id}
+    compiled = {key(m): as_key(m.string) for m in load(folder / "messages.mo", read_mo) if m.id}
     assert compiled == source, "run: pybabel compile -d ideapankki/translations"
 
 
@@ -50,8 +56,8 @@ def test_template_catalogue_is_current(tmp_path):
     out = tmp_path / "messages.pot"
     CommandLineInterface().run(["pybabel", "extract", "-F", str(project / "babel.cfg"), "-k", "lazy_gettext",
                                 "-k", "_l", "-o", str(out), "--no-location", "--sort-output", str(project)])
-    fresh = {m.id for m in load(out) if m.id}
-    committed = {m.id for m in load(TRANSLATIONS_DIR / "messages.pot") if m.id}
+    fresh = {key(m) for m in load(out) if m.id}
+    committed = {key(m) for m in load(TRANSLATIONS_DIR / "messages.pot") if m.id}
     assert fresh == committed, "run the extract/update commands in README.md"
 
 

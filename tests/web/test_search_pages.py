@@ -37,6 +37,14 @@ def test_every_page_has_a_labelled_search_box(client, seeded):
     assert '<label for="header-q" class="visually-hidden">Hae ideapankista</label>' in html
 
 
+@pytest.mark.parametrize("lang, heading, button", [("fi", "Haku", "Hae"), ("sv", "Sökning", "Sök"),
+                                                   ("en", "Search", "Search")])
+def test_search_page_heading_is_a_noun_and_its_button_a_verb(client, seeded, lang, heading, button):
+    html = client.get(f"/search?lang={lang}").text
+    assert f"<title>{heading} – " in html and f"<h1>{heading}</h1>" in html
+    assert f'<button type="submit">{button}</button>' in html
+
+
 def test_search_page_filters_and_sorts(client, seeded):
     html = client.get("/search?q=perusopetus&theme=digitalisaatio").text
     assert "1 tulos haulla" in html and 'href="/entries/eta"' in html
