@@ -111,5 +111,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(crawl.bp)
     from . import health
     app.register_blueprint(health.bp)
+    from . import proxy
+    proxy.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
