@@ -62,6 +62,7 @@ def build_instance(n: int, rebuild: bool, log) -> Path:
     if n:
         spec = importlib.util.spec_from_file_location("bench_search", PROJECT_DIR / "bench" / "search.py")
         generator = importlib.util.module_from_spec(spec)
+        sys.modules["bench_search"] = generator  # its dataclasses look their module up
         spec.loader.exec_module(generator)
         rng = random.Random(2022)
         started = time.perf_counter()
