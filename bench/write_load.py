@@ -60,10 +60,11 @@ def form(title: str) -> dict:
 
 
 def client(base: str, email: str, deadline: list[float], acked: list, latencies: list, errors: collections.Counter,
-           lock: threading.Lock, ready: threading.Barrier) -> None:
+           lock: threading.Lock, ready: threading.Barrier, logins: threading.Semaphore) -> None:
     browser = Browser(base, timeout=30)
     try:
-        browser.log_in(email, PASSWORD)
+        with logins:  # log-ins are set-up, not the load: as many at a time as there are workers
+            browser.log_in(email, PASSWORD)
         token = browser.token("/new/idea")  # the session's CSRF token; the form page itself is a read
     except (OSError, RuntimeError) as exc:
         with lock:
@@ -102,12 +103,13 @@ def run_round(label: str, url: str | None, instance: Path, clients: int, duratio
     lock = threading.Lock()
     with LiveServer(instance, workers=workers, env=env) as server:
         ready = threading.Barrier(clients + 1)
+        logins = threading.Semaphore(workers)
         deadline = [0.0]
         threads = []
 
         def start(email: str) -> threading.Thread:
             thread = threading.Thread(target=lambda: client(server.base, email, deadline, acked, latencies,
-                                                            errors, lock, ready))
+                                                            errors, lock, ready, logins))
             thread.start()
             return thread
 
@@ -122,7 +124,7 @@ def run_round(label: str, url: str | None, instance: Path, clients: int, duratio
             thread.join()
         elapsed = time.monotonic() - began
         log_text = server.log_path.read_text(errors="replace")
-    locked = log_text.count("database is locked")
+    locked = log_text.count("(sqlite3.OperationalError) database is locked")
     if locked:
         errors["'database is locked' in the server log"] += locked
     missing = check_present(database_url, acked)
