@@ -42,15 +42,19 @@ def children(pid: int) -> list[int]:
     return sorted(found)
 
 
-def rss_mb(pid: int) -> float | None:
-    """Resident memory of PID in MB (VmRSS), None when it is gone."""
+def memory_mb(pid: int) -> dict[str, float] | None:
+    """RSS, PSS (shared pages divided among their sharers) and private memory of PID in MB.
+
+    Workers forked from the master share what it loaded before the fork (the Voikko transducer,
+    some 200 MB): RSS counts it in full in every worker, PSS divides it, private leaves it out.
+    """
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
+        fields = {line.split(":")[0]: int(line.split()[1]) / 1024
+                  for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]}
+    except (OSError, ValueError, IndexError):
         return None
-    return None
+    return {"rss": fields.get("Rss", 0.0), "pss": fields.get("Pss", 0.0),
+            "private": fields.get("Private_Clean", 0.0) + fields.get("Private_Dirty", 0.0)}
 
 
 def alive(pid: int) -> bool:

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from liveserver import PROJECT_DIR, Browser, LiveServer, free_port, rss_mb  # noqa: E402
+from liveserver import PROJECT_DIR, Browser, LiveServer, free_port, memory_mb  # noqa: E402
 
 sys.path.insert(0, str(PROJECT_DIR))
 CACHE_DIR = PROJECT_DIR / "bench" / ".cache"
@@ -233,12 +233,12 @@ def main() -> None:
             for name, paths in urls.items():
                 results[name] = drive(site.base, paths, args.duration, args.connections, args.threads, tmp)
                 log(f"{name}: {results[name]['rps']:.0f} req/s")
-            memory = {pid: rss_mb(pid) for pid in site.worker_pids()}
-            master_rss = rss_mb(site.master_pid)
-        report(results, memory, master_rss, args, urls)
+            memory = {pid: memory_mb(pid) for pid in site.worker_pids()}
+            master = memory_mb(site.master_pid)
+        report(results, memory, master, args, urls)
 
 
-def report(results: dict, memory: dict, master_rss, args, urls) -> None:
+def report(results: dict, memory: dict, master, args, urls) -> None:
     hello = results["hello"]["rps"]
     print(f"\nRead load: seed + {args.entries} entries, {args.workers} workers, {args.connections} connections, "
           f"{args.duration:g}s each (ratios against the hello-world of the same run)\n")
@@ -257,12 +257,16 @@ def report(results: dict, memory: dict, master_rss, args, urls) -> None:
         count = len(urls.get(name, ["/"]))
         print(f"{name:<8} {count:>5} {result['rps']:>8.0f} {result['p50']:>8.1f} {result['p99']:>8.1f} "
               f"{result['errors']:>7} {ratio:>6.2f}  {verdict}")
-    print(f"\nResident memory after the load (target <= {RSS_MB:.0f} MB per worker):")
+    print(f"\nMemory after the load, MB (target: resident <= {RSS_MB:.0f} per worker; PSS shares the pages "
+          f"the workers inherited from the master among them, private counts only the worker's own):")
+    print(f"{'process':<14} {'RSS':>6} {'PSS':>6} {'private':>8}")
     for pid, mb in memory.items():
-        ok = mb is not None and mb <= RSS_MB
+        ok = mb is not None and mb["rss"] <= RSS_MB
         failed |= not ok
-        print(f"  worker {pid}: {mb:.0f} MB  {'PASS' if ok else 'FAIL'}" if mb else f"  worker {pid}: gone  FAIL")
-    print(f"  master: {master_rss:.0f} MB" if master_rss else "  master: gone")
+        print(f"worker {pid:<7} {mb['rss']:>6.0f} {mb['pss']:>6.0f} {mb['private']:>8.0f}  RSS:{'PASS' if ok else 'FAIL'}"
+              if mb else f"worker {pid:<7} gone  FAIL")
+    if master:
+        print(f"{'master':<14} {master['rss']:>6.0f} {master['pss']:>6.0f} {master['private']:>8.0f}")
     print(f"\n{'FAIL' if failed else 'PASS'} overall")
 
 

@@ -4,9 +4,10 @@ Choices, and why:
 
 - **No preload.** Each worker builds its own app after the fork: its own SQLAlchemy engine
   (SQLite connections must not cross a fork), its own Whoosh searchers and file handles, and
-  its own Voikko. The master only migrates, seeds and brings the index up to date before the
-  workers start (`prepare` in cli.py), then disposes of its engine, so no connection is
-  inherited. A worker that dies (or is killed) is replaced by a fresh one; nothing it held
+  its own Voikko state. The master only migrates, seeds and brings the index up to date before
+  the workers start (`_prepare` in cli.py), then disposes of its engine, so no connection is
+  inherited. What the master imported stays shared copy-on-write, notably the Voikko transducer
+  (about 200 MB, loaded by `import pyvoikko`): the workers' RSS counts it, their PSS divides it. A worker that dies (or is killed) is replaced by a fresh one; nothing it held
   carries over.
 - **Sync workers.** One request per worker process at a time: no shared state between threads
   (Whoosh searchers, SQLite write locks), and the OS queues the rest. Put nginx in front: it
