@@ -83,13 +83,17 @@ class LiveServer:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 120) -> LiveServer:
+    def start(self, timeout: float = 180) -> LiveServer:
         """Start the server and wait until every worker answers /healthz."""
         self.instance.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(self.command, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL, cwd=PROJECT_DIR)
-        self.wait_ready(timeout)
+        try:
+            self.wait_ready(timeout)
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def wait_ready(self, timeout: float = 120) -> None:
@@ -98,8 +102,9 @@ class LiveServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the server exited with {self.process.returncode}; see {self.log_path}")
             if len(self.worker_pids()) >= self.workers:
-                try:
-                    if Browser(self.base, timeout=5).get("/healthz")[0] == 200:
+                try:  # under load the check waits its turn behind the clients' requests
+                    wait = max(1.0, min(60.0, deadline - time.monotonic()))
+                    if Browser(self.base, timeout=wait).get("/healthz")[0] == 200:
                         return
                 except OSError:
                     pass
