@@ -102,9 +102,10 @@ def run_round(label: str, url: str | None, instance: Path, clients: int, duratio
     errors: collections.Counter = collections.Counter()
     lock = threading.Lock()
     with LiveServer(instance, workers=workers, env=env) as server:
-        ready = threading.Barrier(clients + 1)
-        logins = threading.Semaphore(workers)
         deadline = [0.0]
+        # The clock starts when every client has logged in; set before any of them is let go.
+        ready = threading.Barrier(clients + 1, action=lambda: deadline.__setitem__(0, time.monotonic() + duration))
+        logins = threading.Semaphore(workers)
         threads = []
 
         def start(email: str) -> threading.Thread:
@@ -118,8 +119,7 @@ def run_round(label: str, url: str | None, instance: Path, clients: int, duratio
             ready.wait()  # every client has logged in: the clock starts now
         except threading.BrokenBarrierError:
             raise SystemExit(f"log-in failed: {dict(errors)}; see {server.log_path}") from None
-        began = time.monotonic()
-        deadline[0] = began + duration
+        began = deadline[0] - duration
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - began
