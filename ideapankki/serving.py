@@ -16,8 +16,10 @@ Choices, and why:
   `ideapankki.access` (ideapankki.web.access_log). Gunicorn's error log goes to standard error.
 - **Proxy headers.** Gunicorn is told to trust none (no forwarded_allow_ips, no secure scheme
   headers); the app alone decides, with IDEAPANKKI_PROXY_FIX (ideapankki.web.proxy).
-- **SO_REUSEPORT.** A restarted master can bind while the workers of a killed one are still
-  draining (they notice their parent is gone and exit).
+- **One listening socket, in the master** (no SO_REUSEPORT, with which gunicorn gives each
+  worker its own socket): connections waiting to be accepted stay queued when a worker dies,
+  and the next worker takes them. The workers of a killed master notice it and exit; a new
+  master binds once they are gone (systemd stops them with the rest of the service).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def options(workers: int, host: str = "127.0.0.1", port: int = 5000, **extra) ->
         "timeout": DEFAULT_TIMEOUT_S,
         "graceful_timeout": GRACEFUL_TIMEOUT_S,
         "keepalive": 2,
-        "reuse_port": True,
+        "reuse_port": False,
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "info",

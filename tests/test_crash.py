@@ -2,8 +2,8 @@
 
 In each round 100 threads each save and submit an entry through the web forms at once while
 moderators take and publish them. Round 1 kills a random worker every few seconds (the master
-replaces it); round 2 kills the master itself, repeatedly, and starts the server again on the
-same instance, as systemd would. Afterwards every acknowledged write is there, no entry is half-written, SQLite's
+replaces it); round 2 kills the master itself (and its workers, as systemd does when the main
+process of a service dies), repeatedly, and starts the server again on the same instance. Afterwards every acknowledged write is there, no entry is half-written, SQLite's
 integrity check is ok, and the search index (through the API) equals the published set.
 """
 
@@ -210,7 +210,11 @@ def test_acknowledged_writes_survive_kill_9_of_workers_and_master(tmp_path):
         ledger.issue(SUBMISSIONS)
         for _ in range(MASTER_KILLS):
             time.sleep(MASTER_KILL_AFTER_S)
+            # The workers go with it, as when systemd stops the service: they hold the listening socket.
             orphans += server.kill_master()
+            for pid in orphans:
+                if alive(pid):
+                    os.kill(pid, signal.SIGKILL)
             server = LiveServer(instance, workers=2, port=server.port, log_path=tmp_path / "serve.log").start()
         round_end = time.monotonic() + ROUND_MAX_S
         while not ledger.round_done() and time.monotonic() < round_end:
