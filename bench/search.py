@@ -256,6 +256,8 @@ def build_vocabulary(content_dir: Path, rng: random.Random, compounds_wanted: in
                      zipf_s: float = 1.0) -> Vocabulary:
     docs = []
     for path in sorted(content_dir.rglob("*.md")):
+        if path.parent.name == "programmes":  # programme files have their own format (programme_format.py)
+            continue
         doc = parse(path.read_text(encoding="utf-8"), path)
         if doc.language == "fi":
             docs.append(doc)

@@ -74,21 +74,53 @@ def export_command(directory: Path) -> None:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--debug", is_flag=True, help="Reload on code changes and show tracebacks.")
-def serve_command(host: str, port: int, debug: bool) -> None:
-    """Run the site (development server); on first start, migrate and publish the seed content."""
+@click.option("--workers", type=click.IntRange(1, 64),
+              help="Run the production server (gunicorn) with this many worker processes.")
+@click.option("--debug", is_flag=True, help="Development server: reload on code changes and show tracebacks.")
+def serve_command(host: str, port: int, workers: int | None, debug: bool) -> None:
+    """Run the site; on first start, migrate and publish the seed content.
+
+    Without --workers: the demo (development) server, with a secret key generated into the
+    instance. With --workers N: gunicorn with N workers; IDEAPANKKI_SECRET_KEY is required.
+    """
+    if workers and debug:
+        raise click.UsageError("--debug runs the development server; leave out --workers.")
+    if workers:
+        try:  # fail in the master, before any worker starts, with the message that says what to set
+            config.secret_key(config.instance_dir(), demo=False)
+        except config.ConfigError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+    _prepare()
+    if workers:
+        from . import serving
+
+        click.echo(f"Ideapankki is running at http://{host}:{port}/ with {workers} workers (Ctrl+C stops it)")
+        serving.run(serving.options(workers, host, port))
+        return
     from . import create_app
 
-    engine = _engine()
-    migrate.init_database(engine)
-    seeded = migrate.seed_if_empty(engine, config.CONTENT_DIR)
-    if seeded:
-        click.echo(f"Published {seeded} seed entries from {config.CONTENT_DIR}")
-    # The index catches up with every change committed while no server ran (or builds itself).
-    _search_index(engine).catch_up()
     app = create_app({"DEMO": True, "DEBUG": debug})
     click.echo(f"Ideapankki is running at http://{host}:{port}/  (Ctrl+C stops it)")
     app.run(host=host, port=port, debug=debug, use_reloader=debug)
+
+
+def _prepare() -> None:
+    """Once, before serving: migrate, publish the seed on first start, bring the index up to date.
+
+    Done here rather than in each worker, so workers never race on migrations or a rebuild. The
+    engine is disposed afterwards: no database connection is inherited by a forked worker.
+    """
+    engine = _engine()
+    try:
+        migrate.init_database(engine)
+        seeded = migrate.seed_if_empty(engine, config.CONTENT_DIR)
+        if seeded:
+            click.echo(f"Published {seeded} seed entries from {config.CONTENT_DIR}")
+        # The index catches up with every change committed while no server ran (or builds itself).
+        _search_index(engine).catch_up()
+    finally:
+        engine.dispose()
 
 
 @main.command("reindex")

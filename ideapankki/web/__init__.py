@@ -114,5 +114,7 @@ def init_app(app: Flask) -> None:
     from . import accessibility, security_headers
     app.register_blueprint(accessibility.bp)
     security_headers.init_app(app)
+    from . import proxy
+    proxy.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

@@ -1,0 +1,85 @@
+"""The production server: gunicorn run from `ideapankki serve --workers N`, configured in code.
+
+Choices, and why:
+
+- **No preload.** Each worker builds its own app after the fork: its own SQLAlchemy engine
+  (SQLite connections must not cross a fork), its own Whoosh searchers and file handles, and
+  its own Voikko state. The master only migrates, seeds and brings the index up to date before
+  the workers start (`_prepare` in cli.py), then disposes of its engine, so no connection is
+  inherited. What the master imported stays shared copy-on-write, notably the Voikko transducer
+  (about 200 MB, loaded by `import pyvoikko`): the workers' RSS counts it, their PSS divides it. A worker that dies (or is killed) is replaced by a fresh one; nothing it held
+  carries over.
+- **Sync workers.** One request per worker process at a time: no shared state between threads
+  (Whoosh searchers, SQLite write locks), and the OS queues the rest. Put nginx in front: it
+  buffers slow clients, which sync workers cannot afford.
+- **Access log.** Gunicorn's own access log is off; the app writes one JSON line per request on
+  `ideapankki.access` (ideapankki.web.access_log). Gunicorn's error log goes to standard error.
+- **Proxy headers.** Gunicorn is told to trust none (no forwarded_allow_ips, no secure scheme
+  headers); the app alone decides, with IDEAPANKKI_PROXY_FIX (ideapankki.web.proxy).
+- **One listening socket, in the master** (no SO_REUSEPORT, with which gunicorn gives each
+  worker its own socket): connections waiting to be accepted stay queued when a worker dies,
+  and the next worker takes them. The workers of a killed master notice it and exit; a new
+  master binds once they are gone (systemd stops them with the rest of the service).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from gunicorn.app.base import BaseApplication
+
+DEFAULT_TIMEOUT_S = 60  # a sync worker silent this long is killed and replaced
+GRACEFUL_TIMEOUT_S = 30  # on stop or reload, requests in flight get this long to finish
+
+
+def options(workers: int, host: str = "127.0.0.1", port: int = 5000, **extra) -> dict:
+    """The gunicorn settings the site runs with (also used for the benchmark's hello-world)."""
+    settings = {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "sync",
+        "preload_app": False,
+        "timeout": DEFAULT_TIMEOUT_S,
+        "graceful_timeout": GRACEFUL_TIMEOUT_S,
+        "keepalive": 2,
+        "reuse_port": False,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "info",
+        "forwarded_allow_ips": "",
+        "secure_scheme_headers": {},
+        "control_socket_disable": True,
+        "proc_name": "ideapankki",
+    }
+    settings.update(extra)
+    return settings
+
+
+class Server(BaseApplication):
+    """Gunicorn with settings from a dict and an app built by FACTORY in each worker."""
+
+    def __init__(self, factory: Callable[[], object], settings: dict):
+        self.factory = factory
+        self.settings = settings
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.settings.items():
+            if key not in self.cfg.settings:
+                raise KeyError(f"unknown gunicorn setting {key!r}")
+            self.cfg.set(key, value)
+
+    def load(self):
+        return self.factory()
+
+
+def site_app():
+    """The production app, built in a worker: no demo mode, so IDEAPANKKI_SECRET_KEY is required."""
+    from . import create_app
+
+    return create_app({"DEMO": False})
+
+
+def run(settings: dict, factory: Callable[[], object] = site_app) -> None:
+    """Run gunicorn in this process (it becomes the master) until it is stopped."""
+    Server(factory, settings).run()

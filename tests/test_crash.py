@@ -1,0 +1,268 @@
+"""Crash test: kill -9 workers, then the master, of `ideapankki serve --workers 2` under concurrent writes.
+
+In each round 100 threads each save and submit an entry through the web forms at once while
+moderators take and publish them. Round 1 kills a random worker every few seconds (the master
+replaces it); round 2 kills the master itself (and its workers, as systemd does when the main
+process of a service dies), repeatedly, and starts the server again on the same instance. Afterwards every acknowledged write is there, no entry is half-written, SQLite's
+integrity check is ok, and the search index (through the API) equals the published set.
+"""
+
+import os
+import queue
+import random
+import signal
+import sqlite3
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from ideapankki import accounts, migrate
+from ideapankki.db import create_db_engine, session_scope
+from ideapankki.models import Role
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from liveserver import Browser, LiveServer, alive, redirect_path  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+PASSWORD = "kuusi sanaa kulkee kauas"
+MEMBERS, THREADS_PER_MEMBER = 10, 10  # 100 concurrent submitters
+MODERATORS, THREADS_PER_MODERATOR = 2, 3
+SUBMISSIONS = MEMBERS * THREADS_PER_MEMBER  # per round
+WORKER_KILL_EVERY_S, ROUND_MAX_S = 3, 60
+MASTER_KILLS, MASTER_KILL_AFTER_S = 3, 4
+INDEX_DEADLINE_S = 30
+
+
+class Ledger:
+    """What the server acknowledged: slug → title of drafts, and the slugs submitted and published."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.drafts: dict[str, str] = {}
+        self.submitted: set[str] = set()
+        self.published: set[str] = set()
+        self.review: queue.Queue = queue.Queue()
+        self.tickets: queue.Queue = queue.Queue()  # one ticket: one entry to save and submit
+        self.issued = self.finished = self.queued = self.reviewed = 0
+        self.failures = 0
+
+    def issue(self, count: int) -> None:
+        with self.lock:
+            self.issued += count
+        for _ in range(count):
+            self.tickets.put(None)
+
+    def round_done(self) -> bool:
+        with self.lock:
+            return self.finished == self.issued and self.reviewed == self.queued
+
+
+def _draft(title: str) -> dict:
+    return {"title": title, "summary": "Kaatumistesti: kunta kokeilee palvelua, ja palvelin kaatuu kesken.",
+            "body": "## Mitä tehdään\n\nKokeillaan, säilyykö kaikki kuitattu.", "language": "fi",
+            "municipalities": "Kajaani", "themes": ["tyollisyys"], "tags": "kaatumistesti", "links": "",
+            "origin": "", "do": "save"}
+
+
+def _call(stop: threading.Event, ledger: Ledger, request):
+    """REQUEST() until the server answers (it may be restarting); None when stopping."""
+    while not stop.is_set():
+        try:
+            return request()
+        except OSError:
+            with ledger.lock:
+                ledger.failures += 1
+            time.sleep(0.2 + random.random() * 0.5)
+    return None
+
+
+def member(base: str, cookies: dict, token: str, number: int, stop: threading.Event, ledger: Ledger) -> None:
+    browser = Browser(base, timeout=30)
+    browser.cookies = dict(cookies)
+    serial = 0
+    while not stop.is_set():
+        try:
+            ledger.tickets.get(timeout=0.5)
+        except queue.Empty:
+            continue
+        serial += 1
+        try:
+            submit(browser, token, f"Kaatumistesti {number}-{serial}", stop, ledger)
+        finally:
+            with ledger.lock:
+                ledger.finished += 1
+
+
+def submit(browser: Browser, token: str, title: str, stop: threading.Event, ledger: Ledger) -> None:
+    """Save a draft of TITLE and send it for review, recording what the server acknowledged."""
+    answer = _call(stop, ledger, lambda: browser.post("/new/idea", {**_draft(title), "csrf_token": token}))
+    if answer is None or answer[0] != 302:
+        return
+    slug = redirect_path(answer[1]).split("/")[2]  # /entries/<slug>/edit
+    with ledger.lock:
+        ledger.drafts[slug] = title
+    answer = _call(stop, ledger, lambda: browser.post(f"/entries/{slug}/act",
+                                                      {"action": "submit", "csrf_token": token}))
+    if answer is not None and answer[0] == 302:
+        with ledger.lock:
+            ledger.submitted.add(slug)
+    if answer is not None and answer[0] in (302, 409):  # 409: an earlier, unanswered try went through
+        with ledger.lock:
+            ledger.queued += 1
+        ledger.review.put(slug)
+
+
+def moderator(base: str, cookies: dict, token: str, stop: threading.Event, ledger: Ledger) -> None:
+    browser = Browser(base, timeout=30)
+    browser.cookies = dict(cookies)
+    while not stop.is_set():
+        try:
+            slug = ledger.review.get(timeout=0.5)
+        except queue.Empty:
+            continue
+        for action in ("take", "publish"):
+            answer = _call(stop, ledger, lambda: browser.post(f"/entries/{slug}/act",
+                                                              {"action": action, "csrf_token": token}))
+            if answer is None or answer[0] not in (302, 409):
+                break
+            if action == "publish" and answer[0] == 302:
+                with ledger.lock:
+                    ledger.published.add(slug)
+        with ledger.lock:
+            ledger.reviewed += 1
+
+
+def _accounts(instance: Path) -> tuple[list[str], list[str]]:
+    engine = create_db_engine(f"sqlite:///{instance / 'ideapankki.db'}")
+    migrate.init_database(engine)
+    members = [f"jasen{i}@kajaani.fi" for i in range(MEMBERS)]
+    moderators = [f"moderaattori{i}@kuntaliitto.fi" for i in range(MODERATORS)]
+    with session_scope(engine) as session:
+        organisation = accounts.find_or_create_organisation(session, "Kajaani")
+        for email in members:
+            accounts.add_user(session, email=email, role=Role.member, password=PASSWORD, organisation=organisation)
+        for email in moderators:
+            accounts.add_user(session, email=email, role=Role.moderator, password=PASSWORD)
+    engine.dispose()
+    return members, moderators
+
+
+def _session(base: str, email: str) -> tuple[dict, str]:
+    browser = Browser(base, timeout=60)
+    browser.log_in(email, PASSWORD)
+    return browser.cookies, browser.token("/new/idea" if email.startswith("jasen") else "/account")
+
+
+def _indexed_slugs(base: str) -> set[str] | None:
+    slugs, page = set(), 1
+    browser = Browser(base, timeout=30)
+    while True:
+        status, _headers, text = browser.get(f"/api/v1/search?per_page=100&page={page}")
+        if status != 200:
+            return None
+        import json
+
+        data = json.loads(text)
+        slugs |= {hit["slug"] for hit in data["results"]}
+        if page * 100 >= data["total"]:
+            return slugs
+        page += 1
+
+
+def test_acknowledged_writes_survive_kill_9_of_workers_and_master(tmp_path):
+    started = time.monotonic()
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    members, moderators = _accounts(instance)
+    server = LiveServer(instance, workers=2, log_path=tmp_path / "serve.log").start()
+    orphans: list[int] = []
+    stop = threading.Event()
+    ledger = Ledger()
+    threads = []
+    try:
+        sessions = {email: _session(server.base, email) for email in members + moderators}
+        for i in range(MEMBERS * THREADS_PER_MEMBER):
+            cookies, token = sessions[members[i % MEMBERS]]
+            threads.append(threading.Thread(target=member, args=(server.base, cookies, token, i, stop, ledger)))
+        for i in range(MODERATORS * THREADS_PER_MODERATOR):
+            cookies, token = sessions[moderators[i % MODERATORS]]
+            threads.append(threading.Thread(target=moderator, args=(server.base, cookies, token, stop, ledger)))
+        for thread in threads:
+            thread.start()
+
+        timings = {"set-up": time.monotonic() - started}
+        # Round 1: 100 submissions at once; kill -9 a worker every few seconds (the master forks a new one).
+        worker_kills = 0
+        ledger.issue(SUBMISSIONS)
+        round_end = time.monotonic() + ROUND_MAX_S
+        while not ledger.round_done() and time.monotonic() < round_end:
+            time.sleep(WORKER_KILL_EVERY_S)
+            workers = server.worker_pids()
+            if workers and not ledger.round_done():
+                os.kill(random.choice(workers), signal.SIGKILL)
+                worker_kills += 1
+        timings["round 1"] = time.monotonic() - started - sum(timings.values())
+        # Round 2: 100 more; kill -9 the master mid-load and start the server again on the same port.
+        ledger.issue(SUBMISSIONS)
+        for _ in range(MASTER_KILLS):
+            time.sleep(MASTER_KILL_AFTER_S)
+            # The workers go with it, as when systemd stops the service: they hold the listening socket.
+            orphans += server.kill_master()
+            for pid in orphans:
+                if alive(pid):
+                    os.kill(pid, signal.SIGKILL)
+            server = LiveServer(instance, workers=2, port=server.port, log_path=tmp_path / "serve.log").start()
+        round_end = time.monotonic() + ROUND_MAX_S
+        while not ledger.round_done() and time.monotonic() < round_end:
+            time.sleep(0.5)
+        timings["round 2"] = time.monotonic() - started - sum(timings.values())
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=90)
+        assert not any(thread.is_alive() for thread in threads)
+
+        # The index converges on the published set without help.
+        db = sqlite3.connect(instance / "ideapankki.db")
+        published = {row[0] for row in db.execute("SELECT slug FROM entry WHERE state = 'published'")}
+        db.close()
+        deadline = time.monotonic() + INDEX_DEADLINE_S
+        while (indexed := _indexed_slugs(server.base)) != published and time.monotonic() < deadline:
+            time.sleep(1)
+        assert indexed == published, (len(indexed or ()), len(published))
+        timings["index"] = time.monotonic() - started - sum(timings.values())
+    finally:
+        stop.set()
+        server.stop()
+        for pid in orphans:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+    db = sqlite3.connect(instance / "ideapankki.db")
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        entries = {slug: (title, state) for slug, title, state in db.execute("SELECT slug, title, state FROM entry")}
+        # Every acknowledged write is there.
+        assert {slug: entries.get(slug, (None,))[0] for slug in ledger.drafts} == ledger.drafts
+        assert all(entries[slug][1] in ("submitted", "in_review", "published") for slug in ledger.submitted)
+        assert all(entries[slug][1] == "published" for slug in ledger.published)
+        # Nothing half-written: each entry has a revision, a change-log row, and a state its last move explains.
+        assert db.execute("SELECT count(*) FROM entry WHERE id NOT IN (SELECT entry_id FROM revision)").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM entry WHERE id NOT IN (SELECT entry_id FROM entry_change)"
+                          ).fetchone() == (0,)
+        unexplained = db.execute("""
+            SELECT e.slug, e.state, t.to_state FROM entry e
+            LEFT JOIN "transition" t ON t.id = (SELECT max(id) FROM "transition" WHERE entry_id = e.id)
+            WHERE coalesce(t.to_state, 'draft') != e.state""").fetchall()
+        assert unexplained == []
+    finally:
+        db.close()
+    assert worker_kills >= 3 and len(ledger.published) >= 10, (worker_kills, len(ledger.published))
+    print(f"\ncrash test: {len(ledger.drafts)} drafts, {len(ledger.submitted)} submissions and "
+          f"{len(ledger.published)} publications acknowledged; {worker_kills} workers and {MASTER_KILLS} masters "
+          f"killed; {ledger.failures} requests cut off; {time.monotonic() - started:.0f}s ("
+          + ", ".join(f"{k} {v:.0f}s" for k, v in timings.items()) + ")")

@@ -1,0 +1,58 @@
+"""`ideapankki serve --workers N`: gunicorn after one set-up in the master, JSON access lines, clean stop."""
+
+import json
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ideapankki.cli import main
+from ideapankki.serving import options
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from liveserver import Browser, LiveServer  # noqa: E402
+
+
+def test_production_server_requires_the_secret_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("IDEAPANKKI_INSTANCE", str(tmp_path / "instance"))
+    monkeypatch.delenv("IDEAPANKKI_SECRET_KEY", raising=False)
+    result = CliRunner().invoke(main, ["serve", "--workers", "2"])
+    assert result.exit_code == 1 and "IDEAPANKKI_SECRET_KEY is not set" in result.output
+    assert not (tmp_path / "instance" / "secret_key").exists()
+    result = CliRunner().invoke(main, ["serve", "--workers", "2", "--debug"])
+    assert result.exit_code == 2 and "--debug runs the development server" in result.output
+
+
+def test_gunicorn_trusts_no_proxy_header_itself_and_logs_no_access_lines_of_its_own():
+    settings = options(3, "0.0.0.0", 8000)
+    assert settings["bind"] == "0.0.0.0:8000" and settings["workers"] == 3
+    assert settings["forwarded_allow_ips"] == "" and settings["secure_scheme_headers"] == {}
+    assert settings["accesslog"] is None and settings["preload_app"] is False
+    assert options(1, "::1", 80)["bind"] == "[::1]:80"
+
+
+@pytest.mark.slow
+def test_serve_with_workers_answers_from_every_worker_and_stops_gracefully(tmp_path):
+    server = LiveServer(tmp_path / "instance", workers=2, log_path=tmp_path / "serve.log",
+                        env={"IDEAPANKKI_SECRET_KEY": "serving-test"}).start()
+    try:
+        workers = server.worker_pids()
+        assert len(workers) == 2
+        browser = Browser(server.base)
+        status, headers, text = browser.get("/entries")
+        assert status == 200 and "merkintää" in text
+        assert "Strict-Transport-Security" not in headers
+        assert json.loads(browser.get("/healthz")[2])["status"] == "ok"
+        request_id = headers["X-Request-Id"]
+    finally:
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(timeout=60) == 0
+        server.process = None
+    log = (tmp_path / "serve.log").read_text()
+    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    assert any(line.get("request_id") == request_id and line["path"] == "/entries" and line["status"] == 200
+               for line in lines)
+    assert "Published" in log and "with 2 workers" in log
+    assert (tmp_path / "instance" / "search" / "current").exists()  # built by the master before the workers
