@@ -53,9 +53,10 @@ class Healer:
             log.error("search index %s is damaged (%s); rebuilding it from the database",
                       generation or self.store.current, cause)
             self._last_start = time.monotonic()
-            self._thread = threading.Thread(target=self._rebuild, args=(generation,),
-                                            name="search-index-rebuild", daemon=True)
-            self._thread.start()
+            thread = threading.Thread(target=self._rebuild, args=(generation,), name="search-index-rebuild",
+                                      daemon=True)
+            thread.start()
+            self._thread = thread
             return True
 
     def wait(self, timeout: float | None = None) -> bool:

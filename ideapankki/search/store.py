@@ -114,7 +114,8 @@ class IndexStore:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     def exists(self) -> bool:
-        return self.current.exists() and whoosh_index.exists_in(str(self.current))
+        """Tell whether a current index is there (its table of contents; verify() reads it)."""
+        return self.current.is_dir() and any(self.current.glob("_MAIN_*.toc"))
 
     def open(self):
         """Open the current index for reading or writing."""
