@@ -5,53 +5,21 @@ Damage is done to real files under a real index; the rebuild runs in the Healer'
 
 from __future__ import annotations
 
-import os
-import shutil
 import threading
 import time
 
 import pytest
 
 from factories import make_entry
+from index_damage import DAMAGE, damage
 from ideapankki.search import IndexUnavailable, SearchIndex
-
-DAMAGE = ("delete-folder", "delete-generation", "delete-link", "delete-segment", "delete-toc", "delete-state",
-          "truncate-segment", "halve-segment", "truncate-toc", "garbage-segment", "garbage-toc", "garbage-state",
-          "wrong-state")
-
-
-def damage(root, kind: str) -> None:
-    """Do KIND of damage to the index under ROOT, in place (as a disk or an operator would)."""
-    current = (root / "current").resolve()
-    segment, toc, state = next(current.glob("*.seg")), next(current.glob("*.toc")), current / "state.json"
-    target = {"segment": segment, "toc": toc, "state": state}.get(kind.rsplit("-", 1)[-1])
-    if kind == "delete-folder":
-        shutil.rmtree(root)
-    elif kind == "delete-generation":
-        shutil.rmtree(current)
-    elif kind == "delete-link":
-        (root / "current").unlink()
-    elif kind.startswith("delete-"):
-        target.unlink()
-    elif kind.startswith("truncate-"):
-        os.truncate(target, 0)
-    elif kind.startswith("halve-"):
-        os.truncate(target, target.stat().st_size // 2)
-    elif kind.startswith("garbage-"):
-        data = bytearray(target.read_bytes())
-        data[::7] = bytes((i * 131 + 7) % 256 for i in range(len(data[::7])))
-        with open(target, "r+b") as fh:  # in place: readers holding the file see the change
-            fh.write(data)
-    elif kind == "wrong-state":
-        state.write_text('{"applied_upto": "many", "unknown": 1}')
-    else:
-        raise ValueError(kind)
 
 
 @pytest.fixture
-def filled(bench):
+def filled(bench, session):
     for i in range(3):
-        bench.add(f"kokeilu-{i}", title=f"Omavalmentaja {i}", summary="Työllisyyskokeilu kunnassa.")
+        make_entry(session, f"kokeilu-{i}", title=f"Omavalmentaja {i}", summary="Työllisyyskokeilu kunnassa.")
+    bench.index.catch_up()
     assert bench.slugs("omavalmentaja") == ["kokeilu-0", "kokeilu-1", "kokeilu-2"]
     return bench
 
@@ -78,7 +46,8 @@ def test_damage_while_reading_degrades_then_heals_itself(filled, kind):
     assert index.status() == ("ok", None)
 
 
-@pytest.mark.parametrize("kind", DAMAGE)
+@pytest.mark.parametrize("kind", ["delete-folder", "delete-segment", "delete-toc", "halve-segment", "garbage-segment",
+                                  "garbage-state"])
 def test_damage_found_at_process_start_heals(filled, engine, kind):
     damage(filled.index.store.root, kind)
     fresh = SearchIndex(filled.index.store.root, engine)  # as a new worker would
