@@ -59,6 +59,15 @@ def secret_key(instance: Path, *, demo: bool) -> str:
     return key_file.read_text().strip()
 
 
+def _positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name} must be a whole number of 1 or more, not {raw!r}")
+    return int(raw)
+
+
 def build_config(overrides: dict | None = None) -> dict:
     """Assemble the Flask config mapping for create_app."""
     overrides = dict(overrides or {})
@@ -82,6 +91,7 @@ def build_config(overrides: dict | None = None) -> dict:
         "SEED_CONTENT_DIR": CONTENT_DIR,
         # accessibility feedback (the statement at /accessibility); unset: the mail sender's address
         "ACCESSIBILITY_FEEDBACK": os.environ.get("IDEAPANKKI_ACCESSIBILITY_FEEDBACK") or None,
+        "SUBMISSIONS_PER_HOUR": _positive_int("IDEAPANKKI_SUBMISSIONS_PER_HOUR", 20),
     }
     config.update(overrides)
     if "SECRET_KEY" not in config:

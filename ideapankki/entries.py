@@ -10,7 +10,7 @@ import unicodedata
 
 from sqlmodel import Session, select
 
-from . import markdown
+from . import limits, markdown
 from .content import PROPOSAL_KEYS, ContentError, EntryDocument, relation_type_problem, serialize
 from .models import (
     Contact,
@@ -194,12 +194,17 @@ def can_edit(session: Session, actor: User, entry: Entry) -> bool:
     return entry.state in workflow.EDITABLE_BY_AUTHOR
 
 
-def create_entry(session: Session, doc: EntryDocument, codes: list[str], author: User) -> Entry:
-    """Save a new draft written by AUTHOR for their organisation."""
+def create_entry(session: Session, doc: EntryDocument, codes: list[str], author: User,
+                 per_hour: int = limits.SUBMISSIONS_PER_HOUR) -> Entry:
+    """Save a new draft written by AUTHOR for their organisation.
+
+    Raises limits.TooManySubmissions when AUTHOR has started PER_HOUR entries within the hour.
+    """
     if not author.can_submit:
         from .workflow import NotAllowed
 
         raise NotAllowed("the account may not submit entries yet")
+    limits.check_submission_rate(session, author, per_hour)
     doc.slug = unique_slug(session, doc.title)
     entry, _changed = save_document(session, doc, codes, author=author)
     return entry

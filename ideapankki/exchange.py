@@ -1,7 +1,9 @@
 """Import and export of content folders (content/<type>/<slug>.md).
 
 Import validates every file before writing anything: one bad file fails the whole run
-with every error listed, and the caller's transaction rolls back. Trial programmes
+with every error listed, and the caller's transaction rolls back. It reads nothing outside
+the import folder (symbolic links that leave it are errors), only regular files of at most
+MAX_FILE_BYTES, UTF-8 without NUL bytes; whatever else a file holds is an error naming it. Trial programmes
 (content/programmes/<slug>.md) are read first, since practices name them.
 """
 
@@ -12,10 +14,13 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from . import content, entries, programme_format, programmes, workflow
+from . import content, entries, markdown, programme_format, programmes, workflow
 from .content import ContentError, EntryDocument
 from .models import Entry, EntryState, Programme
 from .reference import MunicipalityIndex
+
+
+MAX_FILE_BYTES = 1_000_000  # per file; the longest seed entry is some 10 kB
 
 
 class ImportFailed(ValueError):
@@ -35,26 +40,44 @@ class ImportReport:
     programmes: list[str] = field(default_factory=list)  # programmes created or changed
 
 
+def read_text(path: Path, root: Path) -> str:
+    """Read the content file PATH of the import ROOT, or raise a ContentError that says why not."""
+    try:
+        real = path.resolve(strict=True)
+        base = root.resolve(strict=True)
+        if not real.is_relative_to(base if base.is_dir() else base.parent):
+            raise ContentError(path, None, f"resolves outside {root} (symbolic link?)")
+        if not real.is_file():  # a folder, a named pipe (which would block), a device
+            raise ContentError(path, None, "is not a regular file")
+        with open(real, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except (OSError, RuntimeError) as exc:  # vanished, unreadable, dangling link, a loop of links
+        raise ContentError(path, None, f"cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ContentError(path, None, f"the file is larger than {MAX_FILE_BYTES // 1000} kB")
+    if b"\x00" in data:
+        raise ContentError(path, None, "the file contains NUL bytes (binary, or UTF-16 text?); "
+                                       "content files are UTF-8 text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(path, None, f"the file is not UTF-8 text (byte {exc.start})") from None
+
+
 def find_files(root: Path) -> list[Path]:
     """List the content files under ROOT (or ROOT itself), refusing paths that leave it."""
     if not root.exists():
         raise ImportFailed([ContentError(root, None, "no such file or folder")])
     if root.is_file():
         return [root]
-    base = root.resolve()
-    files, errors = [], []
-    for path in sorted(root.rglob("*.md")):
+    files = []
+    for path in sorted(root.rglob("*.md")):  # does not descend into linked folders
         relative = path.relative_to(root)
         if any(part.startswith(".") for part in relative.parts) or path.name.upper() == "README.MD":
             continue
         if relative.parts[0] == programme_format.FOLDER:  # read by read_programmes
             continue
-        if not path.resolve().is_relative_to(base):
-            errors.append(ContentError(path, None, f"resolves outside {root} (symbolic link?)"))
-            continue
-        files.append(path)
-    if errors:
-        raise ImportFailed(errors)
+        files.append(path)  # read_text refuses what leaves ROOT or is no regular file
     return files
 
 
@@ -63,24 +86,34 @@ def read_programmes(session: Session, root: Path) -> tuple[list, list[ContentErr
     folder = Path(root) / programme_format.FOLDER
     if Path(root).is_file() or not folder.is_dir():
         return [], []
+    if not folder.resolve().is_relative_to(Path(root).resolve()):
+        return [], [ContentError(folder, None, f"resolves outside {root} (symbolic link?)")]
     index = MunicipalityIndex.from_session(session)
     docs, errors = [], []
     for path in sorted(folder.glob("*.md")):
         try:
-            doc = programme_format.parse(path.read_text(encoding="utf-8"), path)
+            doc = programme_format.parse(read_text(path, Path(root)), path)
+            _check_markdown(doc.body, path)
             docs.append((doc, programmes.resolve_municipalities(doc, index, str(path))))
         except ContentError as exc:
             errors.append(exc)
-        except UnicodeDecodeError:
-            errors.append(ContentError(path, None, "the file is not UTF-8 text"))
     return docs, errors
 
 
+def _check_markdown(body: str, path: Path) -> None:
+    """Render BODY once now, so that Markdown that cannot be rendered fails before anything is written."""
+    try:
+        markdown.render(body)
+    except markdown.MarkdownError as exc:
+        raise ContentError(path, "body", str(exc)) from None
+
+
 def read_documents(session: Session, paths: list[Path], programme_slugs: set[str] | None = None,
-                   ) -> list[tuple[EntryDocument, list[str]]]:
+                   root: Path | None = None) -> list[tuple[EntryDocument, list[str]]]:
     """Parse and validate PATHS; return documents with their municipality codes, or raise ImportFailed.
 
-    A practice may name a programme in PROGRAMME_SLUGS (default: those in the database).
+    A practice may name a programme in PROGRAMME_SLUGS (default: those in the database). Files
+    must stay inside ROOT (default: each file is its own root).
     """
     index = MunicipalityIndex.from_session(session)
     if programme_slugs is None:
@@ -88,16 +121,14 @@ def read_documents(session: Session, paths: list[Path], programme_slugs: set[str
     docs, errors, seen = [], [], {}
     for path in paths:
         try:
-            doc = content.parse(path.read_text(encoding="utf-8"), path)
+            doc = content.parse(read_text(path, root or path), path)
+            _check_markdown(doc.body, path)
             codes = entries.resolve_references(doc, index, str(path))
             if doc.programme and doc.programme not in programme_slugs:
                 raise ContentError(path, "programme", f"{doc.programme!r} is not a programme "
                                    f"(none in {programme_format.FOLDER}/ or the database)")
         except ContentError as exc:
             errors.append(exc)
-            continue
-        except UnicodeDecodeError:
-            errors.append(ContentError(path, None, "the file is not UTF-8 text"))
             continue
         if doc.slug in seen:
             errors.append(ContentError(path, None, f"slug {doc.slug!r} is also used by {seen[doc.slug]}"))
@@ -119,7 +150,7 @@ def import_path(session: Session, root: Path, *, publish: bool = False) -> Impor
     programme_docs, errors = read_programmes(session, Path(root))
     known = set(session.exec(select(Programme.slug))) | {doc.slug for doc, _codes in programme_docs}
     try:
-        documents = read_documents(session, find_files(Path(root)), known)
+        documents = read_documents(session, find_files(Path(root)), known, Path(root))
     except ImportFailed as exc:
         errors += exc.errors
     if errors:

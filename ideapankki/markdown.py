@@ -55,10 +55,18 @@ _EXTENSIONS = ["tables", "fenced_code", "sane_lists", "toc"]
 _EXTENSION_CONFIG = {"toc": {"slugify": _heading_slug, "permalink": False}}
 
 
+class MarkdownError(ValueError):
+    """Markdown that cannot be rendered (nested too deeply for Python-Markdown's recursive parser)."""
+
+
 def render(text: str) -> str:
-    """Render Markdown TEXT to sanitised HTML."""
+    """Render Markdown TEXT to sanitised HTML (MarkdownError when it is nested too deeply)."""
     converter = _markdown.Markdown(extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIG)
-    return sanitize(converter.convert(text))
+    try:
+        html = converter.convert(text)
+    except RecursionError:
+        raise MarkdownError("the text is nested too deeply (lists or quotes inside one another)") from None
+    return sanitize(html)
 
 
 def sanitize(html: str) -> str:

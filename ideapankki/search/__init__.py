@@ -1,7 +1,9 @@
 """Full-text search: the only package that imports Whoosh. Its interface is SearchIndex.
 
 The index is a projection of the database (published entries only), kept current from the
-change log (EntryChange) and rebuildable at any time.
+change log (EntryChange) and rebuildable at any time. A damaged index is never an error page:
+reads raise IndexUnavailable (the site shows search as unavailable) and start a background
+rebuild (healing.py); a catch-up that finds it damaged rebuilds it at once.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy.engine import Engine
 from ..browse import Filters
 from . import indexer
 from .analysis import voikko_available
+from .healing import Healer
 from .query import Hit, SearchResponse, more_like, run_search, similar_titles
 from .reading import IndexUnavailable, Readers
 from .store import IndexStore
@@ -33,6 +36,7 @@ class SearchIndex:
         self.store = IndexStore(Path(root), self.finnish)
         self.engine = engine
         self.readers = Readers(self.store)
+        self.healer = Healer(self.store, engine)
 
     @property
     def voikko(self) -> bool:
@@ -55,9 +59,29 @@ class SearchIndex:
             return 0
 
     def refresh_if_behind(self) -> None:
-        """Catch up before a read when other processes or servers changed entries."""
+        """Catch up before a read when other processes or servers changed entries.
+
+        Never raises for a damaged index: the read that follows reports it (IndexUnavailable).
+        """
         if self.pending() != 0:
-            self.catch_up(wait=False)
+            try:
+                self.catch_up(wait=False)
+            except Exception:  # noqa: BLE001 - the database is safe; reading shows what is left
+                log.exception("search index catch-up failed before a read")
+
+    def status(self) -> tuple[str, str | None]:
+        """("ok" | "missing" | "damaged" | "rebuilding", the problem) for /healthz.
+
+        A damaged index found here is rebuilt in the background, as after a failed search.
+        """
+        if self.healer.rebuilding:
+            return "rebuilding", None
+        problem = self.store.verify()
+        if problem is None:
+            return "ok", None
+        missing = self.store.read_state() is None
+        self.healer.damaged(problem, None if missing else self.store.current.resolve().name)
+        return ("rebuilding" if self.healer.rebuilding else "missing" if missing else "damaged"), problem
 
     def pending(self) -> int:
         """Count changes not yet applied to this index (-1 when there is no index)."""
@@ -77,13 +101,23 @@ class SearchIndex:
         """Search published entries; see ideapankki.search.query.run_search."""
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}")
-        return run_search(self.readers, text, filters or Filters(), sort=sort, page=page, per_page=per_page,
-                          voikko=self.voikko)
+        return self._reading(lambda: run_search(self.readers, text, filters or Filters(), sort=sort, page=page,
+                                                per_page=per_page, voikko=self.voikko))
 
     def more_like(self, entry_id: int, limit: int = 5) -> list[int]:
         """Ids of the published entries most like ENTRY_ID."""
-        return more_like(self.readers, entry_id, limit)
+        return self._reading(lambda: more_like(self.readers, entry_id, limit))
 
     def similar(self, text: str, limit: int = 5) -> list[tuple[int, float]]:
         """(id, score) of published entries whose title or summary resemble TEXT."""
-        return similar_titles(self.readers, text, limit, self.voikko)
+        return self._reading(lambda: similar_titles(self.readers, text, limit, self.voikko))
+
+    def _reading(self, read):
+        """Run READ; when the index cannot be read, start a rebuild and raise IndexUnavailable."""
+        try:
+            return read()
+        except IndexUnavailable as exc:
+            if not self.healer.damaged(str(exc), exc.generation):
+                log.warning("search index unavailable (%s)%s", exc,
+                            "; a rebuild is running" if self.healer.rebuilding else "")
+            raise

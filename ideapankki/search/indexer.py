@@ -13,13 +13,12 @@ import time
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import selectinload
-from whoosh import index as whoosh_index
 from sqlmodel import Session, select
 
 from ..models import Entry, EntryChange, EntryMunicipality, EntryState
 from .lemmas import learn
 from .schema import IndexCodec, document, words_of
-from .store import WRITER_TIMEOUT_S, IndexState, IndexStore
+from .store import WRITER_TIMEOUT_S, IndexState, IndexStore, open_dir
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +47,11 @@ def _published(session: Session, ids: list[int] | None = None) -> list[Entry]:
 def rebuild(store: IndexStore, engine: Engine) -> int:
     """Build a complete index from the database in a new folder and swap it in; return its size."""
     with store.writing():
-        return _rebuild_locked(store, engine)
+        return rebuild_locked(store, engine)
 
 
-def _rebuild_locked(store: IndexStore, engine: Engine) -> int:
+def rebuild_locked(store: IndexStore, engine: Engine) -> int:
+    """rebuild() for a caller that holds the writer lock."""
     directory = store.new_generation()
     with Session(engine) as session:
         # Read the log position first: a change committed meanwhile is applied again later.
@@ -65,7 +65,7 @@ def _rebuild_locked(store: IndexStore, engine: Engine) -> int:
     # writer's processes forked below, find them all in the cache.
     procs = min(os.cpu_count() or 1, 4) if len(docs) >= PARALLEL_FROM else 1
     learn(set().union(*(words_of(doc) for doc in docs)) if docs else (), store.lemmas, procs)
-    ix = whoosh_index.open_dir(str(directory))
+    ix = open_dir(directory)
     # A large pool keeps the postings sort in memory (no pickled runs on disk); a big rebuild
     # indexes in one more process per core (Whoosh's multiprocessing writer, one segment each).
     writer = ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=1024 // procs, procs=procs, multisegment=procs > 1,
@@ -85,14 +85,18 @@ def _rebuild_locked(store: IndexStore, engine: Engine) -> int:
 
 
 def catch_up(store: IndexStore, engine: Engine, timeout: float = WRITER_TIMEOUT_S) -> int:
-    """Apply change-log rows this index has not seen; rebuild if it is missing or outdated.
+    """Apply change-log rows this index has not seen; rebuild if it is missing, outdated or damaged.
 
     Returns the number of entries updated or removed. Raises TimeoutError when another
     process holds the writer lock longer than TIMEOUT seconds.
     """
     with store.writing(timeout):
         if not store.is_current():
-            return _rebuild_locked(store, engine)
+            return rebuild_locked(store, engine)
+        problem = store.verify()
+        if problem is not None:
+            log.error("search index is damaged (%s); rebuilding it from the database", problem)
+            return rebuild_locked(store, engine)
         state = store.read_state()
         with Session(engine) as session:
             rows = session.exec(

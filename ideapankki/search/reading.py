@@ -1,4 +1,9 @@
-"""Searchers that survive concurrent commits and index swaps (one per thread, refreshed per use)."""
+"""Searchers that survive concurrent commits and index swaps (one per thread, refreshed per use).
+
+Index files can be damaged from outside (deleted, truncated, overwritten). Whatever a damaged
+file raises while it is read becomes IndexUnavailable, naming the generation that failed, so
+that the site degrades search alone and SearchIndex can rebuild that generation.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,20 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator
 
-from whoosh import index as whoosh_index
-
 from .schema import FACETS
-from .store import IndexStore
+from .store import IndexStore, open_dir
 from .vectors import Corpus, SegmentCache, to_int
 
 
 class IndexUnavailable(RuntimeError):
-    """The index cannot be read (missing or damaged); search is degraded until it is rebuilt."""
+    """The index cannot be read (missing or damaged); search is degraded until it is rebuilt.
+
+    GENERATION is the folder that failed (None when there was none to open).
+    """
+
+    def __init__(self, message: str, generation: str | None = None):
+        super().__init__(message)
+        self.generation = generation
 
 
 class Readers:
@@ -29,7 +39,7 @@ class Readers:
 
     def _open(self):
         target = self.store.current.resolve()
-        ix = whoosh_index.open_dir(str(target))
+        ix = open_dir(target)
         self._local.generation = target
         self._local.searcher = ix.searcher()
         return self._local.searcher
@@ -48,10 +58,10 @@ class Readers:
                         searcher.close()
                     searcher = self._open()
                 break
-            except (OSError, whoosh_index.EmptyIndexError, ValueError) as exc:
+            except Exception as exc:  # noqa: BLE001 - damaged files raise nearly anything
                 self._local.searcher = None
                 if attempt == 2:
-                    raise IndexUnavailable(str(exc)) from exc
+                    raise self._unavailable(exc) from exc
         yield searcher
 
     def run(self, operation):
@@ -61,11 +71,20 @@ class Readers:
             try:
                 with self.searcher() as searcher:
                     return operation(searcher)
-            except (OSError, whoosh_index.EmptyIndexError) as exc:
+            except IndexUnavailable:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a vanished or damaged file; retry once afresh
                 self._local.searcher = None
                 if attempt == 2:
-                    raise IndexUnavailable(str(exc)) from exc
+                    raise self._unavailable(exc) from exc
         raise AssertionError("unreachable")
+
+    def _unavailable(self, exc: Exception) -> IndexUnavailable:
+        try:
+            generation = self.store.current.resolve(strict=True).name
+        except OSError:
+            generation = None
+        return IndexUnavailable(f"{type(exc).__name__}: {exc}", generation)
 
     def corpus(self, searcher) -> "Generation":
         """Return the arrays and facet bitsets of the current generation (built once per generation)."""

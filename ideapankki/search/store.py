@@ -5,11 +5,16 @@ Layout under the search folder:
     gen-<n>/               a complete Whoosh index and its state.json (applied change-log position)
     indexer.lock           held (flock) by whoever writes, across processes
     lemmas.sqlite          the Voikko analyses of indexed words (lemmas.py), shared by all processes
+
+Index files are read with plain file reads, not mmap: a file truncated under a mapped reader
+kills the process with SIGBUS, whereas a read error is an exception the site degrades on.
+Postings are read once per segment anyway (vectors.SegmentCache), so little is lost.
 """
 
 from __future__ import annotations
 
 import fcntl
+import io
 import json
 import os
 import shutil
@@ -20,6 +25,8 @@ from pathlib import Path
 from typing import Iterator
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
 
 from .analysis import ANALYZER_VERSION
 from .lemmas import LemmaStore
@@ -40,6 +47,43 @@ class IndexState:
     gaps: dict[str, float] = field(default_factory=dict)  # missing id → first seen missing (epoch s)
 
 
+class _Quiet:
+    """An index file that closes quietly when collected, as a memory map did.
+
+    Searchers close their files when they are replaced; one dropped with its thread or its
+    index is collected, and its files with it (in a reference cycle, in any order).
+    """
+
+    def __del__(self):
+        try:
+            self.close()
+        except (OSError, ValueError):  # pragma: no cover - closing a read-only file
+            pass
+
+
+class _RawIndexFile(_Quiet, io.FileIO):
+    pass
+
+
+class _IndexFile(_Quiet, io.BufferedReader):
+    pass
+
+
+class _Storage(FileStorage):
+    """Whoosh's file storage without mmap, reading through _IndexFile."""
+
+    def __init__(self, path: str):
+        super().__init__(path, supports_mmap=False)
+
+    def open_file(self, name, **kwargs):
+        return StructFile(_IndexFile(_RawIndexFile(self._fpath(name), "rb")), name=name, **kwargs)
+
+
+def open_dir(directory: Path):
+    """Open the Whoosh index in DIRECTORY without memory-mapping its files (see the module docstring)."""
+    return _Storage(str(directory)).open_index()
+
+
 class IndexStore:
     """The on-disk index of one server."""
 
@@ -53,6 +97,7 @@ class IndexStore:
     @contextmanager
     def writing(self, timeout: float = WRITER_TIMEOUT_S) -> Iterator[None]:
         """Hold the cross-process indexer lock, waiting up to TIMEOUT seconds (TimeoutError after)."""
+        self.root.mkdir(parents=True, exist_ok=True)  # someone may have deleted the whole folder
         with open(self.root / "indexer.lock", "a+") as fh:
             deadline = time.monotonic() + timeout
             while True:
@@ -69,18 +114,22 @@ class IndexStore:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     def exists(self) -> bool:
-        return self.current.exists() and whoosh_index.exists_in(str(self.current))
+        """Tell whether a current index is there (its table of contents; verify() reads it)."""
+        return self.current.is_dir() and any(self.current.glob("_MAIN_*.toc"))
 
     def open(self):
         """Open the current index for reading or writing."""
-        return whoosh_index.open_dir(str(self.current))
+        return open_dir(self.current)
 
     def read_state(self) -> IndexState | None:
         try:
             data = json.loads((self.current / STATE_FILE).read_text())
-        except (OSError, ValueError):
+            state = IndexState(**data)
+        except (OSError, ValueError, TypeError):  # missing, garbage, or JSON of another shape
             return None
-        return IndexState(**data)
+        valid = (isinstance(state.applied_upto, int) and isinstance(state.applied_above, list)
+                 and all(isinstance(i, int) for i in state.applied_above) and isinstance(state.gaps, dict))
+        return state if valid else None
 
     def write_state(self, state: IndexState, directory: Path | None = None) -> None:
         """Write STATE atomically (call while holding the lock)."""
@@ -94,6 +143,27 @@ class IndexStore:
         state = self.read_state()
         return (self.exists() and state is not None and state.analyzer_version == ANALYZER_VERSION
                 and state.finnish == self.finnish)
+
+    def verify(self) -> str | None:
+        """Open the current index afresh and every segment's files; return what is wrong, or None.
+
+        Cheap (table of contents and segment directories only): damage inside postings shows
+        when a search reads them, and is reported then (see Readers.run).
+        """
+        if self.read_state() is None:
+            return "the index or its state file is missing or unreadable"
+        try:
+            ix = open_dir(self.current)
+            try:
+                with ix.reader() as reader:
+                    reader.doc_count_all()
+                    for name in reader.indexed_field_names():
+                        reader.field_length(name)
+            finally:
+                ix.close()
+        except Exception as exc:  # noqa: BLE001 - garbage in index files raises nearly anything
+            return f"{type(exc).__name__}: {exc}"
+        return None
 
     def new_generation(self) -> Path:
         """Create an empty index in a fresh folder (not yet current)."""

@@ -11,7 +11,7 @@ from ..search import IndexUnavailable
 from . import db_session, search_index
 from .labels import THEME_LABELS
 from .openapi import document as openapi_document
-from .search import BadSearch, search_request
+from .search import RETRY_AFTER_S, BadSearch, search_request
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -29,6 +29,14 @@ def error(status: int, message: str):
     return jsonify({"error": message, "status": status}), status
 
 
+def index_unavailable():
+    """503 while the search index is damaged or being rebuilt (it rebuilds itself)."""
+    response, status = error(503, "Search is temporarily unavailable: the search index is being rebuilt "
+                                  "from the database. Try again shortly.")
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return response, status
+
+
 @bp.after_request
 def allow_any_origin(response):
     response.headers["Access-Control-Allow-Origin"] = "*"
@@ -43,7 +51,7 @@ def search():
     except BadSearch as exc:
         return error(400, str(exc))
     except IndexUnavailable:
-        return error(503, "The search index is being rebuilt; try again shortly.")
+        return index_unavailable()
     return jsonify(searching.to_json(result, _entry_url))
 
 
@@ -58,7 +66,7 @@ def similar():
     try:
         found = searching.similar(db_session(), search_index(), title, SIMILAR_LIMIT)
     except IndexUnavailable:
-        return error(503, "The search index is being rebuilt; try again shortly.")
+        return index_unavailable()
     return jsonify({"title": title, "results": [
         {"slug": e.slug, "type": e.type, "title": e.title, "url": _entry_url(e), "score": round(score, 4)}
         for e, score in found

@@ -1,8 +1,9 @@
 """GET /healthz for load balancers and monitoring: is the database reachable, is search current?
 
 Answers 503 only when the database is unreachable (the site cannot serve); a search index
-behind the change log or missing is "degraded" with 200, since pages still render and the
-index catches up or rebuilds itself. Never cached, and it says nothing about people or content.
+behind the change log, missing or damaged is "degraded" with 200, since pages still render and
+the index catches up or rebuilds itself. search.index says which: ok, missing, damaged or
+rebuilding (a check that finds damage starts the rebuild). Never cached, and it says nothing about people or content.
 """
 
 from __future__ import annotations
@@ -30,17 +31,20 @@ def _database_ok() -> bool:
 
 def _search_status(database_ok: bool) -> dict:
     if not database_ok:  # the change log lives in the database: nothing to compare against
-        return {"ok": False, "pending_changes": None, "lag_seconds": None}
+        return {"ok": False, "index": None, "pending_changes": None, "lag_seconds": None}
     try:
         index = search_index()
+        state, problem = index.status()
         pending = index.pending()
         lag = round(index.lag_seconds(), 1)
     except Exception:  # noqa: BLE001 - a broken index is a degraded site, not a failed check
         log.exception("health check: search index unreadable")
-        return {"ok": False, "pending_changes": None, "lag_seconds": None}
+        return {"ok": False, "index": "damaged", "pending_changes": None, "lag_seconds": None}
+    if problem is not None:  # the cause goes to the log, not to the public answer
+        log.warning("health check: search index %s: %s", state, problem)
     if pending < 0:  # no index yet: every change is pending
-        return {"ok": False, "pending_changes": _change_count(), "lag_seconds": lag}
-    return {"ok": pending == 0, "pending_changes": pending, "lag_seconds": lag}
+        return {"ok": False, "index": state, "pending_changes": _change_count(), "lag_seconds": lag}
+    return {"ok": pending == 0 and state == "ok", "index": state, "pending_changes": pending, "lag_seconds": lag}
 
 
 def _change_count() -> int:

@@ -16,6 +16,7 @@ from .public import municipalities_by_code, region_names
 bp = Blueprint("search", __name__)
 
 MAX_QUERY_LENGTH = 500
+RETRY_AFTER_S = 10  # a rebuild of a bank of a few thousand entries takes about this long
 
 
 class BadSearch(ValueError):
@@ -68,9 +69,8 @@ def search_page():
         args, result = search_request()
     except BadSearch as exc:
         return render_error(400, str(exc))
-    except IndexUnavailable:
-        current_app.logger.exception("search index unavailable")
-        return render_template("search/unavailable.html"), 503
+    except IndexUnavailable:  # SearchIndex logged the cause and started a rebuild
+        return render_template("search/unavailable.html"), 503, {"Retry-After": str(RETRY_AFTER_S)}
     if args.page > result.pages:
         abort(404)
     codes = [code for code, _n in result.facets["municipality"].counts]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from .. import entries, markdown, searching, workflow
+from .. import entries, limits, markdown, searching, workflow
 from ..models import Entry, EntryState, EntryType, Transition
 from ..search import IndexUnavailable
 from . import db_session, search_index
@@ -104,7 +104,15 @@ def _handle(form, entry_type: str, entry: Entry | None):
                 doc, codes = read
                 user = _user()
                 if entry is None:
-                    entry = entries.create_entry(session, doc, codes, user)
+                    try:
+                        entry = entries.create_entry(session, doc, codes, user,
+                                                     current_app.config["SUBMISSIONS_PER_HOUR"])
+                    except limits.TooManySubmissions as exc:  # the form keeps what was typed
+                        form.form_errors.append(_(
+                            "You have started %(limit)s new entries within the last hour, the most an account "
+                            "may. Nothing was saved: keep this page open and try again in %(minutes)s minutes.",
+                            limit=exc.limit, minutes=-(-exc.retry_after // 60)))
+                        return _render(form, entry_type, None, None, None), 429, {"Retry-After": str(exc.retry_after)}
                 else:
                     entries.save_edit(session, entry, doc, codes, user)
                 if action == "submit" and workflow.Action.submit in workflow.allowed_actions(session, user, entry):
@@ -114,5 +122,9 @@ def _handle(form, entry_type: str, entry: Entry | None):
                     return redirect(url_for("submit.mine"))
                 flash(_("Saved."))
                 return redirect(url_for("submit.edit", slug=entry.slug))
+    return _render(form, entry_type, entry, preview, similar), status
+
+
+def _render(form, entry_type: str, entry: Entry | None, preview, similar) -> str:
     return render_template("submit/form.html", form=form, entry_type=entry_type, entry=entry, preview=preview,
-                           similar=similar, published=bool(entry and entry.state == EntryState.published.value)), status
+                           similar=similar, published=bool(entry and entry.state == EntryState.published.value))

@@ -12,7 +12,8 @@ def test_a_current_index_is_ok(app, client, entry_factory):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": {"ok": True},
-                                   "search": {"ok": True, "pending_changes": 0, "lag_seconds": 0.0}}
+                                   "search": {"ok": True, "index": "ok", "pending_changes": 0,
+                                                                "lag_seconds": 0.0}}
     assert response.headers["Cache-Control"] == "no-store"
 
 
