@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
@@ -152,28 +153,63 @@ def _failures(session: Session, key: str, now: datetime) -> int:
                         .where(LoginAttempt.key == key, LoginAttempt.at > now - THROTTLE_WINDOW)).one()
 
 
-def authenticate(session: Session, email: str, password: str, address: str, now: datetime | None = None) -> User:
-    """Return the user for EMAIL and PASSWORD, or raise (Throttled, AccountError("invalid"))."""
+@dataclass(frozen=True)
+class LoginCheck:
+    """What checking a log-in found, before anything is written (see check_login)."""
+
+    email: str
+    address: str
+    at: datetime
+    user_id: int | None
+    ok: bool
+    new_hash: str | None = None
+
+
+def check_login(session: Session, email: str, password: str, address: str, now: datetime | None = None) -> LoginCheck:
+    """Read the throttle and verify PASSWORD without writing; raise Throttled when over the limit.
+
+    The argon2 check is slow on purpose (~0.1 s): done here, on a reading session, it holds no
+    write lock, so a crowd logging in at once cannot starve SQLite's writers ("database is
+    locked"). record_login then writes the outcome in a short transaction.
+    """
     now = now or utcnow()
     email = normalise_email(email)
-    account_key, address_key = f"account:{email}", f"address:{address}"
-    if (_failures(session, account_key, now) >= MAX_FAILURES_PER_ACCOUNT
-            or _failures(session, address_key, now) >= MAX_FAILURES_PER_ADDRESS):
+    if (_failures(session, f"account:{email}", now) >= MAX_FAILURES_PER_ACCOUNT
+            or _failures(session, f"address:{address}", now) >= MAX_FAILURES_PER_ADDRESS):
         raise Throttled("throttled", "too many failed log-ins; wait a while")
     user = get_by_email(session, email)
     if user is None:
         _verify_dummy(password)
-        ok = False
-    else:
-        ok = verify_password(user, password) and user.is_active
-    if not ok:
-        session.add_all([LoginAttempt(key=account_key, at=now), LoginAttempt(key=address_key, at=now)])
+        return LoginCheck(email, address, now, None, False)
+    old_hash = user.password_hash
+    ok = verify_password(user, password) and user.is_active
+    new_hash = user.password_hash if user.password_hash != old_hash else None
+    session.expire(user)  # nothing of this reading session is written
+    return LoginCheck(email, address, now, user.id, ok, new_hash if ok else None)
+
+
+def record_login(session: Session, check: LoginCheck) -> User:
+    """Write CHECK's outcome: a failed attempt (then raise AccountError) or the user's log-in."""
+    account_key, address_key = f"account:{check.email}", f"address:{check.address}"
+    user = session.get(User, check.user_id) if check.ok else None
+    if user is None or not user.is_active:
+        session.add_all([LoginAttempt(key=account_key, at=check.at), LoginAttempt(key=address_key, at=check.at)])
         session.flush()
         raise AccountError("invalid", "wrong e-mail address or password")
     session.exec(sa.delete(LoginAttempt).where(LoginAttempt.key == account_key))
-    user.last_login_at = now
+    if check.new_hash:
+        user.password_hash = check.new_hash
+    user.last_login_at = check.at
     session.flush()
     return user
+
+
+def authenticate(session: Session, email: str, password: str, address: str, now: datetime | None = None) -> User:
+    """Return the user for EMAIL and PASSWORD, or raise (Throttled, AccountError("invalid")).
+
+    Both steps on one session; the web splits them over a reading and a writing session.
+    """
+    return record_login(session, check_login(session, email, password, address, now))
 
 
 def _verify_dummy(password: str) -> None:

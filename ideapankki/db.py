@@ -69,6 +69,13 @@ def create_db_engine(url: str, **kwargs) -> Engine:
     return engine
 
 
+def reading(engine: Engine) -> Engine:
+    """ENGINE for work that only reads, even inside a writing request: it never takes the write lock."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(**{_BEGIN_OPTION: "DEFERRED"})
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """Yield a session that commits when the block succeeds and rolls back when it raises."""

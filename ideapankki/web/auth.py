@@ -6,11 +6,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from .. import accounts
+from ..db import reading
 from ..models import Municipality, User
-from . import db_session, login_manager
+from . import ENGINE_KEY, db_session, login_manager
 from .forms import LoginForm, choices, PasswordChangeForm, RegisterForm, ResetForm, ResetRequestForm
 from .i18n import safe_next
 from .labels import municipality_name
@@ -115,8 +116,10 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(db_session(), form.email.data, form.password.data,
-                                         request.remote_addr or "unknown")
+            with Session(reading(current_app.extensions[ENGINE_KEY])) as reader:
+                check = accounts.check_login(reader, form.email.data, form.password.data,
+                                             request.remote_addr or "unknown")
+            user = accounts.record_login(db_session(), check)
         except accounts.Throttled:
             form.form_errors.append(_("Too many failed attempts. Wait 15 minutes and try again, "
                                       "or reset your password."))

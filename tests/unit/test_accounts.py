@@ -128,3 +128,27 @@ def test_cli_style_helpers_create_and_promote(session):
     with pytest.raises(accounts.AccountError):
         accounts.set_role(session, "nobody@x.fi", Role.admin)
     assert isinstance(session.get(Organisation, org.id), Organisation)
+
+
+def test_checking_a_password_leaves_the_database_free_for_writers(engine, session, kajaani, tmp_path):
+    """The slow argon2 check runs on a reading session: a writer meanwhile gets the lock at once."""
+    import sqlite3
+
+    from ideapankki.db import reading, session_scope
+
+    accounts.register(session, email="a@kajaani.fi", name="A", password=GOOD_PASSWORD, organisation=kajaani)
+    session.commit()
+    with Session(reading(engine)) as reader:
+        check = accounts.check_login(reader, "a@kajaani.fi", GOOD_PASSWORD, "10.0.0.1")
+        assert check.ok
+        if engine.dialect.name == "sqlite":
+            other = sqlite3.connect(engine.url.database, timeout=0)
+            other.execute("BEGIN IMMEDIATE")  # would raise "database is locked" if the check held it
+            other.rollback()
+            other.close()
+    with session_scope(engine) as writer:
+        assert accounts.record_login(writer, check).last_login_at is not None
+    with Session(engine) as reader:
+        wrong = accounts.check_login(reader, "a@kajaani.fi", "väärin", "10.0.0.1")
+    with session_scope(engine) as writer, pytest.raises(accounts.AccountError):
+        accounts.record_login(writer, wrong)
