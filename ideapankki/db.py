@@ -69,6 +69,18 @@ def create_db_engine(url: str, **kwargs) -> Engine:
     return engine
 
 
+def lock(session: Session, row) -> None:
+    """Re-read ROW under a row lock held until the transaction ends (SELECT … FOR UPDATE).
+
+    A read-then-write (a workflow move, the next revision number, the last admin) must not act
+    on a state that a concurrent transaction is changing: on PostgreSQL the second writer waits
+    here and then sees the first one's result. SQLite has no row locks (SQLAlchemy leaves the
+    clause out); its writers already queue at BEGIN IMMEDIATE, so the re-read is only harmless.
+    """
+    session.flush()
+    session.refresh(row, with_for_update=True)
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """Yield a session that commits when the block succeeds and rolls back when it raises."""

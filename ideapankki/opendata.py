@@ -83,5 +83,5 @@ def municipalities_with_counts(session: Session) -> list[tuple[Municipality, int
         .join(Entry, Entry.id == EntryMunicipality.entry_id).where(PUBLISHED)
         .group_by(EntryMunicipality.municipality_code)
     ).all())
-    municipalities = session.exec(select(Municipality).order_by(Municipality.name_fi)).all()
+    municipalities = session.exec(select(Municipality).order_by(Municipality.name_fi, Municipality.code)).all()
     return [(m, counts.get(m.code, 0)) for m in municipalities]

@@ -57,7 +57,7 @@ def queue():
     waiting = Entry.state.in_(QUEUE_STATES) | Entry.id.in_(
         select(Revision.entry_id).where(Revision.state.in_(QUEUE_STATES)))
     items = []
-    for entry in session.exec(select(Entry).where(waiting).order_by(Entry.updated_at)):
+    for entry in session.exec(select(Entry).where(waiting).order_by(Entry.updated_at, Entry.id)):
         current, revision = workflow.subject_state(session, entry)
         if current not in QUEUE_STATES:
             continue
