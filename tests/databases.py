@@ -148,6 +148,16 @@ class Databases:
         parsed = make_url(url)
         return self._new(parsed.database)
 
+    def drop(self, url: str) -> None:
+        """Remove URL's database now (a test that makes many)."""
+        name = make_url(url).database
+        if self.kind == "sqlite":
+            for path in (Path(name), Path(f"{name}-wal"), Path(f"{name}-shm")):
+                path.unlink(missing_ok=True)
+        elif name in self.created:
+            self.server.drop(name)
+            self.created.remove(name)
+
     def close(self) -> None:
         for name in self.created:
             self.server.drop(name)
