@@ -60,8 +60,12 @@ def writing(engine: Engine) -> Engine:
 
 def create_db_engine(url: str, **kwargs) -> Engine:
     """Create an engine for URL with the per-connection settings the site relies on."""
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith(("postgresql://", "postgres://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    if url.startswith("postgresql"):
+        # UTC sessions: timestamps read back, EXTRACT and date casts do not depend on the server's zone
+        kwargs.setdefault("connect_args", {}).setdefault("options", "-c TimeZone=UTC")
+        kwargs.setdefault("pool_pre_ping", True)  # a restarted server costs one retry, not an error page
     engine = sa.create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _configure_sqlite)

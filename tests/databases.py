@@ -39,12 +39,14 @@ class PostgresServer:
         self.admin = sa.create_engine(self.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
         self.prefix = f"{PREFIX}{os.getpid()}_{secrets.token_hex(2)}_"
         self.count = 0
+        self.version = 0
 
     def check(self) -> None:
         """Raise when the server cannot be reached or the role may not create databases."""
         with self.admin.connect() as connection:
             allowed = connection.execute(sa.text(
                 "SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user")).scalar()
+            self.version = connection.dialect.server_version_info[0]
         if not allowed:
             raise RuntimeError(f"{self.url.username} may not create databases (ALTER ROLE … CREATEDB)")
 
@@ -64,7 +66,8 @@ class PostgresServer:
     def create(self, template: str | None = None) -> str:
         self.count += 1
         name = f"{self.prefix}{self.count}"
-        clause = f' TEMPLATE "{template}"' if template else ""
+        # FILE_COPY (PostgreSQL 15+) copies a small template several times faster than WAL_LOG
+        clause = f' TEMPLATE "{template}"{" STRATEGY FILE_COPY" if self.version >= 15 else ""}' if template else ""
         with self.admin.connect() as connection:
             connection.exec_driver_sql(f'CREATE DATABASE "{name}"{clause}')
         return name

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlmodel import select
 
 from .. import entries, workflow
-from ..models import Entry, EntryState, EntryTheme, Organisation, Revision, Transition, User, utcnow
+from ..models import Entry, EntryState, EntryTheme, Organisation, Revision, Transition, User, as_utc, utcnow
 from ..reference import THEME_SLUGS
 from . import db_session
 from .forms import ConfirmActionForm
@@ -71,7 +71,7 @@ def queue():
         changed = (revision.created_at if revision else entry.updated_at)
         return ((not kind or entry.type == kind) and (not state or current == state)
                 and (themed is None or entry.id in themed)
-                and (cutoff is None or changed.replace(tzinfo=cutoff.tzinfo) <= cutoff))
+                and (cutoff is None or as_utc(changed) <= cutoff))
 
     shown = [item for item in items if keep(item)]
     return render_template("moderate/queue.html", items=shown, counts=counts, total=len(items),
