@@ -70,8 +70,8 @@ def restore(src: Path, engine: Engine, instance: Path, *, force: bool = False) -
 
     Refuses (BackupError) when the instance already has a database or its files, unless FORCE.
     """
-    from . import migrate
-    from .search import SearchIndex
+    from .. import migrate
+    from ..search import SearchIndex
 
     manifest = read_manifest(src)
     kind = _backend(engine)
