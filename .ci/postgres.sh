@@ -66,8 +66,12 @@ start() {
     fi
     if ! as_owner "$bin/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
         log "starting PostgreSQL on 127.0.0.1:$PORT"
-        as_owner "$bin/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w -t 60 \
-            -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DATA -c fsync=off -c max_connections=200" start >/dev/null
+        if ! as_owner "$bin/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w -t 60 \
+            -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DATA -c fsync=off -c max_connections=200" start >&2; then
+            tail -n 20 "$DATA/server.log" >&2 || true
+            log "PostgreSQL did not start (is port $PORT taken? set IDEAPANKKI_CI_PG_PORT)"
+            exit 1
+        fi
         as_owner touch "$DATA/started-by-ci"
     fi
     "$bin/pg_isready" -q -h 127.0.0.1 -p "$PORT" -t 30
@@ -79,7 +83,7 @@ stop() {
     local bin
     bin="$(bindir)" || return 0
     if [ -f "$DATA/started-by-ci" ]; then
-        as_owner "$bin/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null
+        as_owner "$bin/pg_ctl" -D "$DATA" -m fast -w stop >&2
         rm -f "$DATA/started-by-ci"
     fi
 }
