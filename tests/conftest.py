@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from databases import KINDS, REQUIRE_VARIABLE, SERVER_VARIABLE, PostgresServer, Template
@@ -25,13 +26,26 @@ def pytest_sessionstart(session):
                                 "(eval \"$(.ci/postgres.sh start)\" starts a server and sets both)")
 
 
+NO_SERVER = f"PostgreSQL runs need {SERVER_VARIABLE} (a server URL; .ci/postgres.sh start prints one)"
+
+
+def pytest_report_header(config):
+    url = os.environ.get(SERVER_VARIABLE)
+    return f"databases: sqlite, postgresql at {sa.make_url(url).render_as_string()}" if url else \
+        f"databases: sqlite only ({NO_SERVER})"
+
+
 def pytest_collection_modifyitems(items):
-    """Skip the [postgresql] run of a test marked sqlite_only, with the marker's reason."""
+    """Skip [postgresql] runs without a server (one summary line per file), and those of sqlite_only tests."""
     for item in items:
-        marker = item.get_closest_marker("sqlite_only")
         callspec = getattr(item, "callspec", None)
-        if marker and callspec and callspec.params.get("db_kind") == "postgresql":
+        if not (callspec and callspec.params.get("db_kind") == "postgresql"):
+            continue
+        marker = item.get_closest_marker("sqlite_only")
+        if marker:
             item.add_marker(pytest.mark.skip(reason=f"SQLite only: {marker.args[0]}"))
+        elif not os.environ.get(SERVER_VARIABLE):
+            item.add_marker(pytest.mark.skip(reason=NO_SERVER))
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +54,7 @@ def pg_server():
     url = os.environ.get(SERVER_VARIABLE)
     required = os.environ.get(REQUIRE_VARIABLE) == "1"
     if not url:
-        pytest.skip(f"PostgreSQL runs need {SERVER_VARIABLE} (a server URL; .ci/postgres.sh start prints one)")
+        pytest.skip(NO_SERVER)
     server = PostgresServer(url)
     try:
         server.check()
@@ -48,7 +62,7 @@ def pg_server():
     except Exception as exc:  # noqa: BLE001 - any failure to reach the server means the same here
         server.close()
         message = f"PostgreSQL at {server.url.render_as_string()} is not usable: {exc}"
-        pytest.fail(message) if required else pytest.skip(message)
+        pytest.fail(message, pytrace=False) if required else pytest.skip(message)
     yield server
     server.close()
 
