@@ -144,7 +144,7 @@ def pending_memberships(session: Session) -> list[User]:
     """Confirmed members waiting for approval, oldest first."""
     return list(session.exec(
         select(User).where(User.email_confirmed_at.is_not(None), User.membership_approved_at.is_(None),
-                           User.role == Role.member.value).order_by(User.created_at)
+                           User.role == Role.member.value).order_by(User.created_at, User.id)
     ).all())
 
 
@@ -276,15 +276,24 @@ def admin_update_user(session: Session, actor: User, user: User, role: Role, act
     """Change an account's role and whether it may log in (admins only; the last admin stays)."""
     if not actor.is_admin:
         raise AccountError("forbidden", "only admins change roles")
-    demoting_last_admin = user.is_admin and (role != Role.admin or not active) and session.exec(
-        select(sa.func.count()).select_from(User).where(User.role == Role.admin.value, User.is_active,
-                                                        User.id != user.id)).one() == 0
-    if demoting_last_admin:
+    if user.is_admin and (role != Role.admin or not active) and not _other_active_admins(session, user):
         raise AccountError("last_admin", "the last active admin cannot be removed")
     if user.role != role.value or user.is_active != active:
         user.role, user.is_active = role.value, active
         sign_out_everywhere(user)
     session.flush()
+
+
+def _other_active_admins(session: Session, user: User) -> list[int]:
+    """Ids of the active admins other than USER, locked (FOR UPDATE) until the transaction ends.
+
+    Two admins demoting each other at once on PostgreSQL: the second waits for the first and
+    then sees one admin fewer, so the last one stays. (SQLite writers queue at BEGIN IMMEDIATE.)
+    """
+    session.flush()
+    admins = session.exec(select(User.id).where(User.role == Role.admin.value, User.is_active)
+                          .order_by(User.id).with_for_update()).all()
+    return [i for i in admins if i != user.id]
 
 
 def set_auto_approve_domain(session: Session, actor: User, organisation: Organisation, domain: str | None) -> None:

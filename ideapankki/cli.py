@@ -12,8 +12,11 @@ from .db import create_db_engine, session_scope
 
 
 def _engine():
+    """The command's engine, closed when the command ends (open connections would outlive it)."""
     instance = config.instance_dir()
-    return create_db_engine(config.database_url(instance))
+    engine = create_db_engine(config.database_url(instance))
+    click.get_current_context().call_on_close(engine.dispose)
+    return engine
 
 
 def _search_index(engine):

@@ -60,8 +60,12 @@ def writing(engine: Engine) -> Engine:
 
 def create_db_engine(url: str, **kwargs) -> Engine:
     """Create an engine for URL with the per-connection settings the site relies on."""
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith(("postgresql://", "postgres://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    if url.startswith("postgresql"):
+        # UTC sessions: timestamps read back, EXTRACT and date casts do not depend on the server's zone
+        kwargs.setdefault("connect_args", {}).setdefault("options", "-c TimeZone=UTC")
+        kwargs.setdefault("pool_pre_ping", True)  # a restarted server costs one retry, not an error page
     engine = sa.create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _configure_sqlite)
@@ -74,6 +78,16 @@ def reading(engine: Engine) -> Engine:
     if engine.dialect.name != "sqlite":
         return engine
     return engine.execution_options(**{_BEGIN_OPTION: "DEFERRED"})
+def lock(session: Session, row) -> None:
+    """Re-read ROW under a row lock held until the transaction ends (SELECT … FOR UPDATE).
+
+    A read-then-write (a workflow move, the next revision number, the last admin) must not act
+    on a state that a concurrent transaction is changing: on PostgreSQL the second writer waits
+    here and then sees the first one's result. SQLite has no row locks (SQLAlchemy leaves the
+    clause out); its writers already queue at BEGIN IMMEDIATE, so the re-read is only harmless.
+    """
+    session.flush()
+    session.refresh(row, with_for_update=True)
 
 
 @contextmanager

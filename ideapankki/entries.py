@@ -11,6 +11,7 @@ import unicodedata
 from sqlmodel import Session, select
 
 from . import limits, markdown
+from .db import lock
 from .content import PROPOSAL_KEYS, ContentError, EntryDocument, relation_type_problem, serialize
 from .models import (
     Contact,
@@ -70,8 +71,10 @@ def save_document(
         if author is not None:
             entry.author_id, entry.organisation_id = author.id, author.organisation_id
         session.add(entry)
-    elif _latest_source(session, entry) == source:
-        return entry, False
+    else:
+        lock(session, entry)  # concurrent saves of one entry queue for the next revision number
+        if _latest_source(session, entry) == source:
+            return entry, False
     _apply(session, entry, doc, municipality_codes)
     number = 1 + (session.exec(select(Revision.number).where(Revision.entry_id == entry.id)
                                 .order_by(Revision.number.desc())).first() or 0)
@@ -214,6 +217,7 @@ def save_edit(session: Session, entry: Entry, doc: EntryDocument, codes: list[st
     """Save ACTOR's edit of ENTRY: in place, or as a revision under review when ENTRY is published."""
     from . import workflow
 
+    lock(session, entry)  # two saves of one entry at once: the second sees the first's result
     if not can_edit(session, actor, entry):
         raise workflow.NotAllowed("this entry cannot be edited now")
     doc.slug, doc.type = entry.slug, entry.type  # neither is editable

@@ -63,9 +63,15 @@ CSV_FIELDS = [
 ]
 
 
-def change_position(session: Session) -> int:
-    """The newest change-log id: the export is current when it was built at this position."""
-    return session.exec(select(sa.func.max(EntryChange.id))).one() or 0
+def change_position(session: Session) -> str:
+    """Where the change log stands (row count and newest id): the export is current when built here.
+
+    The newest id alone can miss a change on PostgreSQL: ids are drawn at insert time, so a
+    transaction may commit a lower id after a higher one is visible. Rows are never deleted,
+    so the count moves then.
+    """
+    count, newest = session.exec(select(sa.func.count(EntryChange.id), sa.func.max(EntryChange.id))).one()
+    return f"{count}:{newest or 0}"
 
 
 def _published(session: Session) -> list[Entry]:
@@ -163,7 +169,7 @@ def current_folder(root: Path) -> Path:
     return root / "current"
 
 
-def built_at_position(root: Path) -> int | None:
+def built_at_position(root: Path) -> str | None:
     try:
         return json.loads((current_folder(root) / "state.json").read_text())["position"]
     except (OSError, ValueError, KeyError):

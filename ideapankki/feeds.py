@@ -14,7 +14,7 @@ from feedgen.feed import FeedGenerator
 from sqlmodel import Session, select
 
 from . import browse
-from .models import Entry, EntryState, Organisation
+from .models import Entry, EntryState, Organisation, as_utc
 
 FEED_SIZE = 50  # a feed shows the latest this many published entries
 
@@ -67,11 +67,6 @@ def organisation_names(session: Session, entries: list[Entry]) -> dict[int, str]
     if not ids:
         return {}
     return dict(session.exec(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))).all())
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def published_at(entry: Entry) -> datetime:

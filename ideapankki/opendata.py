@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from .browse import PUBLISHED
-from .models import Entry, EntryMunicipality, EntryType, Municipality
+from .models import Entry, EntryMunicipality, EntryType, Municipality, as_utc
 
 
 def _day(value) -> str | None:
@@ -45,7 +45,7 @@ def entry_record(entry: Entry, url: str, links: list[dict] | None = None) -> dic
         "tags": list(entry.tags),
         "body_markdown": entry.body_md,
         "body_html": entry.body_html,
-        "updated": entry.updated_at.isoformat(timespec="seconds") + "Z" if entry.updated_at else None,
+        "updated": as_utc(entry.updated_at).strftime("%Y-%m-%dT%H:%M:%SZ") if entry.updated_at else None,
         "period": ({"start": _day(entry.period_start), "end": _day(entry.period_end)}
                    if entry.period_start or entry.period_end else None),
         "origin": entry.origin,
@@ -83,5 +83,5 @@ def municipalities_with_counts(session: Session) -> list[tuple[Municipality, int
         .join(Entry, Entry.id == EntryMunicipality.entry_id).where(PUBLISHED)
         .group_by(EntryMunicipality.municipality_code)
     ).all())
-    municipalities = session.exec(select(Municipality).order_by(Municipality.name_fi)).all()
+    municipalities = session.exec(select(Municipality).order_by(Municipality.name_fi, Municipality.code)).all()
     return [(m, counts.get(m.code, 0)) for m in municipalities]

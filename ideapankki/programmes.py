@@ -39,7 +39,7 @@ def get(session: Session, slug: str) -> Programme | None:
 
 def all_programmes(session: Session) -> list[Programme]:
     """Every programme, the most recent first."""
-    return list(session.exec(select(Programme).order_by(Programme.period_start.desc(), Programme.title)))
+    return list(session.exec(select(Programme).order_by(Programme.period_start.desc(), Programme.title, Programme.slug)))
 
 
 def save_document(session: Session, doc: ProgrammeDocument, codes: list[str]) -> tuple[Programme, bool]:
@@ -82,7 +82,7 @@ def published_practices(session: Session, slug: str) -> list[Entry]:
     """The programme's published practices, newest first."""
     return list(session.exec(
         select(Entry).where(PUBLISHED, Entry.type == EntryType.practice.value, Entry.programme_slug == slug)
-        .order_by(Entry.published_on.desc(), Entry.title)
+        .order_by(Entry.published_on.desc().nulls_last(), Entry.title, Entry.id)
     ))
 
 

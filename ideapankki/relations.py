@@ -33,7 +33,7 @@ def links(session: Session, entry: Entry) -> list[Link]:
     named = {(link.kind, link.entry.id) for link in found}
     sources = session.exec(
         select(EntryRelation.kind, Entry).join(Entry, Entry.id == EntryRelation.entry_id)
-        .where(EntryRelation.target_slug == entry.slug, PUBLISHED).order_by(Entry.title)
+        .where(EntryRelation.target_slug == entry.slug, PUBLISHED).order_by(Entry.title, Entry.id)
     ).all()
     for kind, source in sources:
         # "similar to" and translations are symmetric: when both name each other, show it once

@@ -14,8 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from .browse import PUBLISHED
-from .feeds import as_utc
-from .models import Entry, EntryMunicipality, EntryTheme
+from .models import Entry, EntryMunicipality, EntryTheme, as_utc
 
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 

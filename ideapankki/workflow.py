@@ -15,6 +15,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from . import logs
+from .db import lock
 from .models import Entry, EntryState, Revision, Transition, User, utcnow
 
 S = EntryState
@@ -129,6 +130,7 @@ def allowed_actions(session: Session, actor: User, entry: Entry) -> list[Action]
 
 def act(session: Session, entry: Entry, action: Action, actor: User, comment: str | None = None) -> Transition:
     """Make ACTION on ENTRY (or its pending edit) for ACTOR; record it in the audit log."""
+    lock(session, entry)  # two moderators taking the same entry: the second sees it taken
     state, revision = subject_state(session, entry, action)
     move = find_move(state, action)
     if move is None:
@@ -158,6 +160,7 @@ def place_by_operator(session: Session, entry: Entry, target: EntryState, commen
     The operator running `ideapankki import --publish` has the server; the audit row has no
     actor and carries the reason, so the log stays complete.
     """
+    lock(session, entry)
     if entry.state == target.value:
         return None
     return _record(session, entry, target, None, comment)

@@ -1,22 +1,107 @@
-"""Shared fixtures: a migrated database per test in tmp_path, the app, and entry factories."""
+"""Shared fixtures: a migrated database per test of each kind, the app, and entry factories.
+
+Every test that touches a database runs twice, `[sqlite]` and `[postgresql]`. The PostgreSQL
+runs need IDEAPANKKI_TEST_POSTGRES_URL (see tests/databases.py) and are skipped without it,
+unless IDEAPANKKI_REQUIRE_POSTGRES=1 (CI), which makes a missing server a failure.
+"""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session
 
+from databases import KINDS, REQUIRE_VARIABLE, SERVER_VARIABLE, PostgresServer, Template
+from factories import make_entry
 from ideapankki import create_app
 from ideapankki.db import create_db_engine
-from ideapankki.migrate import init_database
 from ideapankki.web import ENGINE_KEY
 
-from factories import make_entry
+
+def pytest_sessionstart(session):
+    if os.environ.get(REQUIRE_VARIABLE) == "1" and not os.environ.get(SERVER_VARIABLE):
+        raise pytest.UsageError(f"{REQUIRE_VARIABLE}=1 but {SERVER_VARIABLE} is not set "
+                                "(eval \"$(.ci/postgres.sh start)\" starts a server and sets both)")
+
+
+NO_SERVER = f"PostgreSQL runs need {SERVER_VARIABLE} (a server URL; .ci/postgres.sh start prints one)"
+
+
+def pytest_report_header(config):
+    url = os.environ.get(SERVER_VARIABLE)
+    return f"databases: sqlite, postgresql at {sa.make_url(url).render_as_string()}" if url else \
+        f"databases: sqlite only ({NO_SERVER})"
+
+
+def pytest_collection_modifyitems(items):
+    """Skip [postgresql] runs without a server (one summary line per file), and those of sqlite_only tests."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if not (callspec and callspec.params.get("db_kind") == "postgresql"):
+            continue
+        marker = item.get_closest_marker("sqlite_only")
+        if marker:
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {marker.args[0]}"))
+        elif not os.environ.get(SERVER_VARIABLE):
+            item.add_marker(pytest.mark.skip(reason=NO_SERVER))
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The PostgreSQL server the tests may create databases on; skips (or fails, in CI) without one."""
+    url = os.environ.get(SERVER_VARIABLE)
+    required = os.environ.get(REQUIRE_VARIABLE) == "1"
+    if not url:
+        pytest.skip(NO_SERVER)
+    server = PostgresServer(url)
+    try:
+        server.check()
+        server.sweep()
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the server means the same here
+        server.close()
+        message = f"PostgreSQL at {server.url.render_as_string()} is not usable: {exc}"
+        pytest.fail(message, pytrace=False) if required else pytest.skip(message)
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session", params=KINDS)
+def db_kind(request):
+    """The database kind of this run; the PostgreSQL runs ask for the server first."""
+    if request.param == "postgresql":
+        request.getfixturevalue("pg_server")
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def db_template(db_kind, request, tmp_path_factory):
+    server = request.getfixturevalue("pg_server") if db_kind == "postgresql" else None
+    template = Template(db_kind, tmp_path_factory.mktemp(f"template-{db_kind}"), server)
+    yield template
+    template.close()
+
 
 @pytest.fixture
-def engine(tmp_path):
-    """A migrated SQLite database file with the reference data loaded."""
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'test.db'}")
-    init_database(engine)
+def databases(db_template, tmp_path):
+    """New databases for this test, of this run's kind; dropped afterwards."""
+    made = db_template.databases(tmp_path)
+    yield made
+    made.close()
+
+
+@pytest.fixture(scope="module")
+def module_databases(db_template, tmp_path_factory):
+    made = db_template.databases(tmp_path_factory.mktemp("module-db"))
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def engine(databases):
+    """A migrated database with the reference data loaded."""
+    engine = create_db_engine(databases.fresh())
     yield engine
     engine.dispose()
 
@@ -28,15 +113,14 @@ def session(engine):
 
 
 @pytest.fixture
-def app(tmp_path):
+def app(tmp_path, databases):
     app = create_app({
         "TESTING": True,
         "INSTANCE_DIR": tmp_path / "instance",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'web.db'}",
+        "DATABASE_URL": databases.fresh(),
         "SECRET_KEY": "test-secret",
         "PER_PAGE": 5,
     })
-    init_database(app.extensions[ENGINE_KEY])
     yield app
     app.extensions[ENGINE_KEY].dispose()
 
@@ -56,3 +140,14 @@ def app_session(app):
 @pytest.fixture
 def entry_factory(app_session):
     return lambda slug="kokeilu", **kw: make_entry(app_session, slug, **kw)
+
+
+@pytest.fixture
+def database_env(db_kind, databases, monkeypatch):
+    """IDEAPANKKI_DATABASE_URL for CLI runs: unset on SQLite (the instance's file), an empty database on PostgreSQL."""
+    if db_kind == "sqlite":
+        monkeypatch.delenv("IDEAPANKKI_DATABASE_URL", raising=False)
+        return None
+    url = databases.empty()
+    monkeypatch.setenv("IDEAPANKKI_DATABASE_URL", url)
+    return url

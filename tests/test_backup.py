@@ -26,14 +26,23 @@ def rows(engine) -> dict[str, set]:
         return {t: set(connection.execute(sa.text(f"SELECT * FROM {t}")).all()) for t in TABLES}
 
 
+def instance_database(db_kind, databases, monkeypatch, instance) -> str:
+    """Point the CLI at INSTANCE and its database: the instance's SQLite file, or a new PostgreSQL database."""
+    monkeypatch.setenv("IDEAPANKKI_INSTANCE", str(instance))
+    if db_kind == "sqlite":
+        monkeypatch.delenv("IDEAPANKKI_DATABASE_URL", raising=False)
+        return f"sqlite:///{instance / 'ideapankki.db'}"
+    url = databases.empty()
+    monkeypatch.setenv("IDEAPANKKI_DATABASE_URL", url)
+    return url
+
+
 @pytest.fixture
-def old(tmp_path, monkeypatch):
+def old(db_kind, databases, tmp_path, monkeypatch):
     """An instance with published, edited and moved entries, and its generated secret key."""
-    monkeypatch.setenv("IDEAPANKKI_INSTANCE", str(tmp_path / "old"))
-    monkeypatch.delenv("IDEAPANKKI_DATABASE_URL", raising=False)
     (tmp_path / "old").mkdir()
     (tmp_path / "old" / "secret_key").write_text("vanha-avain")
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'old' / 'ideapankki.db'}")
+    engine = create_db_engine(instance_database(db_kind, databases, monkeypatch, tmp_path / "old"))
     migrate.init_database(engine)
     with Session(engine, expire_on_commit=False) as session:
         moderator = accounts.add_user(session, email="mod@kuntaliitto.fi", role=Role.moderator, password=PASSWORD)
@@ -46,7 +55,7 @@ def old(tmp_path, monkeypatch):
     engine.dispose()
 
 
-def test_backup_while_writing_then_restore_into_a_new_instance(old, tmp_path, monkeypatch):
+def test_backup_while_writing_then_restore_into_a_new_instance(old, db_kind, databases, tmp_path, monkeypatch):
     before = rows(old)
     stop = threading.Event()
     written: list[str] = []
@@ -71,15 +80,16 @@ def test_backup_while_writing_then_restore_into_a_new_instance(old, tmp_path, mo
     assert manifest["counts"]["entries"] >= len(before["entry"]) + 3  # taken while the writer ran
     assert manifest["instance_files"] == ["secret_key"] and set(manifest["left_out"]) == {"search/", "exports/"}
     assert manifest["migration_head"] == ScriptDirectory.from_config(migrate.alembic_config(old)).get_current_head()
-    assert sorted((tmp_path / "backup").iterdir()) == [tmp_path / "backup" / n
-                                                       for n in ("MANIFEST.json", "ideapankki.db", "secret_key")]
+    assert manifest["database"] == db_kind
+    assert sorted((tmp_path / "backup").iterdir()) == [tmp_path / "backup" / n for n in sorted(
+        ("MANIFEST.json", manifest["database_file"], "secret_key"))]
 
-    monkeypatch.setenv("IDEAPANKKI_INSTANCE", str(tmp_path / "new"))
+    new_url = instance_database(db_kind, databases, monkeypatch, tmp_path / "new")
     result = CliRunner().invoke(main, ["restore", str(tmp_path / "backup")])
     assert result.exit_code == 0, result.output
     assert "search index rebuilt" in result.output
 
-    new = create_db_engine(f"sqlite:///{tmp_path / 'new' / 'ideapankki.db'}")
+    new = create_db_engine(new_url)
     try:
         restored = rows(new)
     finally:

@@ -8,23 +8,31 @@ import time
 import urllib.request
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 
 from factories import CONTENT_DIR
 from ideapankki.cli import main
+from ideapankki.db import create_db_engine
 
 
 @pytest.fixture
-def runner(tmp_path, monkeypatch):
+def runner(tmp_path, monkeypatch, database_env):
+    """The CLI on a new instance: its own SQLite file, or an empty PostgreSQL database (database_env)."""
     monkeypatch.setenv("IDEAPANKKI_INSTANCE", str(tmp_path / "instance"))
-    monkeypatch.delenv("IDEAPANKKI_DATABASE_URL", raising=False)
     return CliRunner()
 
 
-def test_init_creates_the_database_in_the_instance(runner, tmp_path):
+def test_init_creates_the_database(runner, tmp_path, database_env):
     result = runner.invoke(main, ["init"])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "instance" / "ideapankki.db").exists()
+    if database_env is None:
+        assert (tmp_path / "instance" / "ideapankki.db").exists()
+    engine = create_db_engine(database_env or f"sqlite:///{tmp_path / 'instance' / 'ideapankki.db'}")
+    try:
+        assert {"entry", "revision", "transition", "alembic_version"} <= set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
 
 
 def test_import_then_export_round_trips_the_seed_content(runner, tmp_path):
@@ -65,10 +73,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_serve_migrates_seeds_and_serves_on_first_start(tmp_path):
+def test_serve_migrates_seeds_and_serves_on_first_start(tmp_path, database_env):
     port = free_port()
     env = {**os.environ, "IDEAPANKKI_INSTANCE": str(tmp_path / "instance")}
-    env.pop("IDEAPANKKI_DATABASE_URL", None)
     env.pop("IDEAPANKKI_SECRET_KEY", None)
     process = subprocess.Popen([sys.executable, "-m", "ideapankki.cli", "serve", "--port", str(port)], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

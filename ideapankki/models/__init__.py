@@ -7,6 +7,7 @@ One module per area; everything is imported from `ideapankki.models`.
 """
 
 from .base import (
+    as_utc,
     utcnow,
     EntryType,
     EntryState,
@@ -36,6 +37,7 @@ from .history import Revision, Transition, EntryChange
 from .programmes import Programme, ProgrammeMunicipality, ProgrammeLink
 
 __all__ = [
+    "as_utc",
     "utcnow",
     "EntryType",
     "EntryState",

@@ -18,6 +18,15 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """MOMENT from a timestamp column as an aware UTC datetime, whichever database read it.
+
+    SQLite returns naive datetimes (every stored time is UTC); PostgreSQL returns aware ones
+    in the session's time zone.
+    """
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
 class EntryType(str, enum.Enum):
     practice = "practice"
     idea = "idea"

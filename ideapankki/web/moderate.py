@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlmodel import select
 
 from .. import entries, workflow
-from ..models import Entry, EntryState, EntryTheme, Organisation, Revision, Transition, User, utcnow
+from ..models import Entry, EntryState, EntryTheme, Organisation, Revision, Transition, User, as_utc, utcnow
 from ..reference import THEME_SLUGS
 from . import db_session
 from .forms import ConfirmActionForm
@@ -57,7 +57,7 @@ def queue():
     waiting = Entry.state.in_(QUEUE_STATES) | Entry.id.in_(
         select(Revision.entry_id).where(Revision.state.in_(QUEUE_STATES)))
     items = []
-    for entry in session.exec(select(Entry).where(waiting).order_by(Entry.updated_at)):
+    for entry in session.exec(select(Entry).where(waiting).order_by(Entry.updated_at, Entry.id)):
         current, revision = workflow.subject_state(session, entry)
         if current not in QUEUE_STATES:
             continue
@@ -71,7 +71,7 @@ def queue():
         changed = (revision.created_at if revision else entry.updated_at)
         return ((not kind or entry.type == kind) and (not state or current == state)
                 and (themed is None or entry.id in themed)
-                and (cutoff is None or changed.replace(tzinfo=cutoff.tzinfo) <= cutoff))
+                and (cutoff is None or as_utc(changed) <= cutoff))
 
     shown = [item for item in items if keep(item)]
     return render_template("moderate/queue.html", items=shown, counts=counts, total=len(items),

@@ -38,7 +38,7 @@ def mine():
     user = _user()
     query = select(Entry).where((Entry.author_id == user.id) | (
         (Entry.organisation_id == user.organisation_id) & (Entry.organisation_id.is_not(None))))
-    rows = [e for e in session.exec(query.order_by(Entry.updated_at.desc())) if workflow.belongs_to(user, e)
+    rows = [e for e in session.exec(query.order_by(Entry.updated_at.desc(), Entry.id.desc())) if workflow.belongs_to(user, e)
             or e.author_id == user.id]
     comments, pending = {}, {}
     for entry in rows:

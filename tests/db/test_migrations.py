@@ -9,8 +9,8 @@ from ideapankki import migrate
 from ideapankki.db import create_db_engine
 
 
-def test_upgrade_head_matches_the_models_exactly(tmp_path):
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'm.db'}")
+def test_upgrade_head_matches_the_models_exactly(databases):
+    engine = create_db_engine(databases.empty())
     migrate.upgrade(engine)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
@@ -18,8 +18,8 @@ def test_upgrade_head_matches_the_models_exactly(tmp_path):
     assert diff == []
 
 
-def test_downgrade_to_base_removes_every_table_and_upgrade_again_works(tmp_path):
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'm.db'}")
+def test_downgrade_to_base_removes_every_table_and_upgrade_again_works(databases):
+    engine = create_db_engine(databases.empty())
     migrate.upgrade(engine)
     migrate.downgrade(engine, "base")
     assert set(sa.inspect(engine).get_table_names()) <= {"alembic_version"}

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from ideapankki.db import SQLITE_BUSY_TIMEOUT_MS, create_db_engine, session_scope, writing
 
+pytestmark = pytest.mark.sqlite_only("SQLite's pragmas and BEGIN IMMEDIATE; tests/db/test_concurrency.py covers both")
+
 
 @pytest.fixture
 def counter_engine(tmp_path):

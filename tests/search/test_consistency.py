@@ -10,6 +10,8 @@ import threading
 
 from click.testing import CliRunner
 
+from databases import url_text
+
 from ideapankki.search.indexer import GAP_TIMEOUT_S, _advance
 from ideapankki.search.store import IndexState
 
@@ -30,7 +32,7 @@ WRITER = textwrap.dedent("""
 def test_entry_committed_by_a_killed_process_is_searchable_after_restart(bench, engine, tmp_path):
     bench.add("olemassa", title="Vanha merkintä", summary="S.")
     tests_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    script = WRITER.format(tests=tests_dir, url=str(engine.url))
+    script = WRITER.format(tests=tests_dir, url=url_text(engine.url))
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout.readline().strip() == "committed"
@@ -141,12 +143,11 @@ def test_gaps_wait_for_late_commits_then_expire():
     assert state.applied_upto == 15 and state.gaps == {}
 
 
-def test_reindex_command(tmp_path, monkeypatch):
+def test_reindex_command(tmp_path, monkeypatch, database_env):
     from factories import CONTENT_DIR
     from ideapankki.cli import main
 
     monkeypatch.setenv("IDEAPANKKI_INSTANCE", str(tmp_path / "instance"))
-    monkeypatch.delenv("IDEAPANKKI_DATABASE_URL", raising=False)
     runner = CliRunner()
     assert runner.invoke(main, ["import", str(CONTENT_DIR), "--publish"]).exit_code == 0
     result = runner.invoke(main, ["reindex"])

@@ -13,13 +13,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings, strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 from sqlmodel import Session, select
 
+from databases import Databases
 from ideapankki import entries, workflow
 from ideapankki.content import EntryDocument
 from ideapankki.db import create_db_engine
-from ideapankki.migrate import init_database
 from ideapankki.models import Entry, EntryState, Organisation, Revision, Role, Transition, User
 from ideapankki.search import SearchIndex
 
@@ -30,11 +30,13 @@ WORDS = ("kokeilu", "omavalmentaja", "perusopetus", "ryhmäkoko", "työllisyys",
 
 
 class WorkflowMachine(RuleBasedStateMachine):
+    databases: Databases  # set by the test: a fresh database of the run's kind per example
+
     def __init__(self):
         super().__init__()
         self.dir = Path(tempfile.mkdtemp(prefix="ideapankki-sm-"))
-        self.engine = create_db_engine(f"sqlite:///{self.dir / 'db.sqlite'}")
-        init_database(self.engine)
+        self.url = self.databases.fresh()
+        self.engine = create_db_engine(self.url)
         self.session = Session(self.engine, expire_on_commit=False)
         kajaani = Organisation(name="Kajaani", kind="municipality", municipality_code="205")
         porvoo = Organisation(name="Porvoo", kind="municipality", municipality_code="638")
@@ -62,6 +64,7 @@ class WorkflowMachine(RuleBasedStateMachine):
     def teardown(self):
         self.session.close()
         self.engine.dispose()
+        self.databases.drop(self.url)
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def _entry(self, i: int) -> Entry:
@@ -148,6 +151,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         assert indexed == published
 
 
-WorkflowMachine.TestCase.settings = settings(max_examples=80, stateful_step_count=40, deadline=None,
-                                             suppress_health_check=[HealthCheck.too_slow])
-TestWorkflow = WorkflowMachine.TestCase
+def test_workflow_state_machine(databases):
+    WorkflowMachine.databases = databases
+    run_state_machine_as_test(WorkflowMachine, settings=settings(
+        max_examples=80, stateful_step_count=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]))

@@ -11,7 +11,6 @@ from sqlmodel import Session
 
 from factories import make_entry, make_programme
 from ideapankki import create_app
-from ideapankki.migrate import init_database
 from ideapankki.models import EntryState
 from ideapankki.web import ENGINE_KEY
 
@@ -42,11 +41,10 @@ def _fill(session: Session) -> None:
 
 
 @pytest.fixture(scope="module")
-def api_app(tmp_path_factory):
+def api_app(tmp_path_factory, module_databases):
     root = tmp_path_factory.mktemp("api")
-    app = create_app({"TESTING": True, "INSTANCE_DIR": root / "instance", "DATABASE_URL": f"sqlite:///{root / 'api.db'}",
+    app = create_app({"TESTING": True, "INSTANCE_DIR": root / "instance", "DATABASE_URL": module_databases.fresh(),
                       "SECRET_KEY": "test-secret", "PER_PAGE": 5, "SERVER_NAME": "localhost"})
-    init_database(app.extensions[ENGINE_KEY])
     with Session(app.extensions[ENGINE_KEY], expire_on_commit=False) as session:
         _fill(session)
     yield app

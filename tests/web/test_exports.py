@@ -15,7 +15,6 @@ from sqlmodel import Session
 from factories import make_programme
 from ideapankki import exchange, exports
 from ideapankki.db import create_db_engine
-from ideapankki.migrate import init_database
 from ideapankki.models import EntryState
 from ideapankki.workflow import place_by_operator
 
@@ -75,7 +74,7 @@ def test_downloads_hold_every_published_entry_and_nothing_else(client, bank):
     assert b"salainen" not in every and b"Salainen" not in every
 
 
-def test_content_zip_imports_back_without_loss(client, bank, tmp_path):
+def test_content_zip_imports_back_without_loss(client, bank, tmp_path, databases):
     archive = zipfile.ZipFile(io.BytesIO(fetch(client, "/data/ideapankki-content.zip")))
     assert "README.md" in archive.namelist()
     unpacked = tmp_path / "unpacked"
@@ -83,8 +82,7 @@ def test_content_zip_imports_back_without_loss(client, bank, tmp_path):
         if name.endswith(".md") and "/" in name:
             (unpacked / name).parent.mkdir(parents=True, exist_ok=True)
             (unpacked / name).write_bytes(archive.read(name))
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'again.db'}")
-    init_database(engine)
+    engine = create_db_engine(databases.fresh())
     with Session(engine) as session:
         report = exchange.import_path(session, unpacked, publish=True)
         session.commit()

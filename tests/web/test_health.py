@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from databases import url_text
 from ideapankki.db import create_db_engine
 from ideapankki.web import ENGINE_KEY, SEARCH_KEY
 
@@ -38,9 +39,12 @@ def test_a_missing_index_is_degraded_not_an_error(client, entry_factory):
     assert body["search"]["ok"] is False and body["search"]["pending_changes"] >= 1
 
 
-def test_an_unreachable_database_is_503(app, client, tmp_path, caplog):
+def test_an_unreachable_database_is_503(app, client, tmp_path, db_kind, caplog):
     working = app.extensions[ENGINE_KEY]
-    broken = create_db_engine(f"sqlite:///{tmp_path / 'no' / 'such' / 'folder.db'}")
+    if db_kind == "sqlite":
+        broken = create_db_engine(f"sqlite:///{tmp_path / 'no' / 'such' / 'folder.db'}")
+    else:
+        broken = create_db_engine(url_text(working.url.set(database="ipk_no_such_database")))
     app.extensions[ENGINE_KEY] = broken
     try:
         response = client.get("/healthz")
