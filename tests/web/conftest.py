@@ -7,7 +7,9 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 
+from ideapankki import create_app
 from ideapankki.mail import MailSettings
+from ideapankki.web import ENGINE_KEY
 
 
 class Inbox:
@@ -40,3 +42,23 @@ def inbox(app, tmp_path):
     controller.stop()
 
 
+
+
+@pytest.fixture
+def another_worker(app):
+    """Make another app on the same instance and database, as a second worker process is.
+
+    Its engine is disposed after the test: an open PostgreSQL connection left to the garbage
+    collector is a ResourceWarning, an error under filterwarnings.
+    """
+    made = []
+
+    def make():
+        other = create_app({key: app.config[key] for key in ("TESTING", "INSTANCE_DIR", "DATABASE_URL",
+                                                             "SECRET_KEY", "PER_PAGE")})
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        other.extensions[ENGINE_KEY].dispose()

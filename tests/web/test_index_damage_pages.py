@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from ideapankki import create_app
 from ideapankki.web import SEARCH_KEY
 from index_damage import damage
 
@@ -19,19 +18,13 @@ def published(app, entry_factory):
     return entries
 
 
-def _same_app(app):
-    """A second worker on the same instance and database, started after the damage."""
-    return create_app({key: app.config[key] for key in ("TESTING", "INSTANCE_DIR", "DATABASE_URL", "SECRET_KEY",
-                                                         "PER_PAGE")})
-
-
 @pytest.mark.parametrize("when", ["running", "start"])
 @pytest.mark.parametrize("kind", ["delete-folder", "delete-toc", "truncate-segment", "garbage-toc"])
-def test_pages_keep_working_and_search_heals(app, client, published, kind, when):
+def test_pages_keep_working_and_search_heals(app, client, published, kind, when, another_worker):
     client.get("/search?q=omavalmentaja")  # a warm worker holds open searchers
     damage(app.extensions[SEARCH_KEY].store.root, kind)
     if when == "start":
-        app = _same_app(app)
+        app = another_worker()  # a worker started after the damage
         client = app.test_client()
     index = app.extensions[SEARCH_KEY]
     for path in (*PAGES, f"/entries/{published[0].slug}"):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ideapankki import accounts, create_app
+from ideapankki import accounts
 from ideapankki.models import Role
 
 from clients import PASSWORD, log_in, post_form
@@ -31,12 +31,6 @@ def member(app_session):
                              organisation=org)
     app_session.commit()
     return user
-
-
-def second_worker(app):
-    """Another app on the same instance and database, as a second worker process would be."""
-    return create_app({key: app.config[key] for key in ("TESTING", "INSTANCE_DIR", "DATABASE_URL", "SECRET_KEY",
-                                                         "PER_PAGE")})
 
 
 def new_idea(client, lang="fi", **changes):
@@ -65,9 +59,9 @@ def test_preview_and_edits_are_not_limited(app, client, member):
     assert post_form(client, saved.headers["Location"], {**IDEA, "title": "Muokattu"}).status_code == 302
 
 
-def test_the_submission_limit_holds_across_workers(app, client, member):
+def test_the_submission_limit_holds_across_workers(app, client, member, another_worker):
     app.config["SUBMISSIONS_PER_HOUR"] = 3
-    other_app = second_worker(app)
+    other_app = another_worker()
     other_app.config["SUBMISSIONS_PER_HOUR"] = 3
     other = other_app.test_client()
     log_in(client), log_in(other)
@@ -77,8 +71,8 @@ def test_the_submission_limit_holds_across_workers(app, client, member):
     assert new_idea(client, title="Viides").status_code == 429
 
 
-def test_login_throttling_holds_across_workers(app, client, member):
-    other = second_worker(app).test_client()
+def test_login_throttling_holds_across_workers(app, client, member, another_worker):
+    other = another_worker().test_client()
     for i in range(accounts.MAX_FAILURES_PER_ACCOUNT):
         assert log_in((client, other)[i % 2], password=WRONG).status_code == 200
     assert log_in(other).status_code == 429  # the right password, but too late
