@@ -42,7 +42,8 @@ class ActiveMarkup(HTMLParser):
             self.problems.append(f"<{tag}>")
         if tag == "meta" and "http-equiv" in attrs:
             self.problems.append(f"<meta {attrs}>")
-        if tag == "link" and attrs.get("rel") not in ("stylesheet", "alternate", "canonical"):
+        own_icon = attrs.get("rel") == "icon" and (attrs.get("href") or "").startswith("/static/")
+        if tag == "link" and attrs.get("rel") not in ("stylesheet", "alternate", "canonical") and not own_icon:
             self.problems.append(f"<link {attrs}>")
         for name, value in attrs.items():
             if name.startswith("on") or name in ("style", "srcdoc", "formaction", "xlink:href", "background"):
