@@ -180,11 +180,20 @@ def search_command(query: tuple[str, ...], as_json: bool, limit: int, entry_type
     from . import searching
     from .browse import Filters
 
+    from .search import IndexUnavailable
+
     engine = _engine()
     index = _search_index(engine)
-    with session_scope(engine) as session:
-        result = searching.find(session, index, " ".join(query), Filters(type=entry_type), per_page=limit)
-        data = searching.to_json(result, lambda e: f"{base_url.rstrip('/')}/entries/{e.slug}")
+    try:
+        with session_scope(engine) as session:
+            result = searching.find(session, index, " ".join(query), Filters(type=entry_type), per_page=limit)
+            data = searching.to_json(result, lambda e: f"{base_url.rstrip('/')}/entries/{e.slug}")
+    except IndexUnavailable as exc:
+        index.healer.wait()  # let the rebuild this search started finish before the process ends
+        done = ("it was rebuilt from the database: search again" if index.healer.last_error is None
+                else f"its rebuild failed ({index.healer.last_error}): run `ideapankki reindex`")
+        click.echo(f"error: the search index was unreadable ({exc}); {done}", err=True)
+        sys.exit(1)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return

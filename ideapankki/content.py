@@ -16,6 +16,7 @@ from typing import Any, Callable
 import yaml
 
 from .models import EntryType, Language, NormAction, ProposerRole, RelationKind, TrialStatus
+from .safe_yaml import Loader as _Loader  # programme_format uses it too
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LAW_NUMBER_RE = re.compile(r"^\d{1,5}/\d{4}$")
@@ -72,48 +73,6 @@ class EntryDocument:
     relations: list[dict[str, str]] = field(default_factory=list)  # {kind, entry}: typed links by slug
     body: str = ""
     programme: str | None = None  # practices: slug of a trial programme (content/programmes/<slug>.md)
-
-
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-MAX_YAML_DEPTH = 20  # the format nests three levels (relations: - kind: …); PyYAML recurses per level
-
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as strings, so a bad date is reported with its key.
-
-    It refuses anchors and aliases (&a, *a), which the format never needs and which make a
-    few lines expand into billions of items ("billion laughs"), and nesting deeper than
-    MAX_YAML_DEPTH, which would exhaust the Python stack before any check of ours runs.
-    """
-
-    _depth = 0
-
-    def construct_scalar(self, node):
-        value = super().construct_scalar(node)
-        if isinstance(value, str) and _UNSTORABLE.search(value):  # written as "\x00" or "\ud800"
-            raise yaml.constructor.ConstructorError(None, None, "a NUL character or a lone UTF-16 surrogate "
-                                                    "is not text that can be stored", node.start_mark)
-        return value
-
-    def compose_node(self, parent, index):
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise yaml.composer.ComposerError(None, None, "anchors and aliases (& and *) are not allowed",
-                                              event.start_mark)
-        if self._depth >= MAX_YAML_DEPTH:
-            raise yaml.composer.ComposerError(None, None, f"nested deeper than {MAX_YAML_DEPTH} levels",
-                                              event.start_mark)
-        self._depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 def split_front_matter(text: str, path: str | Path) -> tuple[str, str]:

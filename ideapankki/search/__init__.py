@@ -117,7 +117,7 @@ class SearchIndex:
         try:
             return read()
         except IndexUnavailable as exc:
-            if not self.healer.damaged(str(exc), exc.generation):
-                log.warning("search index unavailable (%s)%s", exc,
-                            "; a rebuild is running" if self.healer.rebuilding else "")
+            started = self.healer.damaged(str(exc), exc.generation)
+            log.warning("search index unavailable (%s)%s", exc,
+                        "; a rebuild is running" if self.healer.rebuilding else "", exc_info=started)
             raise

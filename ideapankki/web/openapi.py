@@ -124,12 +124,15 @@ def _ok(schema_name: str, description: str) -> dict:
 
 
 ERROR = {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+UNAVAILABLE = {**ERROR, "description": "search is temporarily unavailable: the search index is damaged or being "
+               "rebuilt from the database, which happens by itself; try again after Retry-After seconds",
+               "headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}}
 
 
 def _get(operation_id: str, summary: str, schema_name: str, parameters: list | None = None,
          errors: tuple[str, ...] = ()) -> dict:
     responses = {"200": _ok(schema_name, summary)}
-    responses.update({code: ERROR for code in errors})
+    responses.update({code: UNAVAILABLE if code == "503" else ERROR for code in errors})
     return {"get": {"operationId": operation_id, "summary": summary, "parameters": parameters or [],
                     "responses": responses}}
 

@@ -64,6 +64,8 @@ def test_api_answers_503_json_and_health_says_rebuilding(held_damaged, published
         assert "rebuilt" in response.get_json()["error"] and response.get_json()["status"] == 503
     page = client.get(f"/entries/{published[0].slug}")  # "similar entries" left out silently
     assert page.status_code == 200 and "similar-title" not in page.get_data(as_text=True)
+    documented = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert all("Retry-After" in documented[path]["get"]["responses"]["503"]["headers"] for path in ("/search", "/similar"))
     health = client.get("/healthz")
     assert health.status_code == 200
     assert health.get_json()["status"] == "degraded" and health.get_json()["search"]["index"] == "rebuilding"
