@@ -7,6 +7,7 @@ process of a service dies), repeatedly, and starts the server again on the same 
 integrity check is ok, and the search index (through the API) equals the published set.
 """
 
+import http.client
 import os
 import queue
 import random
@@ -73,7 +74,7 @@ def _call(stop: threading.Event, ledger: Ledger, request):
     while not stop.is_set():
         try:
             return request()
-        except OSError:
+        except (OSError, http.client.HTTPException):  # refused, reset, or cut off mid-answer
             with ledger.lock:
                 ledger.failures += 1
             time.sleep(0.2 + random.random() * 0.5)
