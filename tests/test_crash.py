@@ -217,7 +217,8 @@ def test_acknowledged_writes_survive_kill_9_of_workers_and_master(tmp_path):
             for pid in orphans:
                 if alive(pid):
                     os.kill(pid, signal.SIGKILL)
-            server = LiveServer(instance, workers=2, env=UNLIMITED, port=server.port, log_path=tmp_path / "serve.log").start()
+            server = LiveServer(instance, workers=2, env=UNLIMITED, port=server.port,
+                                log_path=tmp_path / "serve.log").start()
         round_end = time.monotonic() + ROUND_MAX_S
         while not ledger.round_done() and time.monotonic() < round_end:
             time.sleep(0.5)
