@@ -106,7 +106,7 @@ class LiveServer:
                     wait = max(1.0, min(60.0, deadline - time.monotonic()))
                     if Browser(self.base, timeout=wait).get("/healthz")[0] == 200:
                         return
-                except OSError:
+                except (OSError, http.client.HTTPException):
                     pass
             time.sleep(0.2)
         raise TimeoutError(f"the server did not answer within {timeout}s; see {self.log_path}")

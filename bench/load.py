@@ -15,6 +15,7 @@ memory of each worker after the load.
 from __future__ import annotations
 
 import argparse
+import http.client
 import importlib.util
 import os
 import random
@@ -162,7 +163,7 @@ def run_python(base: str, paths: list[str], duration: float, connections: int, _
             started = time.perf_counter()
             try:
                 ok = browser.get(paths[i])[0] < 400
-            except OSError:
+            except (OSError, http.client.HTTPException):
                 ok = False
             mine.append((time.perf_counter() - started) * 1000)
             bad += not ok
