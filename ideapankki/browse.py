@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass, field, fields, replace
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from .models import Entry, EntryMunicipality, EntryState, EntryTheme, EntryType, Municipality, TrialStatus
@@ -17,6 +18,7 @@ from .reference import THEME_SLUGS
 
 PUBLISHED = Entry.state == EntryState.published.value
 YEAR = sa.extract("year", Entry.published_on)
+WITH_PLACES = selectinload(Entry.municipality_links)  # cards name the places: one query, not one per card
 FILTER_NAMES = ("type", "theme", "region", "municipality", "year", "trial_status", "norm_status")
 
 
@@ -122,7 +124,7 @@ def list_entries(session: Session, filters: Filters, page: int = 1, per_page: in
     conds = _conditions(filters)
     total = session.exec(select(sa.func.count()).select_from(Entry).where(*conds)).one()
     rows = session.exec(
-        select(Entry).where(*conds)
+        select(Entry).where(*conds).options(WITH_PLACES)
         .order_by(Entry.published_on.desc().nulls_last(), Entry.id.desc())
         .offset((page - 1) * per_page).limit(per_page)
     ).all()
