@@ -9,14 +9,16 @@ import math
 from dataclasses import dataclass, field, fields, replace
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from .models import Entry, EntryMunicipality, EntryState, EntryTheme, EntryType, Municipality, TrialStatus
-from . import normstatus
+from . import countcache, normstatus
 from .reference import THEME_SLUGS
 
 PUBLISHED = Entry.state == EntryState.published.value
 YEAR = sa.extract("year", Entry.published_on)
+WITH_PLACES = selectinload(Entry.municipality_links)  # cards name the places: one query, not one per card
 FILTER_NAMES = ("type", "theme", "region", "municipality", "year", "trial_status", "norm_status")
 
 
@@ -122,7 +124,7 @@ def list_entries(session: Session, filters: Filters, page: int = 1, per_page: in
     conds = _conditions(filters)
     total = session.exec(select(sa.func.count()).select_from(Entry).where(*conds)).one()
     rows = session.exec(
-        select(Entry).where(*conds)
+        select(Entry).where(*conds).options(WITH_PLACES)
         .order_by(Entry.published_on.desc().nulls_last(), Entry.id.desc())
         .offset((page - 1) * per_page).limit(per_page)
     ).all()
@@ -130,7 +132,14 @@ def list_entries(session: Session, filters: Filters, page: int = 1, per_page: in
 
 
 def facet_counts(session: Session, filters: Filters) -> dict[str, Facet]:
-    """Count published entries per facet value; each facet ignores its own filter."""
+    """Count published entries per facet value; each facet ignores its own filter.
+
+    Cached until an entry changes (countcache.py): seven aggregates over every entry otherwise.
+    """
+    return countcache.cached(session, ("facets", filters), lambda: _facet_counts(session, filters))
+
+
+def _facet_counts(session: Session, filters: Filters) -> dict[str, Facet]:
     def grouped(name: str, key, *joins) -> Facet:
         query = select(key, sa.func.count(sa.distinct(Entry.id))).select_from(Entry)
         for target, on in joins:
@@ -198,7 +207,7 @@ def regions(session: Session) -> list[tuple[str, str, str, int]]:
         .join(Entry, Entry.id == EntryMunicipality.entry_id)
         .where(PUBLISHED).group_by(Municipality.region_code)
     )
-    counts = dict(session.exec(counted).all())
+    counts = countcache.cached(session, ("regions",), lambda: dict(session.exec(counted).all()))
     names = session.exec(
         select(Municipality.region_code, Municipality.region_fi, Municipality.region_sv).distinct()
     ).all()

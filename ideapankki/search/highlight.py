@@ -52,14 +52,12 @@ def highlight(text: str, terms: set[str], language: str, finnish: str) -> str:
     """Return up to TOP fragments of TEXT around the words matching TERMS, as safe HTML ('' if none)."""
     if not terms or not text:
         return ""
-    tokens = []
-    for found in _TOKEN.finditer(text):
-        word = found.group().lower()
-        hit = bool(_forms(finnish, language, word) & terms)
-        tokens.append((found.start(), found.end(), hit))
-    matches = [(start, end) for start, end, hit in tokens if hit]
-    if not matches:
+    # Each distinct token is looked up once: a body repeats most of its words, and most fields
+    # of a hit match nothing (then no second pass at all).
+    hits = {token for token in set(_TOKEN.findall(text)) if _forms(finnish, language, token.lower()) & terms}
+    if not hits:
         return ""
+    matches = [found.span() for found in _TOKEN.finditer(text) if found.group() in hits]
     fragments = []  # (number of matches, start, end)
     i = 0
     while i < len(matches):

@@ -19,6 +19,8 @@ from .schema import FACETS
 from .spelling import suggest_spelling
 from .vectors import evaluate, from_int, to_int, top
 
+MORE_LIKE_TERMS = 12  # as many key terms as before: the same neighbours, now cheap to score
+
 
 @dataclass
 class Hit:
@@ -119,17 +121,32 @@ def _page(searcher, view: Generation, match: _Matched, sort: str, page: int, per
 
 
 def more_like(readers: Readers, entry_id: int, limit: int = 5) -> list[int]:
-    """Return ids of published entries most like ENTRY_ID (not itself)."""
+    """Return ids of published entries most like ENTRY_ID (not itself).
+
+    The entry's key terms (Whoosh's Bo1 expansion over its body, as Searcher.more_like picks them)
+    are scored with the array ranker: Whoosh's own more_like walks a matcher over every document
+    that shares any term, seconds per page at 20,000 entries.
+    """
 
     def operation(searcher) -> list[int]:
         docnum = searcher.document_number(id=str(entry_id))
         if docnum is None:
             return []
-        language = searcher.stored_fields(docnum)["language"]
-        results = searcher.more_like(docnum, f"body_{language}", top=limit, numterms=12)
-        return [int(hit["id"]) for hit in results]
+        view = readers.corpus(searcher)
+        terms = readers.key_terms(view, docnum, lambda: _key_terms(searcher, docnum))
+        if not terms:
+            return []
+        scores, matched = evaluate(view.corpus, Q.Or([Q.Term(f, word, boost=w) for f, word, w in terms]))
+        matched[docnum] = False
+        return [int(searcher.stored_fields(d)["id"]) for d in top(view.corpus, scores, matched, limit, False)]
 
     return readers.run(operation)
+
+
+def _key_terms(searcher, docnum: int) -> list[tuple[str, str, float]]:
+    fieldname = f"body_{searcher.stored_fields(docnum)['language']}"
+    return [(fieldname, word, weight) for word, weight in
+            searcher.key_terms([docnum], fieldname, numterms=MORE_LIKE_TERMS, normalize=False)]
 
 
 def similar_titles(readers: Readers, text: str, limit: int = 5, voikko: bool = True) -> list[tuple[int, float]]:

@@ -16,6 +16,9 @@ from .store import IndexStore, open_dir
 from .vectors import Corpus, SegmentCache, to_int
 
 
+KEY_TERMS_CACHED = 20_000  # small lists; a few MB at most
+
+
 class IndexUnavailable(RuntimeError):
     """The index cannot be read (missing or damaged); search is degraded until it is rebuilt.
 
@@ -36,6 +39,7 @@ class Readers:
         self.segments = SegmentCache()
         self._generation: Generation | None = None
         self._cache_lock = threading.Lock()
+        self._key_terms: dict[tuple, list] = {}  # (generation, docnum) -> key terms, for more-like-this
 
     def _open(self):
         target = self.store.current.resolve()
@@ -100,6 +104,19 @@ class Readers:
                 self._generation = view
         # Postings are read through this thread's reader: Whoosh's file readers are not shared.
         return Generation(key, view.corpus.bound(reader), view.facets)
+
+
+    def key_terms(self, view: "Generation", docnum: int, compute) -> list:
+        """The key terms of DOCNUM in VIEW's generation, computed once (they re-analyse the body text)."""
+        key = (view.key, docnum)
+        found = self._key_terms.get(key)
+        if found is None:
+            found = compute()
+            with self._cache_lock:
+                if len(self._key_terms) >= KEY_TERMS_CACHED or next(iter(self._key_terms), key)[0] != view.key:
+                    self._key_terms.clear()
+                self._key_terms[key] = found
+        return found
 
 
 class Generation:

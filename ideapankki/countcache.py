@@ -1,0 +1,47 @@
+"""Counts over all published entries (facets, regions), kept per process until an entry changes.
+
+Each count is an aggregate over every published entry: tens of milliseconds apiece at 20,000
+entries, seven of them per listing page, while they change only when an entry does. Every write
+to an entry or its facet rows adds a change-log row in the same transaction (changes.py), so the
+newest change-log row (id and time: a rolled-back id can be reused, its time cannot) tells
+whether a cached count is still right, at the cost of one primary-key lookup.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections import OrderedDict
+from typing import Callable, TypeVar
+
+from sqlmodel import Session, select
+
+from .models import EntryChange
+
+T = TypeVar("T")
+MAX_CACHED = 512  # distinct (count, filters) pairs per process; each is a few hundred small tuples
+
+_cache: OrderedDict[tuple, object] = OrderedDict()
+_lock = threading.Lock()
+
+
+def data_version(session: Session) -> tuple:
+    """The database and where its change log stands."""
+    newest = session.exec(select(EntryChange.id, EntryChange.at).order_by(EntryChange.id.desc()).limit(1)).first()
+    return str(session.get_bind().engine.url), tuple(newest) if newest else None
+
+
+def cached(session: Session, key: tuple, compute: Callable[[], T]) -> T:
+    """COMPUTE()'s value for KEY at the current data version (a copy: callers may change it)."""
+    full_key = (data_version(session), key)
+    with _lock:
+        found = _cache.get(full_key)
+        if found is not None:
+            _cache.move_to_end(full_key)
+    if found is None:
+        found = compute()
+        with _lock:
+            _cache[full_key] = found
+            while len(_cache) > MAX_CACHED:
+                _cache.popitem(last=False)
+    return copy.deepcopy(found)
