@@ -1,5 +1,6 @@
 """Schema changes go only through Alembic: head equals the models, and downgrade works."""
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -9,22 +10,29 @@ from ideapankki import migrate
 from ideapankki.db import create_db_engine
 
 
-def test_upgrade_head_matches_the_models_exactly(databases):
+@pytest.fixture
+def empty_engine(databases):
+    """An engine on an empty database, disposed afterwards (a pool left to the garbage collector
+    leaves PostgreSQL connections open: a ResourceWarning, an error under filterwarnings)."""
     engine = create_db_engine(databases.empty())
-    migrate.upgrade(engine)
-    with engine.connect() as connection:
+    yield engine
+    engine.dispose()
+
+
+def test_upgrade_head_matches_the_models_exactly(empty_engine):
+    migrate.upgrade(empty_engine)
+    with empty_engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         diff = compare_metadata(context, SQLModel.metadata)
     assert diff == []
 
 
-def test_downgrade_to_base_removes_every_table_and_upgrade_again_works(databases):
-    engine = create_db_engine(databases.empty())
-    migrate.upgrade(engine)
-    migrate.downgrade(engine, "base")
-    assert set(sa.inspect(engine).get_table_names()) <= {"alembic_version"}
-    migrate.upgrade(engine)
-    assert "entry" in sa.inspect(engine).get_table_names()
+def test_downgrade_to_base_removes_every_table_and_upgrade_again_works(empty_engine):
+    migrate.upgrade(empty_engine)
+    migrate.downgrade(empty_engine, "base")
+    assert set(sa.inspect(empty_engine).get_table_names()) <= {"alembic_version"}
+    migrate.upgrade(empty_engine)
+    assert "entry" in sa.inspect(empty_engine).get_table_names()
 
 
 def test_init_loads_the_register_and_themes(session):
