@@ -17,7 +17,7 @@ from databases import KINDS, REQUIRE_VARIABLE, SERVER_VARIABLE, PostgresServer, 
 from factories import make_entry
 from ideapankki import create_app
 from ideapankki.db import create_db_engine
-from ideapankki.web import ENGINE_KEY
+from ideapankki.web import ENGINE_KEY, close_app
 
 
 def pytest_sessionstart(session):
@@ -122,7 +122,7 @@ def app(tmp_path, databases):
         "PER_PAGE": 5,
     })
     yield app
-    app.extensions[ENGINE_KEY].dispose()
+    close_app(app)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from ideapankki import accounts, create_app, migrate, workflow
 from ideapankki.cli import main
 from ideapankki.db import create_db_engine
 from ideapankki.models import EntryState, Role
+from ideapankki.web import close_app
 
 TABLES = ("entry", "revision", "transition")
 
@@ -108,7 +109,7 @@ def test_backup_while_writing_then_restore_into_a_new_instance(old, db_kind, dat
         assert [hit["slug"] for hit in found["results"]] == ["kirjastoauto"]
         assert client.get("/healthz").get_json()["status"] == "ok"
     finally:
-        app.extensions["ideapankki.engine"].dispose()
+        close_app(app)
 
 
 def test_restore_refuses_a_used_instance_unless_forced(old, tmp_path, monkeypatch):

@@ -42,6 +42,15 @@ def db_session() -> Session:
     return g.db
 
 
+def close_app(app: Flask, timeout: float = 30.0) -> None:
+    """Let the app's background work end (an index rebuild started by a request), then close its
+    database connections. Disposing first would pull the connection from under the rebuild."""
+    index = app.extensions.get(SEARCH_KEY)
+    if index is not None:
+        index.healer.wait(timeout)
+    app.extensions[ENGINE_KEY].dispose()
+
+
 def search_index() -> SearchIndex:
     """Return the app's search index."""
     from flask import current_app

@@ -22,7 +22,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from ideapankki import create_app
-from ideapankki.web import ENGINE_KEY, SEARCH_KEY
+from ideapankki.web import ENGINE_KEY, SEARCH_KEY, close_app
 
 from browsing import CHROMIUM, CHROMIUM_ARGS, log_in, require_chromium
 from site_world import World, build_world
@@ -70,7 +70,7 @@ def site(tmp_path_factory):
         server.shutdown()
         server.server_close()
         thread.join(10)
-        app.extensions[ENGINE_KEY].dispose()
+        close_app(app)
 
 
 @pytest.fixture(scope="session")

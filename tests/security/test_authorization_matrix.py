@@ -17,7 +17,7 @@ from factories import make_entry, make_programme
 from ideapankki import accounts, create_app
 from ideapankki.db import create_db_engine
 from ideapankki.models import EntryState, Role, User
-from ideapankki.web import ENGINE_KEY
+from ideapankki.web import ENGINE_KEY, close_app
 
 ROLES = ("anonymous", "same", "other", "moderator", "admin")
 STATES = tuple(s.value for s in EntryState)
@@ -206,7 +206,7 @@ def test_matrix_cell(world, databases, tmp_path, name, state, role, status):
         response.close()  # downloads stream from files
         assert response.status_code == status, f"{method} {target} as {role}: {response.status_code} != {status}"
     finally:
-        app.extensions[ENGINE_KEY].dispose()
+        close_app(app)
 
 
 def test_every_route_is_in_the_matrix(world, databases, tmp_path):
@@ -217,7 +217,7 @@ def test_every_route_is_in_the_matrix(world, databases, tmp_path):
     post_routes = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
     posted = {name.split(" ")[0] for name, row in MATRIX.items() if row[0] == "POST"}
     assert post_routes - posted == set(), "POST routes without a POST row"
-    app.extensions[ENGINE_KEY].dispose()
+    close_app(app)
 
 
 def test_the_waiting_member_was_approved_only_by_a_moderator(world, databases, tmp_path):
@@ -228,4 +228,4 @@ def test_the_waiting_member_was_approved_only_by_a_moderator(world, databases, t
     client.post(f"/admin/memberships/{world.ids['waiting']}/approve")
     with Session(app.extensions[ENGINE_KEY]) as session:
         assert session.exec(select(User).where(User.id == world.ids["waiting"])).one().membership_approved_at is None
-    app.extensions[ENGINE_KEY].dispose()
+    close_app(app)

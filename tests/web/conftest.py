@@ -9,7 +9,7 @@ from aiosmtpd.controller import Controller
 
 from ideapankki import create_app
 from ideapankki.mail import MailSettings
-from ideapankki.web import ENGINE_KEY
+from ideapankki.web import close_app
 
 
 class Inbox:
@@ -61,4 +61,4 @@ def another_worker(app):
 
     yield make
     for other in made:
-        other.extensions[ENGINE_KEY].dispose()
+        close_app(other)

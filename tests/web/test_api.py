@@ -12,7 +12,7 @@ from sqlmodel import Session
 from factories import make_entry, make_programme
 from ideapankki import create_app
 from ideapankki.models import EntryState
-from ideapankki.web import ENGINE_KEY
+from ideapankki.web import ENGINE_KEY, close_app
 
 UNPUBLISHED = [EntryState.draft, EntryState.submitted, EntryState.in_review, EntryState.returned,
                EntryState.rejected, EntryState.archived]
@@ -48,7 +48,7 @@ def api_app(tmp_path_factory, module_databases):
     with Session(app.extensions[ENGINE_KEY], expire_on_commit=False) as session:
         _fill(session)
     yield app
-    app.extensions[ENGINE_KEY].dispose()
+    close_app(app)
 
 
 @pytest.fixture(scope="module")

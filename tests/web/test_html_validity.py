@@ -25,7 +25,7 @@ from ideapankki.content import EntryDocument
 from ideapankki.entries import save_document
 from ideapankki.migrate import init_database, seed_if_empty
 from ideapankki.models import Entry, EntryState, Role
-from ideapankki.web import ENGINE_KEY
+from ideapankki.web import ENGINE_KEY, close_app
 
 LANGUAGES = ("fi", "sv", "en")
 DEFAULT_JAR = PROJECT_DIR / ".ci" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -134,7 +134,7 @@ def findings(tmp_path_factory) -> dict[str, list[str]]:
             for name, who, method, path in PAGES:
                 (pages / f"{language}-{name}.html").write_text(_fetch(app, who, method, path, language), "utf-8")
     finally:
-        app.extensions[ENGINE_KEY].dispose()
+        close_app(app)
     done = subprocess.run([*command, "--format", "json", "--exit-zero-always", str(pages)],
                           capture_output=True, text=True, timeout=300, check=True)
     messages = json.loads(done.stderr)["messages"]

@@ -6,7 +6,7 @@ from flask import request
 from ideapankki import create_app
 from ideapankki.config import ConfigError
 from ideapankki.migrate import init_database
-from ideapankki.web import ENGINE_KEY
+from ideapankki.web import ENGINE_KEY, close_app
 from ideapankki.web.proxy import HSTS, proxy_fix_counts
 
 FORWARDED = {"X-Forwarded-For": "203.0.113.9, 198.51.100.7", "X-Forwarded-Proto": "https",
@@ -32,7 +32,7 @@ def make_app(tmp_path, monkeypatch):
 
     yield make
     for app in apps:
-        app.extensions[ENGINE_KEY].dispose()
+        close_app(app)
 
 
 def test_forwarded_headers_are_ignored_unless_configured(make_app):
