@@ -25,7 +25,7 @@ from ideapankki.content import EntryDocument
 from ideapankki.entries import save_document
 from ideapankki.migrate import init_database, seed_if_empty
 from ideapankki.models import Entry, EntryState, Role
-from ideapankki.web import ENGINE_KEY, close_app
+from ideapankki.web import ENGINE_KEY, SEARCH_KEY, close_app
 
 LANGUAGES = ("fi", "sv", "en")
 DEFAULT_JAR = PROJECT_DIR / ".ci" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -102,6 +102,7 @@ def _arrange(app) -> None:
         workflow.place_by_operator(session, session.exec(select(Entry).where(Entry.slug == entry.slug)).one(),
                                    EntryState.submitted, "test")
         session.commit()
+    app.extensions[SEARCH_KEY].catch_up()  # as `ideapankki serve` does before the first request
 
 
 def _fetch(app, who: str | None, method: str, path: str, language: str) -> str:
