@@ -1,0 +1,48 @@
+"""Newest-first listings read the listing index in order: no sort of every published entry."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from factories import make_entry
+from ideapankki.browse import PUBLISHED
+from ideapankki.models import Entry
+
+NEWEST_FIRST = (Entry.published_on.desc().nulls_last(), Entry.id.desc())
+
+
+def _plan(session, query) -> str:
+    """The plan of QUERY, with PostgreSQL told to avoid sorting: a sort left in means no index fits."""
+    connection = session.connection()
+    sql = str(query.compile(connection, compile_kwargs={"literal_binds": True}))
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL enable_sort = off")
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        return "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {sql}"))
+    return "\n".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+
+
+def test_front_page_and_browse_order_comes_from_the_index(session):
+    make_entry(session, "eka")
+    make_entry(session, "toka", type="idea")
+    for query in (
+        select(Entry).where(PUBLISHED).order_by(*NEWEST_FIRST).limit(6),
+        select(Entry).where(PUBLISHED, Entry.type == "idea").order_by(*NEWEST_FIRST).offset(20).limit(20),
+    ):
+        plan = _plan(session, query)
+        assert "ix_entry_state_published_on_id" in plan, plan
+        assert "Sort" not in plan and "TEMP B-TREE" not in plan, plan
+    session.rollback()
+
+
+def test_the_order_puts_undated_entries_last(session):
+    make_entry(session, "vanha", published=date(2020, 1, 1))
+    make_entry(session, "uusi", published=date(2024, 1, 1))
+    make_entry(session, "paivaton")
+    session.execute(sa.update(Entry).where(Entry.slug == "paivaton").values(published_on=None))
+    session.commit()
+    slugs = session.exec(select(Entry.slug).where(PUBLISHED).order_by(*NEWEST_FIRST)).all()
+    assert slugs == ["uusi", "vanha", "paivaton"]
