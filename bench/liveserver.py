@@ -65,13 +65,15 @@ def alive(pid: int) -> bool:
 
 
 class LiveServer:
-    """`ideapankki serve --workers N` (or any command) as a child process with its output in a file."""
+    """`ideapankki serve --workers N` (or any command) as a child process with its output in a file
+    (standard error in ERRORS_PATH when given)."""
 
     def __init__(self, instance: Path, *, workers: int = 2, port: int | None = None, env: dict | None = None,
-                 log_path: Path | None = None, command: list[str] | None = None):
+                 log_path: Path | None = None, errors_path: Path | None = None, command: list[str] | None = None):
         self.instance, self.workers = Path(instance), workers
         self.port = port or free_port()
         self.log_path = log_path or self.instance / f"serve-{self.port}.log"
+        self.errors_path = errors_path  # standard error on its own; by default it joins log_path
         self.env = {**os.environ, "IDEAPANKKI_INSTANCE": str(self.instance),
                     "IDEAPANKKI_SECRET_KEY": os.environ.get("IDEAPANKKI_SECRET_KEY", "live-server-secret"),
                     **(env or {})}
@@ -86,8 +88,9 @@ class LiveServer:
     def start(self, timeout: float = 180) -> LiveServer:
         """Start the server and wait until every worker answers /healthz."""
         self.instance.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(self.command, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+        with open(self.log_path, "ab") as log, open(self.errors_path or os.devnull, "ab") as errors:
+            self.process = subprocess.Popen(self.command, env=self.env, stdout=log,
+                                            stderr=errors if self.errors_path else subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL, cwd=PROJECT_DIR)
         try:
             self.wait_ready(timeout)

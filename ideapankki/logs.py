@@ -1,4 +1,5 @@
-"""Structured logs: one JSON object per line on `ideapankki.access` and `ideapankki.audit`.
+"""Structured logs: one JSON object per line on `ideapankki.access` and `ideapankki.audit`, and
+gunicorn's error log in the same form (JsonFormatter, used by ideapankki.serving).
 
 Log collectors parse JSON lines without per-site regexes. The lines carry ids (request,
 user, entry), never e-mail addresses, passwords, session tokens or free-text comments.
@@ -24,6 +25,25 @@ def emit(logger: logging.Logger, payload: dict) -> None:
     """Log PAYLOAD as one compact JSON line at INFO."""
     if logger.isEnabledFor(logging.INFO):
         logger.info(json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str))
+
+
+class JsonFormatter(logging.Formatter):
+    """Any record as one JSON line, for loggers that write plain text (gunicorn's error log), so a
+    collector reading standard error needs no second parser."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        payload = {
+            "at": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "pid": record.process,
+        }
+        if record.exc_info:
+            payload["exception"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            payload["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def configure() -> None:

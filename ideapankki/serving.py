@@ -13,7 +13,10 @@ Choices, and why:
   (Whoosh searchers, SQLite write locks), and the OS queues the rest. Put nginx in front: it
   buffers slow clients, which sync workers cannot afford.
 - **Access log.** Gunicorn's own access log is off; the app writes one JSON line per request on
-  `ideapankki.access` (ideapankki.web.access_log). Gunicorn's error log goes to standard error.
+  `ideapankki.access` (ideapankki.web.access_log). Gunicorn's error log (start-up, workers booting
+  and exiting, timeouts) goes to standard error as JSON lines too (JsonLogger), so a collector
+  gets one format. Through `logger_class`, not `logconfig_dict`: any logconfig_dict switches on
+  gunicorn's access-log path and installs a root handler, which would reformat the app's lines.
 - **Proxy headers.** Gunicorn is told to trust none (no forwarded_allow_ips, no secure scheme
   headers); the app alone decides, with IDEAPANKKI_PROXY_FIX (ideapankki.web.proxy).
 - **One listening socket, in the master** (no SO_REUSEPORT, with which gunicorn gives each
@@ -27,6 +30,9 @@ from __future__ import annotations
 from typing import Callable
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
+
+from .logs import JsonFormatter
 
 DEFAULT_TIMEOUT_S = 60  # a sync worker silent this long is killed and replaced
 GRACEFUL_TIMEOUT_S = 30  # on stop or reload, requests in flight get this long to finish
@@ -50,9 +56,19 @@ def options(workers: int, host: str = "127.0.0.1", port: int = 5000, **extra) ->
         "secure_scheme_headers": {},
         "control_socket_disable": True,
         "proc_name": "ideapankki",
+        "logger_class": "ideapankki.serving.JsonLogger",
     }
     settings.update(extra)
     return settings
+
+
+class JsonLogger(Logger):
+    """Gunicorn's logger with its error-log handlers writing JSON lines (ideapankki.logs)."""
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)  # also run on reload (SIGHUP): the new handlers get the formatter again
+        for handler in self.error_log.handlers:
+            handler.setFormatter(JsonFormatter())
 
 
 class Server(BaseApplication):

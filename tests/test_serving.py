@@ -1,6 +1,8 @@
-"""`ideapankki serve --workers N`: gunicorn after one set-up in the master, JSON access lines, clean stop."""
+"""`ideapankki serve --workers N`: gunicorn after one set-up in the master, JSON lines only on
+standard error (the app's and gunicorn's own), clean stop."""
 
 import json
+import logging
 import signal
 import sys
 from pathlib import Path
@@ -9,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from ideapankki.cli import main
-from ideapankki.serving import options
+from ideapankki.serving import JsonLogger, options
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from liveserver import Browser, LiveServer  # noqa: E402
@@ -33,10 +35,30 @@ def test_gunicorn_trusts_no_proxy_header_itself_and_logs_no_access_lines_of_its_
     assert options(1, "::1", 80)["bind"] == "[::1]:80"
 
 
+def test_gunicorn_error_log_records_are_json_lines_with_the_traceback_inside(capsys):
+    from gunicorn.config import Config
+
+    logger = JsonLogger(Config())
+    try:
+        logger.info("Booting worker with pid: %s", 42)
+        try:
+            raise ValueError("broken worker")
+        except ValueError:
+            logger.exception("Exception in worker process")
+    finally:
+        for handler in list(logger.error_log.handlers):
+            logger.error_log.removeHandler(handler)
+    booting, failed = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    assert booting["message"] == "Booting worker with pid: 42" and booting["level"] == "INFO"
+    assert booting["logger"] == "gunicorn.error" and isinstance(booting["pid"], int) and "T" in booting["at"]
+    assert failed["level"] == "ERROR" and "ValueError: broken worker" in failed["exception"]
+    assert logging.getLogger("gunicorn.error").handlers == []
+
+
 @pytest.mark.slow
 def test_serve_with_workers_answers_from_every_worker_and_stops_gracefully(tmp_path):
     server = LiveServer(tmp_path / "instance", workers=2, log_path=tmp_path / "serve.log",
-                        env={"IDEAPANKKI_SECRET_KEY": "serving-test"}).start()
+                        errors_path=tmp_path / "serve.err", env={"IDEAPANKKI_SECRET_KEY": "serving-test"}).start()
     try:
         workers = server.worker_pids()
         assert len(workers) == 2
@@ -51,8 +73,12 @@ def test_serve_with_workers_answers_from_every_worker_and_stops_gracefully(tmp_p
         assert server.process.wait(timeout=60) == 0
         server.process = None
     log = (tmp_path / "serve.log").read_text()
-    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    lines = [json.loads(line) for line in (tmp_path / "serve.err").read_text().splitlines()]  # every one
     assert any(line.get("request_id") == request_id and line["path"] == "/entries" and line["status"] == 200
                for line in lines)
+    gunicorn = [line["message"] for line in lines if line.get("logger") == "gunicorn.error"]
+    assert any(m.startswith("Starting gunicorn") for m in gunicorn)
+    assert sum(m.startswith("Booting worker with pid") for m in gunicorn) == 2
+    assert any(m.startswith("Shutting down") for m in gunicorn)
     assert "Published" in log and "with 2 workers" in log
     assert (tmp_path / "instance" / "search" / "current").exists()  # built by the master before the workers
