@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ideapankki.markdown import ALLOWED_TAGS, render
+from ideapankki.markdown import ALLOWED_TAGS, MAX_SCAN, render
 
 XSS_VECTORS = [
     "<script>alert(1)</script>",
@@ -99,3 +99,43 @@ def test_attr_list_syntax_is_not_interpreted():
 def test_heading_ids_cannot_clobber_page_ids():
     html = render('<h2 id="main">x</h2>\n\n## main')
     assert 'id="main"' not in html
+
+
+# Hostile bodies that made Python-Markdown's scans quadratic: they must come out as the literal text.
+# (No timing here: bench/markdown.py measures the time.)
+@pytest.mark.parametrize("unit, count", [("[", 5000), ("![", 3000), ("[x", 3000), ("[a](", 2000), ("[]((x)", 1000)])
+def test_unclosed_brackets_stay_text(unit, count):
+    assert render(unit * count) == f"<p>{unit * count}</p>"
+
+
+def test_nested_brackets_stay_text():
+    assert render("[" * 3000 + "]" * 3000) == "<p>" + "[" * 3000 + "]" * 3000 + "</p>"
+
+
+@pytest.mark.parametrize("unit", ["<a", "<http://"])
+def test_unclosed_start_tags_stay_text(unit):
+    assert render(unit * 3000) == "<p>" + unit.replace("<", "&lt;") * 3000 + "</p>"
+
+
+def test_links_after_unclosed_brackets_still_work():
+    html = render("[" * 500 + " [ok](https://ok.example/) ja ![kuva](https://ok.example/k.png)")
+    assert html.startswith("<p>" + "[" * 500 + ' <a href="https://ok.example/"')
+
+
+def test_link_text_or_destination_past_the_scan_limit_is_not_a_link():
+    long_text = "[" + "x" * MAX_SCAN + "](https://ok.example/)"
+    long_url = "[x](https://ok.example/" + "y" * MAX_SCAN + ")"
+    assert "<a" not in render(long_text) and "<a" not in render(long_url)
+    assert "<a" in render("[" + "x" * (MAX_SCAN - 100) + "](https://ok.example/)")
+
+
+def test_past_the_scan_budget_brackets_stay_text():
+    """A body made of unclosed brackets spends the render's scan budget: later links stay text, nothing is lost."""
+    text = "[" * 60_000 + "\n\n[ok](https://ok.example/)"
+    assert render(text) == "<p>" + "[" * 60_000 + "</p>\n<p>[ok](https://ok.example/)</p>"
+
+
+def test_code_spans_match_backtick_runs_of_equal_length():
+    assert render("`a` ``b`c`` ```d`` e") == "<p><code>a</code> <code>b`c</code> <code>`d</code> e</p>"
+    growing = "".join("`" * i + "a" for i in range(1, 60))
+    assert render(growing) == f"<p>{growing}</p>"
