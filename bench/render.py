@@ -1,6 +1,6 @@
 """Time ideapankki.markdown.render on hostile bodies of the form's maximum size against ordinary prose.
 
-    .venv/bin/python bench/markdown.py [--size 50000] [--timeout 30] [--repeat 3] [--only NAME ...]
+    .venv/bin/python bench/render.py [--size 50000] [--timeout 30] [--repeat 3] [--only NAME ...]
 
 Each body is rendered in a child process (best of REPEAT), so a case that has not finished after
 TIMEOUT seconds is stopped and reported as slower than that. The baseline is seed prose of the same
@@ -69,7 +69,7 @@ def body(name: str, size: int) -> str:
 
 def child(name: str, size: int, repeat: int) -> None:
     """Render one body REPEAT times in this process; print the best time and the outcome."""
-    sys.path[0] = str(ROOT)  # not bench/: this file would shadow the markdown package
+    sys.path.insert(0, str(ROOT))
     from ideapankki.markdown import MarkdownError, render
 
     text, best, outcome = body(name, size), float("inf"), "html"
