@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 ACCESS = logging.getLogger("ideapankki.access")
 AUDIT = logging.getLogger("ideapankki.audit")
+SITE = logging.getLogger("ideapankki")  # the package, and Flask's app logger (named after it)
 _PENDING = "audit_events"
 
 
@@ -47,18 +48,28 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure() -> None:
-    """Write both loggers to standard error as bare JSON lines, unless logging is set up already.
+    """Write every log line of the site to standard error as JSON, unless logging is set up already.
 
+    Access and audit lines are JSON already and go out bare, and do not propagate: otherwise
+    they would also reach the handler of `ideapankki`, their parent and Flask's app logger.
+    That logger, and everything else under `ideapankki` (index warnings, Flask's unhandled
+    exceptions), gets JsonFormatter; with a handler there, Flask adds no plain-text one.
     A host that configured the root logger (a WSGI server, pytest's caplog) gets the records
     through propagation instead, so nothing is printed twice.
     """
     for logger in (ACCESS, AUDIT):
         logger.setLevel(logging.INFO)
-        if logger.handlers or logging.getLogger().handlers:
-            continue
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        logger.addHandler(handler)
+    if logging.getLogger().handlers:
+        return
+    for logger, formatter in ((ACCESS, logging.Formatter("%(message)s")), (AUDIT, logging.Formatter("%(message)s")),
+                              (SITE, JsonFormatter())):
+        if not logger.handlers:
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(formatter)
+            logger.addHandler(handler)
+    ACCESS.propagate = AUDIT.propagate = False
+    if SITE.level == logging.NOTSET:
+        SITE.setLevel(logging.INFO)
 
 
 def audit(session: OrmSession, event_name: str, **fields) -> None:

@@ -4,6 +4,7 @@ standard error (the app's and gunicorn's own), clean stop."""
 import json
 import logging
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -53,6 +54,25 @@ def test_gunicorn_error_log_records_are_json_lines_with_the_traceback_inside(cap
     assert booting["logger"] == "gunicorn.error" and isinstance(booting["pid"], int) and "T" in booting["at"]
     assert failed["level"] == "ERROR" and "ValueError: broken worker" in failed["exception"]
     assert logging.getLogger("gunicorn.error").handlers == []
+
+
+def test_site_log_lines_are_json_and_written_once():
+    """Flask's app logger is the parent of the access and audit loggers: each line must go out
+    once, as JSON, even after Flask first logs something itself."""
+    code = (
+        "from flask import Flask\n"
+        "from ideapankki import logs\n"
+        "logs.configure()\n"
+        "app = Flask('ideapankki')\n"
+        "app.logger.warning('search index missing')\n"
+        "logs.emit(logs.ACCESS, {'path': '/'})\n"
+        "logs.emit(logs.AUDIT, {'event': 'published'})\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    lines = [json.loads(line) for line in result.stderr.splitlines()]
+    assert [line.get("message") for line in lines] == ["search index missing", None, None]
+    assert lines[0]["level"] == "WARNING" and lines[0]["logger"] == "ideapankki"
+    assert lines[1:] == [{"path": "/"}, {"event": "published"}]
 
 
 @pytest.mark.slow
