@@ -47,7 +47,6 @@ if str(PROJECT_DIR) not in sys.path:
 import sqlalchemy as sa  # noqa: E402
 import whoosh  # noqa: E402
 import whoosh.formats  # noqa: E402
-import whoosh.multiproc  # noqa: E402
 import whoosh.writing  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
@@ -61,6 +60,7 @@ from ideapankki.models import Entry, EntryMunicipality, EntryState, EntryTag, En
 from ideapankki.reference import THEME_SLUGS, read_register  # noqa: E402
 from ideapankki.search import SearchIndex  # noqa: E402
 from ideapankki.search import analysis as search_analysis  # noqa: E402
+from ideapankki.search import bulk as search_bulk  # noqa: E402
 from ideapankki.search import indexer as search_indexer  # noqa: E402
 from ideapankki.search import query as search_query  # noqa: E402
 from ideapankki.search import reading as search_reading  # noqa: E402
@@ -861,13 +861,12 @@ def instrumented_rebuild(index: SearchIndex) -> tuple[int, float, dict[str, floa
         probe.patch(search_indexer, "_published", "read entries (ORM query, selectinload)")
         probe.patch(search_indexer, "document", "document() (plain_text, facets)")
         probe.patch(search_indexer, "learn", "learn", optional=True)
-        probe.patch(whoosh.writing.SegmentWriter, "add_document", "writer.add_document")
-        probe.patch(whoosh.formats.Frequency, "word_values", "analysis")
+        probe.patch(search_bulk.BulkWriter, "add_document", "writer.add_document")
+        probe.patch(search_analysis.WordByWord, "counts", "analysis")
         probe.patch(whoosh.formats.Existence, "word_values", "analysis")
-        probe.patch(whoosh.writing.SegmentWriter, "commit", "writer.commit (sort postings, write segment)")
-        # a parallel rebuild (Whoosh's MpWriter) analyses in sub-processes, whose clocks we cannot read
-        probe.patch(whoosh.multiproc.MpWriter, "add_document", "mp add_document")
-        probe.patch(whoosh.multiproc.MpWriter, "commit", "mp commit")
+        probe.patch(search_bulk.BulkWriter, "_flush_segment", "writer.commit (write segment)")
+        # a parallel rebuild reads, analyses and indexes in forked processes, whose clocks we cannot read
+        probe.patch(search_indexer, "write_segments", "forked processes")
         if search_analysis._voikko is not None:
             real = search_analysis._voikko
             voikko_shim = types.SimpleNamespace(analyse=probe._timed("voikko", real.analyse))
@@ -1203,7 +1202,7 @@ def _report(args, n, m, method, insert_how, insert_s, count, reindex_s, phases, 
 
     # details
     print(f"rebuild phases (one instrumented SearchIndex.rebuild, {count} entries, wall {reindex_s:.1f}s):")
-    if calls.get("mp add_document"):
+    if calls.get("forked processes"):
         _report_parallel_rebuild(phases, calls, reindex_s)
     else:
         _report_serial_rebuild(phases, calls, reindex_s, lemma_cache)
@@ -1216,19 +1215,16 @@ def _report(args, n, m, method, insert_how, insert_s, count, reindex_s, phases, 
 
 
 def _report_parallel_rebuild(phases, calls, reindex_s) -> None:
+    forked = phases.get("forked processes", 0.0)
     shown = [
-        ("read entries (ORM query, selectinload)", phases.get("read entries (ORM query, selectinload)", 0.0)),
-        ("document() (plain_text, facets)", phases.get("document() (plain_text, facets)", 0.0)),
-        ("Voikko on new words (lemmas.learn, parallel)", phases.get("learn", 0.0)),
-        ("writer.add_document (parent: pickle to job files)", phases.get("mp add_document", 0.0)),
-        ("writer.commit (wait for sub-processes, merge segments)", phases.get("mp commit", 0.0)),
+        ("forked processes: read, analyse, index, write (wall)", forked),
+        ("other (ids, new folder, table of contents, state, swap)", reindex_s - forked),
     ]
-    shown.append(("other (ids, swap, session.expunge_all, loop)", reindex_s - sum(v for _, v in shown)))
     for label, seconds in shown:
         print(f"  {label:<58}{seconds:>8.1f}s {100 * seconds / reindex_s:>5.1f}%")
-    print("  parallel rebuild: Voikko ran first on the new words (lemmas.learn, a process pool); then analysis and\n"
-          "  postings ran in Whoosh MpWriter's sub-processes, which these clocks do not see.\n"
-          f"  peak RSS of the largest sub-process: {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:,.0f} MB")
+    print("  parallel rebuild: each forked process reads its share of the entries, learns the Voikko analyses\n"
+          "  of its new words and writes one segment (search/bulk.py); these clocks do not see inside them.\n"
+          f"  peak RSS of the largest forked process: {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:,.0f} MB")
 
 
 def _report_serial_rebuild(phases, calls, reindex_s, lemma_cache) -> None:
@@ -1240,10 +1236,10 @@ def _report_serial_rebuild(phases, calls, reindex_s, lemma_cache) -> None:
         ("document() (plain_text, facets)", phases.get("document() (plain_text, facets)", 0.0)),
         ("Voikko on new words (lemmas.learn)", phases.get("learn", 0.0)),
         ("writer.add_document", add),
-        ("  of which analysis (tokenise, lemmatise: word_values)", ana),
+        ("  of which analysis (tokenise, lemmatise, count: WordByWord.counts)", ana),
         ("    of which Voikko analyse() on lemma-cache misses", voikko_s),
         ("  of which postings pool, stored fields (rest)", add - ana),
-        ("writer.commit (sort postings, write segment)", phases.get("writer.commit (sort postings, write segment)", 0.0)),
+        ("writer.commit (write segment)", phases.get("writer.commit (write segment)", 0.0)),
     ]
     accounted = shown[0][1] + shown[1][1] + shown[2][1] + add + shown[-1][1]
     shown.append(("other (ids, swap, session.expunge_all, loop)", reindex_s - accounted))

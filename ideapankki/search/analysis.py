@@ -10,7 +10,7 @@ machine without Voikko, falls back to the Snowball stemmer: never a crash.
 from __future__ import annotations
 
 import csv
-from collections import namedtuple
+from collections import Counter, namedtuple
 import logging
 import re
 from dataclasses import dataclass
@@ -240,6 +240,23 @@ class WordByWord(Analyzer):
     def __repr__(self):
         return f"WordByWord({self.chain!r})"
 
+    def texts(self, word: str) -> tuple[str, ...]:
+        """What WORD becomes: the texts of the tokens the chain makes of it alone."""
+        texts = self._memo.get(word)
+        if texts is None:
+            if len(self._memo) >= self.MAX_WORDS:
+                self._memo.clear()
+            texts = self._memo[word] = tuple(t.text for t in self.chain(word))
+        return texts
+
+    def counts(self, value: str) -> dict[str, int]:
+        """Term → frequency in VALUE: what indexing needs, counted per distinct word, not per token."""
+        counts: dict[str, int] = {}
+        for word, times in Counter(_TOKEN_RE.findall(value)).items():
+            for text in self.texts(word):
+                counts[text] = counts.get(text, 0) + times
+        return counts
+
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
                  start_char=0, tokenize=True, mode="", **kwargs):
         if keeporiginal or not removestops or not tokenize:  # never used by our fields: the plain chain
@@ -248,15 +265,8 @@ class WordByWord(Analyzer):
                                   tokenize=tokenize, mode=mode, **kwargs)
             return
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        memo = self._memo
         for pos, found in enumerate(_TOKEN_RE.finditer(value), start_pos):
-            word = found.group()
-            texts = memo.get(word)
-            if texts is None:
-                if len(memo) >= self.MAX_WORDS:
-                    memo.clear()
-                texts = memo[word] = tuple(t.text for t in self.chain(word))
-            for text in texts:
+            for text in self.texts(found.group()):
                 token.text, token.boost, token.stopped = text, 1.0, False
                 if positions:
                     token.pos = pos

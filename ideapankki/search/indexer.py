@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from ..models import Entry, EntryChange, EntryMunicipality, EntryState
 from .lemmas import learn
+from .bulk import BulkWriter, write_segments
 from .schema import IndexCodec, document, words_of
 from .store import WRITER_TIMEOUT_S, IndexState, IndexStore, open_dir
 
@@ -57,31 +58,42 @@ def rebuild_locked(store: IndexStore, engine: Engine) -> int:
         # Read the log position first: a change committed meanwhile is applied again later.
         upto = session.exec(select(sa.func.max(EntryChange.id))).one() or 0
         ids = list(session.exec(select(Entry.id).where(Entry.state == EntryState.published.value)).all())
-        docs = []
-        for start in range(0, len(ids), BATCH):
-            docs += [document(entry) for entry in _published(session, ids[start:start + BATCH])]
-            session.expunge_all()
-    # Analyse every distinct word first (in parallel when many are new), so that indexing, and the
-    # writer's processes forked below, find them all in the cache.
-    procs = min(os.cpu_count() or 1, 4) if len(docs) >= PARALLEL_FROM else 1
-    learn(set().union(*(words_of(doc) for doc in docs)) if docs else (), store.lemmas, procs)
     ix = open_dir(directory)
-    # A large pool keeps the postings sort in memory (no pickled runs on disk); a big rebuild
-    # indexes in one more process per core (Whoosh's multiprocessing writer, one segment each).
-    writer = ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=1024 // procs, procs=procs, multisegment=procs > 1,
-                       codec=IndexCodec())
-    try:
-        for doc in docs:
-            writer.add_document(**doc)
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
+    procs = min(os.cpu_count() or 1, 4) if len(ids) >= PARALLEL_FROM else 1
+    if procs > 1:
+        # One forked process per core reads, analyses and indexes its share: one segment each.
+        write_segments(ix, ids, lambda share, turn: _documents(engine, store, share, turn), procs,
+                       WRITER_TIMEOUT_S, codec=IndexCodec())
+    else:
+        writer = BulkWriter(ix, timeout=WRITER_TIMEOUT_S, codec=IndexCodec())
+        try:
+            for doc in _documents(engine, store, ids):
+                writer.add_document(**doc)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
     ix.close()
     store.write_state(IndexState(applied_upto=upto, finnish=store.finnish), directory)
     store.swap_in(directory)
     log.info("search index rebuilt: %d published entries", len(ids))
     return len(ids)
+
+
+def _documents(engine: Engine, store: IndexStore, ids: list[int], turn: tuple[int, int] | None = None) -> list[dict]:
+    """The index documents of the entries IDS, with Voikko's analyses of their new words learned.
+
+    TURN = (k, n) in forked process k of n (see lemmas.learn).
+    """
+    if turn is not None:
+        engine.dispose(close=False)  # the parent's pooled connections are not this process's to use
+    docs = []
+    with Session(engine) as session:
+        for start in range(0, len(ids), BATCH):
+            docs += [document(entry) for entry in _published(session, ids[start:start + BATCH])]
+            session.expunge_all()
+    learn(set().union(*(words_of(doc) for doc in docs)) if docs else (), store.lemmas, turn=turn)
+    return docs
 
 
 def catch_up(store: IndexStore, engine: Engine, timeout: float = WRITER_TIMEOUT_S) -> int:

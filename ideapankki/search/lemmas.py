@@ -23,6 +23,7 @@ from .analysis import ANALYZER_VERSION, Lemma
 log = logging.getLogger(__name__)
 
 PARALLEL_FROM = 4000  # new words; below this a process pool costs more than it saves
+ALONGSIDE_CHUNK = 1000  # words analysed between looks at what parallel processes learned
 _SEP = "\x1f"
 
 
@@ -124,11 +125,13 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(text.split(_SEP)) if text else ()
 
 
-def learn(words: Iterable[str], store: LemmaStore, procs: int = 1) -> int:
+def learn(words: Iterable[str], store: LemmaStore, procs: int = 1, turn: tuple[int, int] | None = None) -> int:
     """Analyse the WORDS not yet known (in PROCS processes when there are many) and keep them.
 
-    Indexing afterwards finds every word in the cache, and so do processes forked later
-    (Whoosh's multiprocessing writer). Returns the number of words analysed.
+    Indexing afterwards finds every word in the cache. TURN = (k, n) says this is process k
+    of n learning the words of their own documents at the same time (a parallel rebuild):
+    each starts at another point of its sorted list and picks up the others' words as it goes,
+    so a word common to all is analysed about once. Returns the number of words analysed.
     """
     store.load()
     words = {w for w in words if not analysis.is_literal(w)}
@@ -137,6 +140,8 @@ def learn(words: Iterable[str], store: LemmaStore, procs: int = 1) -> int:
     store.add({w: analysis.LEMMAS[w] for w in words - store.words if w in analysis.LEMMAS})
     if not missing:
         return 0
+    if turn is not None:
+        return _learn_alongside(missing, store, *turn)
     if procs > 1 and len(missing) >= PARALLEL_FROM and analysis.voikko_available():
         chunks = [missing[i::procs * 4] for i in range(procs * 4)]
         with multiprocessing.get_context("fork").Pool(procs) as pool:
@@ -147,6 +152,21 @@ def learn(words: Iterable[str], store: LemmaStore, procs: int = 1) -> int:
     analysis.LEMMAS.update(found)
     store.add(found)
     return len(found)
+
+
+def _learn_alongside(missing: list[str], store: LemmaStore, k: int, n: int) -> int:
+    start = len(missing) * k // n
+    ordered = missing[start:] + missing[:start]
+    learned = 0
+    for begin in range(0, len(ordered), ALONGSIDE_CHUNK):
+        if begin:
+            store.refresh()  # what the other processes learned meanwhile
+        found = {word: analysis.analyse_word(word) for word in ordered[begin:begin + ALONGSIDE_CHUNK]
+                 if word not in analysis.LEMMAS}
+        analysis.LEMMAS.update(found)
+        store.add(found)
+        learned += len(found)
+    return learned
 
 
 def _analyse_all(words: list[str]) -> list[tuple[str, Lemma]]:
