@@ -68,6 +68,19 @@ def _positive_int(name: str, default: int) -> int:
     return int(raw)
 
 
+def _megabytes(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise ConfigError(f"{name} must be a number of megabytes, 0 or more, not {raw!r}")
+    return value
+
+
 def build_config(overrides: dict | None = None) -> dict:
     """Assemble the Flask config mapping for create_app."""
     overrides = dict(overrides or {})
@@ -92,6 +105,8 @@ def build_config(overrides: dict | None = None) -> dict:
         # accessibility feedback (the statement at /accessibility); unset: the mail sender's address
         "ACCESSIBILITY_FEEDBACK": os.environ.get("IDEAPANKKI_ACCESSIBILITY_FEEDBACK") or None,
         "SUBMISSIONS_PER_HOUR": _positive_int("IDEAPANKKI_SUBMISSIONS_PER_HOUR", 20),
+        # whole anonymous pages kept per worker (ideapankki.web.page_cache); 0 keeps none
+        "PAGE_CACHE_MB": _megabytes("IDEAPANKKI_PAGE_CACHE_MB", 32),
     }
     config.update(overrides)
     if "SECRET_KEY" not in config:

@@ -127,3 +127,5 @@ def init_app(app: Flask) -> None:
     proxy.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    from . import page_cache
+    page_cache.init_app(app)  # last: its after_request must see the view's own response first

@@ -40,14 +40,17 @@ def _finish(response):
     request_id = g.get("request_id") or uuid.uuid4().hex
     started = g.get("request_started", time.perf_counter())
     response.headers[HEADER] = request_id
-    logs.emit(logs.ACCESS, {
+    line = {
         "request_id": request_id,
         "method": request.method,
         "path": request.path,
         "status": response.status_code,
         "duration_ms": round((time.perf_counter() - started) * 1000, 1),
         "user_id": _user_id(),
-    })
+    }
+    if g.get("page_cache"):  # "hit" (from memory, or 304) or "miss" (rendered and kept)
+        line["cache"] = g.page_cache
+    logs.emit(logs.ACCESS, line)
     return response
 
 

@@ -10,7 +10,7 @@ from .. import browse, relations, searching
 from ..models import Municipality
 from ..reference import THEME_SLUGS
 from ..search import IndexUnavailable
-from . import db_session, search_index
+from . import db_session, page_cache, search_index
 from .errors import render_error
 from .norm_status import norm_status_form
 
@@ -98,6 +98,7 @@ def entry(slug: str):
         similar = searching.more_like(session, search_index(), found)
     except IndexUnavailable:
         current_app.logger.warning("search index unavailable: no similar entries for %s", slug)
+        page_cache.uncacheable()  # a degraded page: not to be served as the current one
         similar = []
     return render_template("public/entry.html", entry=found, similar=similar, status_form=norm_status_form(found),
                            related=relations.links(session, found))
