@@ -7,9 +7,11 @@ generated published entries (bench/search.py's generator, bulk inserted, then `i
 reindex`), starts `ideapankki serve --workers 2` on it and a bare Flask hello-world under the
 same gunicorn settings (ideapankki.serving.options), and drives each with wrk on loopback for
 a bounded time (a Python load generator when wrk is missing). Each page cycles through many
-URLs (entries, browse pages with filters, search words). Prints req/s, p50, p99, errors, the
-ratio to the hello-world measured in the same run, PASS/FAIL per target, and the resident
-memory of each worker after the load.
+URLs (entries, browse pages with filters, search words). The site runs twice: with the page
+cache off (every request rendered: a first visit), then as configured, each URL set driven
+until its rate settles (every worker has rendered and cached its pages) before the clock runs.
+Prints req/s, p50, p99, errors, the ratio to the hello-world measured in the same run,
+PASS/FAIL per target (for the second run), and the resident memory of each worker after it.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ sys.path.insert(0, str(PROJECT_DIR))
 CACHE_DIR = PROJECT_DIR / "bench" / ".cache"
 TARGETS = {"entry": 0.5, "search": 0.25}  # minimum req/s relative to the hello-world
 P99_MS, RSS_MB = 200.0, 250.0
+WARM_BURST_S, WARM_MAX_S = 3.0, 60.0
 SEARCH_WORDS = ["kunta", "kokeilu", "työllisyys", "koulu", "ikäihmiset", "digitaalinen", "nuoret", "palvelu",
                 "kirjasto", "liikenne", "asukkaat", "hyvinvointi", "sote", "ympäristö", "osallisuus"]
 
@@ -224,28 +227,52 @@ def main() -> None:
         port = free_port()
         hello = LiveServer(tmp, workers=args.workers, port=port, log_path=tmp / "hello.log",
                            command=[sys.executable, __file__, "--hello-server", str(port), "--workers", str(args.workers)])
-        site = LiveServer(instance, workers=args.workers, log_path=tmp / "site.log",
-                          env={"IDEAPANKKI_SECRET_KEY": "bench-load"})
-        with hello, site:
-            log(f"hello-world at {hello.base}, site at {site.base} (log {site.log_path})")
-            # Warm-up: every worker opens its index and loads its caches (lemmas, facet tables) before
-            # the clock runs; first one request of each kind at a time, then a short burst.
-            for paths in urls.values():
-                for path in paths[:2 * args.workers]:
-                    Browser(site.base, timeout=120).get(path)
-            for paths in urls.values():
-                drive(site.base, paths, 3, args.connections, args.threads, tmp)
+        with hello:
             drive(hello.base, ["/"], 3, args.connections, args.threads, tmp)
             results = {"hello": drive(hello.base, ["/"], args.duration, args.connections, args.threads, tmp)}
-            for name, paths in urls.items():
-                results[name] = drive(site.base, paths, args.duration, args.connections, args.threads, tmp)
-                log(f"{name}: {results[name]['rps']:.0f} req/s")
-            memory = {pid: memory_mb(pid) for pid in site.worker_pids()}
-            master = memory_mb(site.master_pid)
-        report(results, memory, master, args, urls)
+            log(f"hello: {results['hello']['rps']:.0f} req/s")
+            # Pass 1, every page rendered (the page cache off): what a first visit costs.
+            rendered = run_site(instance, tmp, args, drive, urls, "0", warm_until_steady=False, log=log)
+            # Pass 2, as served: anonymous pages from each worker's page cache once it holds them.
+            cached = run_site(instance, tmp, args, drive, urls, None, warm_until_steady=True, log=log)
+        results.update({f"{name}": result for name, result in cached["results"].items()})
+        report(results, cached["memory"], cached["master"], args, urls, rendered["results"])
 
 
-def report(results: dict, memory: dict, master, args, urls) -> None:
+def run_site(instance: Path, tmp: Path, args, drive, urls: dict, cache_mb: str | None, warm_until_steady: bool,
+             log) -> dict:
+    """Start the site, warm it up, drive each URL set; return the results and the memory afterwards.
+
+    With WARM_UNTIL_STEADY, each set is driven in bursts until the rate settles (each worker
+    has its own page cache and must render every URL once), at most WARM_MAX_S a set.
+    """
+    env = {"IDEAPANKKI_SECRET_KEY": "bench-load"}
+    if cache_mb is not None:
+        env["IDEAPANKKI_PAGE_CACHE_MB"] = cache_mb
+    label = "rendered" if cache_mb == "0" else "cached"
+    site = LiveServer(instance, workers=args.workers, log_path=tmp / f"site-{label}.log", env=env)
+    results = {}
+    with site:
+        # Every worker opens its index and loads its caches (lemmas, facet tables) before the clock runs.
+        for paths in urls.values():
+            for path in paths[:2 * args.workers]:
+                Browser(site.base, timeout=120).get(path)
+        for name, paths in urls.items():
+            rates, waited = [], 0.0
+            while True:
+                rates.append(drive(site.base, paths, WARM_BURST_S, args.connections, args.threads, tmp)["rps"])
+                waited += WARM_BURST_S
+                settled = len(rates) >= 2 and abs(rates[-1] - rates[-2]) <= 0.15 * max(rates[-2], 1)
+                if not warm_until_steady or settled or waited >= WARM_MAX_S:
+                    break
+            results[name] = drive(site.base, paths, args.duration, args.connections, args.threads, tmp)
+            log(f"{label} {name}: {results[name]['rps']:.0f} req/s (after {waited:.0f}s of warm-up)")
+        memory = {pid: memory_mb(pid) for pid in site.worker_pids()}
+        master = memory_mb(site.master_pid)
+    return {"results": results, "memory": memory, "master": master}
+
+
+def report(results: dict, memory: dict, master, args, urls, rendered: dict) -> None:
     hello = results["hello"]["rps"]
     print(f"\nRead load: seed + {args.entries} entries, {args.workers} workers, {args.connections} connections, "
           f"{args.duration:g}s each (ratios against the hello-world of the same run)\n")
@@ -264,6 +291,11 @@ def report(results: dict, memory: dict, master, args, urls) -> None:
         count = len(urls.get(name, ["/"]))
         print(f"{name:<8} {count:>5} {result['rps']:>8.0f} {result['p50']:>8.1f} {result['p99']:>8.1f} "
               f"{result['errors']:>7} {ratio:>6.2f}  {verdict}")
+    print("\nThe same pages rendered every time (IDEAPANKKI_PAGE_CACHE_MB=0: a first visit; not a target):")
+    for name, result in rendered.items():
+        ratio = result["rps"] / hello if hello else 0.0
+        print(f"{name:<8} {len(urls[name]):>5} {result['rps']:>8.0f} {result['p50']:>8.1f} {result['p99']:>8.1f} "
+              f"{result['errors']:>7} {ratio:>6.2f}")
     print(f"\nMemory after the load, MB (target: resident <= {RSS_MB:.0f} per worker; PSS shares the pages "
           f"the workers inherited from the master among them, private counts only the worker's own):")
     print(f"{'process':<14} {'RSS':>6} {'PSS':>6} {'private':>8}")
