@@ -98,6 +98,7 @@ def serve_command(host: str, port: int, workers: int | None, debug: bool) -> Non
     if workers:
         from . import serving
 
+        serving.share_with_workers(config.instance_dir() / "search")
         click.echo(f"Ideapankki is running at http://{host}:{port}/ with {workers} workers (Ctrl+C stops it)")
         serving.run(serving.options(workers, host, port))
         return

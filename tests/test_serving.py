@@ -102,3 +102,24 @@ def test_serve_with_workers_answers_from_every_worker_and_stops_gracefully(tmp_p
     assert any(m.startswith("Shutting down") for m in gunicorn)
     assert "Published" in log and "with 2 workers" in log
     assert (tmp_path / "instance" / "search" / "current").exists()  # built by the master before the workers
+
+
+def test_the_master_shares_the_app_modules_and_the_lemma_cache_with_its_workers(tmp_path):
+    import gc
+
+    from ideapankki import serving
+    from ideapankki.search.analysis import Lemma
+    from ideapankki.search.lemmas import LemmaStore
+    from ideapankki.search.store import IndexStore
+
+    root = tmp_path / "search"
+    root.mkdir()
+    LemmaStore(root / "lemmas.sqlite").add({"kuntakokeiluissa": Lemma(("kuntakokeilu",), ("kunta", "kokeilu"))})
+    try:
+        serving.share_with_workers(root)
+        assert "kuntakokeiluissa" in LemmaStore.shared(root / "lemmas.sqlite").words
+        assert IndexStore(root).lemmas is LemmaStore.shared(root / "lemmas.sqlite")  # what a worker opens
+        assert {"ideapankki.web.page_cache", "ideapankki.accounts", "zxcvbn"} <= set(sys.modules)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 PARALLEL_FROM = 4000  # new words; below this a process pool costs more than it saves
 ALONGSIDE_CHUNK = 1000  # words analysed between looks at what parallel processes learned
 _SEP = "\x1f"
+_SHARED: dict[Path, "LemmaStore"] = {}
+_SHARED_LOCK = threading.Lock()
 
 
 def _version() -> str:
@@ -51,6 +53,17 @@ class LemmaStore:
         self._rowid = 0
         self._sorted: list[str] | None = None
         self._lock = threading.Lock()
+
+    @classmethod
+    def shared(cls, path: Path) -> "LemmaStore":
+        """This process's one store of PATH. A server's master loads it before forking its
+        workers (serving.share_with_workers), which then use those pages instead of their own."""
+        key = Path(path).resolve()
+        with _SHARED_LOCK:
+            found = _SHARED.get(key)
+            if found is None:
+                found = _SHARED[key] = cls(key)
+            return found
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10)

@@ -92,7 +92,7 @@ class IndexStore:
         self.finnish = finnish
         self.root.mkdir(parents=True, exist_ok=True)
         self.current = self.root / "current"
-        self.lemmas = LemmaStore(self.root / "lemmas.sqlite")
+        self.lemmas = LemmaStore.shared(self.root / "lemmas.sqlite")
 
     @contextmanager
     def writing(self, timeout: float = WRITER_TIMEOUT_S) -> Iterator[None]:
