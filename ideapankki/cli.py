@@ -104,7 +104,10 @@ def serve_command(host: str, port: int, workers: int | None, debug: bool) -> Non
         return
     from . import create_app
 
+    from .web import collect
+
     app = create_app({"DEMO": True, "DEBUG": debug})
+    collect.between_requests(app)
     click.echo(f"Ideapankki is running at http://{host}:{port}/  (Ctrl+C stops it)")
     app.run(host=host, port=port, debug=debug, use_reloader=debug)
 

@@ -113,10 +113,17 @@ def share_with_workers(search_root: Path) -> None:
 
 
 def site_app():
-    """The production app, built in a worker: no demo mode, so IDEAPANKKI_SECRET_KEY is required."""
-    from . import create_app
+    """The production app, built in a worker: no demo mode, so IDEAPANKKI_SECRET_KEY is required.
 
-    return create_app({"DEMO": False})
+    The worker collects cyclic garbage between requests only (web/collect.py: CPython 3.11 can
+    crash when a collection starts at the wrong moment inside one).
+    """
+    from . import create_app
+    from .web import collect
+
+    app = create_app({"DEMO": False})
+    collect.between_requests(app)
+    return app
 
 
 def run(settings: dict, factory: Callable[[], object] = site_app) -> None:

@@ -15,6 +15,7 @@ inside the search package.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from array import array
 import queue
@@ -155,6 +156,7 @@ class BulkWriter(SegmentWriter):
 def _write_share(ix, share: list, documents: Callable, turn: tuple[int, int], results, writer_args: dict) -> None:
     """In child k of n (TURN): index the documents of SHARE into a new segment, send it back."""
     number = turn[0]
+    gc.enable()  # a web worker's rebuild forks from a process that collects between requests only
     try:
         writer = BulkWriter(ix, _lk=False, **writer_args)
         for doc in documents(share, turn):
