@@ -92,7 +92,7 @@ def _documents(engine: Engine, store: IndexStore, ids: list[int], turn: tuple[in
         for start in range(0, len(ids), BATCH):
             docs += [document(entry) for entry in _published(session, ids[start:start + BATCH])]
             session.expunge_all()
-    learn(set().union(*(words_of(doc) for doc in docs)) if docs else (), store.lemmas, turn=turn)
+    learn(set().union(*(words_of(doc) for doc in docs)) if docs else (), store.lemmas, turn or (0, 1))
     return docs
 
 

@@ -1,4 +1,4 @@
-"""A lasting cache of Voikko analyses beside the index, and analysing many new words in parallel.
+"""A lasting cache of Voikko analyses beside the index, and learning new words into it.
 
 Voikko costs about 0.4 ms a distinct word; a bank of 20,000 entries has some 70,000 distinct
 words. Kept in a small SQLite file, the analyses are made once: a rebuild, every web worker's
@@ -10,7 +10,6 @@ Only words of indexed texts are stored, never what readers type.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import sqlite3
 import threading
 from importlib import metadata
@@ -22,7 +21,6 @@ from .analysis import ANALYZER_VERSION, Lemma
 
 log = logging.getLogger(__name__)
 
-PARALLEL_FROM = 4000  # new words; below this a process pool costs more than it saves
 ALONGSIDE_CHUNK = 1000  # words analysed between looks at what parallel processes learned
 _SEP = "\x1f"
 _SHARED: dict[Path, "LemmaStore"] = {}
@@ -138,33 +136,20 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(text.split(_SEP)) if text else ()
 
 
-def learn(words: Iterable[str], store: LemmaStore, procs: int = 1, turn: tuple[int, int] | None = None) -> int:
-    """Analyse the WORDS not yet known (in PROCS processes when there are many) and keep them.
+def learn(words: Iterable[str], store: LemmaStore, turn: tuple[int, int] = (0, 1)) -> int:
+    """Analyse the WORDS not yet known and keep them; return the number analysed.
 
     Indexing afterwards finds every word in the cache. TURN = (k, n) says this is process k
     of n learning the words of their own documents at the same time (a parallel rebuild):
     each starts at another point of its sorted list and picks up the others' words as it goes,
-    so a word common to all is analysed about once. Returns the number of words analysed.
+    so a word common to all is analysed about once.
     """
     store.load()
     words = {w for w in words if not analysis.is_literal(w)}
     missing = sorted(w for w in words if w not in analysis.LEMMAS)
     # words this process analysed earlier (say for a query) are not in the file yet
     store.add({w: analysis.LEMMAS[w] for w in words - store.words if w in analysis.LEMMAS})
-    if not missing:
-        return 0
-    if turn is not None:
-        return _learn_alongside(missing, store, *turn)
-    if procs > 1 and len(missing) >= PARALLEL_FROM and analysis.voikko_available():
-        chunks = [missing[i::procs * 4] for i in range(procs * 4)]
-        with multiprocessing.get_context("fork").Pool(procs) as pool:
-            results = pool.map(_analyse_all, chunks)
-        found = {word: lemma for result in results for word, lemma in result}
-    else:
-        found = {word: analysis.analyse_word(word) for word in missing}
-    analysis.LEMMAS.update(found)
-    store.add(found)
-    return len(found)
+    return _learn_alongside(missing, store, *turn) if missing else 0
 
 
 def _learn_alongside(missing: list[str], store: LemmaStore, k: int, n: int) -> int:
@@ -180,7 +165,3 @@ def _learn_alongside(missing: list[str], store: LemmaStore, k: int, n: int) -> i
         store.add(found)
         learned += len(found)
     return learned
-
-
-def _analyse_all(words: list[str]) -> list[tuple[str, Lemma]]:
-    return [(word, analysis.analyse_word(word)) for word in words]
