@@ -28,8 +28,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def children(pid: int) -> list[int]:
-    """Process ids whose parent is PID (the gunicorn workers of a master)."""
+SERVICE_NAME = "voikko-service"  # the master's other child (ideapankki.search.voikko.PROCESS_NAME)
+
+
+def children(pid: int, service: bool = False) -> list[int]:
+    """Process ids whose parent is PID: the gunicorn workers of a master, or (SERVICE) its
+    Voikko service, told apart by the name the service gives itself."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -37,7 +41,8 @@ def children(pid: int) -> list[int]:
                 stat = (entry / "stat").read_text()
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            name, rest = stat.split(" (", 1)[1].rsplit(") ", 1)
+            if int(rest.split()[1]) == pid and (name == SERVICE_NAME) == service:
                 found.append(int(entry.name))
     return sorted(found)
 
@@ -121,6 +126,10 @@ class LiveServer:
     def worker_pids(self) -> list[int]:
         return children(self.process.pid) if self.process else []
 
+    def service_pids(self) -> list[int]:
+        """The Voikko service the master started for its workers (ideapankki.search.voikko)."""
+        return children(self.process.pid, service=True) if self.process else []
+
     def kill_master(self) -> list[int]:
         """kill -9 the master; return its workers (orphans, which exit when they notice)."""
         workers = self.worker_pids()
@@ -132,7 +141,7 @@ class LiveServer:
         """Stop gracefully (SIGTERM), then kill what is left."""
         if self.process is None:
             return
-        workers = self.worker_pids()
+        workers = self.worker_pids() + self.service_pids()
         if self.process.poll() is None:
             self.process.terminate()
             try:

@@ -94,10 +94,12 @@ def serve_command(host: str, port: int, workers: int | None, debug: bool) -> Non
         except config.ConfigError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
-    _prepare()
     if workers:
         from . import serving
 
+        serving.start_voikko()
+    _prepare()
+    if workers:
         serving.share_with_workers(config.instance_dir() / "search")
         click.echo(f"Ideapankki is running at http://{host}:{port}/ with {workers} workers (Ctrl+C stops it)")
         serving.run(serving.options(workers, host, port))

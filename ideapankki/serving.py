@@ -6,10 +6,11 @@ Choices, and why:
   (SQLite connections must not cross a fork), its own Whoosh searchers and file handles, and
   its own Voikko state. The master only migrates, seeds and brings the index up to date before
   the workers start (`_prepare` in cli.py), then disposes of its engine, so no connection is
-  inherited. What the master imported stays shared copy-on-write, notably the Voikko transducer
-  (about 200 MB, loaded by `import pyvoikko`): the workers' RSS counts it, their PSS divides it.
-  share_with_workers adds the app's modules and the lemma cache to what is shared. A worker
-  that dies (or is killed) is replaced by a fresh one; nothing it held carries over.
+  inherited. What the master imported stays shared copy-on-write: share_with_workers imports
+  the app's modules and loads the lemma cache for that. Voikko (about 200 MB once loaded) is
+  in none of them: the master forks one service process that holds it and answers the workers'
+  rare new words over a socket (search/voikko.py). A worker that dies (or is killed) is
+  replaced by a fresh one; nothing it held carries over.
 - **Sync workers.** One request per worker process at a time: no shared state between threads
   (Whoosh searchers, SQLite write locks), and the OS queues the rest. Put nginx in front: it
   buffers slow clients, which sync workers cannot afford.
@@ -32,12 +33,15 @@ import gc
 import importlib
 import pkgutil
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
 from .logs import JsonFormatter
+
+if TYPE_CHECKING:
+    from .search import voikko
 
 DEFAULT_TIMEOUT_S = 60  # a sync worker silent this long is killed and replaced
 GRACEFUL_TIMEOUT_S = 30  # on stop or reload, requests in flight get this long to finish
@@ -110,6 +114,18 @@ def share_with_workers(search_root: Path) -> None:
     LemmaStore.shared(search_root / "lemmas.sqlite").load()
     gc.collect()
     gc.freeze()
+
+
+def start_voikko() -> "voikko.Service | None":
+    """In the master, first: fork the Voikko service and ask it from here on, so that neither
+    the master's own indexing (_prepare in cli.py) nor the workers it forks load Voikko."""
+    from .search import voikko
+
+    if not voikko.available():
+        return None
+    service = voikko.start_service()
+    voikko.use_service(service.address)
+    return service
 
 
 def site_app():

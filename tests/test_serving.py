@@ -88,6 +88,13 @@ def test_serve_with_workers_answers_from_every_worker_and_stops_gracefully(tmp_p
         assert "Strict-Transport-Security" not in headers
         assert json.loads(browser.get("/healthz")[2])["status"] == "ok"
         request_id = headers["X-Request-Id"]
+        # Voikko is held by one service process; the workers ask it for words the lemma cache lacks
+        [service] = server.service_pids()
+        status, _headers, text = browser.get("/search?q=kokeiluihinsa")  # in no seed text, as such
+        assert status == 200 and "kokeilu" in text.lower()
+        assert "kfst" in Path(f"/proc/{service}/maps").read_text()
+        for pid in [server.master_pid, *workers]:
+            assert "kfst" not in Path(f"/proc/{pid}/maps").read_text()
     finally:
         server.process.send_signal(signal.SIGTERM)
         assert server.process.wait(timeout=60) == 0
@@ -100,6 +107,7 @@ def test_serve_with_workers_answers_from_every_worker_and_stops_gracefully(tmp_p
     assert any(m.startswith("Starting gunicorn") for m in gunicorn)
     assert sum(m.startswith("Booting worker with pid") for m in gunicorn) == 2
     assert any(m.startswith("Shutting down") for m in gunicorn)
+    assert not Path(f"/proc/{service}").exists()  # the service ended with the master
     assert "Published" in log and "with 2 workers" in log
     assert (tmp_path / "instance" / "search" / "current").exists()  # built by the master before the workers
 
@@ -108,6 +116,7 @@ def test_the_master_shares_the_app_modules_and_the_lemma_cache_with_its_workers(
     import gc
 
     from ideapankki import serving
+    from ideapankki.search import voikko
     from ideapankki.search.analysis import Lemma
     from ideapankki.search.lemmas import LemmaStore
     from ideapankki.search.store import IndexStore
@@ -115,11 +124,17 @@ def test_the_master_shares_the_app_modules_and_the_lemma_cache_with_its_workers(
     root = tmp_path / "search"
     root.mkdir()
     LemmaStore(root / "lemmas.sqlite").add({"kuntakokeiluissa": Lemma(("kuntakokeilu",), ("kunta", "kokeilu"))})
+    service = None
     try:
+        service = serving.start_voikko()
         serving.share_with_workers(root)
         assert "kuntakokeiluissa" in LemmaStore.shared(root / "lemmas.sqlite").words
         assert IndexStore(root).lemmas is LemmaStore.shared(root / "lemmas.sqlite")  # what a worker opens
         assert {"ideapankki.web.page_cache", "ideapankki.accounts", "zxcvbn"} <= set(sys.modules)
         assert gc.get_freeze_count() > 0
+        assert voikko._client is not None and voikko.analyse("kunnissa") == [("kunta", None)]  # asked of the service
     finally:
         gc.unfreeze()
+        voikko.use_local()
+        if service is not None:
+            service.stop()

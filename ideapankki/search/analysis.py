@@ -20,6 +20,7 @@ from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, S
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 from ..reference import MUNICIPALITIES_CSV
+from . import voikko
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +38,8 @@ FINNISH_STOP_LEMMAS = frozenset(
     "tämä tuo nämä ne hän he me te minä sinä jos kun kuin niin myös vain jo vielä sitten".split()
 )
 
-try:  # pyvoikko loads a 10 MB transducer; kfst-rs makes lookups fast
-    import pyvoikko as _voikko
-except ImportError:  # pragma: no cover - exercised by the fallback test through monkeypatching
-    _voikko = None
+# Voikko, loaded on first use or asked of the serving service (voikko.py); None: not installed.
+_voikko = voikko if voikko.available() else None
 
 
 @dataclass(frozen=True)
@@ -117,10 +116,10 @@ def analyse_word(word: str) -> Lemma:
         log.debug("Voikko does not know %r; using the Snowball stemmer", word)
         return Lemma((_FI_STEM(word),), known=False)
     # Prefer the analyses with the fewest compound parts: more parts is often a wrong split.
-    fewest = min(len(a.COMPOUND_PARTS or ()) for a in analyses)
-    chosen = [a for a in analyses if len(a.COMPOUND_PARTS or ()) == fewest]
-    forms = _unique(_clean(a.BASEFORM) for a in chosen)
-    parts = _unique(_clean(p.BASEFORM) for a in chosen for p in (a.COMPOUND_PARTS or ()))
+    fewest = min(len(compound or ()) for _base, compound in analyses)
+    chosen = [(base, compound) for base, compound in analyses if len(compound or ()) == fewest]
+    forms = _unique(_clean(base) for base, _compound in chosen)
+    parts = _unique(_clean(part) for _base, compound in chosen for part in (compound or ()))
     return Lemma(tuple(f for f in forms if f), tuple(p for p in parts if p and p not in forms))
 
 

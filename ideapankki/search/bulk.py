@@ -25,6 +25,7 @@ from typing import Callable
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
+from . import voikko
 from .analysis import WordByWord
 from .schema import WordCounts
 
@@ -157,6 +158,7 @@ def _write_share(ix, share: list, documents: Callable, turn: tuple[int, int], re
     """In child k of n (TURN): index the documents of SHARE into a new segment, send it back."""
     number = turn[0]
     gc.enable()  # a web worker's rebuild forks from a process that collects between requests only
+    voikko.use_local()  # new words are analysed here, in parallel, not queued at the one service
     try:
         writer = BulkWriter(ix, _lk=False, **writer_args)
         for doc in documents(share, turn):
