@@ -50,8 +50,8 @@ def children(pid: int, service: bool = False) -> list[int]:
 def memory_mb(pid: int) -> dict[str, float] | None:
     """RSS, PSS (shared pages divided among their sharers) and private memory of PID in MB.
 
-    Workers forked from the master share what it loaded before the fork (the Voikko transducer,
-    some 200 MB): RSS counts it in full in every worker, PSS divides it, private leaves it out.
+    Workers forked from the master share what it loaded before the fork (the app's modules, the
+    lemma cache): RSS counts it in full in every worker, PSS divides it, private leaves it out.
     """
     try:
         fields = {line.split(":")[0]: int(line.split()[1]) / 1024

@@ -268,7 +268,8 @@ def run_site(instance: Path, tmp: Path, args, drive, urls: dict, cache_mb: str |
             results[name] = drive(site.base, paths, args.duration, args.connections, args.threads, tmp)
             log(f"{label} {name}: {results[name]['rps']:.0f} req/s (after {waited:.0f}s of warm-up)")
         memory = {pid: memory_mb(pid) for pid in site.worker_pids()}
-        master = memory_mb(site.master_pid)
+        master = {"master": memory_mb(site.master_pid)}
+        master.update({"voikko service": memory_mb(pid) for pid in site.service_pids()})
     return {"results": results, "memory": memory, "master": master}
 
 
@@ -304,8 +305,9 @@ def report(results: dict, memory: dict, master, args, urls, rendered: dict) -> N
         failed |= not ok
         print(f"worker {pid:<7} {mb['rss']:>6.0f} {mb['pss']:>6.0f} {mb['private']:>8.0f}  RSS:{'PASS' if ok else 'FAIL'}"
               if mb else f"worker {pid:<7} gone  FAIL")
-    if master:
-        print(f"{'master':<14} {master['rss']:>6.0f} {master['pss']:>6.0f} {master['private']:>8.0f}")
+    for name, mb in master.items():  # once per server, whatever the number of workers
+        if mb:
+            print(f"{name:<14} {mb['rss']:>6.0f} {mb['pss']:>6.0f} {mb['private']:>8.0f}")
     print(f"\n{'FAIL' if failed else 'PASS'} overall")
 
 

@@ -66,9 +66,18 @@ def options(workers: int, host: str = "127.0.0.1", port: int = 5000, **extra) ->
         "control_socket_disable": True,
         "proc_name": "ideapankki",
         "logger_class": "ideapankki.serving.JsonLogger",
+        "post_request": post_request,
     }
     settings.update(extra)
     return settings
+
+
+def post_request(_worker, _req, _environ, _resp) -> None:
+    """After a response has been sent: collect garbage and trim the heap when due (web/collect.py),
+    for every request, whether Flask or the page cache's fast path answered it."""
+    from .web import collect
+
+    collect.tidy()
 
 
 class JsonLogger(Logger):
@@ -132,13 +141,13 @@ def site_app():
     """The production app, built in a worker: no demo mode, so IDEAPANKKI_SECRET_KEY is required.
 
     The worker collects cyclic garbage between requests only (web/collect.py: CPython 3.11 can
-    crash when a collection starts at the wrong moment inside one).
+    crash when a collection starts at the wrong moment inside one), in post_request.
     """
     from . import create_app
     from .web import collect
 
     app = create_app({"DEMO": False})
-    collect.between_requests(app)
+    collect.serving_process()
     return app
 
 

@@ -10,13 +10,47 @@ values freed by dictresize inside handle_weakrefs during _PyObject_StoreInstance
 With automatic collection off and the same thresholds applied when a request ends, the
 same run serves every page (`python bench/gc_crash.py`). The serving processes (gunicorn
 workers, the development server) use this; tests and the CLI keep Python's default.
+
+When a request is over, the process also gives glibc's free heap pages back to the system
+(malloc_trim) if TRIM_EVERY_S have passed or it has grown TRIM_GROWTH_MB since the last trim.
+What a request frees (numpy arrays of a search, rendered pages, evicted cache entries) stays in
+the heap otherwise, scattered among long-lived objects where glibc's own trimming of the heap's
+top never reaches: after the load benchmark a worker held some 100 MB of free heap (326 MB
+resident, 230 MB after one trim). A trim costs 0.3–10 ms; under gunicorn it runs after the
+response has been sent (serving.post_request), so no reader waits for it.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
+import os
+import time
 
 from flask import Flask
+
+TRIM_EVERY_S = 2.0
+TRIM_GROWTH_MB = 16
+CHECK_EVERY_S = 0.05  # how often the resident size is read (/proc/self/statm) between trims
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _malloc_trim():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or None).malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim this way
+        return None
+
+
+_MALLOC_TRIM = _malloc_trim()
+_last_trim = _last_check = time.monotonic()
+_trimmed_to = 0  # resident bytes after the last trim
+
+
+def _resident() -> int:
+    with open("/proc/self/statm", "rb") as fh:
+        return int(fh.read().split()[1]) * _PAGE
 
 
 def collect_due() -> int | None:
@@ -30,10 +64,38 @@ def collect_due() -> int | None:
     return generation
 
 
-def between_requests(app: Flask) -> None:
-    """Turn automatic collection off in this process and collect when each request of APP ends."""
+def trim_due() -> bool:
+    """Give free heap memory back to the system when the last trim is TRIM_EVERY_S old or the
+    process has grown TRIM_GROWTH_MB since; say whether it did."""
+    global _last_trim, _last_check, _trimmed_to
+    now = time.monotonic()
+    if _MALLOC_TRIM is None or now - _last_check < CHECK_EVERY_S:
+        return False
+    _last_check = now
+    if now - _last_trim < TRIM_EVERY_S and _resident() < _trimmed_to + TRIM_GROWTH_MB * 2**20:
+        return False
+    _MALLOC_TRIM(0)
+    _trimmed_to, _last_trim = _resident(), time.monotonic()
+    return True
+
+
+def tidy() -> None:
+    """What a serving process does when a request is over: collect garbage, trim the heap, when due."""
+    collect_due()
+    trim_due()
+
+
+def teardown(_error=None) -> None:
+    """The teardown_request hook of the development server (gunicorn runs tidy after sending)."""
+    tidy()
+
+
+def serving_process() -> None:
+    """Turn automatic collection off in this process: tidy() is called when each request is over."""
     gc.disable()
 
-    @app.teardown_request
-    def _collect(_error=None) -> None:
-        collect_due()
+
+def between_requests(app: Flask) -> None:
+    """Turn automatic collection off in this process and tidy up when each request of APP ends."""
+    serving_process()
+    app.teardown_request(teardown)
