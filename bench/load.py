@@ -11,7 +11,8 @@ URLs (entries, browse pages with filters, search words). The site runs twice: wi
 cache off (every request rendered: a first visit), then as configured, each URL set driven
 until its rate settles (every worker has rendered and cached its pages) before the clock runs.
 Prints req/s, p50, p99, errors, the ratio to the hello-world measured in the same run,
-PASS/FAIL per target (for the second run), and the resident memory of each worker after it.
+PASS/FAIL per target (for the second run), and the resident memory of each worker: the highest
+sampled under load, and after it (once a second of health checks has let the workers tidy up).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from liveserver import PROJECT_DIR, Browser, LiveServer, free_port, memory_mb  # noqa: E402
 
 sys.path.insert(0, str(PROJECT_DIR))
+from ideapankki.web.collect import TRIM_EVERY_S  # noqa: E402
+
 CACHE_DIR = PROJECT_DIR / "bench" / ".cache"
 TARGETS = {"entry": 0.5, "search": 0.25}  # minimum req/s relative to the hello-world
 P99_MS, RSS_MB = 200.0, 250.0
@@ -252,7 +255,19 @@ def run_site(instance: Path, tmp: Path, args, drive, urls: dict, cache_mb: str |
     label = "rendered" if cache_mb == "0" else "cached"
     site = LiveServer(instance, workers=args.workers, log_path=tmp / f"site-{label}.log", env=env)
     results = {}
+    peaks: dict[int, float] = {}
+    stop = threading.Event()
+
+    def sample() -> None:  # the highest resident size each worker reaches while under load
+        while not stop.wait(0.25):
+            for pid in site.worker_pids():
+                mb = memory_mb(pid)
+                if mb:
+                    peaks[pid] = max(peaks.get(pid, 0.0), mb["rss"])
+
     with site:
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         # Every worker opens its index and loads its caches (lemmas, facet tables) before the clock runs.
         for paths in urls.values():
             for path in paths[:2 * args.workers]:
@@ -267,7 +282,14 @@ def run_site(instance: Path, tmp: Path, args, drive, urls: dict, cache_mb: str |
                     break
             results[name] = drive(site.base, paths, args.duration, args.connections, args.threads, tmp)
             log(f"{label} {name}: {results[name]['rps']:.0f} req/s (after {waited:.0f}s of warm-up)")
-        memory = {pid: memory_mb(pid) for pid in site.worker_pids()}
+        stop.set()
+        sampler.join()
+        # After the load, as a load balancer's health checks find it: a worker tidies up after a
+        # request when its last trim is TRIM_EVERY_S old (ideapankki/web/collect.py).
+        time.sleep(TRIM_EVERY_S + 0.5)
+        drive(site.base, ["/healthz"], 1, args.connections, args.threads, tmp)
+        memory = {pid: {**mb, "peak": peaks.get(pid, 0.0)} if (mb := memory_mb(pid)) else None
+                  for pid in site.worker_pids()}
         master = {"master": memory_mb(site.master_pid)}
         master.update({"voikko service": memory_mb(pid) for pid in site.service_pids()})
     return {"results": results, "memory": memory, "master": master}
@@ -297,14 +319,15 @@ def report(results: dict, memory: dict, master, args, urls, rendered: dict) -> N
         ratio = result["rps"] / hello if hello else 0.0
         print(f"{name:<8} {len(urls[name]):>5} {result['rps']:>8.0f} {result['p50']:>8.1f} {result['p99']:>8.1f} "
               f"{result['errors']:>7} {ratio:>6.2f}")
-    print(f"\nMemory after the load, MB (target: resident <= {RSS_MB:.0f} per worker; PSS shares the pages "
-          f"the workers inherited from the master among them, private counts only the worker's own):")
-    print(f"{'process':<14} {'RSS':>6} {'PSS':>6} {'private':>8}")
+    print(f"\nMemory after the load and a second of health checks, MB (target: resident <= {RSS_MB:.0f} per "
+          f"worker; PSS shares the pages the workers inherited from the master among them, private counts "
+          f"only the worker's own; peak: the highest RSS sampled every 0.25 s under load):")
+    print(f"{'process':<14} {'RSS':>6} {'PSS':>6} {'private':>8} {'peak':>6}")
     for pid, mb in memory.items():
         ok = mb is not None and mb["rss"] <= RSS_MB
         failed |= not ok
-        print(f"worker {pid:<7} {mb['rss']:>6.0f} {mb['pss']:>6.0f} {mb['private']:>8.0f}  RSS:{'PASS' if ok else 'FAIL'}"
-              if mb else f"worker {pid:<7} gone  FAIL")
+        print(f"worker {pid:<7} {mb['rss']:>6.0f} {mb['pss']:>6.0f} {mb['private']:>8.0f} {mb['peak']:>6.0f}  "
+              f"RSS:{'PASS' if ok else 'FAIL'}" if mb else f"worker {pid:<7} gone  FAIL")
     for name, mb in master.items():  # once per server, whatever the number of workers
         if mb:
             print(f"{name:<14} {mb['rss']:>6.0f} {mb['pss']:>6.0f} {mb['private']:>8.0f}")

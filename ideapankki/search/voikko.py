@@ -41,6 +41,7 @@ Analysis = tuple[str, "tuple[str, ...] | None"]
 TIMEOUT_S = 10.0  # a service that takes longer to answer is given up for this process
 MAX_MESSAGE = 4 * 1024 * 1024
 MAX_WORDS = 10_000
+MAX_WORD = 256  # longer "words" are not Finnish words: not analysed (the tokenizer lets anything through)
 _LENGTH = struct.Struct("!I")
 _PR_SET_PDEATHSIG = 1
 _PR_SET_NAME = 15
@@ -177,15 +178,25 @@ def _answer(connection: socket.socket, lock: threading.Lock) -> None:
                 words = _receive(connection)
             except (OSError, ValueError):
                 return  # the worker went away, or sent something that is not a list of words
-            if not (isinstance(words, list) and len(words) <= MAX_WORDS
-                    and all(isinstance(w, str) and len(w) <= 256 for w in words)):
+            if not (isinstance(words, list) and len(words) <= MAX_WORDS and all(isinstance(w, str) for w in words)):
                 return
             with lock:
-                answer = [_analyse_here(w) for w in words]
+                answer = [_analyse_safely(w) for w in words]
             try:
                 _send(connection, answer)
             except OSError:
                 return
+
+
+def _analyse_safely(word: str) -> list[Analysis]:
+    """A word Voikko fails on is a word it does not know (the asker falls back to Snowball)."""
+    if len(word) > MAX_WORD:
+        return []
+    try:
+        return _analyse_here(word)
+    except Exception:  # noqa: BLE001 - one odd word must not end the connection
+        log.warning("Voikko failed on %r", word, exc_info=True)
+        return []
 
 
 # --- the workers' side -----------------------------------------------------------------------------
@@ -226,7 +237,7 @@ class _Client:
 
 
 def _send(connection: socket.socket, value) -> None:
-    data = json.dumps(value, ensure_ascii=False).encode()
+    data = json.dumps(value).encode()  # ASCII: a lone surrogate from a query is escaped, not an error
     connection.sendall(_LENGTH.pack(len(data)) + data)
 
 

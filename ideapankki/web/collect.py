@@ -12,12 +12,13 @@ same run serves every page (`python bench/gc_crash.py`). The serving processes (
 workers, the development server) use this; tests and the CLI keep Python's default.
 
 When a request is over, the process also gives glibc's free heap pages back to the system
-(malloc_trim) if TRIM_EVERY_S have passed or it has grown TRIM_GROWTH_MB since the last trim.
-What a request frees (numpy arrays of a search, rendered pages, evicted cache entries) stays in
-the heap otherwise, scattered among long-lived objects where glibc's own trimming of the heap's
-top never reaches: after the load benchmark a worker held some 100 MB of free heap (326 MB
-resident, 230 MB after one trim). A trim costs 0.3–10 ms; under gunicorn it runs after the
-response has been sent (serving.post_request), so no reader waits for it.
+(malloc_trim) once TRIM_EVERY_S have passed or it has worked TRIM_AFTER_CPU_S of CPU time since
+the last trim. What a request frees (numpy arrays of a search, rendered pages, evicted cache
+entries) stays in the heap otherwise, scattered among long-lived objects where glibc's own
+trimming of the heap's top never reaches, and the next requests spread over all of it: after
+the load benchmark a worker held some 100 MB of free heap (326 MB resident, 230 MB after one
+trim). A trim costs 0.3–10 ms, so CPU time bounds it to a few per cent of the work; under
+gunicorn it runs after the response has been sent (serving.post_request), so no reader waits.
 """
 
 from __future__ import annotations
@@ -25,15 +26,12 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
-import os
 import time
 
 from flask import Flask
 
 TRIM_EVERY_S = 2.0
-TRIM_GROWTH_MB = 16
-CHECK_EVERY_S = 0.05  # how often the resident size is read (/proc/self/statm) between trims
-_PAGE = os.sysconf("SC_PAGE_SIZE")
+TRIM_AFTER_CPU_S = 0.05  # a rendered search allocates some 20 MB in 30 ms; a cached page, kilobytes
 
 
 def _malloc_trim():
@@ -44,13 +42,7 @@ def _malloc_trim():
 
 
 _MALLOC_TRIM = _malloc_trim()
-_last_trim = _last_check = time.monotonic()
-_trimmed_to = 0  # resident bytes after the last trim
-
-
-def _resident() -> int:
-    with open("/proc/self/statm", "rb") as fh:
-        return int(fh.read().split()[1]) * _PAGE
+_last_trim, _cpu_at_trim = time.monotonic(), time.process_time()
 
 
 def collect_due() -> int | None:
@@ -65,17 +57,14 @@ def collect_due() -> int | None:
 
 
 def trim_due() -> bool:
-    """Give free heap memory back to the system when the last trim is TRIM_EVERY_S old or the
-    process has grown TRIM_GROWTH_MB since; say whether it did."""
-    global _last_trim, _last_check, _trimmed_to
-    now = time.monotonic()
-    if _MALLOC_TRIM is None or now - _last_check < CHECK_EVERY_S:
-        return False
-    _last_check = now
-    if now - _last_trim < TRIM_EVERY_S and _resident() < _trimmed_to + TRIM_GROWTH_MB * 2**20:
+    """Give free heap memory back to the system when the last trim is TRIM_EVERY_S old or this
+    process has worked TRIM_AFTER_CPU_S since; say whether it did."""
+    global _last_trim, _cpu_at_trim
+    if _MALLOC_TRIM is None or (time.monotonic() - _last_trim < TRIM_EVERY_S
+                                and time.process_time() - _cpu_at_trim < TRIM_AFTER_CPU_S):
         return False
     _MALLOC_TRIM(0)
-    _trimmed_to, _last_trim = _resident(), time.monotonic()
+    _last_trim, _cpu_at_trim = time.monotonic(), time.process_time()
     return True
 
 

@@ -119,6 +119,13 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def test_odd_words_get_an_answer_and_keep_the_worker_on_the_service(service):
+    voikko.use_service(service.address)
+    for odd in ("\ud800", "a\x00b", "ä" * 200, "kunta" * 1000, "§"):
+        assert isinstance(voikko.analyse(odd), list)
+    assert voikko._client is not None and voikko.analyse("kunnissa") == [("kunta", None)]
+
+
 def test_the_service_drops_a_bad_message_and_goes_on_serving(service):
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as raw:
         raw.settimeout(10)

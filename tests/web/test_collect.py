@@ -72,15 +72,14 @@ def test_a_due_trim_gives_freed_heap_memory_back_and_the_next_waits(monkeypatch)
     del blocks
     before = _resident_mb()
     monkeypatch.setattr(collect, "_last_trim", time.monotonic() - collect.TRIM_EVERY_S)
-    monkeypatch.setattr(collect, "_last_check", 0.0)
     assert collect.trim_due() is True
     assert before - _resident_mb() > 90
-    monkeypatch.setattr(collect, "_last_check", 0.0)
-    assert collect.trim_due() is False  # not again before TRIM_EVERY_S, nor before growing again
-    growth = [bytearray(2000) for _ in range(2 * collect.TRIM_GROWTH_MB * 2**20 // 2000)]
-    monkeypatch.setattr(collect, "_last_check", 0.0)
-    assert collect.trim_due() is True  # grown by more than TRIM_GROWTH_MB
-    assert collect.trim_due() is False  # the size is read at most every CHECK_EVERY_S
+    assert collect.trim_due() is False  # not again before TRIM_EVERY_S, nor before more work
+    growth = []
+    started = time.process_time()
+    while time.process_time() - started < collect.TRIM_AFTER_CPU_S:
+        growth.append(bytearray(2000))
+    assert collect.trim_due() is True  # worked TRIM_AFTER_CPU_S since the last trim
     assert len(kept) == 10_000 and growth
 
 
@@ -90,7 +89,6 @@ def test_an_app_trims_between_requests_when_due(app, monkeypatch):
         collect.between_requests(app)
         client = app.test_client()
         monkeypatch.setattr(collect, "_last_trim", 0.0)
-        monkeypatch.setattr(collect, "_last_check", 0.0)
         assert client.get("/accessibility").status_code == 200
         assert collect._last_trim > 0.0 or collect._MALLOC_TRIM is None  # trimmed when the request ended
     finally:
@@ -103,7 +101,6 @@ def test_gunicorn_tidies_up_after_each_response_is_sent(monkeypatch):
 
     assert serving.options(2)["post_request"] is serving.post_request
     monkeypatch.setattr(collect, "_last_trim", 0.0)
-    monkeypatch.setattr(collect, "_last_check", 0.0)
     was_enabled = gc.isenabled()
     gc.disable()
     try:
