@@ -61,6 +61,8 @@ def available() -> bool:
 def analyse(word: str) -> list[Analysis]:
     """The analyses of one lower-case WORD (empty when Voikko does not know it)."""
     global _client
+    if len(word) > MAX_WORD:
+        return []
     client = _client
     if client is not None:
         try:
