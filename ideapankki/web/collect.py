@@ -33,7 +33,9 @@ def collect_due() -> int | None:
 def between_requests(app: Flask) -> None:
     """Turn automatic collection off in this process and collect when each request of APP ends."""
     gc.disable()
+    app.teardown_request(teardown)
 
-    @app.teardown_request
-    def _collect(_error=None) -> None:
-        collect_due()
+
+def teardown(_error=None) -> None:
+    """The teardown_request hook (module-level, so the page cache's fast path knows and runs it too)."""
+    collect_due()
