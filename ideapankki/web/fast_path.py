@@ -39,8 +39,8 @@ _IDLE = {access_log._start, access_log._finish, page_cache._lookup, page_cache._
 
 def _known(hook, allowed: set) -> bool:
     function = getattr(hook, "__func__", hook)  # Flask-Login registers a bound method
-    return function in allowed or function in _IDLE or (  # CSRFProtect checks writing methods only
-        getattr(function, "__module__", None) == "flask_wtf.csrf" and getattr(function, "__name__", None) == "csrf_protect")
+    name = (getattr(function, "__module__", None), getattr(function, "__name__", None))
+    return function in allowed or function in _IDLE or name == ("flask_wtf.csrf", "csrf_protect")  # writes only
 
 
 def _plan(app: Flask) -> tuple[tuple, tuple] | None:

@@ -2,8 +2,8 @@
 
 Rendering an entry or search page costs tens of milliseconds (Jinja, queries, more-like-this);
 answering from memory costs one version query. A stored response is only ever served for the
-same request (method, scheme and host, path, query string, negotiated locale, today's date) at
-the same site version:
+same request (method, scheme and host, mount point, path, query string, negotiated locale,
+today's date: page_key) at the same site version:
 
 - the change log's head (every write to an entry or its facet, norm-status or relation rows
   adds a row in the same transaction, see changes.py), plus the number of rows among its last
@@ -28,6 +28,10 @@ content). Validators: a weak ETag from the key and version answers If-None-Match
 without rendering, and `Cache-Control: public, max-age=0, must-revalidate` lets a proxy keep the
 page but ask every time. The locale comes from ?lang= (in the key) and the `lang` cookie (so
 `Vary: Cookie`); Accept-Language is not read by select_locale, so it is not in Vary.
+
+Two ways in, one key and one answer: a request with no session and no remember-me cookie at all
+is answered from here before Flask (fast_path.py: the hooks cost five times the version query);
+any other, and every miss, passes through Flask, where _lookup and _store below do the work.
 """
 
 from __future__ import annotations

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
-import logging
-import weakref
 
 import pytest
 import sqlalchemy as sa
@@ -17,6 +14,7 @@ from ideapankki import create_app
 from ideapankki.db import create_db_engine
 from ideapankki.web import ENGINE_KEY, SEARCH_KEY, close_app, collect, page_cache
 from ideapankki.web.proxy import HSTS
+from test_collect import _cycles
 from test_page_cache import edit_title
 
 PAGE = "/entries/kokeilu-0"
@@ -55,18 +53,6 @@ def flask_requests(app, watch):
 
 
 @pytest.fixture
-def access(caplog):
-    """The access lines written since the last call."""
-    caplog.set_level(logging.INFO, logger="ideapankki")
-
-    def read():
-        lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "ideapankki.access"]
-        caplog.clear()
-        return lines
-    return read
-
-
-@pytest.fixture
 def make_app(tmp_path, databases):
     made = []
 
@@ -95,12 +81,13 @@ def headers_of(response) -> list[tuple[str, str]]:
     return [(k, v) for k, v in response.headers.items() if k != "X-Request-Id"]
 
 
-def test_a_hit_is_answered_before_flask_exactly_as_flask_answers_it(app, client, published, flask_requests, access):
+def test_a_hit_is_answered_before_flask_exactly_as_flask_answers_it(app, client, published, flask_requests,
+                                                                    access_lines):
     rendered = client.get(PAGE)
     fast, again = client.get(PAGE), client.get(PAGE)  # the second from the replayed status and headers
     by_flask = flask_only(app).get(PAGE)
     assert flask_requests == [PAGE, PAGE]  # the rendering and flask_only's
-    assert [line.get("cache") for line in access()] == ["miss", "hit", "hit", "hit"]
+    assert [line.get("cache") for line in access_lines()] == ["miss", "hit", "hit", "hit"]
     assert fast.status_code == again.status_code == by_flask.status_code == 200
     assert fast.data == again.data == by_flask.data == rendered.data
     assert headers_of(fast) == headers_of(again) == headers_of(by_flask)
@@ -133,7 +120,7 @@ def test_a_write_shows_at_once(app, client, app_session, published, where, anoth
     assert seen == [PAGE, PAGE]  # rendered before and after the write; each then from the fast path
 
 
-def test_a_session_or_remember_me_cookie_always_goes_to_flask(client, published, flask_requests, access):
+def test_a_session_or_remember_me_cookie_always_goes_to_flask(client, published, flask_requests, access_lines):
     client.get("/"), client.get("/")
     client.set_cookie("session", "not-a-signed-session")  # an anonymous session: Flask's own hit
     client.get("/")
@@ -141,12 +128,13 @@ def test_a_session_or_remember_me_cookie_always_goes_to_flask(client, published,
     client.set_cookie("remember_token", "1|whatever")
     client.get("/")
     assert flask_requests == ["/", "/", "/"]
-    assert [line.get("cache") for line in access()] == ["miss", "hit", "hit", None]
+    assert [line.get("cache") for line in access_lines()] == ["miss", "hit", "hit", None]
 
 
 def test_each_language_has_its_own_page(client, published, flask_requests):
     pages = {}
-    for name, path, cookie in (("fi", "/", None), ("sv", "/?lang=sv", None), ("en", "/", "en"), ("sv-cookie", "/", "sv")):
+    for name, path, cookie in (("fi", "/", None), ("sv", "/?lang=sv", None), ("en", "/", "en"),
+                               ("sv-cookie", "/", "sv")):
         if cookie:
             client.set_cookie("lang", cookie)
         first, second = client.get(path), client.get(path)
@@ -170,12 +158,12 @@ def test_behind_an_https_proxy_the_key_has_the_forwarded_scheme_and_hits_get_hst
     assert seen == ["/", "/", "/"] and "https://localhost/" in fast.text and "https://localhost/" not in plain.text
 
 
-def test_one_access_line_per_hit_with_a_proxys_request_id_kept(client, published, access):
+def test_one_access_line_per_hit_with_a_proxys_request_id_kept(client, published, access_lines):
     client.get(PAGE)
-    access()
+    access_lines()
     kept = client.get(PAGE, headers={"X-Request-Id": "proxy-id-12345"})
     replaced = client.get(PAGE, headers={"X-Request-Id": "<script>"})
-    first, second = access()
+    first, second = access_lines()
     assert first == {"request_id": "proxy-id-12345", "method": "GET", "path": PAGE, "status": 200,
                      "duration_ms": first["duration_ms"], "user_id": None, "cache": "hit"}
     assert isinstance(first["duration_ms"], float) and kept.headers["X-Request-Id"] == "proxy-id-12345"
@@ -195,9 +183,10 @@ def test_a_database_failure_goes_to_flask(app, client, published, flask_requests
     assert flask_requests == ["/", "/"]
 
 
-def test_a_blueprint_with_its_own_after_request_hook_is_answered_by_flask(client, published, flask_requests, access):
+def test_a_blueprint_with_its_own_after_request_hook_is_answered_by_flask(client, published, flask_requests,
+                                                                          access_lines):
     first, second = client.get("/api/v1/entries"), client.get("/api/v1/entries")
-    assert flask_requests == ["/api/v1/entries"] * 2 and [line["cache"] for line in access()] == ["miss", "hit"]
+    assert flask_requests == ["/api/v1/entries"] * 2 and [line["cache"] for line in access_lines()] == ["miss", "hit"]
     assert second.headers["Access-Control-Allow-Origin"] == "*" and second.data == first.data
 
 
@@ -239,16 +228,3 @@ def test_the_cache_knows_the_paths_it_holds_so_that_other_requests_skip_the_vers
     assert cache.may_hold("/a")
     cache.put(("/d", 1), page)  # evicts ("/a", 2)
     assert not cache.may_hold("/a") and all(cache.may_hold(p) for p in "/b /c /d /e".split()) and len(cache) == 4
-
-
-class Node:
-    pass
-
-
-def _cycles(count: int) -> weakref.ref:
-    first = None
-    for _ in range(count):
-        node = Node()
-        node.me = node
-        first = first or node
-    return weakref.ref(first)
