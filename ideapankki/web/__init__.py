@@ -123,7 +123,8 @@ def init_app(app: Flask) -> None:
     from . import accessibility, security_headers
     app.register_blueprint(accessibility.bp)
     security_headers.init_app(app)
-    from . import proxy
+    from . import fast_path, proxy
+    fast_path.init_app(app)  # inside ProxyFix: the environ is fixed before the fast path makes its key
     proxy.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

@@ -19,9 +19,13 @@ HEADER = "X-Request-Id"
 _ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
+def request_id(incoming: str | None) -> str:
+    """The proxy's id if it looks like one, else a new one."""
+    return incoming if incoming and _ID.fullmatch(incoming) else uuid.uuid4().hex
+
+
 def _start() -> None:
-    incoming = request.headers.get(HEADER, "")
-    g.request_id = incoming if _ID.fullmatch(incoming) else uuid.uuid4().hex
+    g.request_id = request_id(request.headers.get(HEADER))
     g.request_started = time.perf_counter()
 
 
@@ -36,21 +40,28 @@ def _user_id() -> int | None:
         return None
 
 
-def _finish(response):
-    request_id = g.get("request_id") or uuid.uuid4().hex
-    started = g.get("request_started", time.perf_counter())
-    response.headers[HEADER] = request_id
+def emit(request_id: str, method: str, path: str, status: int, started: float, user_id: int | None,
+         cache: str | None) -> None:
+    """Write one access line (Flask's hook and the page cache's fast path, which answers before
+    Flask, both call this)."""
     line = {
         "request_id": request_id,
-        "method": request.method,
-        "path": request.path,
-        "status": response.status_code,
+        "method": method,
+        "path": path,
+        "status": status,
         "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-        "user_id": _user_id(),
+        "user_id": user_id,
     }
-    if g.get("page_cache"):  # "hit" (from memory, or 304) or "miss" (rendered and kept)
-        line["cache"] = g.page_cache
+    if cache:  # "hit" (from memory, or 304) or "miss" (rendered and kept)
+        line["cache"] = cache
     logs.emit(logs.ACCESS, line)
+
+
+def _finish(response):
+    request_id = g.get("request_id") or uuid.uuid4().hex
+    response.headers[HEADER] = request_id
+    emit(request_id, request.method, request.path, response.status_code, g.get("request_started", time.perf_counter()),
+         _user_id(), g.get("page_cache"))
     return response
 
 

@@ -18,11 +18,16 @@ def select_locale() -> str:
     ?lang= gives every page a stable address per language (for hreflang and shared links)
     without changing what the reader chose.
     """
-    languages = current_app.config["LANGUAGES"]
-    for chosen in (request.args.get("lang"), request.cookies.get(COOKIE)):
+    return locale_for(request.args, request.cookies, current_app.config)
+
+
+def locale_for(args, cookies, config) -> str:
+    """select_locale without a request context, for the page cache's WSGI fast path (one rule for both)."""
+    languages = config["LANGUAGES"]
+    for chosen in (args.get("lang"), cookies.get(COOKIE)):
         if chosen in languages:
             return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return config["BABEL_DEFAULT_LOCALE"]
 
 
 def here_without_language() -> str:

@@ -2,8 +2,8 @@
 
 Rendering an entry or search page costs tens of milliseconds (Jinja, queries, more-like-this);
 answering from memory costs one version query. A stored response is only ever served for the
-same request (method, scheme and host, path, query string, negotiated locale, today's date) at
-the same site version:
+same request (method, scheme and host, mount point, path, query string, negotiated locale,
+today's date: page_key) at the same site version:
 
 - the change log's head (every write to an entry or its facet, norm-status or relation rows
   adds a row in the same transaction, see changes.py), plus the number of rows among its last
@@ -28,14 +28,15 @@ content). Validators: a weak ETag from the key and version answers If-None-Match
 without rendering, and `Cache-Control: public, max-age=0, must-revalidate` lets a proxy keep the
 page but ask every time. The locale comes from ?lang= (in the key) and the `lang` cookie (so
 `Vary: Cookie`); Accept-Language is not read by select_locale, so it is not in Vary.
+
+Two ways in, one key and one answer: a request with no session and no remember-me cookie at all
+is answered from here before Flask (fast_path.py: the hooks cost five times the version query);
+any other, and every miss, passes through Flask, where _lookup and _store below do the work.
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -44,11 +45,12 @@ from flask import Flask, Response, current_app, g, request, session
 from ..config import DATA_DIR, PACKAGE_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
 from ..models import EntryChange, Programme
 from . import ENGINE_KEY, SEARCH_KEY
-from .i18n import select_locale
+from .i18n import locale_for
+from .page_store import PageCache, Stored
 
 KEY = "ideapankki.page_cache"
+VERSION = "ideapankki.site_version"  # environ key: the version the fast path read, reused by _lookup
 LATE_WINDOW = 64  # change-log ids below the head in which a late commit is still noticed
-OVERHEAD = 512  # bytes counted per stored response besides its body and headers
 PUBLIC = "public, max-age=0, must-revalidate"
 PRIVATE = "private, no-store"
 VARY = "Cookie"
@@ -66,51 +68,6 @@ ALLOWED = {
     "api.search": True, "api.similar": True, "api.entries": False, "api.entry": False,
     "api.municipalities": False, "api.themes": False, "api.openapi": False,
 }
-
-
-@dataclass
-class Stored:
-    status: int
-    headers: list[tuple[str, str]]
-    body: bytes
-    etag: str
-
-    @property
-    def size(self) -> int:
-        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + OVERHEAD
-
-
-class PageCache:
-    """An LRU of Stored responses bounded by total bytes (0 bytes: store nothing)."""
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self.bytes = 0
-        self._items: OrderedDict[tuple, Stored] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> Stored | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
-
-    def put(self, key: tuple, stored: Stored) -> None:
-        if stored.size > self.max_bytes // 4:  # one huge page must not flush everything else
-            return
-        with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self.bytes -= old.size
-            self._items[key] = stored
-            self.bytes += stored.size
-            while self.bytes > self.max_bytes:
-                _key, evicted = self._items.popitem(last=False)
-                self.bytes -= evicted.size
-
-    def __len__(self) -> int:
-        return len(self._items)
 
 
 def _code_version() -> str:
@@ -138,8 +95,30 @@ VERSION_QUERY = sa.select(
 )
 
 
+_VERSION_SQL: dict[str, str] = {}  # dialect name -> VERSION_QUERY as SQL
+
+
 def site_version(engine: sa.Engine) -> tuple:
-    """The change log's head (id, time, recent rows) and the programmes' (count, newest change)."""
+    """The change log's head (id, time, recent rows) and the programmes' (count, newest change).
+
+    Run on the DBAPI cursor: it is run for every cached page, and SQLAlchemy's execution costs
+    three times the query itself (about 100 µs against 40 on SQLite). The values are only
+    compared, so SQLite's times stay strings. Should the statement fail there, the connection is
+    dropped and SQLAlchemy runs it again: its answer, or its error, is the one given."""
+    sql = _VERSION_SQL.get(engine.dialect.name)
+    if sql is None:
+        sql = _VERSION_SQL[engine.dialect.name] = str(
+            VERSION_QUERY.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+    with engine.connect() as connection:  # a failure to connect is SQLAlchemy's error already
+        try:
+            cursor = connection.connection.cursor()
+            try:
+                cursor.execute(sql)
+                return tuple(cursor.fetchone())
+            finally:
+                cursor.close()
+        except Exception:  # noqa: BLE001 - retried below, where the error is raised as SQLAlchemy's
+            connection.invalidate()
     with engine.connect() as connection:
         return tuple(connection.execute(VERSION_QUERY).one())
 
@@ -156,10 +135,15 @@ def _index_current(change_id: int | None) -> bool:
     return missing <= len(applied) and all(i in applied for i in range(state.applied_upto + 1, change_id + 1))
 
 
+def remember_cookie(config) -> str:
+    """The name of Flask-Login's remember-me cookie (it would log someone in)."""
+    return config.get("REMEMBER_COOKIE_NAME", "remember_token")
+
+
 def _anonymous() -> bool:
     """No user, no remember-me cookie (it would log one in) and no flash waiting to be shown."""
     return ("_user_id" not in session and "_flashes" not in session
-            and current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") not in request.cookies)
+            and remember_cookie(current_app.config) not in request.cookies)
 
 
 def _logged_in() -> bool:
@@ -175,13 +159,36 @@ def uncacheable() -> None:
     g.page_cache_skip = True
 
 
+def page_key(req, config, version: tuple) -> tuple:
+    """The key of REQ's response (a Flask or plain Werkzeug request: Flask's hooks and the fast path
+    must agree on it). Scheme and host rather than host_url (the same, 20 µs cheaper); the mount
+    point (SCRIPT_NAME, e.g. from X-Forwarded-Prefix) because the page's links include it."""
+    return (req.method, req.scheme, req.host, req.root_path, req.path, req.query_string,
+            locale_for(req.args, req.cookies, config), date.today().isoformat(), version)
+
+
+def key_path(key: tuple) -> str:
+    """The path in a page_key."""
+    return key[4]
+
+
+def answer(req, etag: str, found: Stored | None) -> Response | None:
+    """304 if REQ already has ETAG, else the stored response, else None (render it)."""
+    if req.if_none_match.contains_weak(etag):
+        return _validated(Response(status=304), etag)
+    if found is not None:
+        return _validated(Response(found.body, found.status, found.headers), etag)
+    return None
+
+
 def _lookup():
     """Before the view: answer from the cache, or with 304, or remember the key for _store."""
     if request.method not in ("GET", "HEAD") or request.endpoint not in ALLOWED or not _anonymous():
         return None
-    version = site_version(current_app.extensions[ENGINE_KEY])
-    key = (request.method, request.host_url, request.path, request.query_string, select_locale(),
-           date.today().isoformat(), version)
+    version = request.environ.get(VERSION)  # read by the fast path moments ago, in this request
+    if version is None:
+        version = site_version(current_app.extensions[ENGINE_KEY])
+    key = page_key(request, current_app.config, version)
     cache: PageCache = current_app.extensions[KEY]
     found = cache.get(key)
     etag = found.etag if found else _etag(key)
@@ -191,13 +198,10 @@ def _lookup():
             return None  # rendered from a lagging index: neither kept nor given validators
     g.page_cache = "miss"
     g.page_cache_key, g.page_cache_etag = key, etag
-    if request.if_none_match.contains_weak(etag):
+    response = answer(request, etag, found)
+    if response is not None:
         g.page_cache = "hit"
-        return _validated(Response(status=304), etag)
-    if found is not None:
-        g.page_cache = "hit"
-        return _validated(Response(found.body, found.status, found.headers), etag)
-    return None
+    return response
 
 
 def _etag(key: tuple) -> str:
@@ -228,13 +232,14 @@ def _store(response: Response) -> Response:
         return response
     _validated(response, g.page_cache_etag)
     headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _SKIPPED_HEADERS]
-    current_app.extensions[KEY].put(key, Stored(200, headers, response.get_data(), g.page_cache_etag))
+    fast = not any(current_app.after_request_funcs.get(name) for name in request.blueprints)
+    current_app.extensions[KEY].put(key, Stored(200, headers, response.get_data(), g.page_cache_etag, fast))
     return response
 
 
 def init_app(app: Flask) -> None:
     """Register last: its after_request then runs first, on the view's own response (before the
     access log, security headers and the session cookie are added, which a hit gets anew)."""
-    app.extensions[KEY] = PageCache(int(app.config.get("PAGE_CACHE_MB", 32) * 1024 * 1024))
+    app.extensions[KEY] = PageCache(int(app.config.get("PAGE_CACHE_MB", 32) * 1024 * 1024), key_path)
     app.before_request(_lookup)
     app.after_request(_store)

@@ -42,7 +42,8 @@ def proxy_fix_counts(value: str | None) -> dict[str, int] | None:
     return counts if any(counts.values()) else None
 
 
-def _hsts(response):
+def add_hsts(response):
+    """Strict-Transport-Security (also replayed by the page cache's fast path)."""
     response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
@@ -55,4 +56,4 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, **counts)
     if https:
         app.config["PREFERRED_URL_SCHEME"] = "https"
-        app.after_request(_hsts)
+        app.after_request(add_hsts)

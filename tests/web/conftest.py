@@ -1,5 +1,7 @@
 """Web-test fixtures: a real SMTP server on loopback whose messages the tests read."""
 
+import json
+import logging
 import re
 import socket
 from email import message_from_bytes, policy
@@ -42,6 +44,18 @@ def inbox(app, tmp_path):
     controller.stop()
 
 
+
+
+@pytest.fixture
+def access_lines(caplog):
+    """The access lines (as dicts) written since the last call."""
+    caplog.set_level(logging.INFO, logger="ideapankki")
+
+    def read():
+        lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "ideapankki.access"]
+        caplog.clear()
+        return lines
+    return read
 
 
 @pytest.fixture

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import logging
-
 import pytest
 from flask import render_template_string
 
@@ -20,15 +17,9 @@ from index_damage import damage
 
 
 @pytest.fixture
-def cache_of(caplog):
+def cache_of(access_lines):
     """The "cache" field of the access lines so far (None: the request was not eligible)."""
-    caplog.set_level(logging.INFO, logger="ideapankki")
-
-    def read():
-        lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "ideapankki.access"]
-        caplog.clear()
-        return [line.get("cache") for line in lines]
-    return read
+    return lambda: [line.get("cache") for line in access_lines()]
 
 
 @pytest.fixture
