@@ -94,10 +94,9 @@ def serve_command(host: str, port: int, workers: int | None, debug: bool) -> Non
         except config.ConfigError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
-    if workers:
         from . import serving
 
-        serving.start_voikko()
+        serving.start_voikko()  # first: the indexing in _prepare asks it too, so the master never loads Voikko
     _prepare()
     if workers:
         serving.share_with_workers(config.instance_dir() / "search")
