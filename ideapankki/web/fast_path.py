@@ -60,6 +60,17 @@ class FastPath:
     def __init__(self, app: Flask, wsgi_app):
         self.app = app
         self.wsgi_app = wsgi_app
+        self._plan: tuple | None = None
+        self._planned = False
+
+    def plan(self) -> tuple[tuple, tuple] | None:
+        """_plan(app), worked out once the app has handled a request: Flask then refuses new hooks."""
+        if self._planned:
+            return self._plan
+        plan = _plan(self.app)
+        if self.app._got_first_request:
+            self._plan, self._planned = plan, True
+        return plan
 
     def __call__(self, environ, start_response):
         started = time.perf_counter()
@@ -90,7 +101,7 @@ class FastPath:
         cookies, config = request.cookies, app.config
         if config["SESSION_COOKIE_NAME"] in cookies or page_cache.remember_cookie(config) in cookies:
             return None
-        plan = _plan(app)
+        plan = self.plan()
         if plan is None:
             return None
         if config["TRUSTED_HOSTS"] is not None:  # as Flask checks the host (SecurityError: Flask answers)
