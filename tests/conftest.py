@@ -11,13 +11,31 @@ import os
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from sqlmodel import Session
 
 from databases import KINDS, REQUIRE_VARIABLE, SERVER_VARIABLE, PostgresServer, Template
 from factories import make_entry
-from ideapankki import create_app
+from ideapankki import accounts, create_app
 from ideapankki.db import create_db_engine
 from ideapankki.web import ENGINE_KEY, close_app
+
+
+# argon2 at test cost: a log-in costs milliseconds instead of 0.1-0.3 s (thousands of log-ins).
+# The production parameters are checked by the tests that use the production_hashing fixture.
+TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+def pytest_configure(config):
+    accounts.use_password_hasher(TEST_HASHER)
+
+
+@pytest.fixture
+def production_hashing():
+    """Hash and verify at the site's real argon2 cost for this test."""
+    accounts.use_password_hasher(accounts.PRODUCTION_HASHER)
+    yield accounts.PRODUCTION_HASHER
+    accounts.use_password_hasher(TEST_HASHER)
 
 
 def pytest_sessionstart(session):
