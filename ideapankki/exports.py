@@ -58,9 +58,21 @@ CSV_FIELDS = [
     ("proposal_time", "expected time saved (norm proposals)"),
     ("proposal_people", "whom it concerns (norm proposals)"),
     ("proposal_proposer_role", "who proposes: official, elected or other"),
+    ("norm_status", "a norm proposal's latest step after publication: sent_to_ministry, impact_assessment, "
+                    "government_bill, law_changed or not_proceeding (empty: none recorded yet)"),
     ("relations", "typed links to other entries, kind:slug (outgoing) or <kind:slug (incoming), separated by ;"),
     ("body_markdown", "the full text in Markdown"),
 ]
+
+
+# OWASP's advice against CSV injection: a cell that starts with one of these is read as a formula by
+# spreadsheets, so it gets a leading apostrophe (shown by none of them); every cell is quoted.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    """VALUE as a CSV cell that no spreadsheet evaluates (a leading ' before a formula character)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def change_position(session: Session) -> str:
@@ -97,7 +109,7 @@ def csv_row(record: dict) -> dict:
         **{f"proposal_{key}": proposal.get(key) for key in
            ("action", "justification", "savings", "time", "people", "proposer_role")},
     })
-    return {name: "" if value is None else value for name, value in row.items()}
+    return {name: "" if value is None else neutralise(str(value)) for name, value in row.items()}
 
 
 def readme(count: int, built_at: str) -> str:
@@ -114,7 +126,11 @@ entry's address. The municipality register is Statistics Finland's classificatio
 
 - `{JSON_NAME}`: a JSON object `{{"licence", "generated", "count", "entries": [...]}}`; each entry has
   the fields of the API's `GET /api/v1/entries/{{slug}}` (see `/api/v1/openapi.json`).
-- `{CSV_NAME}`: one row per entry, UTF-8 with a header row, comma-separated, fields quoted where needed.
+- `{CSV_NAME}`: one row per entry, UTF-8 with a byte order mark (so that Excel opens it as UTF-8),
+  a header row, comma-separated, every field quoted. A field that would start with `=`, `+`, `-`, `@`,
+  a tab or a carriage return starts with an apostrophe (`'`) instead, as OWASP recommends against
+  CSV injection: a spreadsheet then shows it as text and never runs it as a formula. Remove that one
+  apostrophe to get the original text (the JSON and the zip have it unchanged).
 - `{ZIP_NAME}`: the entries in Ideapankki's content format, `<type>/<slug>.md` (YAML front
   matter + Markdown), and the trial programmes, `programmes/<slug>.md`, which `ideapankki import`
   reads back.
@@ -136,8 +152,8 @@ def build(session: Session, target: Path, url_for_slug: Callable[[str], str]) ->
     with open(target / JSON_NAME, "w", encoding="utf-8") as fh:
         json.dump({"licence": LICENCE, "generated": built_at, "count": len(records), "entries": records},
                   fh, ensure_ascii=False, indent=1)
-    with open(target / CSV_NAME, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=[name for name, _ in CSV_FIELDS])
+    with open(target / CSV_NAME, "w", encoding="utf-8-sig", newline="") as fh:  # the BOM tells Excel it is UTF-8
+        writer = csv.DictWriter(fh, fieldnames=[name for name, _ in CSV_FIELDS], quoting=csv.QUOTE_ALL)
         writer.writeheader()
         writer.writerows(csv_row(r) for r in records)
     text = readme(len(records), built_at)
@@ -200,7 +216,7 @@ def ensure_current(session: Session, root: Path, url_for_slug: Callable[[str], s
 
 
 def csv_text(folder: Path) -> str:
-    return (folder / CSV_NAME).read_text(encoding="utf-8")
+    return (folder / CSV_NAME).read_text(encoding="utf-8-sig")
 
 
 def read_csv(folder: Path) -> list[dict]:
