@@ -138,7 +138,7 @@ def read_documents(session: Session, paths: list[Path], programme_slugs: set[str
     known = {doc.slug: (doc.type, doc.language) for doc, _codes in docs}
     for doc, _codes in docs:
         errors += [ContentError(seen[doc.slug], key, message)
-                   for key, message in entries.relation_problems(session, doc, known)]
+                   for key, message in entries.relation_problems(session, doc, entries.OPERATOR, known)]
     if errors:
         raise ImportFailed(errors)
     return docs

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from .. import content, entries
 from ..content import ContentError, EntryDocument
-from ..models import EntryType
+from ..models import EntryType, User
 from ..reference import THEME_SLUGS, MunicipalityIndex
 from .forms import EntryForm, choices
 from .labels import THEME_LABELS
@@ -91,11 +91,12 @@ def form_mapping(form: EntryForm, entry_type: str) -> dict | None:
     return data
 
 
-def read_form(session: Session, form: EntryForm, entry_type: str, slug: str = "uusi",
+def read_form(session: Session, user: User, form: EntryForm, entry_type: str, slug: str = "uusi",
               base: EntryDocument | None = None) -> tuple[EntryDocument, list[str]] | None:
     """Validate the form as content; return the document and municipality codes, or None with field errors.
 
     BASE is the text being edited: what the form does not show (contacts, further laws) is kept.
+    Relations may point only to entries USER may see.
     """
     if entry_type == EntryType.norm.value:
         for name in NORM_REQUIRED:
@@ -117,7 +118,7 @@ def read_form(session: Session, form: EntryForm, entry_type: str, slug: str = "u
             field = KEY_TO_FIELD.get(exc.key or "", KEY_TO_FIELD.get((exc.key or "").split("[")[0], "title"))
             getattr(form, field).errors.append(_message(exc))
         return None
-    problems = entries.relation_problems(session, doc)
+    problems = entries.relation_problems(session, doc, user)
     for key, message in problems:
         _relation_error(form, data, key, _("Check this link: %(detail)s", detail=message))
     return None if problems else (doc, codes)

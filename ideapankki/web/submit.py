@@ -93,7 +93,7 @@ def _handle(form, entry_type: str, entry: Entry | None):
             if entry is not None:
                 _state, revision = workflow.subject_state(session, entry)
                 base = entries.revision_document(revision, entry) if revision else entries.to_document(entry)
-            read = read_form(session, form, entry_type, entry.slug if entry else "uusi", base)
+            read = read_form(session, _user(), form, entry_type, entry.slug if entry else "uusi", base)
             action = request.form.get("do", "preview")
             if read is None:
                 status = 400
