@@ -1,8 +1,8 @@
 """The open-data export: every published entry as JSON, CSV and the Markdown content format (zip).
 
-Files are made once per change, not per request: the export remembers the change-log position
-(EntryChange) it was built at and is rebuilt, into a new folder swapped in whole, only when the
-log has moved on. A download therefore never sees half-written files, and several processes
+Files are made once per change, not per request: the export remembers the site's version
+(changes.site_version: the change log and the programmes) it was built at and is rebuilt, into a
+new folder swapped in whole, only when that has moved on. A download therefore never sees half-written files, and several processes
 never build at once (a file lock).
 """
 
@@ -20,12 +20,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from . import content, entries, opendata, programme_format, programmes, relations
 from .browse import PUBLISHED
-from .models import Entry, EntryChange
+from .changes import site_version
+from .models import Entry
 
 JSON_NAME = "ideapankki-entries.json"
 CSV_NAME = "ideapankki-entries.csv"
@@ -76,14 +76,8 @@ def neutralise(value: str) -> str:
 
 
 def change_position(session: Session) -> str:
-    """Where the change log stands (row count and newest id): the export is current when built here.
-
-    The newest id alone can miss a change on PostgreSQL: ids are drawn at insert time, so a
-    transaction may commit a lower id after a higher one is visible. Rows are never deleted,
-    so the count moves then.
-    """
-    count, newest = session.exec(select(sa.func.count(EntryChange.id), sa.func.max(EntryChange.id))).one()
-    return f"{count}:{newest or 0}"
+    """The site's version as text: the export is current when built at it."""
+    return repr(site_version(session))
 
 
 def _published(session: Session) -> list[Entry]:
