@@ -12,7 +12,7 @@ import re
 from flask_babel import gettext as _
 from sqlmodel import Session
 
-from .. import content, entries
+from .. import content, entries, markdown
 from ..content import ContentError, EntryDocument
 from ..models import EntryType, User
 from ..reference import THEME_SLUGS, MunicipalityIndex
@@ -24,7 +24,7 @@ KEY_TO_FIELD = {
     "themes": "themes", "tags": "tags", "laws": "law_title", "laws[0].title": "law_title",
     "laws[0].number": "law_number", "laws[0].section": "law_section", "links": "links", "period": "period_start",
     "period.start": "period_start", "period.end": "period_end", "trial_status": "trial_status", "origin": "origin",
-    "proposal.action": "action", "proposal.proposer_role": "proposer_role",
+    "proposal.action": "action", "proposal.proposer_role": "proposer_role", "body": "body",
 }
 ENTRY_ADDRESS = re.compile(r"/entries/([a-z0-9]+(?:-[a-z0-9]+)*)(?:[?#].*)?$")
 NORM_REQUIRED = ("law_title", "action", "justification", "proposer_role")
@@ -144,6 +144,10 @@ def _message(exc: ContentError) -> str:
         return _("The end date is before the start date.")
     if exc.key == "laws[0].number":
         return _("Write the statute number as in Finlex, e.g. 628/1998.")
+    if exc.key == "body":
+        return _("The text is nested too deeply: at most %(limit)s levels of quotes, lists or indentation "
+                 "(four spaces a level) inside one another. Put code in a fenced block (```).",
+                 limit=markdown.MAX_NESTING)
     if exc.key and exc.key.startswith("links"):
         return _("Links must be addresses starting with https:// or http://.")
     return _("Check this field: %(detail)s", detail=exc.message)
