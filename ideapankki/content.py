@@ -146,8 +146,7 @@ def _document(data: dict, body: str, path: Path, slug: str) -> EntryDocument:
         relations=_records(data.get("relations"), "relations", fail),
         body=body.strip("\n").rstrip() if body.strip() else "",
     )
-    problem = nesting_problem(doc.body)  # before anything renders it (import, form, preview)
-    if problem:
+    if problem := nesting_problem(doc.body):  # before anything renders it (import, form, preview)
         raise fail("body", problem)
     if data.get("programme") is not None:
         doc.programme = _text(data["programme"], "programme", fail)

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from clients import log_in, post_form
 from factories import make_member
-from ideapankki import create_app, exchange
+from ideapankki import create_app, exchange, markdown
 from ideapankki.cli import main
 from ideapankki.models import Entry
 from ideapankki.web import close_app
@@ -75,6 +75,13 @@ def test_a_body_nested_too_deeply_is_refused_fast_naming_file_and_field(session,
     found = {(Path(e.path).name, e.key) for e in failed.value.errors}
     assert found == {(path.name, "body"), ("ohjelma.md", "body")}
     assert "nested too deeply" in str(failed.value)
+
+
+def test_ordinary_text_is_not_too_deep():
+    rules = "- - - - - - - - - - - - - - - - - - - - - - - -\n\n* * *"
+    fenced = "```\n" + " " * 200 + "koodi\n```\n\n> lainaus\n> > sisempi\n\n- a\n    - b\n        1. c"
+    assert markdown.too_deep_line(rules) is None and markdown.too_deep_line(fenced) is None
+    assert markdown.too_deep_line("ok\n\n" + "> " * 21 + "x") == 3 and markdown.too_deep_line("> " * 20 + "x") is None
 
 
 @pytest.fixture
