@@ -105,6 +105,7 @@ def build_config(overrides: dict | None = None) -> dict:
         # accessibility feedback (the statement at /accessibility); unset: the mail sender's address
         "ACCESSIBILITY_FEEDBACK": os.environ.get("IDEAPANKKI_ACCESSIBILITY_FEEDBACK") or None,
         "SUBMISSIONS_PER_HOUR": _positive_int("IDEAPANKKI_SUBMISSIONS_PER_HOUR", 20),
+        "PREVIEWS_PER_HOUR": _positive_int("IDEAPANKKI_PREVIEWS_PER_HOUR", 120),
         # whole anonymous pages kept per worker (ideapankki.web.page_cache); 0 keeps none
         "PAGE_CACHE_MB": _megabytes("IDEAPANKKI_PAGE_CACHE_MB", 32),
     }

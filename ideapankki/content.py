@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 import yaml
 
+from .markdown import nesting_problem
 from .models import EntryType, Language, NormAction, ProposerRole, RelationKind, TrialStatus
 from .safe_yaml import Loader as _Loader  # programme_format uses it too
 
@@ -145,6 +146,8 @@ def _document(data: dict, body: str, path: Path, slug: str) -> EntryDocument:
         relations=_records(data.get("relations"), "relations", fail),
         body=body.strip("\n").rstrip() if body.strip() else "",
     )
+    if problem := nesting_problem(doc.body):  # before anything renders it (import, form, preview)
+        raise fail("body", problem)
     if data.get("programme") is not None:
         doc.programme = _text(data["programme"], "programme", fail)
         if not SLUG_RE.match(doc.programme):

@@ -2,9 +2,9 @@
 
 Each count is an aggregate over every published entry: tens of milliseconds apiece at 20,000
 entries, seven of them per listing page, while they change only when an entry does. Every write
-to an entry or its facet rows adds a change-log row in the same transaction (changes.py), so the
-newest change-log row (id and time: a rolled-back id can be reused, its time cannot) tells
-whether a cached count is still right, at the cost of one primary-key lookup.
+to an entry or its facet rows adds a change-log row in the same transaction, so the site's
+version (changes.site_version, which also moves for a change that commits late on PostgreSQL)
+tells whether a cached count is still right, at the cost of two primary-key lookups.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import threading
 from collections import OrderedDict
 from typing import Callable, TypeVar
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from .models import EntryChange
+from .changes import site_version
 
 T = TypeVar("T")
 MAX_CACHED = 512  # distinct (count, filters) pairs per process; each is a few hundred small tuples
@@ -26,9 +26,8 @@ _lock = threading.Lock()
 
 
 def data_version(session: Session) -> tuple:
-    """The database and where its change log stands."""
-    newest = session.exec(select(EntryChange.id, EntryChange.at).order_by(EntryChange.id.desc()).limit(1)).first()
-    return str(session.get_bind().engine.url), tuple(newest) if newest else None
+    """The database and the site's version."""
+    return str(session.get_bind().engine.url), site_version(session)
 
 
 def cached(session: Session, key: tuple, compute: Callable[[], T]) -> T:

@@ -28,6 +28,7 @@ from .models import (
     utcnow,
 )
 from .reference import THEME_SLUGS, MunicipalityIndex
+from .workflow import can_view
 
 
 def resolve_references(doc: EntryDocument, index: MunicipalityIndex, path: str) -> list[str]:
@@ -117,21 +118,28 @@ def _apply(session: Session, entry: Entry, doc: EntryDocument, municipality_code
     session.flush()
 
 
-def relation_problems(session: Session, doc: EntryDocument, known: dict[str, tuple[str, str]] | None = None
-                      ) -> list[tuple[str, str]]:
+OPERATOR = object()  # relation_problems' viewer for `ideapankki import`: the operator sees every entry
+
+
+def relation_problems(session: Session, doc: EntryDocument, viewer: User | object,
+                      known: dict[str, tuple[str, str]] | None = None) -> list[tuple[str, str]]:
     """(key, message) for each relation of DOC whose target is missing or does not fit.
 
     A target must exist in the database or among KNOWN (slug → (type, language): the other files
-    of an import). A translation must be in another language.
+    of an import), and VIEWER (the member writing, or OPERATOR) must be allowed to see it. A target
+    they may not see gets the same message as one that does not exist, naming neither its type nor
+    its language, so the form cannot tell a member that an unpublished entry exists. A translation
+    must be in another language.
     """
     problems = []
     for i, relation in enumerate(doc.relations):
         target_type, target_language = (known or {}).get(relation["entry"], (None, None))
         if target_type is None:
             target = get_by_slug(session, relation["entry"])
-            target_type, target_language = (target.type, target.language) if target is not None else (None, None)
+            if target is not None and (viewer is OPERATOR or can_view(viewer, target)):
+                target_type, target_language = target.type, target.language
         if target_type is None:
-            problems.append((f"relations[{i}].entry", f"there is no entry {relation['entry']!r}"))
+            problems.append((f"relations[{i}].entry", f"there is no entry {relation['entry']!r} to link to"))
             continue
         if relation["kind"] == "translation_of" and target_language == doc.language:
             problems.append((f"relations[{i}].entry", "a translation must be in another language"))

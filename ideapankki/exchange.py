@@ -9,6 +9,7 @@ MAX_FILE_BYTES, UTF-8 without NUL bytes; whatever else a file holds is an error 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,20 +66,37 @@ def read_text(path: Path, root: Path) -> str:
 
 
 def find_files(root: Path) -> list[Path]:
-    """List the content files under ROOT (or ROOT itself), refusing paths that leave it."""
+    """List the content files under ROOT (or ROOT itself), refusing links to folders that leave it.
+
+    Linked folders are not entered (their files, when inside ROOT, are read where they are); one
+    that leads outside ROOT is an error like a file link that does, never skipped in silence.
+    """
     if not root.exists():
         raise ImportFailed([ContentError(root, None, "no such file or folder")])
     if root.is_file():
         return [root]
-    files = []
-    for path in sorted(root.rglob("*.md")):  # does not descend into linked folders
-        relative = path.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts) or path.name.upper() == "README.MD":
-            continue
-        if relative.parts[0] == programme_format.FOLDER:  # read by read_programmes
-            continue
-        files.append(path)  # read_text refuses what leaves ROOT or is no regular file
-    return files
+    base = root.resolve()
+    files, errors = [], []
+    for folder, dirnames, filenames in os.walk(root):  # followlinks=False
+        here = Path(folder)
+        dirnames[:] = [name for name in dirnames if not name.startswith(".")
+                       and not (here == root and name == programme_format.FOLDER)]  # read by read_programmes
+        for name in dirnames:
+            if (here / name).is_symlink() and not _inside(here / name, base):
+                errors.append(ContentError(here / name, None, f"is a symbolic link to a folder outside {root}"))
+        files += [here / name for name in (*filenames, *dirnames) if name.endswith(".md")
+                  and not name.startswith(".") and name.upper() != "README.MD"]  # read_text refuses what
+        # leaves ROOT or is no regular file (a folder named like a content file, a pipe)
+    if errors:
+        raise ImportFailed(errors)
+    return sorted(files)
+
+
+def _inside(path: Path, base: Path) -> bool:
+    try:
+        return path.resolve(strict=True).is_relative_to(base)
+    except (OSError, RuntimeError):  # dangling, or a loop of links
+        return False
 
 
 def read_programmes(session: Session, root: Path) -> tuple[list, list[ContentError]]:
@@ -138,7 +156,7 @@ def read_documents(session: Session, paths: list[Path], programme_slugs: set[str
     known = {doc.slug: (doc.type, doc.language) for doc, _codes in docs}
     for doc, _codes in docs:
         errors += [ContentError(seen[doc.slug], key, message)
-                   for key, message in entries.relation_problems(session, doc, known)]
+                   for key, message in entries.relation_problems(session, doc, entries.OPERATOR, known)]
     if errors:
         raise ImportFailed(errors)
     return docs

@@ -1,8 +1,8 @@
 """The open-data export: every published entry as JSON, CSV and the Markdown content format (zip).
 
-Files are made once per change, not per request: the export remembers the change-log position
-(EntryChange) it was built at and is rebuilt, into a new folder swapped in whole, only when the
-log has moved on. A download therefore never sees half-written files, and several processes
+Files are made once per change, not per request: the export remembers the site's version
+(changes.site_version: the change log and the programmes) it was built at and is rebuilt, into a
+new folder swapped in whole, only when that has moved on. A download therefore never sees half-written files, and several processes
 never build at once (a file lock).
 """
 
@@ -20,12 +20,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from . import content, entries, opendata, programme_format, programmes, relations
 from .browse import PUBLISHED
-from .models import Entry, EntryChange
+from .changes import site_version
+from .models import Entry
 
 JSON_NAME = "ideapankki-entries.json"
 CSV_NAME = "ideapankki-entries.csv"
@@ -58,20 +58,26 @@ CSV_FIELDS = [
     ("proposal_time", "expected time saved (norm proposals)"),
     ("proposal_people", "whom it concerns (norm proposals)"),
     ("proposal_proposer_role", "who proposes: official, elected or other"),
+    ("norm_status", "a norm proposal's latest step after publication: sent_to_ministry, impact_assessment, "
+                    "government_bill, law_changed or not_proceeding (empty: none recorded yet)"),
     ("relations", "typed links to other entries, kind:slug (outgoing) or <kind:slug (incoming), separated by ;"),
     ("body_markdown", "the full text in Markdown"),
 ]
 
 
-def change_position(session: Session) -> str:
-    """Where the change log stands (row count and newest id): the export is current when built here.
+# OWASP's advice against CSV injection: a cell that starts with one of these is read as a formula by
+# spreadsheets, so it gets a leading apostrophe (shown by none of them); every cell is quoted.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-    The newest id alone can miss a change on PostgreSQL: ids are drawn at insert time, so a
-    transaction may commit a lower id after a higher one is visible. Rows are never deleted,
-    so the count moves then.
-    """
-    count, newest = session.exec(select(sa.func.count(EntryChange.id), sa.func.max(EntryChange.id))).one()
-    return f"{count}:{newest or 0}"
+
+def neutralise(value: str) -> str:
+    """VALUE as a CSV cell that no spreadsheet evaluates (a leading ' before a formula character)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def change_position(session: Session) -> str:
+    """The site's version as text: the export is current when built at it."""
+    return repr(site_version(session))
 
 
 def _published(session: Session) -> list[Entry]:
@@ -97,7 +103,7 @@ def csv_row(record: dict) -> dict:
         **{f"proposal_{key}": proposal.get(key) for key in
            ("action", "justification", "savings", "time", "people", "proposer_role")},
     })
-    return {name: "" if value is None else value for name, value in row.items()}
+    return {name: "" if value is None else neutralise(str(value)) for name, value in row.items()}
 
 
 def readme(count: int, built_at: str) -> str:
@@ -114,7 +120,11 @@ entry's address. The municipality register is Statistics Finland's classificatio
 
 - `{JSON_NAME}`: a JSON object `{{"licence", "generated", "count", "entries": [...]}}`; each entry has
   the fields of the API's `GET /api/v1/entries/{{slug}}` (see `/api/v1/openapi.json`).
-- `{CSV_NAME}`: one row per entry, UTF-8 with a header row, comma-separated, fields quoted where needed.
+- `{CSV_NAME}`: one row per entry, UTF-8 with a byte order mark (so that Excel opens it as UTF-8),
+  a header row, comma-separated, every field quoted. A field that would start with `=`, `+`, `-`, `@`,
+  a tab or a carriage return starts with an apostrophe (`'`) instead, as OWASP recommends against
+  CSV injection: a spreadsheet then shows it as text and never runs it as a formula. Remove that one
+  apostrophe to get the original text (the JSON and the zip have it unchanged).
 - `{ZIP_NAME}`: the entries in Ideapankki's content format, `<type>/<slug>.md` (YAML front
   matter + Markdown), and the trial programmes, `programmes/<slug>.md`, which `ideapankki import`
   reads back.
@@ -136,8 +146,8 @@ def build(session: Session, target: Path, url_for_slug: Callable[[str], str]) ->
     with open(target / JSON_NAME, "w", encoding="utf-8") as fh:
         json.dump({"licence": LICENCE, "generated": built_at, "count": len(records), "entries": records},
                   fh, ensure_ascii=False, indent=1)
-    with open(target / CSV_NAME, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=[name for name, _ in CSV_FIELDS])
+    with open(target / CSV_NAME, "w", encoding="utf-8-sig", newline="") as fh:  # the BOM tells Excel it is UTF-8
+        writer = csv.DictWriter(fh, fieldnames=[name for name, _ in CSV_FIELDS], quoting=csv.QUOTE_ALL)
         writer.writeheader()
         writer.writerows(csv_row(r) for r in records)
     text = readme(len(records), built_at)
@@ -200,7 +210,7 @@ def ensure_current(session: Session, root: Path, url_for_slug: Callable[[str], s
 
 
 def csv_text(folder: Path) -> str:
-    return (folder / CSV_NAME).read_text(encoding="utf-8")
+    return (folder / CSV_NAME).read_text(encoding="utf-8-sig")
 
 
 def read_csv(folder: Path) -> list[dict]:

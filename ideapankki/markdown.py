@@ -188,12 +188,66 @@ class _LinearTime(Extension):
         md.preprocessors.register(_HtmlBlockPreprocessor(md), "html_block", 20)
 
 
+# Quotes and lists inside one another: Python-Markdown parses each level recursively, re-reading
+# the rest of the line, so 200 kB of `>` took 5.7 s (and deeper text ends in a RecursionError).
+# Real text nests a few levels; deeper is refused before parsing, in time linear in the text.
+MAX_NESTING = 20
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_RULE = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")  # `- - -` is a rule, not three list items
+_LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)")
+
+
+def too_deep_line(text: str, limit: int = MAX_NESTING) -> int | None:
+    """The number of the first line of TEXT nested deeper than LIMIT levels of quotes, lists and
+    indentation (four columns a level), outside fenced code; None when there is none."""
+    fence = None
+    for number, line in enumerate(text.splitlines(), 1):
+        opening = _FENCE.match(line)
+        if fence is not None:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        if _RULE.match(line):
+            continue
+        depth = i = 0
+        while depth <= limit:
+            column = 0
+            while i < len(line) and line[i] in " \t":
+                column += 4 if line[i] == "\t" else 1
+                i += 1
+            depth += column // 4
+            marker = _LIST_MARKER.match(line, i)
+            if i < len(line) and line[i] == ">":
+                depth, i = depth + 1, i + 1
+            elif marker:
+                depth, i = depth + 1, marker.end()
+            else:
+                break
+        if depth > limit:
+            return number
+    return None
+
+
+def nesting_problem(text: str) -> str | None:
+    """Why TEXT cannot be rendered for its nesting (naming the line), or None."""
+    line = too_deep_line(text)
+    return None if line is None else (
+        f"the text is nested too deeply: line {line} has more than {MAX_NESTING} levels of quotes, lists or "
+        "indentation (four spaces a level; put code in a fenced block)")
+
+
 class MarkdownError(ValueError):
     """Markdown that cannot be rendered (nested too deeply for Python-Markdown's recursive parser)."""
 
 
 def render(text: str) -> str:
     """Render Markdown TEXT to sanitised HTML (MarkdownError when it is nested too deeply)."""
+    problem = nesting_problem(text)
+    if problem:
+        raise MarkdownError(problem)
     converter = _markdown.Markdown(extensions=[*_EXTENSIONS, _LinearTime(len(text))],
                                    extension_configs=_EXTENSION_CONFIG)
     try:

@@ -53,3 +53,14 @@ def make_user(session: Session, email: str, *, role: Role = Role.member, name: s
     session.add(user)
     session.commit()
     return user
+
+
+def make_member(session: Session, email: str = "maija@kajaani.fi", municipality: str = "Kajaani",
+                password: str = "kuusi sanaa kulkee kauas") -> User:
+    """A member of MUNICIPALITY's organisation who may log in with PASSWORD (clients.PASSWORD)."""
+    from ideapankki import accounts
+
+    org = accounts.find_or_create_organisation(session, municipality)
+    user = accounts.add_user(session, email=email, role=Role.member, password=password, organisation=org)
+    session.commit()
+    return user

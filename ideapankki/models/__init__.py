@@ -21,7 +21,7 @@ from .base import (
     OrganisationKind,
 )
 from .register import Municipality, Theme
-from .accounts import Organisation, User, LoginAttempt
+from .accounts import Organisation, User, LoginAttempt, RateEvent
 from .entries import (
     Entry,
     EntryMunicipality,
@@ -54,6 +54,7 @@ __all__ = [
     "Organisation",
     "User",
     "LoginAttempt",
+    "RateEvent",
     "Entry",
     "EntryMunicipality",
     "EntryTheme",

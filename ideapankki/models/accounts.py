@@ -1,4 +1,4 @@
-"""Organisations, accounts and log-in attempts."""
+"""Organisations, accounts, log-in attempts and other rate-limited actions."""
 
 import secrets
 from datetime import datetime
@@ -75,3 +75,14 @@ class LoginAttempt(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     key: str = Field(max_length=300, index=True)  # "account:<email>" or "address:<ip>"
     at: datetime = _timestamp(index=True)
+
+
+class RateEvent(SQLModel, table=True):
+    """One use of a rate-limited action (key "preview:<account id>"), counted across workers."""
+
+    __tablename__ = "rate_event"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    key: str = Field(max_length=100)
+    at: datetime = _timestamp()
+    __table_args__ = (sa.Index("ix_rate_event_key_at", "key", "at"),)

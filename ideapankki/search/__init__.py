@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from ..browse import Filters
+from ..changes import site_version
 from . import indexer
 from .analysis import voikko_available
 from .healing import Healer
@@ -37,6 +38,7 @@ class SearchIndex:
         self.engine = engine
         self.readers = Readers(self.store)
         self.healer = Healer(self.store, engine)
+        self._current_at: tuple | None = None  # the site's version at which nothing was left to apply
 
     @property
     def voikko(self) -> bool:
@@ -61,13 +63,20 @@ class SearchIndex:
     def refresh_if_behind(self) -> None:
         """Catch up before a read when other processes or servers changed entries.
 
-        Never raises for a damaged index: the read that follows reports it (IndexUnavailable).
+        While the site's version (changes.site_version) is the one at which nothing was pending,
+        nothing is: that costs two primary-key lookups instead of counting the log's tail. Never
+        raises for a damaged index: the read that follows reports it (IndexUnavailable).
         """
-        if self.pending() != 0:
-            try:
-                self.catch_up(wait=False)
-            except Exception:  # noqa: BLE001 - the database is safe; reading shows what is left
-                log.exception("search index catch-up failed before a read")
+        version = site_version(self.engine)
+        if version == self._current_at:
+            return
+        if self.pending() == 0:
+            self._current_at = version
+            return
+        try:
+            self.catch_up(wait=False)
+        except Exception:  # noqa: BLE001 - the database is safe; reading shows what is left
+            log.exception("search index catch-up failed before a read")
 
     def status(self) -> tuple[str, str | None]:
         """("ok" | "missing" | "damaged" | "rebuilding", the problem) for /healthz.

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
+from ..changes import site_version
 from ..models import Entry, EntryChange, EntryMunicipality, EntryState
 from .lemmas import learn
 from .bulk import BulkWriter, write_segments
@@ -56,7 +57,7 @@ def rebuild_locked(store: IndexStore, engine: Engine) -> int:
     directory = store.new_generation()
     with Session(engine) as session:
         # Read the log position first: a change committed meanwhile is applied again later.
-        upto = session.exec(select(sa.func.max(EntryChange.id))).one() or 0
+        upto = site_version(session)[0] or 0
         ids = list(session.exec(select(Entry.id).where(Entry.state == EntryState.published.value)).all())
     ix = open_dir(directory)
     procs = min(os.cpu_count() or 1, 4) if len(ids) >= PARALLEL_FROM else 1

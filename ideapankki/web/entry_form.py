@@ -12,9 +12,9 @@ import re
 from flask_babel import gettext as _
 from sqlmodel import Session
 
-from .. import content, entries
+from .. import content, entries, markdown
 from ..content import ContentError, EntryDocument
-from ..models import EntryType
+from ..models import EntryType, User
 from ..reference import THEME_SLUGS, MunicipalityIndex
 from .forms import EntryForm, choices
 from .labels import THEME_LABELS
@@ -24,7 +24,7 @@ KEY_TO_FIELD = {
     "themes": "themes", "tags": "tags", "laws": "law_title", "laws[0].title": "law_title",
     "laws[0].number": "law_number", "laws[0].section": "law_section", "links": "links", "period": "period_start",
     "period.start": "period_start", "period.end": "period_end", "trial_status": "trial_status", "origin": "origin",
-    "proposal.action": "action", "proposal.proposer_role": "proposer_role",
+    "proposal.action": "action", "proposal.proposer_role": "proposer_role", "body": "body",
 }
 ENTRY_ADDRESS = re.compile(r"/entries/([a-z0-9]+(?:-[a-z0-9]+)*)(?:[?#].*)?$")
 NORM_REQUIRED = ("law_title", "action", "justification", "proposer_role")
@@ -91,11 +91,12 @@ def form_mapping(form: EntryForm, entry_type: str) -> dict | None:
     return data
 
 
-def read_form(session: Session, form: EntryForm, entry_type: str, slug: str = "uusi",
+def read_form(session: Session, user: User, form: EntryForm, entry_type: str, slug: str = "uusi",
               base: EntryDocument | None = None) -> tuple[EntryDocument, list[str]] | None:
     """Validate the form as content; return the document and municipality codes, or None with field errors.
 
     BASE is the text being edited: what the form does not show (contacts, further laws) is kept.
+    Relations may point only to entries USER may see.
     """
     if entry_type == EntryType.norm.value:
         for name in NORM_REQUIRED:
@@ -117,7 +118,7 @@ def read_form(session: Session, form: EntryForm, entry_type: str, slug: str = "u
             field = KEY_TO_FIELD.get(exc.key or "", KEY_TO_FIELD.get((exc.key or "").split("[")[0], "title"))
             getattr(form, field).errors.append(_message(exc))
         return None
-    problems = entries.relation_problems(session, doc)
+    problems = entries.relation_problems(session, doc, user)
     for key, message in problems:
         _relation_error(form, data, key, _("Check this link: %(detail)s", detail=message))
     return None if problems else (doc, codes)
@@ -143,6 +144,10 @@ def _message(exc: ContentError) -> str:
         return _("The end date is before the start date.")
     if exc.key == "laws[0].number":
         return _("Write the statute number as in Finlex, e.g. 628/1998.")
+    if exc.key == "body":
+        return _("The text is nested too deeply: at most %(limit)s levels of quotes, lists or indentation "
+                 "(four spaces a level) inside one another. Put code in a fenced block (```).",
+                 limit=markdown.MAX_NESTING)
     if exc.key and exc.key.startswith("links"):
         return _("Links must be addresses starting with https:// or http://.")
     return _("Check this field: %(detail)s", detail=exc.message)

@@ -26,6 +26,7 @@ import time
 from flask import Flask
 from flask_login import LoginManager
 
+from ..changes import site_version
 from . import ENGINE_KEY, _close_session, _commit_session, access_log, collect, page_cache, proxy, security_headers
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,7 @@ class FastPath:
             return None
         if config["TRUSTED_HOSTS"] is not None:  # as Flask checks the host (SecurityError: Flask answers)
             request.trusted_hosts = config["TRUSTED_HOSTS"]
-        version = environ[page_cache.VERSION] = page_cache.site_version(app.extensions[ENGINE_KEY])
+        version = environ[page_cache.VERSION] = site_version(app.extensions[ENGINE_KEY])
         found = cache.get(page_cache.page_key(request, config, version))
         if found is None or not found.fast:
             return None

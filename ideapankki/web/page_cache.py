@@ -5,12 +5,10 @@ answering from memory costs one version query. A stored response is only ever se
 same request (method, scheme and host, mount point, path, query string, negotiated locale,
 today's date: page_key) at the same site version:
 
-- the change log's head (every write to an entry or its facet, norm-status or relation rows
-  adds a row in the same transaction, see changes.py), plus the number of rows among its last
-  LATE_WINDOW ids, so a transaction that took a lower id and committed after a higher one
-  (PostgreSQL's sequences) still changes the version;
-- the programmes (content/programmes, written only by `ideapankki import`, outside the change
-  log): their number and newest `updated_at`;
+- changes.site_version(), the one every cache asks: the change log's head (every write to an
+  entry or its facet, norm-status or relation rows adds a row in the same transaction, and the
+  head moves at every such commit, even one that commits late on PostgreSQL) and the programmes
+  (written only by `ideapankki import`, outside the change log);
 - for pages built from the search index (search, more-like-this, similar titles), nothing is
   stored unless the index had applied the change log up to that head before the page was made:
   a lagging index, or one being healed (503, or an entry page without its similar entries),
@@ -39,18 +37,16 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, request, session
 
 from ..config import DATA_DIR, PACKAGE_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
-from ..models import EntryChange, Programme
+from ..changes import site_version
 from . import ENGINE_KEY, SEARCH_KEY
 from .i18n import locale_for
 from .page_store import PageCache, Stored
 
 KEY = "ideapankki.page_cache"
 VERSION = "ideapankki.site_version"  # environ key: the version the fast path read, reused by _lookup
-LATE_WINDOW = 64  # change-log ids below the head in which a late commit is still noticed
 PUBLIC = "public, max-age=0, must-revalidate"
 PRIVATE = "private, no-store"
 VARY = "Cookie"
@@ -84,44 +80,6 @@ def _code_version() -> str:
 
 
 CODE_VERSION = _code_version()
-
-_HEAD = sa.select(EntryChange.id).order_by(EntryChange.id.desc()).limit(1).scalar_subquery()
-VERSION_QUERY = sa.select(
-    _HEAD,
-    sa.select(EntryChange.at).where(EntryChange.id == _HEAD).scalar_subquery(),
-    sa.select(sa.func.count()).select_from(EntryChange).where(EntryChange.id > _HEAD - LATE_WINDOW).scalar_subquery(),
-    sa.select(sa.func.count()).select_from(Programme).scalar_subquery(),
-    sa.select(sa.func.max(Programme.updated_at)).scalar_subquery(),
-)
-
-
-_VERSION_SQL: dict[str, str] = {}  # dialect name -> VERSION_QUERY as SQL
-
-
-def site_version(engine: sa.Engine) -> tuple:
-    """The change log's head (id, time, recent rows) and the programmes' (count, newest change).
-
-    Run on the DBAPI cursor: it is run for every cached page, and SQLAlchemy's execution costs
-    three times the query itself (about 100 µs against 40 on SQLite). The values are only
-    compared, so SQLite's times stay strings. Should the statement fail there, the connection is
-    dropped and SQLAlchemy runs it again: its answer, or its error, is the one given."""
-    sql = _VERSION_SQL.get(engine.dialect.name)
-    if sql is None:
-        sql = _VERSION_SQL[engine.dialect.name] = str(
-            VERSION_QUERY.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
-    with engine.connect() as connection:  # a failure to connect is SQLAlchemy's error already
-        try:
-            cursor = connection.connection.cursor()
-            try:
-                cursor.execute(sql)
-                return tuple(cursor.fetchone())
-            finally:
-                cursor.close()
-        except Exception:  # noqa: BLE001 - retried below, where the error is raised as SQLAlchemy's
-            connection.invalidate()
-    with engine.connect() as connection:
-        return tuple(connection.execute(VERSION_QUERY).one())
-
 
 def _index_current(change_id: int | None) -> bool:
     """Tell whether the search index has applied every change up to CHANGE_ID."""

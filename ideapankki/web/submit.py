@@ -93,36 +93,52 @@ def _handle(form, entry_type: str, entry: Entry | None):
             if entry is not None:
                 _state, revision = workflow.subject_state(session, entry)
                 base = entries.revision_document(revision, entry) if revision else entries.to_document(entry)
-            read = read_form(session, form, entry_type, entry.slug if entry else "uusi", base)
+            read = read_form(session, _user(), form, entry_type, entry.slug if entry else "uusi", base)
             action = request.form.get("do", "preview")
-            if read is None:
-                status = 400
-            elif action == "preview":
-                preview = markdown.render(form.body.data or "")
-                similar = _similar(form.title.data, exclude=entry.slug if entry else None)
-            else:
-                doc, codes = read
-                user = _user()
-                if entry is None:
-                    try:
-                        entry = entries.create_entry(session, doc, codes, user,
-                                                     current_app.config["SUBMISSIONS_PER_HOUR"])
-                    except limits.TooManySubmissions as exc:  # the form keeps what was typed
-                        form.form_errors.append(_(
-                            "You have started %(limit)s new entries within the last hour, the most an account "
-                            "may. Nothing was saved: keep this page open and try again in %(minutes)s minutes.",
-                            limit=exc.limit, minutes=-(-exc.retry_after // 60)))
-                        return _render(form, entry_type, None, None, None), 429, {"Retry-After": str(exc.retry_after)}
+            try:
+                if read is None:
+                    status = 400
+                elif action == "preview":
+                    limits.count_preview(session, _user(), current_app.config["PREVIEWS_PER_HOUR"])
+                    preview = markdown.render(form.body.data or "")
+                    similar = _similar(form.title.data, exclude=entry.slug if entry else None)
                 else:
-                    entries.save_edit(session, entry, doc, codes, user)
-                if action == "submit" and workflow.Action.submit in workflow.allowed_actions(session, user, entry):
-                    workflow.act(session, entry, workflow.Action.submit, user)
-                    after_action(session, entry, workflow.Action.submit, None)
-                    flash(_("Sent for review. A moderator will look at it soon."))
-                    return redirect(url_for("submit.mine"))
-                flash(_("Saved."))
-                return redirect(url_for("submit.edit", slug=entry.slug))
+                    return _save(session, read, action, entry)
+            except limits.RateLimited as exc:  # the form keeps what was typed
+                return _too_many(form, entry_type, entry, exc)
     return _render(form, entry_type, entry, preview, similar), status
+
+
+def _save(session, read, action: str, entry: Entry | None):
+    """Save the read form as a new entry or an edit of ENTRY, and submit it when asked."""
+    doc, codes = read
+    user = _user()
+    if entry is None:
+        entry = entries.create_entry(session, doc, codes, user, current_app.config["SUBMISSIONS_PER_HOUR"])
+    else:
+        entries.save_edit(session, entry, doc, codes, user)
+    if action == "submit" and workflow.Action.submit in workflow.allowed_actions(session, user, entry):
+        workflow.act(session, entry, workflow.Action.submit, user)
+        after_action(session, entry, workflow.Action.submit, None)
+        flash(_("Sent for review. A moderator will look at it soon."))
+        return redirect(url_for("submit.mine"))
+    flash(_("Saved."))
+    return redirect(url_for("submit.edit", slug=entry.slug))
+
+
+def _too_many(form, entry_type: str, entry: Entry | None, exc: limits.RateLimited):
+    """The form again, with what was typed, 429 and Retry-After: the account is past a limit."""
+    minutes = -(-exc.retry_after // 60)
+    if isinstance(exc, limits.TooManyPreviews):
+        message = _("You have previewed %(limit)s times within the last hour, the most an account may. "
+                    "Nothing was lost: save the entry as a draft, or try again in %(minutes)s minutes.",
+                    limit=exc.limit, minutes=minutes)
+    else:
+        message = _("You have started %(limit)s new entries within the last hour, the most an account "
+                    "may. Nothing was saved: keep this page open and try again in %(minutes)s minutes.",
+                    limit=exc.limit, minutes=minutes)
+    form.form_errors.append(message)
+    return _render(form, entry_type, entry, None, None), 429, {"Retry-After": str(exc.retry_after)}
 
 
 def _render(form, entry_type: str, entry: Entry | None, preview, similar) -> str:

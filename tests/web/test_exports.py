@@ -61,7 +61,7 @@ def test_downloads_hold_every_published_entry_and_nothing_else(client, bank):
     assert sorted(e["slug"] for e in data["entries"]) == ["kelpoisuus", "omavalmentaja", "ruotsiksi"]
     api = client.get("/api/v1/entries/omavalmentaja").get_json()
     assert next(e for e in data["entries"] if e["slug"] == "omavalmentaja") == api
-    rows = list(csv.DictReader(io.StringIO(fetch(client, "/data/ideapankki-entries.csv").decode())))
+    rows = list(csv.DictReader(io.StringIO(fetch(client, "/data/ideapankki-entries.csv").decode("utf-8-sig"))))
     assert sorted(r["slug"] for r in rows) == ["kelpoisuus", "omavalmentaja", "ruotsiksi"]
     row = next(r for r in rows if r["slug"] == "omavalmentaja")
     assert row["municipality_codes"] == "205" and row["tags"] == "valmennus;työnhaku"
@@ -102,7 +102,7 @@ def test_export_is_rebuilt_when_content_changes_and_only_then(app, client, bank,
     entry = app_session.exec(exports.select(exports.Entry).where(exports.Entry.slug == "ruotsiksi")).one()
     place_by_operator(app_session, entry, EntryState.archived, "test")
     app_session.commit()
-    text = fetch(client, "/data/ideapankki-entries.csv").decode()
+    text = fetch(client, "/data/ideapankki-entries.csv").decode("utf-8-sig")
     assert (root / "current").resolve() != first and "ruotsiksi" not in text
     assert not first.exists()  # the old build is removed once the new one is in place
 

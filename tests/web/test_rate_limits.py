@@ -50,7 +50,7 @@ def test_the_form_answers_429_and_keeps_what_was_typed(app, client, member, lang
     assert 'value="Kolmas idea jää odottamaan"' in html and IDEA["summary"] in html and "Kylissä ei ole" in html
 
 
-def test_preview_and_edits_are_not_limited(app, client, member):
+def test_previews_and_edits_do_not_count_as_new_entries(app, client, member):
     app.config["SUBMISSIONS_PER_HOUR"] = 1
     log_in(client)
     saved = new_idea(client)
