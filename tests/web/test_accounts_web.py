@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from ideapankki import accounts
+from ideapankki import accounts, login
 from ideapankki.models import Role, User
 from sqlmodel import select
 
@@ -145,7 +145,7 @@ def test_reset_does_not_reveal_whether_an_account_exists(client, inbox, member):
 
 
 def test_login_is_throttled_and_answers_429(client, member):
-    for _ in range(accounts.MAX_FAILURES_PER_ACCOUNT):
+    for _ in range(login.MAX_FAILURES_PER_ACCOUNT):
         assert log_in(client, password="väärä salasana aina").status_code == 200
     response = log_in(client)
     assert response.status_code == 429 and "Liian monta epäonnistunutta yritystä" in response.text
