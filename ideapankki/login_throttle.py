@@ -21,7 +21,7 @@ The price: after others' failures, the owner's log-in takes a trip to the mailbo
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -52,6 +52,8 @@ def is_guarded(session: Session, account: str, address: str, now: datetime) -> b
 
 
 def record_failure(session: Session, account: str, address: str, at: datetime) -> None:
+    """Count a failed (or guarded) log-in; failures older than the window are dropped on the way."""
+    session.exec(sa.delete(LoginAttempt).where(LoginAttempt.at < at - WINDOW))
     session.add(LoginAttempt(account=account[:254], address=_address(address), at=at))
     session.flush()
 
@@ -65,9 +67,3 @@ def link_state(user: User) -> str:
     """What a log-in link is bound to: it stops working at the next log-in or sign-out everywhere."""
     # A digest: the link travels by mail and must not carry the session token itself.
     return hashlib.sha256(f"{user.session_token}/{user.last_login_at}".encode()).hexdigest()[:32]
-
-
-def prune(session: Session, now: datetime | None = None) -> int:
-    """Delete failed log-ins older than the window; return how many."""
-    cutoff = (now or datetime.now(timezone.utc)) - WINDOW
-    return session.exec(sa.delete(LoginAttempt).where(LoginAttempt.at < cutoff)).rowcount

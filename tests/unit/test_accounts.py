@@ -3,10 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session
+import sqlalchemy as sa
+from sqlmodel import Session, select
 
 from ideapankki import accounts, login
-from ideapankki.models import Municipality, Organisation, Role, utcnow
+from ideapankki.models import LoginAttempt, Municipality, Organisation, Role, utcnow
 
 GOOD_PASSWORD = "kuusi sanaa kulkee kauas"
 
@@ -93,6 +94,10 @@ def test_others_failures_guard_the_account_but_the_right_password_gets_a_link(en
     later = utcnow() + login.THROTTLE_WINDOW + timedelta(seconds=1)
     with Session(engine) as worker:
         assert login.authenticate(worker, "a@kajaani.fi", GOOD_PASSWORD, "10.0.0.99", now=later).email == "a@kajaani.fi"
+        with pytest.raises(login.AccountError):
+            login.authenticate(worker, "b@kajaani.fi", "väärin", "10.0.0.99", now=later)
+        # only the newest failure is kept: older ones are dropped as failures are written
+        assert worker.exec(select(sa.func.count()).select_from(LoginAttempt)).one() == 1
 
 
 def test_success_clears_the_accounts_failures(session, kajaani):
