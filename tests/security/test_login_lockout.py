@@ -16,21 +16,12 @@ from sqlmodel import Session
 
 from ideapankki import accounts, login, login_throttle
 from ideapankki.models import Role, utcnow
-from web.conftest import another_worker, inbox  # noqa: F401  (fixtures shared with the web tests)
+from web.conftest import another_worker, inbox, member  # noqa: F401  (fixtures shared with the web tests)
 
 from clients import PASSWORD, log_in
 
 WRONG = "väärä salasana aina"
 OWNER, OFFICE, ATTACKER = "198.51.100.4", "192.0.2.10", "203.0.113.9"
-
-
-@pytest.fixture
-def member(app_session):
-    org = accounts.find_or_create_organisation(app_session, "Kajaani")
-    user = accounts.add_user(app_session, email="maija@kajaani.fi", role=Role.member, password=PASSWORD,
-                             organisation=org)
-    app_session.commit()
-    return user
 
 
 def at(client, address):

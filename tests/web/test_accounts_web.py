@@ -71,15 +71,6 @@ def test_forms_without_csrf_token_are_refused(client):
     assert client.post("/login", data={"email": "a@b.fi", "password": PASSWORD}).status_code == 400
 
 
-@pytest.fixture
-def member(app_session):
-    org = accounts.find_or_create_organisation(app_session, "Kajaani")
-    user = accounts.add_user(app_session, email="maija@kajaani.fi", role=Role.member, password=PASSWORD,
-                             organisation=org)
-    app_session.commit()
-    return user
-
-
 def test_login_sets_safe_cookies_and_regenerates_the_session(client, member):
     client.get("/login")
     before = client.get_cookie("session")
