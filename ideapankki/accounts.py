@@ -2,31 +2,24 @@
 
 Domain functions: they take a session and flush; no Flask. Passwords are hashed with
 argon2id; a password must be at least 12 characters and not guessable (zxcvbn, which knows
-the 30,000 most common passwords and their variants). Failed log-ins are stored in the
-database, so throttling holds across worker processes and servers.
+the 30,000 most common passwords and their variants). Logging in, and its throttle, are in
+login.py and login_throttle.py.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-
-import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 from zxcvbn import zxcvbn
 
 from .reference import MunicipalityIndex
-from .models import LoginAttempt, Municipality, Organisation, OrganisationKind, Role, User, utcnow
+from .models import Municipality, Organisation, OrganisationKind, Role, User, utcnow
 
 MIN_PASSWORD_LENGTH = 12
 MIN_PASSWORD_SCORE = 4  # zxcvbn: 4 = over 10^10 guesses, "very unguessable"
-THROTTLE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_ADDRESS = 30
 
 PRODUCTION_HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
 _hasher = PRODUCTION_HASHER
@@ -50,10 +43,6 @@ class AccountError(ValueError):
     def __init__(self, code: str, message: str):
         self.code = code
         super().__init__(message)
-
-
-class Throttled(AccountError):
-    """Too many failed log-ins recently; try again later."""
 
 
 def normalise_email(email: str) -> str:
@@ -159,70 +148,6 @@ def pending_memberships(session: Session) -> list[User]:
     ).all())
 
 
-def _failures(session: Session, key: str, now: datetime) -> int:
-    return session.exec(select(sa.func.count()).select_from(LoginAttempt)
-                        .where(LoginAttempt.key == key, LoginAttempt.at > now - THROTTLE_WINDOW)).one()
-
-
-@dataclass(frozen=True)
-class LoginCheck:
-    """What checking a log-in found, before anything is written (see check_login)."""
-
-    email: str
-    address: str
-    at: datetime
-    user_id: int | None
-    ok: bool
-    new_hash: str | None = None
-
-
-def check_login(session: Session, email: str, password: str, address: str, now: datetime | None = None) -> LoginCheck:
-    """Read the throttle and verify PASSWORD without writing; raise Throttled when over the limit.
-
-    The argon2 check is slow on purpose (~0.1 s): done here, on a reading session, it holds no
-    write lock, so a crowd logging in at once cannot starve SQLite's writers ("database is
-    locked"). record_login then writes the outcome in a short transaction.
-    """
-    now = now or utcnow()
-    email = normalise_email(email)
-    if (_failures(session, f"account:{email}", now) >= MAX_FAILURES_PER_ACCOUNT
-            or _failures(session, f"address:{address}", now) >= MAX_FAILURES_PER_ADDRESS):
-        raise Throttled("throttled", "too many failed log-ins; wait a while")
-    user = get_by_email(session, email)
-    if user is None:
-        _verify_dummy(password)
-        return LoginCheck(email, address, now, None, False)
-    old_hash = user.password_hash
-    ok = verify_password(user, password) and user.is_active
-    new_hash = user.password_hash if user.password_hash != old_hash else None
-    session.expire(user)  # nothing of this reading session is written
-    return LoginCheck(email, address, now, user.id, ok, new_hash if ok else None)
-
-
-def record_login(session: Session, check: LoginCheck) -> User:
-    """Write CHECK's outcome: a failed attempt (then raise AccountError) or the user's log-in."""
-    account_key, address_key = f"account:{check.email}", f"address:{check.address}"
-    user = session.get(User, check.user_id) if check.ok else None
-    if user is None or not user.is_active:
-        session.add_all([LoginAttempt(key=account_key, at=check.at), LoginAttempt(key=address_key, at=check.at)])
-        session.flush()
-        raise AccountError("invalid", "wrong e-mail address or password")
-    session.exec(sa.delete(LoginAttempt).where(LoginAttempt.key == account_key))
-    if check.new_hash:
-        user.password_hash = check.new_hash
-    user.last_login_at = check.at
-    session.flush()
-    return user
-
-
-def authenticate(session: Session, email: str, password: str, address: str, now: datetime | None = None) -> User:
-    """Return the user for EMAIL and PASSWORD, or raise (Throttled, AccountError("invalid")).
-
-    Both steps on one session; the web splits them over a reading and a writing session.
-    """
-    return record_login(session, check_login(session, email, password, address, now))
-
-
 def _verify_dummy(password: str) -> None:
     try:
         _hasher.verify(_DUMMY_HASH, password)
@@ -272,12 +197,6 @@ def set_role(session: Session, email: str, role: Role) -> User:
     sign_out_everywhere(user)
     session.flush()
     return user
-
-
-def prune_login_attempts(session: Session, now: datetime | None = None) -> int:
-    """Delete failed log-ins older than the throttle window; return how many."""
-    cutoff = (now or datetime.now(timezone.utc)) - THROTTLE_WINDOW
-    return session.exec(sa.delete(LoginAttempt).where(LoginAttempt.at < cutoff)).rowcount
 
 
 DOMAIN_RE = re.compile(r"^(?=.{3,200}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$")

@@ -68,13 +68,21 @@ class User(SQLModel, table=True):
 
 
 class LoginAttempt(SQLModel, table=True):
-    """A failed log-in, by account and by address: throttling that holds across worker processes."""
+    """A failed log-in as an (account, address) pair: throttling that holds across worker processes.
+
+    Pairs, not separate counters, so that an address is throttled only for the accounts it has
+    tried itself (see ideapankki/login_throttle.py).
+    """
 
     __tablename__ = "login_attempt"
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    key: str = Field(max_length=300, index=True)  # "account:<email>" or "address:<ip>"
+    account: str = Field(max_length=254)  # the normalised e-mail typed, whether or not it has an account
+    address: str = Field(max_length=100)  # the client address
     at: datetime = _timestamp(index=True)
+
+    __table_args__ = (sa.Index("ix_login_attempt_account_at", "account", "at"),
+                      sa.Index("ix_login_attempt_address_at", "address", "at"))
 
 
 class RateEvent(SQLModel, table=True):

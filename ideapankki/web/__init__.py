@@ -105,6 +105,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(search.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
+    from . import login_link
+    app.register_blueprint(login_link.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(submit.bp)
     app.register_blueprint(moderate.bp)

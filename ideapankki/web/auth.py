@@ -8,12 +8,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session, select
 
-from .. import accounts
+from .. import accounts, login as logins
 from ..db import reading
 from ..models import Municipality, User
 from . import ENGINE_KEY, db_session, login_manager
 from .forms import LoginForm, choices, PasswordChangeForm, RegisterForm, ResetForm, ResetRequestForm
 from .i18n import safe_next
+from .login_link import mail_link
 from .labels import municipality_name
 from .notify import send_mail
 
@@ -111,18 +112,22 @@ def confirm(token: str):
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Log in with e-mail and password; failed attempts are throttled per account and address."""
+    """Log in with e-mail and password; past the throttle the right password gets a mailed link."""
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
         try:
             with Session(reading(current_app.extensions[ENGINE_KEY])) as reader:
-                check = accounts.check_login(reader, form.email.data, form.password.data,
-                                             request.remote_addr or "unknown")
-            user = accounts.record_login(db_session(), check)
-        except accounts.Throttled:
-            form.form_errors.append(_("Too many failed attempts. Wait 15 minutes and try again, "
-                                      "or reset your password."))
+                check = logins.check_login(reader, form.email.data, form.password.data,
+                                           request.remote_addr or "unknown")
+            user = logins.record_login(db_session(), check)
+        except logins.Throttled as guarded:
+            if guarded.user is not None:
+                mail_link(guarded.user, form.remember.data, request.args.get("next"))
+            # The same answer whether the password was right or not, and for unknown accounts.
+            form.form_errors.append(_("Too many failed attempts. For safety the password alone is not enough "
+                                      "now: if it was right, we sent a one-time log-in link to the account's "
+                                      "e-mail address. You can also reset your password."))
             status = 429
         except accounts.AccountError:
             form.form_errors.append(_("Wrong e-mail address or password."))

@@ -106,6 +106,8 @@ MATRIX = {
     "auth.reset_request POST": ("POST", "/reset", {}, everyone(400)),
     "auth.reset": ("GET", "/reset/not-a-token", None, everyone(400)),
     "auth.reset POST": ("POST", "/reset/not-a-token", {}, everyone(400)),
+    "login_link.use": ("GET", "/login/link/not-a-token", None, everyone(400)),
+    "login_link.use POST": ("POST", "/login/link/not-a-token", {}, everyone(400)),
     "auth.account": ("GET", "/account", None, table(LOGIN, 200, 200, 200)),
     "auth.account POST": ("POST", "/account", {}, table(LOGIN, 400, 400, 400)),
     "auth.logout": ("POST", "/logout", {}, table(LOGIN, 302, 302, 302)),

@@ -9,9 +9,12 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from ideapankki import create_app
+from ideapankki import accounts, create_app
 from ideapankki.mail import MailSettings
+from ideapankki.models import Role
 from ideapankki.web import close_app
+
+from clients import PASSWORD
 
 
 class Inbox:
@@ -76,3 +79,13 @@ def another_worker(app):
     yield make
     for other in made:
         close_app(other)
+
+
+@pytest.fixture
+def member(app_session):
+    """Maija, an approved member of Kajaani, with the tests' password."""
+    org = accounts.find_or_create_organisation(app_session, "Kajaani")
+    user = accounts.add_user(app_session, email="maija@kajaani.fi", role=Role.member, password=PASSWORD,
+                             organisation=org)
+    app_session.commit()
+    return user

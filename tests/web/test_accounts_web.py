@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from ideapankki import accounts
+from ideapankki import accounts, login
 from ideapankki.models import Role, User
 from sqlmodel import select
 
@@ -69,15 +69,6 @@ def test_forms_without_csrf_token_are_refused(client):
                                               "password": PASSWORD, "confirm": PASSWORD})
     assert response.status_code == 400
     assert client.post("/login", data={"email": "a@b.fi", "password": PASSWORD}).status_code == 400
-
-
-@pytest.fixture
-def member(app_session):
-    org = accounts.find_or_create_organisation(app_session, "Kajaani")
-    user = accounts.add_user(app_session, email="maija@kajaani.fi", role=Role.member, password=PASSWORD,
-                             organisation=org)
-    app_session.commit()
-    return user
 
 
 def test_login_sets_safe_cookies_and_regenerates_the_session(client, member):
@@ -145,7 +136,7 @@ def test_reset_does_not_reveal_whether_an_account_exists(client, inbox, member):
 
 
 def test_login_is_throttled_and_answers_429(client, member):
-    for _ in range(accounts.MAX_FAILURES_PER_ACCOUNT):
+    for _ in range(login.MAX_FAILURES_PER_ACCOUNT):
         assert log_in(client, password="väärä salasana aina").status_code == 200
     response = log_in(client)
     assert response.status_code == 429 and "Liian monta epäonnistunutta yritystä" in response.text
