@@ -85,7 +85,7 @@ def _close_session(_exc):
 def init_app(app: Flask) -> None:
     """Attach the engine, extensions, blueprints and template helpers to APP."""
     from . import admin, api, auth, downloads, errors, i18n, moderate, norm_status, public, search, submit, templating
-    from . import stats
+    from . import params, stats
 
     engine = create_db_engine(app.config["DATABASE_URL"])
     app.extensions[ENGINE_KEY] = engine
@@ -127,6 +127,7 @@ def init_app(app: Flask) -> None:
     fast_path.init_app(app)  # inside ProxyFix: the environ is fixed before the fast path makes its key
     proxy.init_app(app)
     errors.init_app(app)
+    params.init_app(app)
     templating.init_app(app)
     from . import page_cache
     page_cache.init_app(app)  # last: its after_request must see the view's own response first
