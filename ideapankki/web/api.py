@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, jsonify, request, url_for
 from flask_babel import force_locale
 
@@ -20,6 +18,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 SIMILAR_LIMIT = 10
 MAX_PER_PAGE = 100
 LANGUAGES = ("fi", "sv", "en")
+TITLE_BLANKS = " \t\r\n"
 
 
 def _entry_url(entry) -> str:
@@ -69,12 +68,12 @@ def search():
 @bp.get("/similar")
 def similar():
     """Published entries resembling a title being written: GET /api/v1/similar?title=…"""
-    title = request.args.get("title") or ""
-    if not re.search(r"\S", title):  # the document's pattern, so both agree on what is blank
+    raw = request.args.get("title") or ""
+    title = raw.strip(TITLE_BLANKS)  # what the document's pattern calls blank, in any regex engine
+    if not title:
         return error(400, "Give the title to compare as ?title=…")
-    if len(title) > 300:
+    if len(raw) > 300:  # as sent, as the document's maxLength counts it
         return error(400, "The title is too long (at most 300 characters).")
-    title = title.strip()
     try:
         found = searching.similar(db_session(), search_index(), title, SIMILAR_LIMIT)
     except IndexUnavailable:

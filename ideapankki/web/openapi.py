@@ -163,7 +163,7 @@ def document(server_url: str) -> dict:
                 *PAGING,
             ], ("400", "503")),
             "/similar": _get("similar", "Published entries resembling a title", "SimilarResponse", [
-                {**_query("title", {"type": "string", "minLength": 1, "maxLength": 300, "pattern": "\\S"},
+                {**_query("title", {"type": "string", "minLength": 1, "maxLength": 300, "pattern": "[^ \\t\\r\\n]"},
                           "a title being written"),
                  "required": True},
             ], ("400", "503")),
