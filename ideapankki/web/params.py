@@ -56,8 +56,14 @@ def choice(name: str, allowed: Collection[str], args=None) -> str | None:
     return raw
 
 
-def filters(session, args=None) -> browse.Filters:
-    """Return the browse filters of the query (or ARGS); an unknown value is a BadParameter."""
+def filters(session, args=None, fixed: dict[str, str] | None = None) -> browse.Filters:
+    """Return the browse filters of the query (or ARGS), FIXED ones (from the path) first.
+
+    An unknown value is a BadParameter.
+    """
+    if fixed:
+        args = (request.args if args is None else args).to_dict()
+        args.update(fixed)
     try:
         return browse.parse_filters(session, request.args if args is None else args)
     except browse.FilterError as exc:

@@ -18,7 +18,7 @@ bp = Blueprint("public", __name__)
 def _listing(fixed: dict[str, str]):
     """Parse the filters (FIXED ones come from the URL path) and return them with a page of entries."""
     session = db_session()
-    filters = params.filters(session, {**request.args.to_dict(), **fixed})
+    filters = params.filters(session, fixed=fixed)
     page = params.integer("page", 1, 1, params.MAX_PAGE)
     result = browse.list_entries(session, filters, page, current_app.config["PER_PAGE"])
     if page > result.pages:
