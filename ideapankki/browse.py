@@ -73,7 +73,7 @@ def parse_filters(session: Session, args: dict[str, str]) -> Filters:
     """Validate raw query arguments into Filters, raising FilterError for unknown values."""
     values: dict[str, object] = {}
     for name in FILTER_NAMES:
-        raw = (args.get(name) or "").strip()
+        raw = args.get(name) or ""  # not stripped: feeds and links reuse the value as sent
         if raw:
             values[name] = raw
     if "type" in values and values["type"] not in {t.value for t in EntryType}:

@@ -36,9 +36,10 @@ ROUNDS = 3  # rounds of discovery: a name found in round n is fuzzed in round n 
 EXAMPLES = {"anonymous": 12, "admin": 6}
 PATH_SAMPLES = {"slug": ["omavalmentaja", "ohjelma", "tyollisyys"], "code": ["205", "sv"], "kind": ["practice"],
                 "entry_type": ["norm"], "token": ["not-a-token"], "name": ["README.md"], "filename": ["site.css"]}
-VOCABULARY = ["", "1", "2", "0", "-1", "20", "100", "10000", "10001", "2022", "1899", "9223372036854775808",
-              "99999999999999999999999999", "1e3", "0x10", " 1", "1 ", "²", "١", "１", "NaN", "%", "%00", "\x00",
-              "\t", "\n", "x" * 600, "' OR 1=1 --", "<script>", "../../etc/passwd", "relevance", "newest",
+HOSTILE = ["", "0", "-1", "9223372036854775808", "99999999999999999999999999", "²", "١", "１", "\x00", "\n",
+           "x" * 600, "1e3", " 1", "%ff"]  # each tried on every parameter and path part, as the probe did
+VOCABULARY = [*HOSTILE, "1", "2", "20", "100", "10000", "10001", "2022", "1899", "0x10", "1 ", "NaN", "%", "\t",
+              "' OR 1=1 --", "<script>", "../../etc/passwd", "relevance", "newest",
               "fi", "sv", "en", "091", "205", "999", "FI1D8", "FI193", "1", "7", "30", "submitted", "in_review",
               "/entries", "//evil.example", *[t.value for t in EntryType], *[s.value for s in TrialStatus],
               *[s.value for s in NormStatus], *THEME_SLUGS]
@@ -143,16 +144,25 @@ def fuzz_route(app, rule, role: str, names: set) -> set:
     @settings(max_examples=EXAMPLES[role], derandomize=True, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
     def check(path, query):
-        url = _path(rule, path)
-        status = _get(client, url, query, seen)
-        assert status < 500, f"{role}: GET {url} {query} answered {status}"
+        _expect_no_500(client, role, _path(rule, path), query, seen)
 
     for sample in itertools.product(*(PATH_SAMPLES[p] for p in parts)):  # what it reads given nothing or a number
         url = _path(rule, dict(zip(parts, sample)))
         _get(client, url, [], seen)
         _get(client, url, [(name, "1") for name in sorted(names)], seen)
+    sample = {p: PATH_SAMPLES[p][0] for p in parts}
+    for value in HOSTILE:  # the probe's values, each on every parameter and path part
+        for name in sorted(names):
+            _expect_no_500(client, role, _path(rule, sample), [(name, value)], seen)
+        for part in parts:
+            _expect_no_500(client, role, _path(rule, {**sample, part: value}), [], seen)
     check()
-    return seen
+    return seen - set(NOISE)
+
+
+def _expect_no_500(client, role, url, query, seen):
+    status = _get(client, url, query, seen)
+    assert status < 500, f"{role}: GET {url} {query} answered {status}"
 
 
 def test_no_route_answers_500_to_any_parameter(fuzz_app):
