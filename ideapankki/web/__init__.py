@@ -100,6 +100,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
 
+    params.init_app(app)  # before the first route: it bounds the routes' <int:…> parts
     app.register_blueprint(i18n.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(search.bp)
@@ -127,7 +128,6 @@ def init_app(app: Flask) -> None:
     fast_path.init_app(app)  # inside ProxyFix: the environ is fixed before the fast path makes its key
     proxy.init_app(app)
     errors.init_app(app)
-    params.init_app(app)
     templating.init_app(app)
     from . import page_cache
     page_cache.init_app(app)  # last: its after_request must see the view's own response first

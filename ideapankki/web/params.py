@@ -7,8 +7,9 @@ database: it is a `BadParameter`, which errors.py shows as the 400 page with the
 the API's JSON 400 under /api/. A blank value (a form's "any") means the default on pages; the
 API's document forbids blank enum and integer values, so api.py refuses them.
 
-`init_app` also refuses, for every route, a path or query string with a NUL: PostgreSQL cannot
-take it in a query parameter, and no address of the site contains one.
+`init_app` also refuses, for every route, a path or query string with a NUL (PostgreSQL cannot
+take it in a query parameter, and no address of the site contains one), and bounds `<int:…>`
+path parts to what an id column holds.
 """
 
 from __future__ import annotations
@@ -19,12 +20,21 @@ from collections.abc import Collection
 from flask import Flask, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter
 
 from .. import browse
 
 MAX_PAGE = 10_000
 # ASCII digits only: str.isdigit() also accepts "²" and "١", which int() refuses or reads.
 _WHOLE = re.compile(r"[0-9]{1,9}")
+
+
+class BoundedId(IntegerConverter):
+    """`<int:…>` in routes: at most an INTEGER column's maximum, else the route does not match (404)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 class BadParameter(BadRequest):
@@ -79,4 +89,6 @@ def refuse_nul() -> None:
 
 
 def init_app(app: Flask) -> None:
+    """Bound path ids (before any route is added) and refuse NUL."""
+    app.url_map.converters["int"] = BoundedId
     app.before_request(refuse_nul)

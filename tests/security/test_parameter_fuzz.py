@@ -184,3 +184,29 @@ def test_no_route_answers_500_to_any_parameter(fuzz_app):
     assert {"a", "b"} <= found[("moderate.diff", "admin")]
     assert {"type", "state", "theme", "age"} <= found[("moderate.queue", "admin")]
     assert "next" in found[("i18n.switch", "anonymous")]
+
+
+@pytest.mark.parametrize("path", ["/entries", "/themes/tyollisyys", "/municipalities/205", "/search",
+                                  "/feeds/search.atom"])
+@pytest.mark.parametrize("page", ["9223372036854775808", "²", "0", "-1", "10001"])
+def test_a_page_number_out_of_bounds_is_the_400_page(client, path, page):
+    response = client.get(f"{path}?page={page}")
+    assert response.status_code == 400 and "kokonaisluku väliltä 1–10000" in response.text
+
+
+@pytest.mark.parametrize("query", ["page=9223372036854775808", "per_page=²", "year=１９９９", "municipality=%00"])
+def test_the_api_answers_a_json_400(client, query):
+    response = client.get(f"/api/v1/entries?{query}")
+    assert response.status_code == 400 and response.get_json()["status"] == 400
+
+
+def test_an_id_in_the_path_past_an_integer_column_is_404(app, app_session):
+    app.config["WTF_CSRF_ENABLED"] = False
+    admin = accounts.add_user(app_session, email="admin@kuntaliitto.fi", role=Role.admin, password=PASSWORD)
+    app_session.commit()
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = admin.get_id()
+    for path in ("/admin/users/9223372036854775808", "/admin/organisations/99999999999",
+                 "/admin/memberships/2147483648/approve"):
+        assert client.post(path, data={"role": "member"}).status_code == 404, path
