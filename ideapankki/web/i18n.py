@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, redirect, request, url_for
 
-from .redirects import safe_next  # noqa: F401 - auth.py imports it from here too
+from .redirects import safe_next  # auth.py imports it from here too
 
 bp = Blueprint("i18n", __name__)
 
