@@ -6,6 +6,7 @@ Only published entries are ever returned here; every public page lists through t
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, fields, replace
 
 import sqlalchemy as sa
@@ -72,7 +73,7 @@ def parse_filters(session: Session, args: dict[str, str]) -> Filters:
     """Validate raw query arguments into Filters, raising FilterError for unknown values."""
     values: dict[str, object] = {}
     for name in FILTER_NAMES:
-        raw = (args.get(name) or "").strip()
+        raw = args.get(name) or ""  # not stripped: feeds and links reuse the value as sent
         if raw:
             values[name] = raw
     if "type" in values and values["type"] not in {t.value for t in EntryType}:
@@ -84,14 +85,16 @@ def parse_filters(session: Session, args: dict[str, str]) -> Filters:
     if "theme" in values and values["theme"] not in THEME_SLUGS:
         raise FilterError("theme", values["theme"], f"unknown theme {values['theme']!r}")
     if "year" in values:
-        if not str(values["year"]).isdigit() or not 1900 <= int(values["year"]) <= 2100:
+        if not re.fullmatch(r"[0-9]{4}", values["year"]) or not 1900 <= int(values["year"]) <= 2100:
             raise FilterError("year", values["year"], f"{values['year']!r} is not a year")
         values["year"] = int(values["year"])
-    if "municipality" in values and session.get(Municipality, values["municipality"]) is None:
+    # The codes' shape is checked before they reach SQL (no NUL, no megabyte of text).
+    if "municipality" in values and (not re.fullmatch(r"[0-9]{3}", values["municipality"])
+                                     or session.get(Municipality, values["municipality"]) is None):
         raise FilterError("municipality", values["municipality"], f"unknown municipality code {values['municipality']!r}")
-    if "region" in values and not session.exec(
+    if "region" in values and (not re.fullmatch(r"[A-Z0-9]{1,10}", values["region"]) or not session.exec(
         select(Municipality.code).where(Municipality.region_code == values["region"]).limit(1)
-    ).first():
+    ).first()):
         raise FilterError("region", values["region"], f"unknown region code {values['region']!r}")
     return Filters(**values)
 

@@ -85,7 +85,7 @@ def _close_session(_exc):
 def init_app(app: Flask) -> None:
     """Attach the engine, extensions, blueprints and template helpers to APP."""
     from . import admin, api, auth, downloads, errors, i18n, moderate, norm_status, public, search, submit, templating
-    from . import stats
+    from . import params, stats
 
     engine = create_db_engine(app.config["DATABASE_URL"])
     app.extensions[ENGINE_KEY] = engine
@@ -100,6 +100,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
 
+    params.init_app(app)  # before the first route: it bounds the routes' <int:…> parts
     app.register_blueprint(i18n.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(search.bp)

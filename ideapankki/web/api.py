@@ -8,16 +8,17 @@ from flask_babel import force_locale
 from .. import browse, opendata, relations, searching
 from ..reference import THEME_SLUGS
 from ..search import IndexUnavailable
-from . import db_session, search_index
+from . import db_session, params, search_index
 from .labels import THEME_LABELS
-from .openapi import document as openapi_document
-from .search import RETRY_AFTER_S, BadSearch, search_request
+from .openapi import document as openapi_document, refuses_blank
+from .search import RETRY_AFTER_S, search_request
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 SIMILAR_LIMIT = 10
 MAX_PER_PAGE = 100
 LANGUAGES = ("fi", "sv", "en")
+TITLE_BLANKS = " \t\r\n"
 
 
 def _entry_url(entry) -> str:
@@ -43,13 +44,22 @@ def allow_any_origin(response):
     return response
 
 
+@bp.before_request
+def refuse_blank_values():
+    """A blank enum or integer value is a 400, as the document says (leave the parameter out for "any").
+
+    The pages read a blank as "any", since their forms send one for an empty choice.
+    """
+    for name, value in request.args.items(multi=True):
+        if value == "" and name in refuses_blank():
+            raise params.BadParameter(name, f"{name} must not be empty; leave it out to mean any.")
+
+
 @bp.get("/search")
 def search():
     """Search published entries: GET /api/v1/search?q=…&type=…&theme=…&sort=…&page=…"""
     try:
         _args, result = search_request()
-    except BadSearch as exc:
-        return error(400, str(exc))
     except IndexUnavailable:
         return index_unavailable()
     return jsonify(searching.to_json(result, _entry_url))
@@ -58,10 +68,11 @@ def search():
 @bp.get("/similar")
 def similar():
     """Published entries resembling a title being written: GET /api/v1/similar?title=…"""
-    title = (request.args.get("title") or "").strip(" \t\r\n")  # what the OpenAPI pattern \S allows
+    raw = request.args.get("title") or ""
+    title = raw.strip(TITLE_BLANKS)  # what the document's pattern calls blank, in any regex engine
     if not title:
         return error(400, "Give the title to compare as ?title=…")
-    if len(title) > 300:
+    if len(raw) > 300:  # as sent, as the document's maxLength counts it
         return error(400, "The title is too long (at most 300 characters).")
     try:
         found = searching.similar(db_session(), search_index(), title, SIMILAR_LIMIT)
@@ -73,24 +84,12 @@ def similar():
     ]})
 
 
-def _whole_number(name: str, default: int, top: int) -> int:
-    raw = request.args.get(name) or str(default)
-    if not raw.isdigit() or not 1 <= int(raw) <= top:
-        raise BadSearch(f"{name} must be a whole number from 1 to {top}.")
-    return int(raw)
-
-
 @bp.get("/entries")
 def entries():
     """Published entries, newest first, with the browse filters: GET /api/v1/entries?type=…&page=…"""
-    try:
-        page = _whole_number("page", 1, 10_000)
-        per_page = _whole_number("per_page", 20, MAX_PER_PAGE)
-        filters = browse.parse_filters(db_session(), request.args)
-    except BadSearch as exc:
-        return error(400, str(exc))
-    except browse.FilterError as exc:
-        return error(400, f"The filter {exc.name!r} has a value that does not exist: {exc.value}")
+    page = params.integer("page", 1, 1, params.MAX_PAGE)
+    per_page = params.integer("per_page", 20, 1, MAX_PER_PAGE)
+    filters = params.filters(db_session())
     result = browse.list_entries(db_session(), filters, page, per_page)
     return jsonify({
         "total": result.total,

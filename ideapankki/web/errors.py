@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
+
+from .params import BadParameter
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The address contains a value the site does not understand.")),
@@ -26,10 +28,16 @@ def init_app(app: Flask) -> None:
     def http_error(exc: HTTPException):
         code = exc.code or 500
         if request.path.startswith("/api/"):
-            return _api_error(exc.description or exc.name, code)
-        if code not in MESSAGES:
+            response = _api_error(exc.description or exc.name, code)
+        elif code not in MESSAGES:
             return exc
-        return render_error(code)
+        else:
+            detail = exc.description if isinstance(exc, BadParameter) else None
+            body, _code = render_error(code, detail)
+            response = make_response(body, code)
+        # The exception's own headers, such as a 405's Allow (RFC 9110), without its content type.
+        response.headers.extend((k, v) for k, v in exc.get_headers() if k.lower() != "content-type")
+        return response
 
     @app.errorhandler(500)
     def server_error(_exc):

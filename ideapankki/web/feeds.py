@@ -17,8 +17,7 @@ from ..models import EntryType, Municipality
 from ..reference import THEME_SLUGS
 from ..search import IndexUnavailable
 from . import db_session, search_index, labels
-from .errors import render_error
-from .search import BadSearch, parse_search_args
+from .search import parse_search_args
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
@@ -113,10 +112,7 @@ def by_municipality(code: str):
 @bp.get("/search.atom")
 def search():
     """A search followed as a feed: the search page's parameters, newest first."""
-    try:
-        args = parse_search_args(request.args, feeds.FEED_SIZE)
-    except BadSearch as exc:
-        return render_error(400, str(exc))
+    args = parse_search_args(request.args, feeds.FEED_SIZE)  # a bad value: the 400 page (errors.py)
     kept = {k: v for k, v in request.args.items() if k in SEARCH_NAMES and v}
     page_url = _absolute("search.search_page", **kept, sort="newest")
     if not args.text:

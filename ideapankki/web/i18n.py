@@ -6,6 +6,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, redirect, request, url_for
 
+from .redirects import safe_next  # auth.py imports it from here too
+
 bp = Blueprint("i18n", __name__)
 
 COOKIE = "lang"
@@ -41,13 +43,6 @@ def url_in_language(code: str) -> str:
     args = request.args.to_dict()
     args["lang"] = code
     return url_for(request.endpoint or "public.front", **(request.view_args or {}), **args, _external=True)
-
-
-def safe_next(target: str | None) -> str:
-    """Return TARGET if it is a path on this site, else the front page (no open redirects)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
 
 
 @bp.get("/language/<code>")

@@ -11,9 +11,9 @@ from flask_login import current_user, login_required
 from sqlmodel import select
 
 from .. import entries, workflow
-from ..models import Entry, EntryState, EntryTheme, Organisation, Revision, Transition, User, as_utc, utcnow
+from ..models import Entry, EntryState, EntryTheme, EntryType, Organisation, Revision, Transition, User, as_utc, utcnow
 from ..reference import THEME_SLUGS
-from . import db_session
+from . import db_session, params
 from .forms import ConfirmActionForm
 from .notify import after_action
 
@@ -22,6 +22,7 @@ bp = Blueprint("moderate", __name__)
 QUEUE_STATES = (EntryState.submitted.value, EntryState.in_review.value)
 AGES = {"1": 1, "7": 7, "30": 30}
 LOG_SIZE = 100
+MAX_REVISION = 2**31 - 1  # revision numbers are INTEGER columns
 
 
 def _user():
@@ -46,13 +47,10 @@ def queue():
     """Entries and edits waiting for review, with filters (type, state, theme, age) and counts."""
     _moderator()
     session = db_session()
-    kind = request.args.get("type") or None
-    state = request.args.get("state") or None
-    theme = request.args.get("theme") or None
-    age = request.args.get("age") or None
-    if (kind and kind not in ("practice", "idea", "norm")) or (state and state not in QUEUE_STATES) or (
-            theme and theme not in THEME_SLUGS) or (age and age not in AGES):
-        abort(400)
+    kind = params.choice("type", [t.value for t in EntryType])
+    state = params.choice("state", QUEUE_STATES)
+    theme = params.choice("theme", THEME_SLUGS)
+    age = params.choice("age", AGES)
     # Only entries in review states, or published ones with an edit in them: not the whole bank.
     waiting = Entry.state.in_(QUEUE_STATES) | Entry.id.in_(
         select(Revision.entry_id).where(Revision.state.in_(QUEUE_STATES)))
@@ -160,14 +158,12 @@ def diff(slug: str):
     entry = _entry_for(slug)
     if not (_user().is_moderator or workflow.belongs_to(_user(), entry)):
         abort(403)
-    numbers = [request.args.get(k, "") for k in ("a", "b")]
-    if not all(n.isdigit() for n in numbers):
-        abort(400)
+    numbers = [params.integer(k, None, 1, MAX_REVISION) for k in ("a", "b")]
     found = {r.number: r for r in session.exec(select(Revision).where(
-        Revision.entry_id == entry.id, Revision.number.in_([int(n) for n in numbers])))}
+        Revision.entry_id == entry.id, Revision.number.in_(numbers)))}
     if len(found) != len(set(numbers)):
         abort(404)
-    a, b = found[int(numbers[0])], found[int(numbers[1])]
+    a, b = found[numbers[0]], found[numbers[1]]
     return render_template("moderate/diff.html", entry=entry, a=a, b=b, diff=line_diff(a.source, b.source))
 
 

@@ -163,7 +163,7 @@ def document(server_url: str) -> dict:
                 *PAGING,
             ], ("400", "503")),
             "/similar": _get("similar", "Published entries resembling a title", "SimilarResponse", [
-                {**_query("title", {"type": "string", "minLength": 1, "maxLength": 300, "pattern": "\\S"},
+                {**_query("title", {"type": "string", "minLength": 1, "maxLength": 300, "pattern": "[^ \\t\\r\\n]"},
                           "a title being written"),
                  "required": True},
             ], ("400", "503")),
@@ -233,3 +233,15 @@ def document(server_url: str) -> dict:
                 "url": {"type": "string", "format": "uri"}}))}),
         }},
     }
+
+
+@lru_cache(maxsize=1)
+def refuses_blank() -> frozenset[str]:
+    """Query parameters that a blank value cannot satisfy (an enum, an integer, a minimum length).
+
+    api.py answers 400 to a blank one, so the behaviour follows the document (issue #13).
+    """
+    return frozenset(
+        parameter["name"] for path in document("")["paths"].values() for parameter in path["get"]["parameters"]
+        if parameter["in"] == "query" and ("enum" in parameter["schema"] or parameter["schema"].get("type") == "integer"
+                                           or parameter["schema"].get("minLength", 0) > 0))

@@ -2,41 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
-from flask_babel import gettext as _
+from flask import Blueprint, abort, current_app, render_template
 from sqlmodel import select
 
 from .. import browse, relations, searching
 from ..models import Municipality
 from ..reference import THEME_SLUGS
 from ..search import IndexUnavailable
-from . import db_session, page_cache, search_index
-from .errors import render_error
+from . import db_session, page_cache, params, search_index
 from .norm_status import norm_status_form
 
 bp = Blueprint("public", __name__)
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        abort(400)
-    return int(raw)
-
-
 def _listing(fixed: dict[str, str]):
-    """Parse the filters (FIXED ones come from the URL path) and return a page, or an error response."""
+    """Parse the filters (FIXED ones come from the URL path) and return them with a page of entries."""
     session = db_session()
-    try:
-        filters = browse.parse_filters(session, {**request.args, **fixed})
-    except browse.FilterError as exc:
-        detail = _("The filter “%(name)s” has a value that does not exist: %(value)s", name=exc.name, value=exc.value)
-        return None, None, render_error(400, detail)
-    page = _page_number()
+    filters = params.filters(session, fixed=fixed)
+    page = params.integer("page", 1, 1, params.MAX_PAGE)
     result = browse.list_entries(session, filters, page, current_app.config["PER_PAGE"])
     if page > result.pages:
         abort(404)
-    return filters, result, None
+    return filters, result
 
 
 def municipalities_by_code(codes) -> dict[str, Municipality]:
@@ -81,9 +68,7 @@ def front():
 @bp.get("/entries")
 def entries():
     """Browse published entries with combinable filters, counts and pages."""
-    filters, result, error = _listing({})
-    if error:
-        return error
+    filters, result = _listing({})
     return _render_listing("public/browse.html", filters, result)
 
 
@@ -110,9 +95,7 @@ def municipality(code: str):
     found = db_session().get(Municipality, code)
     if found is None:
         abort(404)
-    filters, result, error = _listing({"municipality": code})
-    if error:
-        return error
+    filters, result = _listing({"municipality": code})
     return _render_listing("public/municipality.html", filters, result, municipality=found,
                            like_mine=browse.like_municipality(db_session(), found))
 
@@ -122,7 +105,5 @@ def theme(slug: str):
     """A theme and its published entries."""
     if slug not in THEME_SLUGS:
         abort(404)
-    filters, result, error = _listing({"theme": slug})
-    if error:
-        return error
+    filters, result = _listing({"theme": slug})
     return _render_listing("public/theme.html", filters, result, theme=slug)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
 from datetime import date
+from pathlib import Path
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from sqlmodel import Session
+from werkzeug.serving import make_server
 
 from factories import make_entry, make_programme
 from ideapankki import create_app
@@ -150,3 +155,48 @@ def test_unknown_api_address_answers_json(api):
     response = api.get("/api/v1/nothing-here")
     assert response.status_code == 404 and response.get_json()["error"]
     assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.fixture(scope="module")
+def live_api(tmp_path_factory, module_databases):
+    """The API served over HTTP on 127.0.0.1 (a thread), as the outside probe reached it."""
+    root = tmp_path_factory.mktemp("live-api")
+    app = create_app({"TESTING": True, "INSTANCE_DIR": root / "instance", "DATABASE_URL": module_databases.fresh(),
+                      "SECRET_KEY": "test-secret", "PER_PAGE": 5})
+    with Session(app.extensions[ENGINE_KEY], expire_on_commit=False) as session:
+        _fill(session)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-api", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    close_app(app)
+
+
+def test_schemathesis_with_every_check_finds_nothing(live_api, tmp_path):
+    """`schemathesis run --checks all`, every phase, both modes: the command the probe ran (issue #13).
+
+    It covers what the in-process walk above does not: undeclared methods (405 with Allow),
+    negative data (a blank enum value must be refused), missing parameters. A fixed seed,
+    deterministic generation (no example database) keep it the same run every time.
+    """
+    command = [str(Path(sys.executable).with_name("schemathesis")), "run", f"{live_api}/api/v1/openapi.json",
+               "--checks", "all", "--mode", "all", "--seed", "13", "--generation-deterministic",
+               "--max-examples", "20", "--workers", "1", "--no-color"]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
+    assert f"Tested: {len(OPERATIONS)}" in run.stdout, run.stdout[-3000:]
+
+
+def test_unsupported_method_is_405_with_allow(api):
+    response = api.post("/api/v1/entries")
+    assert response.status_code == 405 and set(response.headers["Allow"].split(", ")) >= {"GET", "HEAD", "OPTIONS"}
+    assert response.get_json()["status"] == 405
+
+
+@pytest.mark.parametrize("query", ["type=", "theme=", "year=", "page=", "sort=", "municipality=&type=idea"])
+def test_blank_enum_and_number_values_are_refused_as_documented(api, query):
+    path = "/api/v1/search" if "sort" in query else "/api/v1/entries"
+    response = api.get(f"{path}?{query}")
+    assert response.status_code == 400 and "must not be empty" in response.get_json()["error"]
