@@ -11,6 +11,7 @@ import os
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from sqlmodel import Session
 
 from databases import KINDS, REQUIRE_VARIABLE, SERVER_VARIABLE, PostgresServer, Template
@@ -112,6 +113,14 @@ def session(engine):
         yield session
 
 
+class ClosingClient(FlaskClient):
+    """Closes every response, as a server does, so that work the app leaves for after the
+    response (mail, see ideapankki.outbox) has run when the request returns."""
+
+    def open(self, *args, buffered=True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 @pytest.fixture
 def app(tmp_path, databases):
     app = create_app({
@@ -121,6 +130,7 @@ def app(tmp_path, databases):
         "SECRET_KEY": "test-secret",
         "PER_PAGE": 5,
     })
+    app.test_client_class = ClosingClient
     yield app
     close_app(app)
 
