@@ -11,10 +11,10 @@ import os
 
 import pytest
 import sqlalchemy as sa
-from flask.testing import FlaskClient
 from sqlmodel import Session
 
 from databases import KINDS, REQUIRE_VARIABLE, SERVER_VARIABLE, PostgresServer, Template
+from clients import ClosingClient
 from factories import make_entry
 from ideapankki import create_app
 from ideapankki.db import create_db_engine
@@ -111,14 +111,6 @@ def engine(databases):
 def session(engine):
     with Session(engine, expire_on_commit=False) as session:
         yield session
-
-
-class ClosingClient(FlaskClient):
-    """Closes every response, as a server does, so that work the app leaves for after the
-    response (mail, see ideapankki.outbox) has run when the request returns."""
-
-    def open(self, *args, buffered=True, **kwargs):
-        return super().open(*args, buffered=buffered, **kwargs)
 
 
 @pytest.fixture
