@@ -151,6 +151,20 @@ def reindex_command() -> None:
     click.echo(f"Search index rebuilt: {count} published entries.")
 
 
+@main.command("send-mail")
+def send_mail_command() -> None:
+    """Send the messages waiting in the outbox (their first try failed: the SMTP server was down)."""
+    from . import mail, outbox
+
+    engine = _engine()
+    migrate.init_database(engine)
+    sent = outbox.deliver(engine, mail.MailSettings.from_environment(config.instance_dir()))
+    waiting = outbox.waiting(engine)
+    click.echo(f"Sent {sent} messages; {waiting} still waiting.")
+    if waiting:
+        sys.exit(1)
+
+
 @main.command("backup")
 @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
 def backup_command(dest: Path) -> None:

@@ -5,7 +5,7 @@ the message even when the commit then failed. Here `queue` only adds a row; `del
 once the transaction has committed (the web layer calls it after the response, see
 ideapankki.web). So a message goes out exactly when its change is kept: a rolled-back change
 takes its row with it, and an SMTP failure leaves the row (and the change) in place, logged,
-for `deliver` to try again (`ideapankki mail-retry`, or the next delivery of the process).
+for `deliver` to try again (`ideapankki send-mail`).
 
 A row is claimed before it is sent (an UPDATE that only one process can win), so two workers
 never send the same message; a claim older than CLAIM_TIMEOUT (a worker killed mid-send) may
@@ -92,6 +92,12 @@ def deliver(engine: Engine, settings: mail.MailSettings, ids: list[int] | None =
             _finish(engine, mail_id, None)
             sent += 1
     return sent
+
+
+def waiting(engine: Engine) -> int:
+    """How many messages wait to be sent."""
+    with Session(engine) as session:
+        return session.exec(select(sa.func.count()).select_from(OutboxMail)).one()
 
 
 def deliver_after_response(engine: Engine, settings: mail.MailSettings, ids: list[int]):

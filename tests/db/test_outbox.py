@@ -111,3 +111,32 @@ def test_no_write_lock_is_held_while_the_smtp_server_talks(engine, tmp_path):
             ids = outbox.take_queued(session)
         assert outbox.deliver(engine, holder.config["MAIL_SETTINGS"], ids) == 1
     assert probe.wrote == [True] and len(probe.messages) == 1
+
+
+def test_the_operator_sends_what_waits_with_send_mail(tmp_path, monkeypatch, database_env):
+    from click.testing import CliRunner
+
+    from ideapankki import config
+    from ideapankki.cli import main
+    from ideapankki.db import create_db_engine
+
+    monkeypatch.setenv("IDEAPANKKI_INSTANCE", str(tmp_path / "instance"))
+    runner = CliRunner()
+    assert runner.invoke(main, ["init"]).exit_code == 0
+    engine = create_db_engine(config.database_url(config.instance_dir()))
+    try:
+        with Session(writing(engine)) as session:
+            outbox.queue(session, "maija@kajaani.fi", "Aihe", "Teksti")
+            session.commit()
+        monkeypatch.setenv("IDEAPANKKI_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("IDEAPANKKI_SMTP_PORT", str(free_port()))  # down
+        result = runner.invoke(main, ["send-mail"])
+        assert result.exit_code == 1 and "Sent 0 messages; 1 still waiting." in result.output
+        holder = _App()
+        with smtp_inbox(holder, tmp_path) as box:
+            monkeypatch.setenv("IDEAPANKKI_SMTP_PORT", str(holder.config["MAIL_SETTINGS"].port))
+            result = runner.invoke(main, ["send-mail"])
+        assert result.exit_code == 0 and "Sent 1 messages; 0 still waiting." in result.output
+        assert [m["To"] for m in box.messages] == ["maija@kajaani.fi"]
+    finally:
+        engine.dispose()
