@@ -46,11 +46,6 @@ def take_queued(session: Session) -> list[int]:
     return session.info.pop(QUEUED_KEY, [])
 
 
-def forget_queued(session: Session) -> None:
-    """Drop the ids of a transaction that was rolled back: their rows are gone with it."""
-    session.info.pop(QUEUED_KEY, None)
-
-
 def _claim(engine: Engine, mail_id: int, now: datetime) -> OutboxMail | None:
     with Session(writing(engine), expire_on_commit=False) as session:
         claimed = session.exec(sa.update(OutboxMail).where(

@@ -19,6 +19,17 @@ class _App:
         self.config = {}
 
 
+def _committed(engine, *recipients, subject="Aihe", body="Teksti", extra=None):
+    """Queue a message to each of RECIPIENTS (and add EXTRA) in one committed transaction; their ids."""
+    with Session(writing(engine)) as session:
+        if extra is not None:
+            session.add(extra)
+        for to in recipients:
+            outbox.queue(session, to, subject, body)
+        session.commit()
+        return outbox.take_queued(session)
+
+
 def _waiting(engine):
     with Session(engine) as session:
         return session.exec(select(OutboxMail)).all()
@@ -30,7 +41,6 @@ def test_a_rolled_back_transaction_sends_nothing(engine, tmp_path):
         with Session(writing(engine)) as session:
             outbox.queue(session, "maija@kajaani.fi", "Aihe", "Teksti")
             session.rollback()
-            outbox.forget_queued(session)
         assert outbox.deliver(engine, holder.config["MAIL_SETTINGS"]) == 0
     assert box.messages == [] and _waiting(engine) == []
 
@@ -38,10 +48,8 @@ def test_a_rolled_back_transaction_sends_nothing(engine, tmp_path):
 def test_a_committed_message_is_sent_once_and_its_row_deleted(engine, tmp_path):
     holder = _App()
     with smtp_inbox(holder, tmp_path) as box:
-        with Session(writing(engine)) as session:
-            outbox.queue(session, "maija@kajaani.fi", "Aihe\nrivi", "Linkki: https://ideapankki.example.fi/reset/x")
-            session.commit()
-            ids = outbox.take_queued(session)
+        ids = _committed(engine, "maija@kajaani.fi", subject="Aihe\nrivi",
+                         body="Linkki: https://ideapankki.example.fi/reset/x")
         settings = holder.config["MAIL_SETTINGS"]
         assert outbox.deliver(engine, settings, ids) == 1
         assert outbox.deliver(engine, settings, ids) == 0  # already sent: never twice
@@ -52,11 +60,7 @@ def test_a_committed_message_is_sent_once_and_its_row_deleted(engine, tmp_path):
 
 def test_an_smtp_failure_keeps_the_change_and_the_message_for_a_retry(engine, tmp_path, caplog):
     down = mail_settings(free_port(), tmp_path)  # nothing listens there
-    with Session(writing(engine)) as session:
-        session.add(Theme(slug="kokeilut", position=99))
-        outbox.queue(session, "maija@kajaani.fi", "Aihe", "Teksti")
-        session.commit()
-        ids = outbox.take_queued(session)
+    ids = _committed(engine, "maija@kajaani.fi", extra=Theme(slug="kokeilut", position=99))
     with caplog.at_level(logging.ERROR, logger="ideapankki.outbox"):
         assert outbox.deliver(engine, down, ids) == 0
     assert "not sent" in caplog.text
@@ -73,10 +77,7 @@ def test_an_smtp_failure_keeps_the_change_and_the_message_for_a_retry(engine, tm
 def test_two_processes_delivering_at_once_send_a_message_once(engine, tmp_path):
     holder = _App()
     with smtp_inbox(holder, tmp_path) as box:
-        with Session(writing(engine)) as session:
-            for n in range(6):
-                outbox.queue(session, f"m{n}@kajaani.fi", "Aihe", "Teksti")
-            session.commit()
+        _committed(engine, *(f"m{n}@kajaani.fi" for n in range(6)))
         settings = holder.config["MAIL_SETTINGS"]
         threads = [threading.Thread(target=outbox.deliver, args=(engine, settings)) for _ in range(3)]
         for thread in threads:
@@ -105,10 +106,7 @@ def test_no_write_lock_is_held_while_the_smtp_server_talks(engine, tmp_path):
     probe = _LockProbe(engine)
     holder = _App()
     with smtp_inbox(holder, tmp_path, probe):
-        with Session(writing(engine)) as session:
-            outbox.queue(session, "maija@kajaani.fi", "Aihe", "Teksti")
-            session.commit()
-            ids = outbox.take_queued(session)
+        ids = _committed(engine, "maija@kajaani.fi")
         assert outbox.deliver(engine, holder.config["MAIL_SETTINGS"], ids) == 1
     assert probe.wrote == [True] and len(probe.messages) == 1
 
@@ -125,9 +123,7 @@ def test_the_operator_sends_what_waits_with_send_mail(tmp_path, monkeypatch, dat
     assert runner.invoke(main, ["init"]).exit_code == 0
     engine = create_db_engine(config.database_url(config.instance_dir()))
     try:
-        with Session(writing(engine)) as session:
-            outbox.queue(session, "maija@kajaani.fi", "Aihe", "Teksti")
-            session.commit()
+        _committed(engine, "maija@kajaani.fi")
         monkeypatch.setenv("IDEAPANKKI_SMTP_HOST", "127.0.0.1")
         monkeypatch.setenv("IDEAPANKKI_SMTP_PORT", str(free_port()))  # down
         result = runner.invoke(main, ["send-mail"])
