@@ -46,7 +46,7 @@ def main() -> None:
     args = parser.parse_args()
     instance = build_instance(args.entries, False, print)
     env = {**os.environ, "IDEAPANKKI_INSTANCE": str(instance), "IDEAPANKKI_SECRET_KEY": "bench-gc",
-           "IDEAPANKKI_PAGE_CACHE_MB": "0"}
+           "IDEAPANKKI_PUBLIC_URL": "http://localhost", "IDEAPANKKI_PAGE_CACHE_MB": "0"}
     wanted = args.rounds * 39 * 3
     print(f"\n{'collection':<22} {'pages served':>12} {'of':>5}  outcome")
     for mode in ("automatic", "between"):

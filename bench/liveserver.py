@@ -81,6 +81,7 @@ class LiveServer:
         self.errors_path = errors_path  # standard error on its own; by default it joins log_path
         self.env = {**os.environ, "IDEAPANKKI_INSTANCE": str(self.instance),
                     "IDEAPANKKI_SECRET_KEY": os.environ.get("IDEAPANKKI_SECRET_KEY", "live-server-secret"),
+                    "IDEAPANKKI_PUBLIC_URL": f"http://127.0.0.1:{self.port}",
                     **(env or {})}
         self.command = command or [sys.executable, "-m", "ideapankki.cli", "serve", "--workers", str(workers),
                                    "--port", str(self.port)]

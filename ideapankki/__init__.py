@@ -9,7 +9,9 @@ from .config import STATIC_DIR, TEMPLATES_DIR, build_config
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the Flask application: configuration, database and web layer."""
-    app = Flask(__name__, template_folder=str(TEMPLATES_DIR), static_folder=str(STATIC_DIR))
+    from .web.public_url import App  # Flask, with absolute links from the public URL
+
+    app = App(__name__, template_folder=str(TEMPLATES_DIR), static_folder=str(STATIC_DIR))
     app.config.update(build_config(config))
 
     from . import web

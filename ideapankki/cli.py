@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -84,15 +85,17 @@ def serve_command(host: str, port: int, workers: int | None, debug: bool) -> Non
     """Run the site; on first start, migrate and publish the seed content.
 
     Without --workers: the demo (development) server, with a secret key generated into the
-    instance. With --workers N: gunicorn with N workers; IDEAPANKKI_SECRET_KEY is required.
+    instance, and links built from its own address. With --workers N: gunicorn with N workers;
+    IDEAPANKKI_SECRET_KEY and IDEAPANKKI_PUBLIC_URL are required (config.production_problems).
     """
     if workers and debug:
         raise click.UsageError("--debug runs the development server; leave out --workers.")
     if workers:
-        try:  # fail in the master, before any worker starts, with the message that says what to set
-            config.secret_key(config.instance_dir(), demo=False)
-        except config.ConfigError as exc:
-            click.echo(f"error: {exc}", err=True)
+        # fail in the master, before any worker starts, with messages that say what to set
+        problems = config.production_problems()
+        for problem in problems:
+            click.echo(f"error: {problem}", err=True)
+        if problems:
             sys.exit(1)
         from . import serving
 
@@ -107,10 +110,18 @@ def serve_command(host: str, port: int, workers: int | None, debug: bool) -> Non
 
     from .web import collect
 
-    app = create_app({"DEMO": True, "DEBUG": debug})
+    app = create_app({"DEMO": True, "DEBUG": debug, "PUBLIC_URL": _demo_url(host, port)})
     collect.between_requests(app)
     click.echo(f"Ideapankki is running at http://{host}:{port}/  (Ctrl+C stops it)")
     app.run(host=host, port=port, debug=debug, use_reloader=debug)
+
+
+def _demo_url(host: str, port: int) -> str:
+    """The demo server's links: IDEAPANKKI_PUBLIC_URL, else its own address (localhost for a wildcard)."""
+    if os.environ.get("IDEAPANKKI_PUBLIC_URL"):
+        return os.environ["IDEAPANKKI_PUBLIC_URL"]
+    host = "localhost" if host in ("0.0.0.0", "::", "") else host
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}"
 
 
 def _prepare() -> None:
@@ -138,6 +149,20 @@ def reindex_command() -> None:
     migrate.init_database(engine)
     count = _search_index(engine).rebuild()
     click.echo(f"Search index rebuilt: {count} published entries.")
+
+
+@main.command("send-mail")
+def send_mail_command() -> None:
+    """Send the messages waiting in the outbox (their first try failed: the SMTP server was down)."""
+    from . import mail, outbox
+
+    engine = _engine()
+    migrate.init_database(engine)
+    sent = outbox.deliver(engine, mail.MailSettings.from_environment(config.instance_dir()))
+    waiting = outbox.waiting(engine)
+    click.echo(f"Sent {sent} messages; {waiting} still waiting.")
+    if waiting:
+        sys.exit(1)
 
 
 @main.command("backup")

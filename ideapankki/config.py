@@ -6,6 +6,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -59,6 +60,68 @@ def secret_key(instance: Path, *, demo: bool) -> str:
     return key_file.read_text().strip()
 
 
+DEMO_HOSTS = ("localhost", "127.0.0.1")  # the demo server and tests also answer to these
+
+
+def public_url(value: str | None, *, demo: bool) -> str:
+    """Return the site's public base URL (scheme://host[:port]), from which every absolute link is built.
+
+    Links in mail, feeds and the like must not follow a request's Host header (a password link
+    could otherwise be mailed pointing to any host). Required outside the demo and tests, where
+    it defaults to http://localhost (the demo server passes its own address).
+    """
+    value = (value or "").strip()
+    if not value:
+        if not demo:
+            raise ConfigError("IDEAPANKKI_PUBLIC_URL is not set. Set it to the address people use for the site, "
+                              "e.g. https://ideapankki.example.fi")
+        value = "http://localhost"
+    parts = urlsplit(value)
+    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password
+            or parts.path not in ("", "/") or parts.query or parts.fragment or "\\" in value):
+        raise ConfigError(f"IDEAPANKKI_PUBLIC_URL must be http:// or https:// and a host name (and port), "
+                          f"without a path, e.g. https://ideapankki.example.fi; not {value!r}")
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ConfigError(f"IDEAPANKKI_PUBLIC_URL has a bad port: {value!r}") from exc
+    netloc = parts.hostname + (f":{port}" if port else "")
+    if ":" in parts.hostname:
+        netloc = f"[{parts.hostname}]" + (f":{port}" if port else "")
+    return f"{parts.scheme}://{netloc}"
+
+
+def trusted_hosts(url: str, extra: str | None, *, demo: bool) -> list[str]:
+    """Host names the site answers (Flask's TRUSTED_HOSTS; any other Host header gets 400): the
+    public URL's, those in IDEAPANKKI_TRUSTED_HOSTS (comma-separated; ".example.fi" allows its
+    subdomains) and, in the demo and tests, the loopback names."""
+    hosts = [urlsplit(url).hostname] + [h.strip().lower() for h in (extra or "").split(",") if h.strip()]
+    if demo:
+        hosts += DEMO_HOSTS
+    return list(dict.fromkeys(hosts))
+
+
+def production_problems() -> list[str]:
+    """What a production server (`serve --workers`) still needs set, each saying what to do."""
+    problems = []
+    try:
+        secret_key(Path("."), demo=False)
+    except ConfigError as exc:
+        problems.append(str(exc))
+    try:
+        url = public_url(os.environ.get("IDEAPANKKI_PUBLIC_URL"), demo=False)
+    except ConfigError as exc:
+        problems.append(str(exc))
+    else:
+        if url.startswith("https:") and os.environ.get("IDEAPANKKI_HTTPS") != "1":
+            problems.append("IDEAPANKKI_PUBLIC_URL is https://: set IDEAPANKKI_HTTPS=1 (Secure cookies, HSTS).")
+        if url.startswith("https:") and not (os.environ.get("IDEAPANKKI_PROXY_FIX") or "").strip():
+            problems.append("IDEAPANKKI_PUBLIC_URL is https:// but the server speaks plain HTTP, so a proxy ends "
+                            "TLS in front of it: set IDEAPANKKI_PROXY_FIX to the number of proxies (e.g. 1), "
+                            "or 0 if none sets X-Forwarded-For.")
+    return problems
+
+
 def _positive_int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -108,8 +171,14 @@ def build_config(overrides: dict | None = None) -> dict:
         "PREVIEWS_PER_HOUR": _positive_int("IDEAPANKKI_PREVIEWS_PER_HOUR", 120),
         # whole anonymous pages kept per worker (ideapankki.web.page_cache); 0 keeps none
         "PAGE_CACHE_MB": _megabytes("IDEAPANKKI_PAGE_CACHE_MB", 32),
+        # mail asked for by people who are not logged in, per address and per client an hour (limits.py)
+        "MAILS_PER_ADDRESS": _positive_int("IDEAPANKKI_MAILS_PER_ADDRESS", 5),
+        "MAILS_PER_CLIENT": _positive_int("IDEAPANKKI_MAILS_PER_CLIENT", 20),
     }
     config.update(overrides)
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = secret_key(instance, demo=demo)
+    config["PUBLIC_URL"] = public_url(config.get("PUBLIC_URL") or os.environ.get("IDEAPANKKI_PUBLIC_URL"), demo=demo)
+    config.setdefault("TRUSTED_HOSTS", trusted_hosts(config["PUBLIC_URL"], os.environ.get("IDEAPANKKI_TRUSTED_HOSTS"),
+                                                     demo=demo))
     return config

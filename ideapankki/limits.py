@@ -1,4 +1,4 @@
-"""Rate limits of accounts: new entries and previews per hour.
+"""Rate limits: new entries and previews per account, and mail asked for by people not logged in.
 
 New entries are counted from the entry table itself (author and creation time), so the limit
 holds across worker processes and servers on one database, with no counter to keep in step.
@@ -6,6 +6,10 @@ Moderators and admins are exempt: they are the association's own staff, who may 
 batch of entries by hand (bulk content goes through `ideapankki import`, which has no author and
 no limit). Previews leave nothing behind but cost rendering (Markdown and a similar-entries
 search), so each is a row in rate_event, counted the same way, for everyone.
+
+Mail on behalf of anonymous requests (registration, password reset, and any later feature that
+mails a stranger's address, such as subscriptions) goes through check_mail_rate: per address
+and per client, counted in the mail_request table for the same reason.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from .models import Entry, RateEvent, User, utcnow
+from .models import Entry, MailRequest, RateEvent, User, as_utc, utcnow
 
 SUBMISSIONS_PER_HOUR = 20  # default of IDEAPANKKI_SUBMISSIONS_PER_HOUR
 PREVIEWS_PER_HOUR = 120  # default of IDEAPANKKI_PREVIEWS_PER_HOUR: one every 30 s on average
@@ -81,3 +85,40 @@ def check_submission_rate(session: Session, author: User, per_hour: int = SUBMIS
     if count < per_hour:
         return
     raise TooManySubmissions(per_hour, _retry_after(oldest, now))
+
+
+MAILS_PER_ADDRESS = 5  # an hour; default of IDEAPANKKI_MAILS_PER_ADDRESS
+MAILS_PER_CLIENT = 20  # an hour; default of IDEAPANKKI_MAILS_PER_CLIENT
+
+
+class TooManyMails(Exception):
+    """Too many mail requests for one address (SCOPE "address") or from one client ("client")."""
+
+    def __init__(self, scope: str, limit: int, retry_after: int):
+        self.scope, self.limit, self.retry_after = scope, limit, retry_after
+        super().__init__(f"at most {limit} mail requests an hour per {scope}; try again in {retry_after} s")
+
+
+def check_mail_rate(session: Session, address: str, client: str, per_address: int = MAILS_PER_ADDRESS,
+                    per_client: int = MAILS_PER_CLIENT, now: datetime | None = None) -> None:
+    """Record one anonymous request that may mail ADDRESS, or raise TooManyMails.
+
+    Every request counts, whether or not a mail then goes out (there may be no account for a
+    reset): a limit reached only by real mails would tell whether the address has an account.
+    Call it in the writing transaction of the request, before deciding anything else; on
+    PostgreSQL a transaction-scoped advisory lock serialises the count-then-insert (SQLite's
+    writers are serialised already by BEGIN IMMEDIATE).
+    """
+    now, address = now or utcnow(), address.strip().lower()
+    since = now - WINDOW
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(sa.select(sa.func.pg_advisory_xact_lock(0x1DEA_3A11)))
+    session.exec(sa.delete(MailRequest).where(MailRequest.at <= since))  # only the window is kept
+    for scope, column, value, limit in (("address", MailRequest.address, address, per_address),
+                                        ("client", MailRequest.client, client, per_client)):
+        count, oldest = session.exec(select(sa.func.count(), sa.func.min(MailRequest.at))
+                                     .where(column == value, MailRequest.at > since)).one()
+        if count >= limit:
+            raise TooManyMails(scope, limit, _retry_after(as_utc(oldest), now))
+    session.add(MailRequest(at=now, address=address[:320], client=client[:100]))
+    session.flush()

@@ -2,6 +2,8 @@
 
 import re
 
+from flask.testing import FlaskClient
+
 PASSWORD = "kuusi sanaa kulkee kauas"
 
 
@@ -17,3 +19,11 @@ def log_in(client, email="maija@kajaani.fi", password=PASSWORD, remember=False, 
     if remember:
         data["remember"] = "y"
     return post_form(client, url, data)
+
+
+class ClosingClient(FlaskClient):
+    """Closes every response, as a server does, so that work the app leaves for after the
+    response (mail, see ideapankki.outbox) has run when the request returns."""
+
+    def open(self, *args, buffered=True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)

@@ -15,6 +15,7 @@ from argon2 import PasswordHasher
 from sqlmodel import Session
 
 from databases import KINDS, REQUIRE_VARIABLE, SERVER_VARIABLE, PostgresServer, Template
+from clients import ClosingClient
 from factories import make_entry
 from ideapankki import accounts, create_app
 from ideapankki.db import create_db_engine
@@ -139,6 +140,7 @@ def app(tmp_path, databases):
         "SECRET_KEY": "test-secret",
         "PER_PAGE": 5,
     })
+    app.test_client_class = ClosingClient
     yield app
     close_app(app)
 

@@ -20,10 +20,17 @@ from liveserver import Browser, LiveServer  # noqa: E402
 
 def test_production_server_requires_the_secret_key(tmp_path, monkeypatch):
     monkeypatch.setenv("IDEAPANKKI_INSTANCE", str(tmp_path / "instance"))
-    monkeypatch.delenv("IDEAPANKKI_SECRET_KEY", raising=False)
+    for name in ("IDEAPANKKI_SECRET_KEY", "IDEAPANKKI_PUBLIC_URL", "IDEAPANKKI_HTTPS", "IDEAPANKKI_PROXY_FIX"):
+        monkeypatch.delenv(name, raising=False)
     result = CliRunner().invoke(main, ["serve", "--workers", "2"])
     assert result.exit_code == 1 and "IDEAPANKKI_SECRET_KEY is not set" in result.output
+    assert "IDEAPANKKI_PUBLIC_URL is not set" in result.output  # every missing setting, at once
     assert not (tmp_path / "instance" / "secret_key").exists()
+    monkeypatch.setenv("IDEAPANKKI_SECRET_KEY", "serving-test")
+    monkeypatch.setenv("IDEAPANKKI_PUBLIC_URL", "https://ideapankki.example.fi")
+    result = CliRunner().invoke(main, ["serve", "--workers", "2"])
+    assert result.exit_code == 1 and "set IDEAPANKKI_HTTPS=1" in result.output
+    assert "set IDEAPANKKI_PROXY_FIX" in result.output
     result = CliRunner().invoke(main, ["serve", "--workers", "2", "--debug"])
     assert result.exit_code == 2 and "--debug runs the development server" in result.output
 

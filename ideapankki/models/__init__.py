@@ -35,6 +35,7 @@ from .entries import (
 )
 from .history import Revision, Transition, EntryChange
 from .programmes import Programme, ProgrammeMunicipality, ProgrammeLink
+from .mail import MailRequest, OutboxMail
 
 __all__ = [
     "as_utc",
@@ -70,4 +71,6 @@ __all__ = [
     "Programme",
     "ProgrammeMunicipality",
     "ProgrammeLink",
+    "OutboxMail",
+    "MailRequest",
 ]

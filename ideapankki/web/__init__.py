@@ -62,17 +62,33 @@ def _commit_session(response):
     """Commit the request's work before the response leaves, so a failed commit is a 500, not a lie.
 
     Entries changed in this request are applied to the search index right after the commit
-    (in-process); should this process die first, the next catch-up applies them.
+    (in-process); should this process die first, the next catch-up applies them. Mail queued in
+    the transaction goes out once it has committed.
     """
     session = g.get("db")
     if session is not None and response.status_code < 400:
         session.commit()
+        deliver_after_response(session, response)
         if session.info.pop("entries_changed", False):
             try:
                 search_index().catch_up(wait=False)
             except Exception:  # noqa: BLE001 - the write is safe in the database and the log
                 log.exception("search index catch-up failed; it will be retried")
     return response
+
+
+def deliver_after_response(session: Session, response) -> None:
+    """Send the mail this request's committed transaction queued, after the response has gone out
+    (the server closes it): the reader waits for no SMTP server, and an answer takes as long
+    whether or not it mailed someone (a reset for an unknown address)."""
+    from flask import current_app
+
+    from .. import outbox
+    from .notify import mail_settings
+
+    ids = outbox.take_queued(session)
+    if ids:
+        response.call_on_close(outbox.deliver_after_response(current_app.extensions[ENGINE_KEY], mail_settings(), ids))
 
 
 def _close_session(_exc):
@@ -126,7 +142,9 @@ def init_app(app: Flask) -> None:
     from . import accessibility, security_headers
     app.register_blueprint(accessibility.bp)
     security_headers.init_app(app)
-    from . import fast_path, proxy
+    from . import fast_path, proxy, public_url
+    # unknown hosts get 400 before Flask; the fast path, outside, holds pages only of hosts that passed
+    public_url.init_app(app)
     fast_path.init_app(app)  # inside ProxyFix: the environ is fixed before the fast path makes its key
     proxy.init_app(app)
     errors.init_app(app)

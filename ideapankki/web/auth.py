@@ -1,4 +1,9 @@
-"""Registration, e-mail confirmation, log-in and log-out, password reset and change."""
+"""Registration, e-mail confirmation, log-in and log-out, password reset and change.
+
+Registration and reset answer alike whether or not the address has an account (registration
+mails the owner of a taken address instead), and the mail they ask for is limited per address
+and per client (limits.check_mail_rate).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session, select
 
-from .. import accounts, login as logins
+from .. import accounts, limits, login as logins
 from ..db import reading
 from ..models import Municipality, User
 from . import ENGINE_KEY, db_session, login_manager
@@ -67,17 +72,44 @@ def register():
                                          password=form.password.data,
                                          organisation=accounts.municipality_organisation(db_session(), municipality))
             except accounts.AccountError as exc:
-                if exc.code == "email_taken":
-                    form.email.errors.append(_("An account with this e-mail address already exists. "
-                                               "You can reset its password."))
-                else:
+                if exc.code != "email_taken":
                     form.password.errors.append(PASSWORD_MESSAGES[exc.code]())
+                    return render_template("auth/register.html", form=form), 400
+                user = None
+            # The same answer whether or not the address has an account; its owner hears which.
+            limited = _mail_rate_limited(form, form.email.data)
+            if limited:
+                return render_template("auth/register.html", form=form), 429, limited
+            if user is None:
+                _send_already_registered(accounts.get_by_email(db_session(), form.email.data))
             else:
                 _send_confirmation(user)
-                return render_template("auth/message.html", title=_("Check your e-mail"), message=_(
-                    "We sent a confirmation link to %(email)s. Open it to activate your account.", email=user.email))
+            return render_template("auth/message.html", title=_("Check your e-mail"), message=_(
+                "We sent a confirmation link to %(email)s. Open it to activate your account.",
+                email=accounts.normalise_email(form.email.data)))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/register.html", form=form), status
+
+
+def _mail_rate_limited(form, address: str) -> dict | None:
+    """Count this anonymous request that may mail ADDRESS (limits.check_mail_rate); when over a
+    limit, add the form error and return the Retry-After header (the form keeps what was typed)."""
+    try:
+        limits.check_mail_rate(db_session(), address, request.remote_addr or "unknown",
+                               current_app.config["MAILS_PER_ADDRESS"], current_app.config["MAILS_PER_CLIENT"])
+    except limits.TooManyMails as exc:
+        form.form_errors.append(_("Too many e-mail requests. Nothing was sent: try again in %(minutes)s minutes.",
+                                  minutes=-(-exc.retry_after // 60)))
+        return {"Retry-After": str(exc.retry_after)}
+    return None
+
+
+def _send_already_registered(user: User) -> None:
+    send_mail(user.email, _("Someone tried to register with your address at Ideapankki"), _(
+        "Hello %(name)s,\n\nsomeone tried to create a new Ideapankki account with your e-mail address. "
+        "You already have an account. If it was you, log in:\n%(login)s\n\nor set a new password:\n%(reset)s"
+        "\n\nIf it was not you, ignore this message: nothing was changed.",
+        name=user.name, login=url_for("auth.login", _external=True), reset=url_for("auth.reset_request", _external=True)))
 
 
 def _send_confirmation(user: User) -> None:
@@ -159,6 +191,9 @@ def reset_request():
     """Ask for a password reset link (the answer never reveals whether the address has an account)."""
     form = ResetRequestForm()
     if form.validate_on_submit():
+        limited = _mail_rate_limited(form, form.email.data)
+        if limited:
+            return render_template("auth/reset_request.html", form=form), 429, limited
         user = accounts.get_by_email(db_session(), form.email.data)
         if user is not None and user.is_active:
             token = _serializer("reset").dumps({"u": user.id, "t": user.session_token})

@@ -8,6 +8,7 @@ page which feed shows what it shows, so the page can advertise it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from flask_babel import get_locale, gettext as _
@@ -28,6 +29,12 @@ SEARCH_NAMES = ("q", *FILTER_NAMES)
 
 def _absolute(endpoint: str, **values) -> str:
     return url_for(endpoint, **values, _external=True)
+
+
+def _query(pairs) -> str:
+    """The query string as this site writes it (the request's own bytes are the requester's)."""
+    encoded = urlencode(list(pairs))
+    return f"?{encoded}" if encoded else ""
 
 
 def _item(entry, organisations: dict[int, str]) -> feeds.Item:
@@ -55,7 +62,7 @@ def _respond(title: str, page_url: str, entries) -> Response:
         id=_absolute(request.endpoint, **request.view_args, **canonical),
         title=title,
         subtitle=_("The idea bank of Finnish municipal experimentation: trials, ideas and norm proposals."),
-        self_url=request.url,
+        self_url=_absolute(request.endpoint, **request.view_args) + _query(request.args.items(multi=True)),
         page_url=page_url,
         language=str(get_locale()),
     )

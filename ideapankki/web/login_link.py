@@ -8,8 +8,6 @@ that fetch links do not log anyone in); pressing it logs in once.
 
 from __future__ import annotations
 
-import logging
-
 from flask import Blueprint, abort, after_this_request, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -17,12 +15,11 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from .. import login, login_throttle
 from ..accounts import AccountError
 from ..models import User
-from . import db_session
+from . import db_session, deliver_after_response
 from .i18n import safe_next
 from .notify import send_mail
 
 bp = Blueprint("login_link", __name__)
-log = logging.getLogger("ideapankki.login_link")
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -39,18 +36,13 @@ def mail_link(user: User, remember: bool, next_url: str | None) -> None:
         "The link works once and for %(minutes)s minutes. If it was not you, someone knows your password: "
         "change it.", name=user.name, link=url_for("login_link.use", token=token, _external=True),
         minutes=login_throttle.LINK_MAX_AGE_S // 60)
-    app = current_app._get_current_object()
-
-    def deliver() -> None:
-        try:
-            with app.app_context():
-                send_mail(to, subject, body)
-        except Exception:  # the answer is already sent; the owner can ask again
-            log.exception("could not mail a log-in link")
+    session = db_session()
+    send_mail(to, subject, body)  # queued in the outbox
+    session.commit()  # the guarded answer is a 429, and the request's end commits only answers below 400
 
     @after_this_request
     def send_after_answer(response):
-        response.call_on_close(deliver)
+        deliver_after_response(session, response)
         return response
 
 

@@ -1,4 +1,7 @@
-"""E-mail to people about their entries and to moderators about new work (in the reader's language)."""
+"""E-mail to people about their entries and to moderators about new work (in the reader's language).
+
+Messages are queued in the request's transaction and sent after it commits (ideapankki.outbox).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +9,22 @@ from flask import current_app, url_for
 from flask_babel import force_locale, gettext as _
 from sqlmodel import Session, select
 
-from .. import mail
+from .. import mail, outbox
 from ..models import Entry, Role, User
 from ..workflow import Action
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    """Send through the configured SMTP server, or into the instance's mail folder."""
-    settings = current_app.config.get("MAIL_SETTINGS") or mail.MailSettings.from_environment(
+def mail_settings() -> mail.MailSettings:
+    """The configured SMTP server, or the instance's mail folder."""
+    return current_app.config.get("MAIL_SETTINGS") or mail.MailSettings.from_environment(
         current_app.config["INSTANCE_DIR"])
-    mail.send(settings, to, subject, body)
+
+
+def send_mail(to: str, subject: str, body: str) -> None:
+    """Queue a message in this request's transaction; it is sent after the commit (ideapankki.outbox)."""
+    from . import db_session
+
+    outbox.queue(db_session(), to, subject, body)
 
 
 def after_action(session: Session, entry: Entry, action: Action, comment: str | None) -> None:

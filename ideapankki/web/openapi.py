@@ -12,6 +12,7 @@ from ..models import EntryType, Language, NormStatus, RelationKind, TrialStatus
 from ..reference import THEME_SLUGS, read_register
 
 NULLABLE_STRING = {"type": ["string", "null"]}
+NO_NUL = "^[^\\u0000]*$"  # a NUL anywhere in a request is refused with 400 (web/params.py)
 DAY = {"type": ["string", "null"], "format": "date"}
 
 
@@ -154,16 +155,18 @@ def document(server_url: str) -> dict:
             "/entries": _get("listEntries", "Published entries, newest first", "EntryList",
                              _filters() + PAGING, ("400",)),
             "/entries/{slug}": _get("getEntry", "One published entry", "Entry",
-                                    [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
-                                    ("404",)),
+                                    [{"name": "slug", "in": "path", "required": True,
+                                      "schema": {"type": "string", "pattern": NO_NUL}}], ("404",)),
             "/search": _get("search", "Full-text search of published entries", "SearchResponse", [
-                _query("q", {"type": "string", "maxLength": 500}, "what to look for (Finnish words in any form)"),
+                _query("q", {"type": "string", "maxLength": 500, "pattern": NO_NUL},
+                       "what to look for (Finnish words in any form)"),
                 *_filters(),
                 _query("sort", {"type": "string", "enum": ["relevance", "newest"]}, "order of results"),
                 *PAGING,
             ], ("400", "503")),
             "/similar": _get("similar", "Published entries resembling a title", "SimilarResponse", [
-                {**_query("title", {"type": "string", "minLength": 1, "maxLength": 300, "pattern": "[^ \\t\\r\\n]"},
+                {**_query("title", {"type": "string", "minLength": 1, "maxLength": 300,
+                                    "pattern": "^[^\\u0000]*[^ \\t\\r\\n\\u0000][^\\u0000]*$"},
                           "a title being written"),
                  "required": True},
             ], ("400", "503")),
@@ -175,7 +178,7 @@ def document(server_url: str) -> dict:
             "/programmes/{slug}": _get("getProgramme", "One trial programme with its municipalities and "
                                        "published practices", "Programme",
                                        [{"name": "slug", "in": "path", "required": True,
-                                         "schema": {"type": "string"}}], ("404",)),
+                                         "schema": {"type": "string", "pattern": NO_NUL}}], ("404",)),
             "/statistics": _get("statistics", "Counts of published entries (the statistics page's numbers)",
                                 "Statistics"),
         },

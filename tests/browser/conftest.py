@@ -62,6 +62,7 @@ def site(tmp_path_factory):
     world = build_world(app.extensions[ENGINE_KEY])
     app.extensions[SEARCH_KEY].catch_up()  # index the seed now, not during the first test's search
     server = _serve(app)
+    app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"  # links in mail, feeds...: this server
     thread = threading.Thread(target=server.serve_forever, name="browser-site", daemon=True)
     thread.start()
     try:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import socket
+import time
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -69,7 +70,12 @@ class Inbox:
         return [m for m in self.messages if m["To"] == address]
 
     def last_to(self, address: str, subject: str) -> EmailMessage:
-        """The latest message to ADDRESS; it must have SUBJECT (the site sends before it answers)."""
+        """The latest message to ADDRESS; it must have SUBJECT. The site sends once its answer has
+        gone out (ideapankki.outbox), so the message may arrive just after the page: wait for it."""
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not any(
+                " ".join(m["Subject"].split()) == subject for m in self.to(address)):
+            time.sleep(0.05)
         received = self.to(address)
         assert received, f"no e-mail to {address}; got {[(m['To'], m['Subject']) for m in self.messages]}"
         # Compared with whitespace collapsed: CPython's header folder (3.11) can leave a space before

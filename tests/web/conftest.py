@@ -2,51 +2,20 @@
 
 import json
 import logging
-import re
-import socket
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
-
-from ideapankki import accounts, create_app
-from ideapankki.mail import MailSettings
-from ideapankki.models import Role
-from ideapankki.web import close_app
 
 from clients import PASSWORD
-
-
-class Inbox:
-    """Collects what the loopback SMTP server receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.original_content, policy=policy.default))
-        return "250 OK"
-
-    def last_link(self) -> str:
-        body = self.messages[-1].get_body().get_content()
-        return re.search(r"http://localhost(/\S+)", body).group(1)
+from ideapankki import accounts, create_app
+from ideapankki.models import Role
+from ideapankki.web import close_app
+from loopback_mail import smtp_inbox
 
 
 @pytest.fixture
 def inbox(app, tmp_path):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    box = Inbox()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config["MAIL_SETTINGS"] = MailSettings(host="127.0.0.1", port=port, username=None, password=None,
-                                               starttls=False, sender="Ideapankki <noreply@ideapankki.test>",
-                                               folder=tmp_path / "mail")
-    yield box
-    controller.stop()
-
-
+    with smtp_inbox(app, tmp_path / "mail") as box:
+        yield box
 
 
 @pytest.fixture

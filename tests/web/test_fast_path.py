@@ -147,7 +147,7 @@ def test_each_language_has_its_own_page(client, published, flask_requests):
 
 
 def test_behind_an_https_proxy_the_key_has_the_forwarded_scheme_and_hits_get_hsts(make_app, watch):
-    app = make_app(HTTPS=True, PROXY_FIX="1")
+    app = make_app(HTTPS=True, PROXY_FIX="1", PUBLIC_URL="https://localhost")
     seen, client = watch(app), app.test_client()
     https = {"X-Forwarded-Proto": "https"}
     client.get("/", headers=https)
@@ -155,7 +155,8 @@ def test_behind_an_https_proxy_the_key_has_the_forwarded_scheme_and_hits_get_hst
     assert fast.headers["Strict-Transport-Security"] == HSTS
     assert headers_of(fast) == headers_of(flask_only(app).get("/", headers=https))
     plain = client.get("/", base_url="http://localhost")  # the test client defaults to PREFERRED_URL_SCHEME
-    assert seen == ["/", "/", "/"] and "https://localhost/" in fast.text and "https://localhost/" not in plain.text
+    assert seen == ["/", "/", "/"] and "https://localhost/" in fast.text
+    assert "https://localhost/" in plain.text and "http://localhost/" not in plain.text  # links: the public URL
 
 
 def test_one_access_line_per_hit_with_a_proxys_request_id_kept(client, published, access_lines):

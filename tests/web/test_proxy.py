@@ -19,7 +19,7 @@ def make_app(tmp_path, monkeypatch):
     apps = []
 
     def make(**env):
-        for name in ("IDEAPANKKI_PROXY_FIX", "IDEAPANKKI_HTTPS"):
+        for name in ("IDEAPANKKI_PROXY_FIX", "IDEAPANKKI_HTTPS", "IDEAPANKKI_PUBLIC_URL", "IDEAPANKKI_TRUSTED_HOSTS"):
             monkeypatch.delenv(name, raising=False)
         for name, value in env.items():
             monkeypatch.setenv(name, value)
@@ -47,12 +47,16 @@ def test_one_trusted_proxy_gives_the_client_address_and_scheme_but_not_the_host(
     # The proxy appended the address it saw (198.51.100.7); the earlier hop is the client's own claim.
     seen = client.get("/_client", headers=FORWARDED, environ_base={"REMOTE_ADDR": "10.0.0.2"}).text
     assert seen == "198.51.100.7 https://localhost/"
-    assert "Sitemap: https://localhost/sitemap.xml" in client.get("/robots.txt", headers=FORWARDED).text
+    # Absolute links come from the public URL, whatever the request's scheme and host.
+    assert "Sitemap: http://localhost/sitemap.xml" in client.get("/robots.txt", headers=FORWARDED).text
 
 
 def test_the_long_form_chooses_each_header(make_app):
-    client = make_app(IDEAPANKKI_PROXY_FIX="x_for=2,x_proto=1,x_host=1").test_client()
-    assert client.get("/_client", headers=FORWARDED).text == "203.0.113.9 https://evil.example/"
+    client = make_app(IDEAPANKKI_PROXY_FIX="x_for=2,x_proto=1,x_host=1",
+                      IDEAPANKKI_TRUSTED_HOSTS="ideapankki.example.fi").test_client()
+    assert client.get("/_client", headers=FORWARDED).status_code == 400  # a host the site does not serve
+    trusted = {**FORWARDED, "X-Forwarded-Host": "ideapankki.example.fi"}
+    assert client.get("/_client", headers=trusted).text == "203.0.113.9 https://ideapankki.example.fi/"
 
 
 def test_a_bad_proxy_setting_stops_the_start(make_app):
@@ -71,7 +75,7 @@ def test_hsts_only_when_served_over_https(make_app):
 
 
 def test_https_cookies_are_secure_and_links_absolute_https(make_app):
-    client = make_app(IDEAPANKKI_HTTPS="1").test_client()
+    client = make_app(IDEAPANKKI_HTTPS="1", IDEAPANKKI_PUBLIC_URL="https://localhost").test_client()
     response = client.get("/login")
     cookie = response.headers.get("Set-Cookie", "")
     assert "Secure" in cookie and "HttpOnly" in cookie
