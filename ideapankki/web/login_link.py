@@ -8,11 +8,13 @@ that fetch links do not log anyone in); pressing it logs in once.
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, abort, after_this_request, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from .. import login, login_throttle
+from .. import limits, login, login_throttle
 from ..accounts import AccountError
 from ..models import User
 from . import db_session, deliver_after_response
@@ -20,6 +22,7 @@ from .i18n import safe_next
 from .notify import send_mail
 
 bp = Blueprint("login_link", __name__)
+log = logging.getLogger("ideapankki.login_link")
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -27,7 +30,20 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def mail_link(user: User, remember: bool, next_url: str | None) -> None:
-    """Mail USER a one-time log-in link, after this request's answer has gone out."""
+    """Mail USER a one-time log-in link, after this request's answer has gone out.
+
+    Someone who knows the password could ask again and again: the links count against the
+    account's mail limit (limits.check_mail_rate), and past it none is sent. The answer is the
+    guarded one either way, so the limit tells nothing.
+    """
+    session = db_session()
+    try:
+        limits.check_mail_rate(session, user.email, request.remote_addr or "unknown",
+                               current_app.config["MAILS_PER_ADDRESS"], current_app.config["MAILS_PER_CLIENT"])
+    except limits.TooManyMails:
+        session.rollback()
+        log.warning("log-in link not mailed: the mail limit of the account or client is reached")
+        return
     token = _serializer().dumps({"u": user.id, "s": login_throttle.link_state(user), "r": bool(remember),
                                  "n": safe_next(next_url)})
     to, subject, body = user.email, _("Your Ideapankki log-in link"), _(
@@ -36,7 +52,6 @@ def mail_link(user: User, remember: bool, next_url: str | None) -> None:
         "The link works once and for %(minutes)s minutes. If it was not you, someone knows your password: "
         "change it.", name=user.name, link=url_for("login_link.use", token=token, _external=True),
         minutes=login_throttle.LINK_MAX_AGE_S // 60)
-    session = db_session()
     send_mail(to, subject, body)  # queued in the outbox
     session.commit()  # the guarded answer is a 429, and the request's end commits only answers below 400
 

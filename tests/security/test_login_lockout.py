@@ -127,3 +127,17 @@ def test_existing_and_unknown_accounts_are_answered_alike_in_text_and_time(produ
         # skipped the check would take a tenth of the time or less.
         fastest = {name: min(values) for name, values in times.items()}
         assert max(fastest.values()) < 2 * min(fastest.values()), times
+
+
+def test_log_in_links_count_against_the_mail_limit(app, member, inbox):
+    """Someone who knows the password cannot flood the owner with links: past the account's mail
+    limit no link is sent, and the answer is the same guarded one."""
+    app.config["MAILS_PER_ADDRESS"] = 2
+    fail(at(app.test_client(), ATTACKER))
+    answers = []
+    for _ in range(4):
+        response = log_in(at(app.test_client(), ATTACKER))
+        response.close()
+        answers.append((response.status_code, answer(response, "maija@kajaani.fi")))
+    assert len(set(answers)) == 1 and answers[0][0] == 429
+    assert [m["To"] for m in inbox.messages] == ["maija@kajaani.fi"] * 2
