@@ -108,10 +108,11 @@ def serve_command(host: str, port: int, workers: int | None, debug: bool) -> Non
         return
     from . import create_app
 
-    from .web import collect
+    from .web import collect, dev_server
 
     app = create_app({"DEMO": True, "DEBUG": debug, "PUBLIC_URL": _demo_url(host, port)})
     collect.between_requests(app)
+    app.wsgi_app = dev_server.closing(app.wsgi_app)
     click.echo(f"Ideapankki is running at http://{host}:{port}/  (Ctrl+C stops it)")
     app.run(host=host, port=port, debug=debug, use_reloader=debug)
 

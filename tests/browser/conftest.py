@@ -22,7 +22,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from ideapankki import create_app
-from ideapankki.web import ENGINE_KEY, SEARCH_KEY, close_app
+from ideapankki.web import ENGINE_KEY, SEARCH_KEY, close_app, dev_server
 
 from browsing import CHROMIUM, CHROMIUM_ARGS, log_in, require_chromium
 from site_world import World, build_world
@@ -46,7 +46,7 @@ class Site:
 
 def _serve(app):
     for _attempt in range(5):
-        server = make_server("127.0.0.1", 0, app, threaded=True)
+        server = make_server("127.0.0.1", 0, dev_server.closing(app), threaded=True)
         if server.server_port not in RESERVED_PORTS:
             return server
         server.server_close()

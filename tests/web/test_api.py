@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 from factories import make_entry, make_programme
 from ideapankki import create_app
 from ideapankki.models import EntryState
-from ideapankki.web import ENGINE_KEY, close_app
+from ideapankki.web import ENGINE_KEY, close_app, dev_server
 
 UNPUBLISHED = [EntryState.draft, EntryState.submitted, EntryState.in_review, EntryState.returned,
                EntryState.rejected, EntryState.archived]
@@ -165,7 +165,7 @@ def live_api(tmp_path_factory, module_databases):
                       "SECRET_KEY": "test-secret", "PER_PAGE": 5})
     with Session(app.extensions[ENGINE_KEY], expire_on_commit=False) as session:
         _fill(session)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, dev_server.closing(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-api", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
