@@ -2,7 +2,7 @@
 
 Pure functions, no database: parsing validates every key and reports errors that name the
 file and the key; serialising writes one canonical form, so import → export → import is
-lossless byte for byte. See DESIGN.md "Content format" (a contract).
+lossless byte for byte. The contract is docs/content-format.md.
 """
 
 from __future__ import annotations
