@@ -32,13 +32,14 @@ def _serializer() -> URLSafeTimedSerializer:
 def mail_link(user: User, remember: bool, next_url: str | None) -> None:
     """Mail USER a one-time log-in link, after this request's answer has gone out.
 
-    Someone who knows the password could ask again and again: the links count against the
-    account's mail limit (limits.check_mail_rate), and past it none is sent. The answer is the
-    guarded one either way, so the limit tells nothing.
+    Someone who knows the password could ask again and again: the links have a mail limit of
+    their own (limits.check_mail_rate, counted apart from resets and registrations, so that a
+    stranger's reset requests cannot keep the owner out), and past it none is sent. The answer
+    is the guarded one either way, so the limit tells nothing.
     """
     session = db_session()
     try:
-        limits.check_mail_rate(session, user.email, request.remote_addr or "unknown",
+        limits.check_mail_rate(session, f"login-link:{user.email}", request.remote_addr or "unknown",
                                current_app.config["MAILS_PER_ADDRESS"], current_app.config["MAILS_PER_CLIENT"])
     except limits.TooManyMails:
         session.rollback()

@@ -18,7 +18,7 @@ from ideapankki import accounts, login, login_throttle
 from ideapankki.models import Role, utcnow
 from web.conftest import another_worker, inbox, member  # noqa: F401  (fixtures shared with the web tests)
 
-from clients import PASSWORD, log_in
+from clients import PASSWORD, log_in, post_form
 
 WRONG = "väärä salasana aina"
 OWNER, OFFICE, ATTACKER = "198.51.100.4", "192.0.2.10", "203.0.113.9"
@@ -141,3 +141,13 @@ def test_log_in_links_count_against_the_mail_limit(app, member, inbox):
         answers.append((response.status_code, answer(response, "maija@kajaani.fi")))
     assert len(set(answers)) == 1 and answers[0][0] == 429
     assert [m["To"] for m in inbox.messages] == ["maija@kajaani.fi"] * 2
+
+
+def test_strangers_resets_do_not_block_the_owners_log_in_link(app, member, inbox):
+    """Resets asked by a stranger use up the address's reset limit, not the log-in links'."""
+    for _ in range(app.config["MAILS_PER_ADDRESS"] + 1):
+        post_form(at(app.test_client(), ATTACKER), "/reset", {"email": "maija@kajaani.fi"}).close()
+    fail(at(app.test_client(), ATTACKER))
+    before = len(inbox.messages)
+    log_in(at(app.test_client(), OWNER)).close()
+    assert [m["Subject"] for m in inbox.messages[before:]] == ["Ideapankin kirjautumislinkkisi"]
