@@ -59,7 +59,9 @@ def test_the_answer_is_the_same_for_a_known_and_an_unknown_address(site, path):
     answers = []
     for email in ("known0@kajaani.fi", "uusi0@kajaani.fi"):
         response = client.post(path, data={**FORMS[path](email), "csrf_token": token})
-        answers.append((response.status_code, response.text.replace(email, "ADDRESS")))
+        # The form's new CSRF token carries the second it was signed: it may differ, by design.
+        page = re.sub(r'(name="csrf_token"[^>]*value=")[^"]+', r"\1TOKEN", response.text.replace(email, "ADDRESS"))
+        answers.append((response.status_code, page))
     assert answers[0] == answers[1]
 
 
