@@ -183,6 +183,9 @@ def test_register_submit_return_fix_publish_search_follow(site, new_context, inb
     expect(member.get_by_role("heading", name="Omat merkinnät")).to_be_visible()
     member.get_by_role("link", name="Normiehdotus", exact=True).click()
     expect(member.get_by_role("heading", name="Uusi merkintä: Normiehdotus")).to_be_visible()
+    # similar.js is deferred: the heading can show before it listens to the title field, so a
+    # title typed then asks nothing (a run under load timed out here). DOMContentLoaded comes after it.
+    member.wait_for_load_state("domcontentloaded")
     # While the title is typed, the form asks for similar published entries (similar.js).
     with member.expect_response(re.compile(r"/api/v1/similar\?")) as similar:
         member.get_by_label("Otsikko", exact=True).fill(TITLE)
