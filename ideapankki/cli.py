@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -106,23 +105,11 @@ def serve_command(host: str, port: int, workers: int | None, debug: bool) -> Non
         click.echo(f"Ideapankki is running at http://{host}:{port}/ with {workers} workers (Ctrl+C stops it)")
         serving.run(serving.options(workers, host, port))
         return
-    from . import create_app
+    from .web import dev_server
 
-    from .web import collect, dev_server
-
-    app = create_app({"DEMO": True, "DEBUG": debug, "PUBLIC_URL": _demo_url(host, port)})
-    collect.between_requests(app)
-    app.wsgi_app = dev_server.closing(app.wsgi_app)
+    app = dev_server.demo_app(host, port, debug)
     click.echo(f"Ideapankki is running at http://{host}:{port}/  (Ctrl+C stops it)")
     app.run(host=host, port=port, debug=debug, use_reloader=debug)
-
-
-def _demo_url(host: str, port: int) -> str:
-    """The demo server's links: IDEAPANKKI_PUBLIC_URL, else its own address (localhost for a wildcard)."""
-    if os.environ.get("IDEAPANKKI_PUBLIC_URL"):
-        return os.environ["IDEAPANKKI_PUBLIC_URL"]
-    host = "localhost" if host in ("0.0.0.0", "::", "") else host
-    return f"http://{f'[{host}]' if ':' in host else host}:{port}"
 
 
 def _prepare() -> None:

@@ -291,12 +291,7 @@ def serialize(doc: EntryDocument) -> str:
         data["published"] = doc.published
     if doc.period_start:
         data["period"] = {"start": doc.period_start, **({"end": doc.period_end} if doc.period_end else {})}
-    if doc.trial_status:
-        data["trial_status"] = doc.trial_status
-    if doc.programme:
-        data["programme"] = doc.programme
-    if doc.origin:
-        data["origin"] = doc.origin
+    data.update({key: getattr(doc, key) for key in ("trial_status", "programme", "origin") if getattr(doc, key)})
     if doc.proposal:
         data["proposal"] = {key: doc.proposal[key] for key in PROPOSAL_KEYS if doc.proposal.get(key)}
     for key in ("laws", "contacts", "links", "relations"):

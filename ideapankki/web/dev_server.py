@@ -1,4 +1,4 @@
-"""Werkzeug's development server, with every response closed once its last byte is written.
+"""The demo (development) server's app: links from its own address, responses always closed.
 
 werkzeug.serving calls a response's close() only after draining the socket; when the browser has
 already reset the connection, the drain raises and close() is skipped. A static file then stays
@@ -10,7 +10,29 @@ responses itself.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
+
+from flask import Flask
+
+
+def demo_app(host: str, port: int, debug: bool) -> Flask:
+    """The app of `ideapankki serve` without --workers, its links built from its own address."""
+    from .. import create_app
+    from . import collect
+
+    app = create_app({"DEMO": True, "DEBUG": debug, "PUBLIC_URL": demo_url(host, port)})
+    collect.between_requests(app)
+    app.wsgi_app = closing(app.wsgi_app)
+    return app
+
+
+def demo_url(host: str, port: int) -> str:
+    """The demo server's links: IDEAPANKKI_PUBLIC_URL, else its own address (localhost for a wildcard)."""
+    if os.environ.get("IDEAPANKKI_PUBLIC_URL"):
+        return os.environ["IDEAPANKKI_PUBLIC_URL"]
+    host = "localhost" if host in ("0.0.0.0", "::", "") else host
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}"
 
 
 def closing(wsgi_app):
