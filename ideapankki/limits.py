@@ -9,17 +9,20 @@ search), so each is a row in rate_event, counted the same way, for everyone.
 
 Mail on behalf of anonymous requests (registration, password reset, and any later feature that
 mails a stranger's address, such as subscriptions) goes through check_mail_rate: per address
-and per client, counted in the mail_request table for the same reason.
+and per client, counted in rate_event too (the address as a digest: no address is kept).
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from .models import Entry, MailRequest, RateEvent, User, as_utc, utcnow
+from .models import Entry, RateEvent, User, utcnow
 
 SUBMISSIONS_PER_HOUR = 20  # default of IDEAPANKKI_SUBMISSIONS_PER_HOUR
 PREVIEWS_PER_HOUR = 120  # default of IDEAPANKKI_PREVIEWS_PER_HOUR: one every 30 s on average
@@ -50,6 +53,19 @@ def _retry_after(oldest: datetime, now: datetime) -> int:
     return max(1, int((oldest + WINDOW - now).total_seconds()) + 1)
 
 
+def _use(session: Session, limits: list[tuple[str, int, Callable[[int, int], Exception]]], now: datetime) -> None:
+    """Record one use under each KEY of LIMITS, or raise ERROR(limit, retry_after) for the first
+    key that had LIMIT uses within the window. Rows older than the window are deleted on the way."""
+    session.exec(sa.delete(RateEvent).where(RateEvent.at <= now - WINDOW))
+    for key, limit, error in limits:
+        count, oldest = session.exec(select(sa.func.count(), sa.func.min(RateEvent.at))
+                                     .where(RateEvent.key == key)).one()
+        if count >= limit:
+            raise error(limit, _retry_after(oldest, now))
+    session.add_all(RateEvent(key=key, at=now) for key, _limit, _error in limits)
+    session.flush()
+
+
 def count_preview(session: Session, user: User, per_hour: int = PREVIEWS_PER_HOUR,
                   now: datetime | None = None) -> None:
     """Record a preview by USER, or raise TooManyPreviews when they have had PER_HOUR this hour.
@@ -57,13 +73,7 @@ def count_preview(session: Session, user: User, per_hour: int = PREVIEWS_PER_HOU
     Rows older than the window are deleted as they are passed. Two workers may both let the
     last one through: a preview more is no harm, the limit is against a flood.
     """
-    now = now or utcnow()
-    key = f"preview:{user.id}"
-    session.exec(sa.delete(RateEvent).where(RateEvent.key == key, RateEvent.at <= now - WINDOW))
-    count, oldest = session.exec(select(sa.func.count(), sa.func.min(RateEvent.at)).where(RateEvent.key == key)).one()
-    if count >= per_hour:
-        raise TooManyPreviews(per_hour, _retry_after(oldest, now))
-    session.add(RateEvent(key=key, at=now))
+    _use(session, [(f"preview:{user.id}", per_hour, TooManyPreviews)], now or utcnow())
 
 
 def check_submission_rate(session: Session, author: User, per_hour: int = SUBMISSIONS_PER_HOUR,
@@ -110,15 +120,8 @@ def check_mail_rate(session: Session, address: str, client: str, per_address: in
     writers are serialised already by BEGIN IMMEDIATE).
     """
     now, address = now or utcnow(), address.strip().lower()
-    since = now - WINDOW
     if session.get_bind().dialect.name == "postgresql":
         session.exec(sa.select(sa.func.pg_advisory_xact_lock(0x1DEA_3A11)))
-    session.exec(sa.delete(MailRequest).where(MailRequest.at <= since))  # only the window is kept
-    for scope, column, value, limit in (("address", MailRequest.address, address, per_address),
-                                        ("client", MailRequest.client, client, per_client)):
-        count, oldest = session.exec(select(sa.func.count(), sa.func.min(MailRequest.at))
-                                     .where(column == value, MailRequest.at > since)).one()
-        if count >= limit:
-            raise TooManyMails(scope, limit, _retry_after(as_utc(oldest), now))
-    session.add(MailRequest(at=now, address=address[:320], client=client[:100]))
-    session.flush()
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+    _use(session, [(f"mail-to:{digest}", per_address, partial(TooManyMails, "address")),
+                   (f"mail-from:{client}"[:100], per_client, partial(TooManyMails, "client"))], now)

@@ -35,7 +35,7 @@ from .entries import (
 )
 from .history import Revision, Transition, EntryChange
 from .programmes import Programme, ProgrammeMunicipality, ProgrammeLink
-from .mail import MailRequest, OutboxMail
+from .mail import OutboxMail
 
 __all__ = [
     "as_utc",
@@ -72,5 +72,4 @@ __all__ = [
     "ProgrammeMunicipality",
     "ProgrammeLink",
     "OutboxMail",
-    "MailRequest",
 ]

@@ -86,7 +86,8 @@ class LoginAttempt(SQLModel, table=True):
 
 
 class RateEvent(SQLModel, table=True):
-    """One use of a rate-limited action (key "preview:<account id>"), counted across workers."""
+    """One use of a rate-limited action (a preview, a request that may mail), counted across workers
+    (ideapankki.limits: keys such as "preview:<account id>", "mail-to:<address digest>")."""
 
     __tablename__ = "rate_event"
 

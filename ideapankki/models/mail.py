@@ -1,4 +1,4 @@
-"""Mail waiting to be sent, and the anonymous requests that asked for mail (for their limits)."""
+"""Mail waiting to be sent (ideapankki.outbox)."""
 
 from datetime import datetime
 from typing import Optional
@@ -27,14 +27,3 @@ class OutboxMail(SQLModel, table=True):
     claimed_at: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))
     last_error: Optional[str] = Field(default=None, max_length=1000)
 
-
-class MailRequest(SQLModel, table=True):
-    """A request by someone not logged in that may send mail (registration, password reset):
-    counted per address and per client, so the limits hold across workers (ideapankki.limits)."""
-
-    __tablename__ = "mail_request"
-
-    id: Optional[int] = Field(default=None, primary_key=True)
-    at: datetime = _timestamp(index=True)
-    address: str = Field(max_length=320, index=True)
-    client: str = Field(max_length=100, index=True)
