@@ -85,10 +85,8 @@ def public_url(value: str | None, *, demo: bool) -> str:
         port = parts.port
     except ValueError as exc:
         raise ConfigError(f"IDEAPANKKI_PUBLIC_URL has a bad port: {value!r}") from exc
-    netloc = parts.hostname + (f":{port}" if port else "")
-    if ":" in parts.hostname:
-        netloc = f"[{parts.hostname}]" + (f":{port}" if port else "")
-    return f"{parts.scheme}://{netloc}"
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"{parts.scheme}://{host}{f':{port}' if port else ''}"
 
 
 def trusted_hosts(url: str, extra: str | None, *, demo: bool) -> list[str]:

@@ -101,7 +101,7 @@ def _close_session(_exc):
 def init_app(app: Flask) -> None:
     """Attach the engine, extensions, blueprints and template helpers to APP."""
     from . import admin, api, auth, downloads, errors, i18n, moderate, norm_status, public, search, submit, templating
-    from . import params, stats
+    from . import login_link, params, stats
 
     engine = create_db_engine(app.config["DATABASE_URL"])
     app.extensions[ENGINE_KEY] = engine
@@ -122,7 +122,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(search.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
-    from . import login_link
     app.register_blueprint(login_link.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(submit.bp)
