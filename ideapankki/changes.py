@@ -2,6 +2,8 @@
 
 A session hook sees every flush, whichever code path made it (web, CLI, import), and writes a
 row per touched entry in the same transaction, so no writer can forget to tell the search index.
+One row per entry and transaction is enough (the rows become visible together, at the commit, and
+a reader applies the entry as committed), so later flushes of the same transaction add none.
 
 site_version() is the one answer to "has anything changed?" for the page cache, the count
 cache, the exports and the search index's catch-up. Its head (the newest change-log id and
@@ -27,6 +29,7 @@ from .models import (Contact, Entry, EntryChange, EntryLink, EntryMunicipality, 
 _CHILDREN = (EntryMunicipality, EntryTheme, EntryTag, LawReference, Contact, EntryLink, NormStatusEvent,
              EntryRelation)
 _UNORDERED = "ideapankki.changes_to_order"  # session.info: entry ids logged in this transaction, not yet ordered
+_LOGGED = "ideapankki.changes_logged"  # session.info: entry ids with a row in this (sub)transaction
 COMMIT_ORDER_LOCK = 0x1DEA_C4A6  # pg_advisory_xact_lock key: commits that logged changes, one at a time
 
 
@@ -46,8 +49,12 @@ def _log_entry_changes(session: OrmSession, _flush_context) -> None:
     if ids:
         session.info["entries_changed"] = True
         session.info.setdefault(_UNORDERED, set()).update(ids)
-        now = utcnow()
-        session.connection().execute(sa.insert(EntryChange), [{"entry_id": i, "at": now} for i in sorted(ids)])
+        logged = session.info.setdefault(_LOGGED, set())
+        new = ids - logged
+        if new:
+            logged |= new
+            now = utcnow()
+            session.connection().execute(sa.insert(EntryChange), [{"entry_id": i, "at": now} for i in sorted(new)])
 
 
 @event.listens_for(OrmSession, "before_commit")
@@ -69,6 +76,14 @@ def _order_commit(session: OrmSession) -> None:
 @event.listens_for(OrmSession, "after_rollback")
 def _forget(session: OrmSession) -> None:
     session.info.pop(_UNORDERED, None)
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _forget_logged(session: OrmSession, transaction) -> None:
+    """The end of the transaction or of a savepoint (a rolled-back one took its rows with it);
+    not of the internal subtransaction every flush opens."""
+    if transaction.nested or transaction.parent is None:
+        session.info.pop(_LOGGED, None)
 
 
 _HEAD = sa.select(EntryChange.id).order_by(EntryChange.id.desc()).limit(1).scalar_subquery()

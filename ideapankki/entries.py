@@ -59,15 +59,18 @@ def save_document(
     *,
     author: User | None = None,
     new_state: EntryState = EntryState.draft,
+    body_html: str | None = None,
 ) -> tuple[Entry, bool]:
     """Create or update the entry DOC describes; return it and whether anything changed.
 
     A new revision is written only when the canonical text differs from the latest one,
-    so re-importing unchanged content is a no-op.
+    so re-importing unchanged content is a no-op. BODY_HTML is markdown.render(doc.body) when the
+    caller rendered it already (before taking the write lock).
     """
     source = serialize(doc)
     entry = get_by_slug(session, doc.slug)
-    if entry is None:
+    new = entry is None
+    if new:
         entry = Entry(slug=doc.slug, type=doc.type, title=doc.title, summary=doc.summary, state=new_state.value)
         if author is not None:
             entry.author_id, entry.organisation_id = author.id, author.organisation_id
@@ -76,9 +79,9 @@ def save_document(
         lock(session, entry)  # concurrent saves of one entry queue for the next revision number
         if _latest_source(session, entry) == source:
             return entry, False
-    _apply(session, entry, doc, municipality_codes)
-    number = 1 + (session.exec(select(Revision.number).where(Revision.entry_id == entry.id)
-                                .order_by(Revision.number.desc())).first() or 0)
+    _apply(session, entry, doc, municipality_codes, body_html)
+    number = 1 if new else 1 + (session.exec(select(Revision.number).where(Revision.entry_id == entry.id)
+                                              .order_by(Revision.number.desc())).first() or 0)
     session.add(Revision(entry_id=entry.id, number=number, source=source, author_id=author.id if author else None))
     session.flush()
     return entry, True
@@ -90,11 +93,12 @@ def _latest_source(session: Session, entry: Entry) -> str | None:
     ).first()
 
 
-def _apply(session: Session, entry: Entry, doc: EntryDocument, municipality_codes: list[str]) -> None:
-    """Copy DOC's fields onto ENTRY, rendering the body and replacing the related rows."""
+def _apply(session: Session, entry: Entry, doc: EntryDocument, municipality_codes: list[str],
+           body_html: str | None = None) -> None:
+    """Copy DOC's fields onto ENTRY, rendering the body (unless given) and replacing the related rows."""
     entry.type, entry.title, entry.summary, entry.language = doc.type, doc.title, doc.summary, doc.language
     entry.body_md = doc.body
-    entry.body_html = markdown.render(doc.body)
+    entry.body_html = markdown.render(doc.body) if body_html is None else body_html
     entry.published_on = doc.published
     entry.period_start, entry.period_end = doc.period_start, doc.period_end
     entry.trial_status, entry.origin = doc.trial_status, doc.origin
@@ -102,11 +106,12 @@ def _apply(session: Session, entry: Entry, doc: EntryDocument, municipality_code
     for key in PROPOSAL_KEYS:
         setattr(entry, f"proposal_{key}", doc.proposal.get(key) or None)
     entry.updated_at = utcnow()
-    for rows in (entry.municipality_links, entry.theme_links, entry.tag_links, entry.laws, entry.contacts, entry.links,
-                 entry.relations):
-        rows.clear()
-    # Flush the deletions first: the link tables have natural keys that the new rows reuse.
-    session.flush()
+    if entry.id is not None:  # a new entry has no related rows yet: nothing to load and clear
+        for rows in (entry.municipality_links, entry.theme_links, entry.tag_links, entry.laws, entry.contacts,
+                     entry.links, entry.relations):
+            rows.clear()
+        # Flush the deletions first: the link tables have natural keys that the new rows reuse.
+        session.flush()
     entry.municipality_links = [EntryMunicipality(municipality_code=c, position=i) for i, c in enumerate(municipality_codes)]
     entry.theme_links = [EntryTheme(theme_slug=s, position=i) for i, s in enumerate(doc.themes)]
     entry.tag_links = [EntryTag(tag=t, position=i) for i, t in enumerate(doc.tags)]
@@ -206,8 +211,8 @@ def can_edit(session: Session, actor: User, entry: Entry) -> bool:
 
 
 def create_entry(session: Session, doc: EntryDocument, codes: list[str], author: User,
-                 per_hour: int = limits.SUBMISSIONS_PER_HOUR) -> Entry:
-    """Save a new draft written by AUTHOR for their organisation.
+                 per_hour: int = limits.SUBMISSIONS_PER_HOUR, body_html: str | None = None) -> Entry:
+    """Save a new draft written by AUTHOR for their organisation (BODY_HTML: see save_document).
 
     Raises limits.TooManySubmissions when AUTHOR has started PER_HOUR entries within the hour.
     """
@@ -217,7 +222,7 @@ def create_entry(session: Session, doc: EntryDocument, codes: list[str], author:
         raise NotAllowed("the account may not submit entries yet")
     limits.check_submission_rate(session, author, per_hour)
     doc.slug = unique_slug(session, doc.title)
-    entry, _changed = save_document(session, doc, codes, author=author)
+    entry, _changed = save_document(session, doc, codes, author=author, body_html=body_html)
     return entry
 
 

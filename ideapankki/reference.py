@@ -78,10 +78,12 @@ class MunicipalityIndex:
     @classmethod
     def from_session(cls, session: Session) -> "MunicipalityIndex":
         by_key: dict[str, str] = {}
-        for m in session.exec(select(Municipality)):
-            by_key[m.code] = m.code
-            by_key[m.name_fi.casefold()] = m.code
-            by_key[m.name_sv.casefold()] = m.code
+        # Three columns, not ORM objects: loading ~300 rows as models cost a form post ~6 ms.
+        for code, name_fi, name_sv in session.exec(select(Municipality.code, Municipality.name_fi,
+                                                          Municipality.name_sv)):
+            by_key[code] = code
+            by_key[name_fi.casefold()] = code
+            by_key[name_sv.casefold()] = code
         return cls(by_key)
 
     def resolve(self, value: str) -> str | None:

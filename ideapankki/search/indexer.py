@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
+from whoosh.reading import TermNotFound
 
 from ..changes import site_version
 from ..models import Entry, EntryChange, EntryMunicipality, EntryState
@@ -124,21 +125,37 @@ def catch_up(store: IndexStore, engine: Engine, timeout: float = WRITER_TIMEOUT_
             learn(set().union(*(words_of(doc) for doc in docs.values())) if docs else (), store.lemmas)
             if entry_ids:
                 ix = store.open()
-                writer = ix.writer(timeout=WRITER_TIMEOUT_S, codec=IndexCodec())
-                try:
-                    for eid in entry_ids:
-                        if eid in entries:
+                gone = _indexed(ix, [eid for eid in entry_ids if eid not in entries])
+                if docs or gone:  # drafts and submissions were never indexed: no index commit for them
+                    writer = ix.writer(timeout=WRITER_TIMEOUT_S, codec=IndexCodec())
+                    try:
+                        for eid in docs:
                             writer.update_document(**docs[eid])
-                        else:
+                        for eid in gone:
                             writer.delete_by_term("id", str(eid))
-                    writer.commit()
-                except BaseException:
-                    writer.cancel()
-                    raise
+                        writer.commit()
+                    except BaseException:
+                        writer.cancel()
+                        raise
                 ix.close()
         _advance(state, {cid for cid, _eid in rows})
         store.write_state(state)
         return len(entry_ids)
+
+
+def _indexed(ix, entry_ids: list[int]) -> list[int]:
+    """Those of ENTRY_IDS that have a live document in the index IX."""
+    if not entry_ids:
+        return []
+    with ix.reader() as reader:
+        return [eid for eid in entry_ids if _live(reader, str(eid))]
+
+
+def _live(reader, key: str) -> bool:
+    try:
+        return reader.postings("id", key).is_active()  # deleted documents are filtered out
+    except TermNotFound:
+        return False
 
 
 def _advance(state: IndexState, applied: set[int], now: float | None = None) -> None:

@@ -8,6 +8,7 @@ from flask import Flask, g
 from flask_babel import Babel, lazy_gettext as _l
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import event
 from sqlmodel import Session
 
 from ..db import create_db_engine, writing
@@ -15,6 +16,8 @@ from ..search import SearchIndex
 
 ENGINE_KEY = "ideapankki.engine"
 SEARCH_KEY = "ideapankki.search"
+READS_FIRST = "ideapankki_reads_first"  # attribute of a view function (reads_first)
+READ_PHASE = "ideapankki.read_phase"  # session.info: a reads_first request has not begun writing
 
 log = logging.getLogger(__name__)
 
@@ -30,16 +33,46 @@ def db_session() -> Session:
     """Return this request's database session, opening it on first use.
 
     Requests other than GET, HEAD and OPTIONS write: their transaction begins IMMEDIATE
-    (see ideapankki.db); reading requests never hold the write lock.
+    (see ideapankki.db); reading requests never hold the write lock. A writing view marked
+    `reads_first` starts reading, without the lock, until it calls begin_writes().
     """
     if "db" not in g:
         from flask import current_app, has_request_context, request
 
         engine = current_app.extensions[ENGINE_KEY]
+        info = {}
         if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
-            engine = writing(engine)
-        g.db = Session(engine, expire_on_commit=False)
+            if getattr(current_app.view_functions.get(request.endpoint), READS_FIRST, False):
+                info[READ_PHASE] = True
+            else:
+                engine = writing(engine)
+        g.db = Session(engine, expire_on_commit=False, info=info)
     return g.db
+
+
+def reads_first(view):
+    """Mark a writing VIEW that has work to do before it writes (the account, the form, rendering):
+    its request holds no write lock until the view calls begin_writes(), so writers queue only for
+    the writing itself. Whatever the writes depend on must be read after that call."""
+    setattr(view, READS_FIRST, True)
+    return view
+
+
+def begin_writes() -> Session:
+    """End the request's read phase (if any): its transaction ends, the next one holds the write lock
+    (SQLite BEGIN IMMEDIATE), and every object read so far is expired, so what the writes rely on
+    (the account's role, its session token) is read again under the lock."""
+    session = db_session()
+    if session.info.pop(READ_PHASE, False):
+        session.rollback()  # nothing was written (_no_writes_while_reading); rollback also expires all
+        session.bind = writing(session.bind)
+    return session
+
+
+@event.listens_for(Session, "before_flush")
+def _no_writes_while_reading(session: Session, _context, _instances) -> None:
+    if session.info.get(READ_PHASE) and (session.new or session.dirty or session.deleted):
+        raise RuntimeError("a reads_first view wrote before begin_writes(): it would write without the lock")
 
 
 def close_app(app: Flask, timeout: float = 30.0) -> None:
@@ -61,20 +94,28 @@ def search_index() -> SearchIndex:
 def _commit_session(response):
     """Commit the request's work before the response leaves, so a failed commit is a 500, not a lie.
 
-    Entries changed in this request are applied to the search index right after the commit
-    (in-process); should this process die first, the next catch-up applies them. Mail queued in
-    the transaction goes out once it has committed.
+    Entries changed in this request are applied to the search index once the response has gone
+    out (in-process; a search in between catches up itself, see SearchIndex.refresh_if_behind);
+    should this process die first, the next catch-up applies them. Mail queued in the
+    transaction goes out once it has committed.
     """
     session = g.get("db")
     if session is not None and response.status_code < 400:
         session.commit()
         deliver_after_response(session, response)
         if session.info.pop("entries_changed", False):
-            try:
-                search_index().catch_up(wait=False)
-            except Exception:  # noqa: BLE001 - the write is safe in the database and the log
-                log.exception("search index catch-up failed; it will be retried")
+            response.call_on_close(_catch_up(search_index()))
     return response
+
+
+def _catch_up(index: SearchIndex):
+    """A callable for Response.call_on_close: apply the change log to INDEX, logging rather than raising."""
+    def run() -> None:
+        try:
+            index.catch_up(wait=False)
+        except Exception:  # noqa: BLE001 - the write is safe in the database and the log
+            log.exception("search index catch-up failed; it will be retried")
+    return run
 
 
 def deliver_after_response(session: Session, response) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session as cookie, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
@@ -10,7 +10,7 @@ from sqlmodel import select
 from .. import entries, limits, markdown, searching, workflow
 from ..models import Entry, EntryState, EntryType, Transition
 from ..search import IndexUnavailable
-from . import db_session, search_index
+from . import begin_writes, db_session, reads_first, search_index
 from .entry_form import entry_form, fill_form, read_form
 from .notify import after_action
 
@@ -52,6 +52,7 @@ def mine():
 
 
 @bp.route("/new/<entry_type>", methods=["GET", "POST"])
+@reads_first  # the form is read and rendered before the write lock is taken (_save)
 @login_required
 def new(entry_type: str):
     """Write a new entry of ENTRY_TYPE: preview, save as a draft, or submit for review."""
@@ -99,6 +100,7 @@ def _handle(form, entry_type: str, entry: Entry | None):
                 if read is None:
                     status = 400
                 elif action == "preview":
+                    begin_writes()
                     limits.count_preview(session, _user(), current_app.config["PREVIEWS_PER_HOUR"])
                     preview = markdown.render(form.body.data or "")
                     similar = _similar(form.title.data, exclude=entry.slug if entry else None)
@@ -112,18 +114,27 @@ def _handle(form, entry_type: str, entry: Entry | None):
 def _save(session, read, action: str, entry: Entry | None):
     """Save the read form as a new entry or an edit of ENTRY, and submit it when asked."""
     doc, codes = read
-    user = _user()
+    body_html = markdown.render(doc.body) if entry is None else None  # the slow part, before the lock
+    session, user = begin_writes(), _user()  # from here on under the write lock; the account read again
     if entry is None:
-        entry = entries.create_entry(session, doc, codes, user, current_app.config["SUBMISSIONS_PER_HOUR"])
+        entry = entries.create_entry(session, doc, codes, user, current_app.config["SUBMISSIONS_PER_HOUR"],
+                                     body_html=body_html)
     else:
         entries.save_edit(session, entry, doc, codes, user)
     if action == "submit" and workflow.Action.submit in workflow.allowed_actions(session, user, entry):
         workflow.act(session, entry, workflow.Action.submit, user)
         after_action(session, entry, workflow.Action.submit, None)
-        flash(_("Sent for review. A moderator will look at it soon."))
+        _flash_once(_("Sent for review. A moderator will look at it soon."))
         return redirect(url_for("submit.mine"))
-    flash(_("Saved."))
+    _flash_once(_("Saved."))
     return redirect(url_for("submit.edit", slug=entry.slug))
+
+
+def _flash_once(message: str) -> None:
+    """Flash MESSAGE unless it already waits to be shown: a client that does not follow the redirect
+    (a script, a second tab) would otherwise grow the session cookie by one message every post."""
+    if ("message", message) not in cookie.get("_flashes", ()):
+        flash(message)
 
 
 def _too_many(form, entry_type: str, entry: Entry | None, exc: limits.RateLimited):
