@@ -57,3 +57,29 @@ def test_an_unchanged_site_keeps_its_version(engine):
         assert site_version(session) == site_version(session)
         session.rollback()
     assert site_version(engine)[0] is not None
+
+
+def test_one_change_log_row_per_entry_and_transaction(engine, db_kind):
+    """Later flushes of the same transaction add no rows (a submission wrote ten); a rolled-back
+    savepoint takes its row with it, so the entry is logged again after it."""
+    from sqlmodel import select
+
+    from ideapankki.models import EntryChange
+
+    def rows(session):
+        return session.exec(select(EntryChange.entry_id)).all()
+
+    with Session(engine) as session:
+        entry = make_entry(session, "kokeilu", commit=False)  # several flushes: rows, revision, state
+        entry.title = "Uusi otsikko"
+        session.flush()
+        expected = 2 if db_kind == "postgresql" else 1  # PostgreSQL adds the commit-ordered row
+        session.commit()
+        assert rows(session) == [entry.id] * expected
+        savepoint = session.begin_nested()
+        entry.summary = "Toinen."
+        session.flush()
+        savepoint.rollback()
+        entry.summary = "Kolmas."
+        session.commit()
+        assert len(rows(session)) == 2 * expected

@@ -11,7 +11,10 @@ import threading
 from click.testing import CliRunner
 
 from databases import url_text
+from factories import make_entry
 
+from ideapankki import entries, workflow
+from ideapankki.models import EntryState
 from ideapankki.search.indexer import GAP_TIMEOUT_S, _advance
 from ideapankki.search.store import IndexState
 
@@ -168,3 +171,22 @@ def test_large_rebuild_in_parallel_processes_finds_everything(bench, session, mo
     assert bench.index.rebuild() == 12
     assert len(bench.slugs("omavalmentaja")) == 12
     assert bench.index.search("", per_page=50).total == 12
+
+
+def test_catch_up_of_entries_never_indexed_advances_the_log_without_an_index_commit(bench, session):
+    """Drafts and submissions are not in the index: applying their change-log rows must not
+    commit a new Whoosh generation (a commit per submission cost a form post ~6 ms), yet the
+    rows count as applied; an entry that leaves the index is still deleted from it."""
+    bench.add("julkaistu")
+    tocs = sorted(p.name for p in bench.index.store.current.glob("_MAIN_*.toc"))
+    make_entry(session, "luonnos", state=EntryState.draft)
+    make_entry(session, "lahetetty", state=EntryState.submitted)
+    assert bench.index.catch_up() == 2
+    assert sorted(p.name for p in bench.index.store.current.glob("_MAIN_*.toc")) == tocs
+    assert bench.index.pending() == 0
+    entry = entries.get_by_slug(session, "julkaistu")
+    workflow.place_by_operator(session, entry, EntryState.archived, "test")
+    session.commit()
+    bench.index.catch_up()
+    assert bench.slugs() == []
+    assert sorted(p.name for p in bench.index.store.current.glob("_MAIN_*.toc")) != tocs
