@@ -62,6 +62,15 @@ def memory_mb(pid: int) -> dict[str, float] | None:
             "private": fields.get("Private_Clean", 0.0) + fields.get("Private_Dirty", 0.0)}
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time PID has used so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def alive(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"

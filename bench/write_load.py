@@ -8,7 +8,9 @@ schema is migrated into it), logs CLIENTS members in through the log-in form (CS
 and has each POST the submission form (`/new/idea`, do=submit) as fast as the server answers
 for DURATION seconds. An acknowledged submission is a 302 to /my. Prints submissions/s, POST
 latency, errors by kind ("database is locked" in the server's log counts as an error), and
-whether every acknowledged submission is in the database afterwards.
+whether every acknowledged submission is in the database afterwards; then the server's CPU time
+per submission (master, workers and Voikko service; the database server's own is not counted),
+which, unlike the rate, hardly depends on what else the machine is running, and the load average.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import collections
 import http.client
+import os
 import sys
 import tempfile
 import threading
@@ -24,7 +27,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from liveserver import PROJECT_DIR, Browser, LiveServer, redirect_path  # noqa: E402
+from liveserver import PROJECT_DIR, Browser, LiveServer, cpu_seconds, redirect_path  # noqa: E402
 
 sys.path.insert(0, str(PROJECT_DIR))
 PASSWORD = "kuusi sanaa kulkee kauas"
@@ -122,9 +125,12 @@ def run_round(label: str, url: str | None, instance: Path, clients: int, duratio
         except threading.BrokenBarrierError:
             raise SystemExit(f"log-in failed: {dict(errors)}; see {server.log_path}") from None
         began = deadline[0] - duration
+        processes = [server.master_pid, *server.worker_pids(), *server.service_pids()]
+        cpu_before = sum(map(cpu_seconds, processes))
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - began
+        cpu = sum(map(cpu_seconds, processes)) - cpu_before
         log_text = server.log_path.read_text(errors="replace")
     locked = log_text.count("(sqlite3.OperationalError) database is locked")
     if locked:
@@ -133,7 +139,8 @@ def run_round(label: str, url: str | None, instance: Path, clients: int, duratio
     latencies.sort()
     pick = (lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))]) if latencies else (lambda p: 0.0)
     return {"label": label, "acked": len(acked), "rate": len(acked) / elapsed, "p50": pick(0.5), "p99": pick(0.99),
-            "errors": errors, "missing": missing, "elapsed": elapsed}
+            "errors": errors, "missing": missing, "elapsed": elapsed,
+            "cpu_ms": cpu * 1000 / max(1, len(acked)), "load": os.getloadavg()[0]}
 
 
 def check_present(url: str, titles: list[str]) -> int:
@@ -173,15 +180,18 @@ def main() -> None:
             results.append(run_round("PostgreSQL", args.postgres_url, Path(tmp) / "postgres", args.clients,
                                      args.duration, args.workers))
     print(f"\nWrite load: {args.clients} clients submitting for {args.duration:g}s, serve --workers {args.workers}\n")
-    print(f"{'database':<11} {'acked':>6} {'subm/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>7} {'missing':>8}  verdict")
+    print(f"{'database':<11} {'acked':>6} {'subm/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>7} {'missing':>8} "
+          f"{'CPU ms':>7} {'load':>5}  verdict")
     failed = False
     for r in results:
         ok = not r["errors"] and r["missing"] == 0 and r["acked"] > 0
         failed |= not ok
         print(f"{r['label']:<11} {r['acked']:>6} {r['rate']:>7.1f} {r['p50']:>7.0f} {r['p99']:>7.0f} "
-              f"{sum(r['errors'].values()):>7} {r['missing']:>8}  {'PASS' if ok else 'FAIL'}")
+              f"{sum(r['errors'].values()):>7} {r['missing']:>8} {r['cpu_ms']:>7.1f} {r['load']:>5.1f}  "
+              f"{'PASS' if ok else 'FAIL'}")
         for kind, count in r["errors"].most_common():
             print(f"    error: {kind}: {count}")
+    print("CPU ms: the server's CPU time per acknowledged submission; load: the 1-minute load average at the end")
     print(f"\n{'FAIL' if failed else 'PASS'}: 0 errors and every acknowledged submission present")
 
 
