@@ -138,6 +138,8 @@ def catch_up(store: IndexStore, engine: Engine, timeout: float = WRITER_TIMEOUT_
                         writer.cancel()
                         raise
                 ix.close()
+        if not rows and not state.applied_above:
+            return 0  # another process applied them: nothing to record (no gap can expire either)
         _advance(state, {cid for cid, _eid in rows})
         store.write_state(state)
         return len(entry_ids)
