@@ -125,13 +125,16 @@ def _conditions(filters: Filters) -> list:
 def list_entries(session: Session, filters: Filters, page: int = 1, per_page: int = 20) -> Page:
     """Return one page of published entries matching FILTERS (newest first) with facet counts."""
     conds = _conditions(filters)
-    total = session.exec(select(sa.func.count()).select_from(Entry).where(*conds)).one()
+    facets = facet_counts(session, filters)
+    # Every entry has a type, and the type facet ignores only the type filter: the total is in it.
+    by_type = dict(facets["type"].counts)
+    total = by_type.get(filters.type, 0) if filters.type else sum(by_type.values())
     rows = session.exec(
         select(Entry).where(*conds).options(WITH_PLACES)
         .order_by(Entry.published_on.desc().nulls_last(), Entry.id.desc())
         .offset((page - 1) * per_page).limit(per_page)
     ).all()
-    return Page(list(rows), total, page, per_page, facet_counts(session, filters))
+    return Page(list(rows), total, page, per_page, facets)
 
 
 def facet_counts(session: Session, filters: Filters) -> dict[str, Facet]:
@@ -139,7 +142,8 @@ def facet_counts(session: Session, filters: Filters) -> dict[str, Facet]:
 
     Cached until an entry changes (countcache.py): seven aggregates over every entry otherwise.
     """
-    return countcache.cached(session, ("facets", filters), lambda: _facet_counts(session, filters))
+    return countcache.cached(session, ("facets", filters), lambda: _facet_counts(session, filters),
+                             copier=lambda facets: {name: Facet(f.name, list(f.counts)) for name, f in facets.items()})
 
 
 def _facet_counts(session: Session, filters: Filters) -> dict[str, Facet]:
@@ -210,8 +214,10 @@ def regions(session: Session) -> list[tuple[str, str, str, int]]:
         .join(Entry, Entry.id == EntryMunicipality.entry_id)
         .where(PUBLISHED).group_by(Municipality.region_code)
     )
-    counts = countcache.cached(session, ("regions",), lambda: dict(session.exec(counted).all()))
-    names = session.exec(
-        select(Municipality.region_code, Municipality.region_fi, Municipality.region_sv).distinct()
-    ).all()
-    return sorted(((c, fi, sv, counts.get(c, 0)) for c, fi, sv in names), key=lambda r: r[1])
+    names = select(Municipality.region_code, Municipality.region_fi, Municipality.region_sv).distinct()
+
+    def compute() -> list[tuple[str, str, str, int]]:
+        counts = dict(session.exec(counted).all())
+        return sorted(((c, fi, sv, counts.get(c, 0)) for c, fi, sv in session.exec(names).all()), key=lambda r: r[1])
+
+    return countcache.cached(session, ("regions",), compute, copier=list)

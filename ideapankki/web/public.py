@@ -13,6 +13,7 @@ from . import db_session, page_cache, params, search_index
 from .norm_status import norm_status_form
 
 bp = Blueprint("public", __name__)
+FACET_VALUES_SHOWN = 15  # values per facet in the sidebar (templates/partials/filters.html)
 
 
 def _listing(fixed: dict[str, str]):
@@ -34,19 +35,25 @@ def municipalities_by_code(codes) -> dict[str, Municipality]:
     return {m.code: m for m in rows}
 
 
+def facet_municipalities(facets, filters) -> dict[str, Municipality]:
+    """The municipalities the facet sidebar names: the values it shows and the active filter
+    (not every municipality with a count: hundreds of rows per listing for fifteen links)."""
+    codes = [code for code, _n in facets["municipality"].counts[:FACET_VALUES_SHOWN]]
+    if filters.municipality:
+        codes.append(filters.municipality)
+    return municipalities_by_code(codes)
+
+
 def region_names() -> dict[str, tuple[str, str]]:
     return {code: (fi, sv) for code, fi, sv, _count in browse.regions(db_session())}
 
 
 def _render_listing(template: str, filters, result, **context):
-    municipality_codes = [code for code, _n in result.facets["municipality"].counts]
-    if filters.municipality:
-        municipality_codes.append(filters.municipality)
     return render_template(
         template,
         filters=filters,
         result=result,
-        municipalities=municipalities_by_code(municipality_codes),
+        municipalities=facet_municipalities(result.facets, filters),
         regions=region_names(),
         **context,
     )
