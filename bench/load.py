@@ -1,18 +1,18 @@
-"""Read load on the production server: req/s and p50/p99 of the site's pages against a hello-world.
+"""Read load on the production server: first visits and a realistic mix against a hello-world.
 
-    python bench/load.py [--entries N] [--duration S] [--connections C] [--rebuild]
+    python bench/load.py [--entries N] [--duration S] [--mix-duration S] [--connections C] [--rebuild]
 
 Builds (once; cached under bench/.cache/load-N/) an instance with the seed content plus N
 generated published entries (bench/search.py's generator, bulk inserted, then `ideapankki
 reindex`), starts `ideapankki serve --workers 2` on it and a bare Flask hello-world under the
-same gunicorn settings (ideapankki.serving.options), and drives each with wrk on loopback for
-a bounded time (a Python load generator when wrk is missing). Each page cycles through many
-URLs (entries, browse pages with filters, search words). The site runs twice: with the page
-cache off (every request rendered: a first visit), then as configured, each URL set driven
-until its rate settles (every worker has rendered and cached its pages) before the clock runs.
-Prints req/s, p50, p99, errors, the ratio to the hello-world measured in the same run,
-PASS/FAIL per target (for the second run), and the resident memory of each worker: the highest
-sampled under load, and after it (once a second of health checks has let the workers tidy up).
+same gunicorn settings (ideapankki.serving.options). The site keeps no rendered pages, so
+every request is a first visit. It drives the realistic mix (mix.py: a Zipf long tail over every
+URL, an entry edited every minute) twice, plainly and with clients revalidating ETags, then
+each page kind (entry, browse, search page, search API) cycling through hundreds of URLs with
+wrk (Python threads without it). Each measurement is compared with the hello-world driven just
+before it, by req/s and by the server's CPU per request (the shared machine's load moves the
+first, hardly the second). Prints req/s, p50, p99, errors, both ratios, PASS/FAIL per target,
+and the resident memory of each worker: the highest sampled under load, and after it.
 """
 
 from __future__ import annotations
@@ -33,16 +33,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import mix  # noqa: E402
 from liveserver import PROJECT_DIR, Browser, LiveServer, free_port, memory_mb  # noqa: E402
-from loadgen import run_python, run_wrk  # noqa: E402
+from loadgen import measured, run_python, run_wrk  # noqa: E402
 
 sys.path.insert(0, str(PROJECT_DIR))
 from ideapankki.web.collect import TRIM_EVERY_S  # noqa: E402
 
 CACHE_DIR = PROJECT_DIR / "bench" / ".cache"
 TARGETS = {"entry": 0.2, "browse": 0.1, "search": 0.05, "api": 0.05}  # page cache off: req/s ÷ hello-world's
-CACHE_GAIN = 2.0  # the page cache must at least double the realistic mix's rate to be worth keeping
 P99_MS, RSS_MB = 200.0, 250.0
 WARM_S = 3.0  # each URL set is driven this long before its measured run
+HELLO_S = 4.0  # the hello-world, driven just before each measurement
 SEARCH_WORDS = ["kunta", "kokeilu", "työllisyys", "koulu", "ikäihmiset", "digitaalinen", "nuoret", "palvelu",
                 "kirjasto", "liikenne", "asukkaat", "hyvinvointi", "sote", "ympäristö", "osallisuus"]
 
@@ -136,9 +136,9 @@ def hello_app():
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=20_000, help="generated entries besides the seed (20000)")
-    parser.add_argument("--duration", type=float, default=10, help="seconds per URL set, page cache off (10)")
+    parser.add_argument("--duration", type=float, default=10, help="seconds per URL set (10)")
     parser.add_argument("--mix-duration", type=float, default=120,
-                        help="seconds of the realistic mix, with the page cache off and on (120)")
+                        help="seconds of the realistic mix, without and with revalidation (120 each)")
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections (4)")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (1)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
@@ -158,9 +158,9 @@ def main() -> None:
 
     instance = build_instance(args.entries, args.rebuild, log)
     drive = run_python if args.python or not shutil.which("wrk") else run_wrk
-    log(f"load generator: {'wrk' if drive is run_wrk else 'Python threads'}, {args.connections} connections, "
-        f"{args.duration:g}s per URL set, {args.mix_duration:g}s of mix, {args.workers} gunicorn workers, "
-        f"{os.cpu_count()} CPUs")
+    log(f"load generator: {'wrk' if drive is run_wrk else 'Python threads'} ({args.connections} connections, "
+        f"{args.duration:g}s per URL set), Python threads for {args.mix_duration:g}s of each mix, "
+        f"{args.workers} gunicorn workers, {os.cpu_count()} CPUs")
     urls = url_sets(instance, random.Random(7))
     realistic = mix.mix(instance, SEARCH_WORDS, random.Random(11))
     with tempfile.TemporaryDirectory(prefix="ideapankki-load-") as tmp:
@@ -170,26 +170,20 @@ def main() -> None:
                            command=[sys.executable, __file__, "--hello-server", str(port), "--workers", str(args.workers)])
         with hello:
             drive(hello.base, ["/"], 3, args.connections, args.threads, tmp)
-            results = {"hello": drive(hello.base, ["/"], args.duration, args.connections, args.threads, tmp)}
-            log(f"hello: {results['hello']['rps']:.0f} req/s")
-            # Every page rendered (the page cache off): what a first visit costs; then as configured.
-            rendered = run_site(instance, tmp, args, drive, urls, realistic, "0", log)
-            cached = run_site(instance, tmp, args, drive, {}, realistic, None, log)
-    report(results["hello"], rendered, cached, args, urls, realistic[2])
+
+            def baseline() -> dict:
+                """The hello-world just before a measurement: the machine's speed at that moment."""
+                return measured(hello, drive, hello.base, ["/"], HELLO_S, args.connections, args.threads, tmp)
+
+            site = run_site(instance, tmp, args, drive, urls, realistic, baseline, log)
+    report(site, args, urls, realistic[2])
 
 
-def run_site(instance: Path, tmp: Path, args, drive, urls: dict, realistic, cache_mb: str | None, log) -> dict:
-    """Start the site, warm it up, drive the realistic mix (with its publisher), then each URL set
-    of URLS; return the results and the memory afterwards.
-
-    The mix comes first, right after the same warm-up in both runs, so that neither run's
-    workers have seen more of the bank (postings, lemmas) than the other's when it starts.
-    """
-    env = {"IDEAPANKKI_SECRET_KEY": "bench-load"}
-    if cache_mb is not None:
-        env["IDEAPANKKI_PAGE_CACHE_MB"] = cache_mb
-    label = "cache off" if cache_mb == "0" else "cache on"
-    site = LiveServer(instance, workers=args.workers, log_path=tmp / f"site-{cache_mb}.log", env=env)
+def run_site(instance: Path, tmp: Path, args, drive, urls: dict, realistic, baseline, log) -> dict:
+    """Start the site, warm it up, drive the realistic mix twice (its publisher editing), then each
+    URL set; return the results and the memory afterwards."""
+    site = LiveServer(instance, workers=args.workers, log_path=tmp / "site.log",
+                      env={"IDEAPANKKI_SECRET_KEY": "bench-load"})
     results = {}
     peaks: dict[int, float] = {}
     stop = threading.Event()
@@ -209,16 +203,25 @@ def run_site(instance: Path, tmp: Path, args, drive, urls: dict, realistic, cach
         for kind in ("/entries/", "/entries?", "/search?", "/api/v1/search?"):
             for path in [p for p in paths if p.startswith(kind)][:2 * args.workers]:
                 Browser(site.base, timeout=120).get(path)
-        publisher = mix.Publisher(instance, mix.change_interval(args.mix_duration), random.Random(5))
-        publisher.start()
-        results["mix"] = drive(site.base, paths, args.mix_duration, args.connections, args.threads, tmp, weights)
-        publisher.stop()
-        results["mix"]["changes"] = publisher.changes
-        log(f"{label} realistic mix: {results['mix']['rps']:.0f} req/s, {publisher.changes} changes")
+        # Both mixes with the same client (Python threads): every request rendered, then with the
+        # clients keeping ETags as a browser or nginx's proxy_cache_revalidate does.
+        for name, revalidate in (("plain", False), ("revalidating", True)):
+            hello = baseline()
+            publisher = mix.Publisher(instance, mix.change_interval(args.mix_duration), random.Random(5))
+            publisher.start()
+            results[name] = measured(site, run_python, site.base, paths, args.mix_duration, args.connections,
+                                     args.threads, tmp, weights, revalidate)
+            publisher.stop()
+            results[name].update(changes=publisher.changes, hello=hello)
+            log(f"mix {name}: {results[name]['rps']:.0f} req/s, {results[name]['revalidated']} answered 304, "
+                f"{publisher.changes} changes; hello {hello['rps']:.0f}")
         for name, paths_of_set in urls.items():
             drive(site.base, paths_of_set, WARM_S, args.connections, args.threads, tmp)
-            results[name] = drive(site.base, paths_of_set, args.duration, args.connections, args.threads, tmp)
-            log(f"{label} {name}: {results[name]['rps']:.0f} req/s")
+            hello = baseline()
+            results[name] = measured(site, drive, site.base, paths_of_set, args.duration, args.connections,
+                                     args.threads, tmp)
+            results[name]["hello"] = hello
+            log(f"{name}: {results[name]['rps']:.0f} req/s; hello {hello['rps']:.0f}")
         stop.set()
         sampler.join()
         # After the load, as a load balancer's health checks find it: a worker tidies up after a
@@ -232,55 +235,66 @@ def run_site(instance: Path, tmp: Path, args, drive, urls: dict, realistic, cach
     return {"results": results, "memory": memory, "master": master}
 
 
-def _row(name: str, count: int, result: dict, hello: float, extra: str = "") -> tuple[str, bool]:
-    ratio = result["rps"] / hello if hello else 0.0
+def ratios(result: dict) -> tuple[float, float]:
+    """(req/s ÷ the hello-world's, the hello-world's CPU per request ÷ this one's)."""
+    hello = result["hello"]
+    return (result["rps"] / hello["rps"] if hello["rps"] else 0.0,
+            hello["cpu_ms"] / result["cpu_ms"] if result["cpu_ms"] else 0.0)
+
+
+def _row(name: str, count: int, result: dict, extra: str = "") -> tuple[str, bool]:
+    hello = result["hello"]
+    ratio, cpu_ratio = ratios(result)
     checks = [(f"p99<{P99_MS:.0f}ms", result["p99"] < P99_MS), ("0 errors", result["errors"] == 0)]
     if name in TARGETS:
-        checks.insert(0, (f"ratio>={TARGETS[name]}", ratio >= TARGETS[name]))
+        checks[:0] = [(f"ratio>={TARGETS[name]}", ratio >= TARGETS[name]),
+                      (f"cpu>={TARGETS[name]}", cpu_ratio >= TARGETS[name])]
     verdict = " ".join(f"{label}:{'PASS' if ok else 'FAIL'}" for label, ok in checks)
-    return (f"{name:<9} {count:>6} {result['rps']:>8.0f} {result['p50']:>8.1f} {result['p99']:>8.1f} "
-            f"{result['errors']:>7} {ratio:>6.3f} {extra} {verdict}"), all(ok for _label, ok in checks)
+    return (f"{name:<12} {count:>6} {result['rps']:>7.0f} {result['p50']:>7.1f} {result['p99']:>7.1f} "
+            f"{result['errors']:>6} {hello['rps']:>6.0f} {ratio:>6.3f} {result['cpu_ms']:>6.2f} {hello['cpu_ms']:>6.2f} "
+            f"{cpu_ratio:>6.3f} {extra} {verdict}"), all(ok for _label, ok in checks)
 
 
-def report(hello: dict, rendered: dict, cached: dict, args, urls: dict, sizes: dict) -> None:
-    rps = hello["rps"]
-    header = f"{'page':<9} {'URLs':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>6}"
+def report(site: dict, args, urls: dict, sizes: dict) -> None:
+    results = site["results"]
+    header = (f"{'page':<12} {'URLs':>6} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'hello':>6} "
+              f"{'ratio':>6} {'cpu ms':>6} {'hello':>6} {'cpu':>6}")
     print(f"\nRead load: seed + {args.entries} entries, {args.workers} workers, {args.connections} connections; "
-          f"ratios against the hello-world of the same run ({rps:.0f} req/s, p50 {hello['p50']:.1f} ms)\n")
-    print(f"Page cache off (IDEAPANKKI_PAGE_CACHE_MB=0: every page rendered, a first visit), {args.duration:g}s each:")
+          f"each against the hello-world measured just before it ({HELLO_S:g}s, same gunicorn): ratio = req/s ÷ "
+          f"its req/s; cpu ms = the server's CPU per request (master, workers, Voikko service), cpu = its cpu ms ÷ "
+          f"this one's, what the ratio would be on an idle machine\n")
+    print(f"First visits (the site keeps no pages: every request rendered), {args.duration:g}s each:")
     print(f"{header}  targets")
     failed = False
     for name in urls:
-        line, ok = _row(name, len(urls[name]), rendered["results"][name], rps)
+        line, ok = _row(name, len(urls[name]), results[name])
         failed |= not ok
         print(line)
-    off, on = rendered["results"]["mix"], cached["results"]["mix"]
-    print(f"\nRealistic mix, {args.mix_duration:g}s each: {sum(sizes.values())} URLs drawn Zipf (1/rank) per kind "
-          f"({', '.join(f'{k} {n} × {mix.SHARES[k]:.0%}' for k, n in sizes.items())}), "
-          f"an entry edited and published every {mix.change_interval(args.mix_duration):g}s:")
-    print(f"{header.replace('page     ', 'cache    ')} {'changes':>7}")
-    for name, result in (("off", off), ("on", on)):
-        line, ok = _row(name, sum(sizes.values()), result, rps, f"{result['changes']:>7}")
+    plain, revalidating = results["plain"], results["revalidating"]
+    print(f"\nRealistic mix, {args.mix_duration:g}s each (Python client): {sum(sizes.values())} URLs drawn Zipf "
+          f"(1/rank) per kind ({', '.join(f'{k} {n} × {mix.SHARES[k]:.0%}' for k, n in sizes.items())}), an entry "
+          f"edited and published every {mix.change_interval(args.mix_duration):g}s; without an HTTP cache, and with "
+          f"clients keeping ETags (If-None-Match; a 304 costs no rendering):")
+    print(f"{header.replace('page        ', 'mix         ')} {'changes':>7} {'304s':>6}")
+    for name, result in (("plain", plain), ("revalidating", revalidating)):
+        line, ok = _row(name, sum(sizes.values()), result, f"{result['changes']:>7} {result['revalidated']:>6}")
         failed |= not ok
         print(line)
-    gain = on["rps"] / off["rps"] if off["rps"] else 0.0
-    keep = gain >= CACHE_GAIN
-    print(f"page cache on the realistic mix: {gain:.2f}× the rendered rate (it earns its place at >= "
-          f"{CACHE_GAIN:g}×): {'PASS' if keep else 'FAIL'}")
+    gain, cpu_gain = (a / b if b else 0.0 for a, b in zip(ratios(revalidating), ratios(plain)))
+    print(f"revalidation on the realistic mix: {gain:.2f}× the ratio, {cpu_gain:.2f}× the cpu ratio of rendering "
+          f"every request (the page cache it replaced gave 1.45× and 1.52×: bench/README.md)")
     print(f"\nMemory after the load and a second of health checks, MB (target: resident <= {RSS_MB:.0f} per "
           f"worker; PSS shares the pages the workers inherited from the master among them, private counts "
           f"only the worker's own; peak: the highest RSS sampled every 0.25 s under load):")
-    print(f"{'process':<22} {'RSS':>6} {'PSS':>6} {'private':>8} {'peak':>6}")
-    for label, run in (("cache off", rendered), ("cache on", cached)):
-        for pid, mb in run["memory"].items():
-            ok = mb is not None and mb["rss"] <= RSS_MB
-            failed |= not ok
-            name = f"{label} worker {pid}"
-            print(f"{name:<22} {mb['rss']:>6.0f} {mb['pss']:>6.0f} {mb['private']:>8.0f} {mb['peak']:>6.0f}  "
-                  f"RSS:{'PASS' if ok else 'FAIL'}" if mb else f"{name:<22} gone  FAIL")
-    for name, mb in cached["master"].items():  # once per server, whatever the number of workers
+    print(f"{'process':<14} {'RSS':>6} {'PSS':>6} {'private':>8} {'peak':>6}")
+    for pid, mb in site["memory"].items():
+        ok = mb is not None and mb["rss"] <= RSS_MB
+        failed |= not ok
+        print(f"worker {pid:<7} {mb['rss']:>6.0f} {mb['pss']:>6.0f} {mb['private']:>8.0f} {mb['peak']:>6.0f}  "
+              f"RSS:{'PASS' if ok else 'FAIL'}" if mb else f"worker {pid:<7} gone  FAIL")
+    for name, mb in site["master"].items():  # once per server, whatever the number of workers
         if mb:
-            print(f"{name:<22} {mb['rss']:>6.0f} {mb['pss']:>6.0f} {mb['private']:>8.0f}")
+            print(f"{name:<14} {mb['rss']:>6.0f} {mb['pss']:>6.0f} {mb['private']:>8.0f}")
     print(f"\n{'FAIL' if failed else 'PASS'} overall")
 
 

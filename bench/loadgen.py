@@ -8,6 +8,7 @@ long tail: a few popular pages and thousands requested once or never).
 from __future__ import annotations
 
 import bisect
+import os
 import http.client
 import random
 import re
@@ -17,7 +18,7 @@ import time
 from itertools import accumulate
 from pathlib import Path
 
-from liveserver import Browser
+from liveserver import Browser, LiveServer
 
 CYCLE = """local paths = {%s}
 local i = math.random(#paths)
@@ -75,8 +76,14 @@ def run_wrk(base: str, paths: list[str], duration: float, connections: int, thre
 
 
 def run_python(base: str, paths: list[str], duration: float, connections: int, _threads: int, _workdir,
-               weights: list[float] | None = None) -> dict:
-    """The fallback without wrk: CONNECTIONS threads, one request at a time each (slower client)."""
+               weights: list[float] | None = None, revalidate: bool = False) -> dict:
+    """The fallback without wrk: CONNECTIONS threads, one request at a time each (slower client).
+
+    With REVALIDATE the threads share what a caching proxy or browser keeps: the last ETag of
+    each path, sent as If-None-Match (a 304 is an answer like a 200; "revalidated" counts them).
+    """
+    etags: dict[str, str] = {}
+    revalidated = [0]
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -84,7 +91,7 @@ def run_python(base: str, paths: list[str], duration: float, connections: int, _
     cdf = list(accumulate(weights)) if weights is not None else None
 
     def client(offset: int) -> None:
-        browser, i, mine, bad = Browser(base, timeout=5), offset, [], 0
+        browser, i, mine, bad, mine_304 = Browser(base, timeout=5), offset, [], 0, 0
         draw = random.Random(offset)
         while time.perf_counter() < deadline:
             if cdf is None:
@@ -92,8 +99,14 @@ def run_python(base: str, paths: list[str], duration: float, connections: int, _
             else:
                 i = min(len(paths) - 1, bisect.bisect_left(cdf, draw.random() * cdf[-1]))
             started = time.perf_counter()
+            path = paths[i]
             try:
-                ok = browser.get(paths[i])[0] < 400
+                sent = {"If-None-Match": etags[path]} if revalidate and path in etags else None
+                status, headers, _text = browser.request("GET", path, headers=sent)
+                ok = status < 400
+                if revalidate and status == 200 and "ETag" in headers:
+                    etags[path] = headers["ETag"]
+                mine_304 += status == 304
             except (OSError, http.client.HTTPException):
                 ok = False
             mine.append((time.perf_counter() - started) * 1000)
@@ -101,6 +114,7 @@ def run_python(base: str, paths: list[str], duration: float, connections: int, _
         with lock:
             latencies.extend(mine)
             errors[0] += bad
+            revalidated[0] += mine_304
 
     workers = [threading.Thread(target=client, args=(k * 17,)) for k in range(connections)]
     for w in workers:
@@ -109,4 +123,26 @@ def run_python(base: str, paths: list[str], duration: float, connections: int, _
         w.join()
     latencies.sort()
     pick = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))]  # noqa: E731
-    return {"rps": len(latencies) / duration, "p50": pick(0.50), "p99": pick(0.99), "errors": errors[0]}
+    return {"rps": len(latencies) / duration, "p50": pick(0.50), "p99": pick(0.99), "errors": errors[0],
+            "revalidated": revalidated[0]}
+
+
+def cpu_seconds(server: LiveServer) -> float:
+    """CPU time used so far by SERVER's master, workers and Voikko service (user + system)."""
+    total = 0
+    for pid in (server.master_pid, *server.worker_pids(), *server.service_pids()):
+        try:
+            total += sum(int(x) for x in Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()[11:13])
+        except (OSError, ValueError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def measured(server: LiveServer, drive, *args) -> dict:
+    """DRIVE(*ARGS) with the server's CPU time per request ("cpu_ms"): on a shared machine the rate
+    depends on what else runs, the CPU a request costs much less."""
+    before = cpu_seconds(server)
+    result = drive(*args)
+    requests = result["rps"] * args[2]
+    result["cpu_ms"] = (cpu_seconds(server) - before) * 1000 / requests if requests else float("inf")
+    return result

@@ -15,7 +15,6 @@ import random
 import re
 import sqlite3
 import threading
-import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -123,8 +122,3 @@ def change_interval(duration: float) -> float:
     """A change a minute; in shorter runs as often as gives two changes a run."""
     return min(CHANGE_EVERY_S, max(1.0, duration / 2))
 
-
-def timed(function, *args, **kwargs):
-    """(FUNCTION's result, seconds it took)."""
-    started = time.perf_counter()
-    return function(*args, **kwargs), time.perf_counter() - started

@@ -3,8 +3,8 @@
 A session hook sees every flush, whichever code path made it (web, CLI, import), and writes a
 row per touched entry in the same transaction, so no writer can forget to tell the search index.
 
-site_version() is the one answer to "has anything changed?" for the page cache, the count
-cache, the exports and the search index's catch-up. Its head (the newest change-log id and
+site_version() is the one answer to "has anything changed?" for the pages' ETags, the count
+and listing caches, more-like-this, the exports and the search index's catch-up. Its head (the newest change-log id and
 time) must move whenever a change becomes visible. On SQLite writers take turns, so ids are
 drawn in commit order. On PostgreSQL ids are drawn at insert time, so a transaction may commit
 a lower id after another's higher one is visible, and "the newest id" alone would miss it: so
@@ -86,7 +86,7 @@ def site_version(source: sa.Engine | OrmSession) -> tuple:
 
     The head's time tells a rolled-back and reused SQLite id from the old one. Programmes are
     written only by `ideapankki import`, outside the change log, so they are counted here.
-    From an engine (the page cache, on every request) the query runs on the DBAPI cursor:
+    From an engine (the ETags, on every anonymous page) the query runs on the DBAPI cursor:
     SQLAlchemy's execution costs three times the query itself (about 100 µs against 40 on
     SQLite), and SQLite's times stay strings; should it fail there, the connection is dropped
     and SQLAlchemy runs it again, so its answer, or its error, is the one given. From a session

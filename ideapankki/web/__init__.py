@@ -141,12 +141,10 @@ def init_app(app: Flask) -> None:
     from . import accessibility, security_headers
     app.register_blueprint(accessibility.bp)
     security_headers.init_app(app)
-    from . import fast_path, proxy, public_url
-    # unknown hosts get 400 before Flask; the fast path, outside, holds pages only of hosts that passed
-    public_url.init_app(app)
-    fast_path.init_app(app)  # inside ProxyFix: the environ is fixed before the fast path makes its key
+    from . import proxy, public_url
+    public_url.init_app(app)  # unknown hosts get 400 before Flask
     proxy.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
-    from . import page_cache
-    page_cache.init_app(app)  # last: its after_request must see the view's own response first
+    from . import http_cache
+    http_cache.init_app(app)  # last: its after_request must see the view's own response first

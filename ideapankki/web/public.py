@@ -9,7 +9,7 @@ from .. import browse, relations, searching
 from ..models import Municipality
 from ..reference import THEME_SLUGS
 from ..search import IndexUnavailable
-from . import db_session, page_cache, params, search_index
+from . import db_session, http_cache, params, search_index
 from .norm_status import norm_status_form
 
 bp = Blueprint("public", __name__)
@@ -90,7 +90,7 @@ def entry(slug: str):
         similar = searching.more_like(session, search_index(), found)
     except IndexUnavailable:
         current_app.logger.warning("search index unavailable: no similar entries for %s", slug)
-        page_cache.uncacheable()  # a degraded page: not to be served as the current one
+        http_cache.uncacheable()  # a degraded page: no ETag may vouch for it
         similar = []
     return render_template("public/entry.html", entry=found, similar=similar, status_form=norm_status_form(found),
                            related=relations.links(session, found))
