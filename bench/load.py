@@ -5,7 +5,7 @@
 Builds (once; cached under bench/.cache/load-N/) an instance with the seed content plus N
 generated published entries (bench/search.py's generator, bulk inserted, then `ideapankki
 reindex`), starts `ideapankki serve --workers 2` on it and a bare Flask hello-world under the
-same gunicorn settings (ideapankki.serving.options). The site keeps no rendered pages, so
+same gunicorn settings (ideapankki.web.serving.server.options). The site keeps no rendered pages, so
 every request is a first visit. It drives the realistic mix (mix.py: a Zipf long tail over every
 URL, an entry edited every minute) twice, plainly and with clients revalidating ETags, then
 each page kind (entry, browse, search page, search API) cycling through hundreds of URLs with
@@ -36,10 +36,10 @@ from liveserver import PROJECT_DIR, Browser, LiveServer, free_port, memory_mb  #
 from loadgen import measured, run_python, run_wrk  # noqa: E402
 
 sys.path.insert(0, str(PROJECT_DIR))
-from ideapankki.web.collect import TRIM_EVERY_S  # noqa: E402
+from ideapankki.web.serving.collect import TRIM_EVERY_S  # noqa: E402
 
 CACHE_DIR = PROJECT_DIR / "bench" / ".cache"
-TARGETS = {"entry": 0.2, "browse": 0.1, "search": 0.05, "api": 0.05}  # page cache off: req/s ÷ hello-world's
+TARGETS = {"entry": 0.2, "browse": 0.1, "search": 0.05, "api": 0.05}  # first visits: ÷ the hello-world
 P99_MS, RSS_MB = 200.0, 250.0
 WARM_S = 3.0  # each URL set is driven this long before its measured run
 HELLO_S = 4.0  # the hello-world, driven just before each measurement
@@ -147,7 +147,7 @@ def main() -> None:
     parser.add_argument("--hello-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.hello_server:
-        from ideapankki import serving
+        from ideapankki.web.serving import server as serving
 
         serving.run(serving.options(args.workers, "127.0.0.1", args.hello_server), factory=hello_app)
         return
@@ -225,7 +225,7 @@ def run_site(instance: Path, tmp: Path, args, drive, urls: dict, realistic, base
         stop.set()
         sampler.join()
         # After the load, as a load balancer's health checks find it: a worker tidies up after a
-        # request when its last trim is TRIM_EVERY_S old (ideapankki/web/collect.py).
+        # request when its last trim is TRIM_EVERY_S old (ideapankki/web/serving/collect.py).
         time.sleep(TRIM_EVERY_S + 0.5)
         drive(site.base, ["/healthz"], 1, args.connections, args.threads, tmp)
         memory = {pid: {**mb, "peak": peaks.get(pid, 0.0)} if (mb := memory_mb(pid)) else None

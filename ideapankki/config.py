@@ -129,14 +129,20 @@ def _positive_int(name: str, default: int) -> int:
     return int(raw)
 
 
+def storage(instance: str | os.PathLike | None = None) -> dict:
+    """Where the state lives: the instance folder and the database. The CLI opens the database and
+    the index from this (db.open_engine, search.open_index); the site's config starts from it."""
+    path = instance_dir(instance)
+    return {"INSTANCE_DIR": path, "DATABASE_URL": database_url(path)}
+
+
 def build_config(overrides: dict | None = None) -> dict:
     """Assemble the Flask config mapping for create_app."""
     overrides = dict(overrides or {})
-    instance = instance_dir(overrides.pop("INSTANCE_DIR", None))
+    config = storage(overrides.pop("INSTANCE_DIR", None))
+    instance = config["INSTANCE_DIR"]
     demo = bool(overrides.get("DEMO") or overrides.get("DEBUG") or overrides.get("TESTING"))
-    config = {
-        "INSTANCE_DIR": instance,
-        "DATABASE_URL": database_url(instance),
+    config |= {
         "BABEL_DEFAULT_LOCALE": DEFAULT_LANGUAGE,
         "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),
         "LANGUAGES": LANGUAGES,

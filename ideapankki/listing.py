@@ -18,11 +18,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from . import countcache, normstatus
-from .models import Entry, EntryMunicipality, EntryTheme, Municipality
+from .models import Entry, EntryMunicipality, EntryState, EntryTheme, Municipality
 
+PUBLISHED = Entry.state == EntryState.published.value
+YEAR = sa.extract("year", Entry.published_on)
 FACETS = ("type", "theme", "region", "municipality", "year", "trial_status", "norm_status")
 
 
@@ -69,8 +72,6 @@ def table(session: Session) -> Table:
 
 
 def _build(session: Session) -> Table:
-    from .browse import PUBLISHED, YEAR  # browse lists through this module
-
     rows = session.exec(
         select(Entry.id, Entry.type, YEAR, Entry.trial_status, normstatus.latest_status()).where(PUBLISHED)
         .order_by(Entry.published_on.desc().nulls_last(), Entry.id.desc())

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh import classify, query as Q
 
-from ..browse import Filters
+from .filters import Filters
 from .highlight import highlight, query_terms
 from .parsing import LANGUAGES, Parsed, _field_alternatives, parse_query, query_words
 from .reading import Generation, Readers
@@ -156,11 +156,13 @@ def _key_terms(searcher, view: Generation, docnum: int) -> list[tuple[str, str, 
     fieldname = f"body_{searcher.stored_fields(docnum)['language']}"
     expander = classify.Expander(searcher.reader(), fieldname)  # its Bo1 model: same N and scores
     expander.add_document(docnum)  # the stored body, analysed as the field analyses it
+    corpus = view.corpus
+    tables = [corpus.cache.frequencies(segment, sid, fieldname) for segment, _offset, sid in corpus.leaves]
     scored, top_weight = [], 0.0
     for word, weight in expander.topN_weight.items():
-        collection = view.corpus.frequency(fieldname, word)
-        if collection is not None:
-            score = expander.model.score(weight, collection, expander.top_total)
+        found = [table[word] for table in tables if word in table]  # summed as Whoosh's reader.frequency
+        if found:
+            score = expander.model.score(weight, sum(found), expander.top_total)
             top_weight = max(top_weight, score)
             scored.append((score, word))
     if not top_weight:

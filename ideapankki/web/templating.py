@@ -11,9 +11,9 @@ from markupsafe import Markup
 from ..reference import THEME_SLUGS
 from . import labels
 from .i18n import here_without_language, url_in_language
-from .public import FACET_VALUES_SHOWN
 
 FINLEX_URL = "https://www.finlex.fi/fi/lainsaadanto/{year}/{number}"
+FACET_VALUES_SHOWN = 15  # values per facet in the sidebar (templates/partials/filters.html)
 
 
 def finlex_url(number: str | None) -> str | None:

@@ -1,0 +1,99 @@
+"""Search as the site, the API and the CLI use it: index hits joined with published entries.
+
+The database has the last word on visibility: a hit whose entry is no longer published (an
+index that has not caught up yet) is dropped, so search never shows an unpublished text.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+from sqlmodel import Session, select
+
+from .filters import Facet, Filters
+from ..models import Entry, EntryState
+from . import Hit, SearchIndex, SearchResponse
+
+MAX_PAGE_SIZE = 100
+
+
+@dataclass
+class ResultPage:
+    """One page of search results, with entries in rank order."""
+
+    query: str
+    sort: str
+    entries: list[Entry]
+    hits: dict[int, Hit]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, Facet]
+    suggestion: str | None
+    corrected: bool = False  # results are for the suggestion: the query itself found nothing
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def _entries_in_order(session: Session, ids: list[int]) -> dict[int, Entry]:
+    if not ids:
+        return {}
+    rows = session.exec(select(Entry).where(Entry.id.in_(ids), Entry.state == EntryState.published.value))
+    return {e.id: e for e in rows}
+
+
+def find(session: Session, index: SearchIndex, text: str, filters: Filters, *, sort: str = "relevance",
+         page: int = 1, per_page: int = 20) -> ResultPage:
+    """Search published entries and return one page joined with the database."""
+    index.refresh_if_behind()
+    response: SearchResponse = index.search(text, filters, sort=sort, page=page, per_page=per_page)
+    by_id = _entries_in_order(session, [h.entry_id for h in response.hits])
+    hits = [h for h in response.hits if h.entry_id in by_id]
+    facets = {name: Facet(name, counts) for name, counts in response.facets.items()}
+    return ResultPage(text, sort, [by_id[h.entry_id] for h in hits], {h.entry_id: h for h in hits},
+                      response.total, page, per_page, facets, response.suggestion, response.corrected)
+
+
+def more_like(session: Session, index: SearchIndex, entry: Entry, limit: int = 5) -> list[Entry]:
+    """Published entries most like ENTRY."""
+    ids = index.more_like(entry.id, limit)
+    by_id = _entries_in_order(session, ids)
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def similar(session: Session, index: SearchIndex, text: str, limit: int = 5) -> list[tuple[Entry, float]]:
+    """Published entries whose title or summary resemble TEXT (to avoid duplicate submissions)."""
+    index.refresh_if_behind()
+    found = index.similar(text, limit)
+    by_id = _entries_in_order(session, [i for i, _score in found])
+    return [(by_id[i], score) for i, score in found if i in by_id]
+
+
+def to_json(result: ResultPage, url_for_entry: Callable[[Entry], str]) -> dict:
+    """The JSON form shared by GET /api/v1/search and `ideapankki search --json`."""
+    return {
+        "query": result.query,
+        "total": result.total,
+        "page": result.page,
+        "per_page": result.per_page,
+        "results": [
+            {
+                "slug": e.slug,
+                "type": e.type,
+                "title": e.title,
+                "summary": e.summary,
+                "language": e.language,
+                "url": url_for_entry(e),
+                "highlight": result.hits[e.id].highlight,
+                "score": round(result.hits[e.id].score, 4),
+            }
+            for e in result.entries
+        ],
+        "facets": {name: [{"value": str(v), "count": n} for v, n in facet.counts] for name, facet in result.facets.items()},
+        "suggestion": result.suggestion,
+        "corrected": result.corrected,
+    }

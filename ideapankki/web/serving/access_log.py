@@ -1,0 +1,72 @@
+"""One JSON line per request on `ideapankki.access`, and an X-Request-Id to match it with.
+
+A request id from a trusted proxy (X-Request-Id, if it looks like an id) is kept so one
+request can be followed across servers; otherwise a new one is made. The line has the
+path without the query string (searches are personal), and the user's numeric id only.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+from flask import Flask, g, request, session
+
+from ... import logs
+
+HEADER = "X-Request-Id"
+_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+def request_id(incoming: str | None) -> str:
+    """The proxy's id if it looks like one, else a new one."""
+    return incoming if incoming and _ID.fullmatch(incoming) else uuid.uuid4().hex
+
+
+def _start() -> None:
+    g.request_id = request_id(request.headers.get(HEADER))
+    g.request_started = time.perf_counter()
+
+
+def _user_id() -> int | None:
+    if "_user_id" not in session:  # no one logged in: do not load anything
+        return None
+    from flask_login import current_user
+
+    try:
+        return current_user.id if current_user.is_authenticated else None
+    except Exception:  # noqa: BLE001 - a log line must never turn a response into an error
+        return None
+
+
+def emit(request_id: str, method: str, path: str, status: int, started: float, user_id: int | None,
+         cache: str | None) -> None:
+    """Write one access line."""
+    line = {
+        "request_id": request_id,
+        "method": method,
+        "path": path,
+        "status": status,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        "user_id": user_id,
+    }
+    if cache:  # "304" (the reader's copy is current) or "etag" (rendered with validators)
+        line["cache"] = cache
+    logs.emit(logs.ACCESS, line)
+
+
+def _finish(response):
+    request_id = g.get("request_id") or uuid.uuid4().hex
+    response.headers[HEADER] = request_id
+    emit(request_id, request.method, request.path, response.status_code, g.get("request_started", time.perf_counter()),
+         _user_id(), g.get("http_cache"))
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register before the session's commit hook: after_request hooks run last-registered first,
+    so the line is written after the commit and has the final status."""
+    logs.configure()
+    app.before_request(_start)
+    app.after_request(_finish)

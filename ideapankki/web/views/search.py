@@ -1,0 +1,63 @@
+"""The search page: a query box on every page leads here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext as _
+
+from ... import browse
+from ...search import results as searching
+from ...search import SORTS, IndexUnavailable
+from ..database import db_session
+from .. import params
+from ..index import search_index
+from .public import facet_municipalities, region_names
+
+bp = Blueprint("search", __name__)
+
+MAX_QUERY_LENGTH = 500
+RETRY_AFTER_S = 10  # a rebuild of a bank of a few thousand entries takes about this long
+
+
+@dataclass
+class SearchArgs:
+    text: str
+    filters: browse.Filters
+    sort: str
+    page: int
+    per_page: int
+
+
+def parse_search_args(args, default_per_page: int) -> SearchArgs:
+    """Validate the query string of a search (page, feed or API); raises params.BadParameter."""
+    text = args.get("q") or ""
+    if len(text) > MAX_QUERY_LENGTH:  # before stripping: the API's document counts what was sent
+        raise params.BadParameter("q", _("The search is too long (at most %(max)s characters).",
+                                         max=MAX_QUERY_LENGTH))
+    sort = params.choice("sort", SORTS, args) or "relevance"
+    page = params.integer("page", 1, 1, params.MAX_PAGE, args)
+    per_page = params.integer("per_page", default_per_page, 1, searching.MAX_PAGE_SIZE, args)
+    return SearchArgs(text.strip(), params.filters(db_session(), args), sort, page, per_page)
+
+
+def search_request() -> tuple[SearchArgs, searching.ResultPage]:
+    """Run the search this request asks for (raises params.BadParameter or IndexUnavailable)."""
+    args = parse_search_args(request.args, current_app.config["PER_PAGE"])
+    result = searching.find(db_session(), search_index(), args.text, args.filters, sort=args.sort,
+                            page=args.page, per_page=args.per_page)
+    return args, result
+
+
+@bp.get("/search")
+def search_page():
+    """Search published entries, with facets, highlights, sorting and a spelling suggestion."""
+    try:
+        args, result = search_request()
+    except IndexUnavailable:  # SearchIndex logged the cause and started a rebuild
+        return render_template("search/unavailable.html"), 503, {"Retry-After": str(RETRY_AFTER_S)}
+    if args.page > result.pages:
+        abort(404)
+    return render_template("search/results.html", result=result, filters=args.filters,
+                           municipalities=facet_municipalities(result.facets, args.filters), regions=region_names())
