@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import select
 
-from clients import log_in, post_form
+from clients import post_form, sign_in
 from factories import make_member
 from ideapankki import create_app, exchange, markdown
 from ideapankki.cli import main
@@ -92,7 +92,7 @@ def member(app_session):
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_the_form_refuses_a_body_nested_too_deeply(app, member, lang):
     client = app.test_client()
-    log_in(client)
+    sign_in(client)
     for action in ("preview", "save"):
         response = post_form(client, f"/new/idea?lang={lang}", {**FORM, "do": action, "body": DEEP[0]})
         assert response.status_code == 400 and 'id="body-error"' in response.text
@@ -105,7 +105,7 @@ def test_previews_are_limited_per_account_across_workers(app, member):
                             "PREVIEWS_PER_HOUR": 3})
     try:
         first, second = app.test_client(), other_app.test_client()
-        log_in(first), log_in(second)
+        sign_in(first), sign_in(second)
         for client in (first, second, first):
             assert post_form(client, "/new/idea", FORM).status_code == 200
         for client in (second, first):

@@ -16,6 +16,8 @@ from ideapankki.models import Entry, EntryState, Role
 from ideapankki.reference import MunicipalityIndex
 from ideapankki.web import SEARCH_KEY
 
+from clients import sign_in
+
 PAYLOADS = [line for line in (Path(__file__).parent / "xss_payloads.txt").read_text(encoding="utf-8").splitlines()
             if line.strip()]
 PASSWORD = "kuusi sanaa kulkee kauas"
@@ -99,12 +101,6 @@ def world(app, app_session):
     return author, moderator
 
 
-def login(client, email):
-    from clients import log_in
-
-    assert log_in(client, email).status_code == 302
-
-
 def test_payload_corpus_is_large_and_varied():
     assert len(PAYLOADS) >= 200 and len(set(PAYLOADS)) == len(PAYLOADS)
 
@@ -136,7 +132,7 @@ def test_search_box_echo_is_inert(client, world):
 
 def test_moderation_pages_history_and_diffs_are_inert(app, world, app_session):
     moderator = app.test_client()
-    login(moderator, "mod@kuntaliitto.fi")
+    sign_in(moderator, "mod@kuntaliitto.fi")
     queue = moderator.get("/moderation")
     assert_inert(queue.text, "queue")
     rows = app_session.exec(select(Entry.slug)).all()
@@ -148,7 +144,7 @@ def test_moderation_pages_history_and_diffs_are_inert(app, world, app_session):
         assert_inert(versions.text, f"versions {slug}")
         assert_inert(moderator.get(f"/entries/{slug}/diff?a=1&b=1").text, f"diff {slug}")
     author = app.test_client()
-    login(author, "author@kajaani.fi")
+    sign_in(author, "author@kajaani.fi")
     mine = author.get("/my")
     assert mine.status_code == 200
     assert_inert(mine.text, "my entries")
