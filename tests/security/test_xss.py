@@ -63,10 +63,21 @@ def assert_inert(html: str, where: str) -> None:
     assert parser.problems == [], f"{where}: {parser.problems[:3]}"
 
 
+@pytest.fixture(scope="module")
+def app(module_app):
+    """The tests here only read: one app and one world per module (and database kind)."""
+    return module_app
+
+
 @pytest.fixture
-def world(app, app_session):
+def client(world, module_client):
+    return module_client
+
+
+@pytest.fixture(scope="module")
+def world(app, module_session):
     """Published entries carrying every payload in every field, and entries in review with payload edits."""
-    session = app_session
+    session = module_session
     org = accounts.find_or_create_organisation(session, "Kajaani")
     author = accounts.add_user(session, email="author@kajaani.fi", role=Role.member, password=PASSWORD,
                                organisation=org, name=PAYLOADS[0][:200])
@@ -154,7 +165,7 @@ def test_moderation_pages_history_and_diffs_are_inert(app, world, app_session):
             assert_inert(form.text, f"edit form {slug}")
 
 
-def test_payload_titles_cannot_inject_mail_headers(app):
+def test_payload_titles_cannot_inject_mail_headers():
     from ideapankki.mail import MailSettings, build_message
 
     settings = MailSettings(None, 25, None, None, False, "Ideapankki <noreply@ideapankki.test>", Path("/tmp"))
