@@ -185,6 +185,11 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture(scope="module")
+def module_entry_factory(module_session):
+    return lambda slug="kokeilu", **kw: make_entry(module_session, slug, **kw)
+
+
 @pytest.fixture
 def app_session(app):
     """A session on the web app's database, for arranging data before requests."""
