@@ -1,12 +1,12 @@
 """Does a web process survive rendering many listing pages? Python's automatic GC against
-collection between requests (ideapankki/web/collect.py), each in a fresh process.
+collection between requests (ideapankki/web/serving/collect.py), each in a fresh process.
 
     python bench/gc_crash.py [--entries N] [--rounds R]
 
 Uses load.py's cached instance (seed + N generated entries, 20000 by default; built on first
 use), turns the page cache off so every page is rendered, and requests browse pages filtered
 by type, pages 1–39, R rounds (3). CPython 3.11 crashed here within about 60 requests with the
-automatic collector (SIGSEGV, or SIGABRT "free(): invalid pointer"); see web/collect.py.
+automatic collector (SIGSEGV, or SIGABRT "free(): invalid pointer"); see ideapankki/web/serving/collect.py.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from load import build_instance  # noqa: E402
 CHILD = r"""
 import os, sys
 from ideapankki import create_app
-from ideapankki.web import collect
+from ideapankki.web.serving import collect
 app = create_app({"DEMO": False})
 if sys.argv[1] == "between":
     collect.between_requests(app)

@@ -5,7 +5,7 @@
 Builds (once; cached under bench/.cache/load-N/) an instance with the seed content plus N
 generated published entries (bench/search.py's generator, bulk inserted, then `ideapankki
 reindex`), starts `ideapankki serve --workers 2` on it and a bare Flask hello-world under the
-same gunicorn settings (ideapankki.serving.options), and drives each with wrk on loopback for
+same gunicorn settings (ideapankki.web.serving.server.options), and drives each with wrk on loopback for
 a bounded time (a Python load generator when wrk is missing). Each page cycles through many
 URLs (entries, browse pages with filters, search words). The site runs twice: with the page
 cache off (every request rendered: a first visit), then as configured, each URL set driven
@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from liveserver import PROJECT_DIR, Browser, LiveServer, free_port, memory_mb  # noqa: E402
 
 sys.path.insert(0, str(PROJECT_DIR))
-from ideapankki.web.collect import TRIM_EVERY_S  # noqa: E402
+from ideapankki.web.serving.collect import TRIM_EVERY_S  # noqa: E402
 
 CACHE_DIR = PROJECT_DIR / "bench" / ".cache"
 TARGETS = {"entry": 0.5, "search": 0.25}  # minimum req/s relative to the hello-world
@@ -211,7 +211,7 @@ def main() -> None:
     parser.add_argument("--hello-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.hello_server:
-        from ideapankki import serving
+        from ideapankki.web.serving import server as serving
 
         serving.run(serving.options(args.workers, "127.0.0.1", args.hello_server), factory=hello_app)
         return
@@ -285,7 +285,7 @@ def run_site(instance: Path, tmp: Path, args, drive, urls: dict, cache_mb: str |
         stop.set()
         sampler.join()
         # After the load, as a load balancer's health checks find it: a worker tidies up after a
-        # request when its last trim is TRIM_EVERY_S old (ideapankki/web/collect.py).
+        # request when its last trim is TRIM_EVERY_S old (ideapankki/web/serving/collect.py).
         time.sleep(TRIM_EVERY_S + 0.5)
         drive(site.base, ["/healthz"], 1, args.connections, args.threads, tmp)
         memory = {pid: {**mb, "peak": peaks.get(pid, 0.0)} if (mb := memory_mb(pid)) else None

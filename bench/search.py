@@ -50,8 +50,9 @@ import whoosh.formats  # noqa: E402
 import whoosh.writing  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from ideapankki import markdown, searching, workflow  # noqa: E402
-from ideapankki.browse import Filters  # noqa: E402
+from ideapankki import markdown, workflow
+from ideapankki.search import results as searching  # noqa: E402
+from ideapankki.search.filters import Filters  # noqa: E402
 from ideapankki.content import EntryDocument, parse  # noqa: E402
 from ideapankki.db import create_db_engine, session_scope  # noqa: E402
 from ideapankki.entries import save_document  # noqa: E402

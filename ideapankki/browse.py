@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from .models import Entry, EntryMunicipality, EntryState, EntryTheme, EntryType, Municipality, TrialStatus
 from . import countcache, normstatus
 from .reference import THEME_SLUGS
+from .search.filters import Facet, Filters  # browse.Filters is the same class
 
 PUBLISHED = Entry.state == EntryState.published.value
 YEAR = sa.extract("year", Entry.published_on)
@@ -29,31 +30,6 @@ class FilterError(ValueError):
     def __init__(self, name: str, value: object, message: str):
         self.name, self.value = name, value
         super().__init__(f"{name}: {message}")
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the reader narrowed the list to; None means any."""
-
-    type: str | None = None
-    theme: str | None = None
-    region: str | None = None
-    municipality: str | None = None
-    year: int | None = None
-    trial_status: str | None = None
-    norm_status: str | None = None
-
-    def active(self) -> dict[str, object]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
-
-    def without(self, name: str) -> "Filters":
-        return replace(self, **{name: None})
-
-
-@dataclass
-class Facet:
-    name: str
-    counts: list[tuple[object, int]] = field(default_factory=list)
 
 
 @dataclass

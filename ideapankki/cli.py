@@ -8,21 +8,22 @@ from pathlib import Path
 import click
 
 from . import config, migrate
-from .db import create_db_engine, session_scope
+from .db import open_engine, session_scope
 
 
 def _engine():
-    """The command's engine, closed when the command ends (open connections would outlive it)."""
-    instance = config.instance_dir()
-    engine = create_db_engine(config.database_url(instance))
+    """The command's engine, opened as the site opens it, closed when the command ends (open
+    connections would outlive it)."""
+    engine = open_engine(config.storage())
     click.get_current_context().call_on_close(engine.dispose)
     return engine
 
 
 def _search_index(engine):
-    from .search import SearchIndex
+    """The index in the instance folder, opened as the site opens it."""
+    from .search import open_index
 
-    return SearchIndex(config.instance_dir() / "search", engine)
+    return open_index(config.storage(), engine)
 
 
 @click.group(help="Ideapankki – the idea bank of Finnish municipal experimentation.")
@@ -96,7 +97,7 @@ def serve_command(host: str, port: int, workers: int | None, debug: bool) -> Non
             click.echo(f"error: {problem}", err=True)
         if problems:
             sys.exit(1)
-        from . import serving
+        from .web.serving import server as serving
 
         serving.start_voikko()  # first: the indexing in _prepare asks it too, so the master never loads Voikko
     _prepare()
@@ -105,7 +106,7 @@ def serve_command(host: str, port: int, workers: int | None, debug: bool) -> Non
         click.echo(f"Ideapankki is running at http://{host}:{port}/ with {workers} workers (Ctrl+C stops it)")
         serving.run(serving.options(workers, host, port))
         return
-    from .web import dev_server
+    from .web.serving import dev_server
 
     app = dev_server.demo_app(host, port, debug)
     click.echo(f"Ideapankki is running at http://{host}:{port}/  (Ctrl+C stops it)")
@@ -195,8 +196,8 @@ def search_command(query: tuple[str, ...], as_json: bool, limit: int, entry_type
     """Search the published entries with the index in the instance folder."""
     import json
 
-    from . import searching
-    from .browse import Filters
+    from .search import results as searching
+    from .search.filters import Filters
 
     from .search import IndexUnavailable
 

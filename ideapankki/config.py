@@ -142,14 +142,20 @@ def _megabytes(name: str, default: float) -> float:
     return value
 
 
+def storage(instance: str | os.PathLike | None = None) -> dict:
+    """Where the state lives: the instance folder and the database. The CLI opens the database and
+    the index from this (db.open_engine, search.open_index); the site's config starts from it."""
+    path = instance_dir(instance)
+    return {"INSTANCE_DIR": path, "DATABASE_URL": database_url(path)}
+
+
 def build_config(overrides: dict | None = None) -> dict:
     """Assemble the Flask config mapping for create_app."""
     overrides = dict(overrides or {})
-    instance = instance_dir(overrides.pop("INSTANCE_DIR", None))
+    config = storage(overrides.pop("INSTANCE_DIR", None))
+    instance = config["INSTANCE_DIR"]
     demo = bool(overrides.get("DEMO") or overrides.get("DEBUG") or overrides.get("TESTING"))
-    config = {
-        "INSTANCE_DIR": instance,
-        "DATABASE_URL": database_url(instance),
+    config |= {
         "BABEL_DEFAULT_LOCALE": DEFAULT_LANGUAGE,
         "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),
         "LANGUAGES": LANGUAGES,
@@ -167,7 +173,7 @@ def build_config(overrides: dict | None = None) -> dict:
         "ACCESSIBILITY_FEEDBACK": os.environ.get("IDEAPANKKI_ACCESSIBILITY_FEEDBACK") or None,
         "SUBMISSIONS_PER_HOUR": _positive_int("IDEAPANKKI_SUBMISSIONS_PER_HOUR", 20),
         "PREVIEWS_PER_HOUR": _positive_int("IDEAPANKKI_PREVIEWS_PER_HOUR", 120),
-        # whole anonymous pages kept per worker (ideapankki.web.page_cache); 0 keeps none
+        # whole anonymous pages kept per worker (ideapankki.web.serving.page_cache); 0 keeps none
         "PAGE_CACHE_MB": _megabytes("IDEAPANKKI_PAGE_CACHE_MB", 32),
         # mail asked for by people who are not logged in, per address and per client an hour (limits.py)
         "MAILS_PER_ADDRESS": _positive_int("IDEAPANKKI_MAILS_PER_ADDRESS", 5),

@@ -82,11 +82,10 @@ def split_front_matter(text: str, path: str | Path) -> tuple[str, str]:
     if not text.startswith("---\n"):
         raise ContentError(path, None, "the file must begin with a '---' line (YAML front matter)")
     end = text.find("\n---\n", 3)
-    if end == -1:
-        if text.endswith("\n---"):
-            end = len(text) - 4
-        else:
-            raise ContentError(path, None, "the front matter has no closing '---' line")
+    if end == -1 and text.endswith("\n---"):
+        end = len(text) - 4
+    elif end == -1:
+        raise ContentError(path, None, "the front matter has no closing '---' line")
     return text[4 : end + 1], text[end + 5 :]
 
 

@@ -73,6 +73,11 @@ def create_db_engine(url: str, **kwargs) -> Engine:
     return engine
 
 
+def open_engine(config) -> Engine:
+    """The engine for CONFIG's DATABASE_URL: the one way the site and the CLI open the database."""
+    return create_db_engine(config["DATABASE_URL"])
+
+
 def reading(engine: Engine) -> Engine:
     """ENGINE for work that only reads, even inside a writing request: it never takes the write lock."""
     if engine.dialect.name != "sqlite":

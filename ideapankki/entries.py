@@ -28,7 +28,7 @@ from .models import (
     utcnow,
 )
 from .reference import THEME_SLUGS, MunicipalityIndex
-from .workflow import can_view
+from .transitions import NotAllowed, can_view
 
 
 def resolve_references(doc: EntryDocument, index: MunicipalityIndex, path: str) -> list[str]:
@@ -76,7 +76,7 @@ def save_document(
         lock(session, entry)  # concurrent saves of one entry queue for the next revision number
         if _latest_source(session, entry) == source:
             return entry, False
-    _apply(session, entry, doc, municipality_codes)
+    apply_document(session, entry, doc, municipality_codes)
     number = 1 + (session.exec(select(Revision.number).where(Revision.entry_id == entry.id)
                                 .order_by(Revision.number.desc())).first() or 0)
     session.add(Revision(entry_id=entry.id, number=number, source=source, author_id=author.id if author else None))
@@ -90,7 +90,7 @@ def _latest_source(session: Session, entry: Entry) -> str | None:
     ).first()
 
 
-def _apply(session: Session, entry: Entry, doc: EntryDocument, municipality_codes: list[str]) -> None:
+def apply_document(session: Session, entry: Entry, doc: EntryDocument, municipality_codes: list[str]) -> None:
     """Copy DOC's fields onto ENTRY, rendering the body and replacing the related rows."""
     entry.type, entry.title, entry.summary, entry.language = doc.type, doc.title, doc.summary, doc.language
     entry.body_md = doc.body
@@ -191,20 +191,6 @@ def unique_slug(session: Session, title: str) -> str:
     return slug
 
 
-def can_edit(session: Session, actor: User, entry: Entry) -> bool:
-    """Authors edit drafts, returned entries and (as a new revision) published ones; moderators edit in review."""
-    from . import workflow
-
-    state, _revision = workflow.subject_state(session, entry)
-    if actor.is_moderator and state in workflow.EDITABLE_BY_MODERATOR:
-        return True
-    if not (workflow.belongs_to(actor, entry) and actor.can_submit):
-        return False
-    if entry.state == EntryState.published.value:
-        return state in (EntryState.published.value, *workflow.EDITABLE_BY_AUTHOR)
-    return entry.state in workflow.EDITABLE_BY_AUTHOR
-
-
 def create_entry(session: Session, doc: EntryDocument, codes: list[str], author: User,
                  per_hour: int = limits.SUBMISSIONS_PER_HOUR) -> Entry:
     """Save a new draft written by AUTHOR for their organisation.
@@ -212,51 +198,8 @@ def create_entry(session: Session, doc: EntryDocument, codes: list[str], author:
     Raises limits.TooManySubmissions when AUTHOR has started PER_HOUR entries within the hour.
     """
     if not author.can_submit:
-        from .workflow import NotAllowed
-
         raise NotAllowed("the account may not submit entries yet")
     limits.check_submission_rate(session, author, per_hour)
     doc.slug = unique_slug(session, doc.title)
     entry, _changed = save_document(session, doc, codes, author=author)
     return entry
-
-
-def save_edit(session: Session, entry: Entry, doc: EntryDocument, codes: list[str], actor: User) -> Revision | None:
-    """Save ACTOR's edit of ENTRY: in place, or as a revision under review when ENTRY is published."""
-    from . import workflow
-
-    lock(session, entry)  # two saves of one entry at once: the second sees the first's result
-    if not can_edit(session, actor, entry):
-        raise workflow.NotAllowed("this entry cannot be edited now")
-    doc.slug, doc.type = entry.slug, entry.type  # neither is editable
-    doc.published = entry.published_on
-    doc.programme = entry.programme_slug  # set by import, not by the form
-    if entry.state != EntryState.published.value:
-        save_document(session, doc, codes, author=actor)
-        return None
-    _state, revision = workflow.subject_state(session, entry)
-    source = serialize(doc)
-    if revision is None:
-        number = 1 + (session.exec(select(Revision.number).where(Revision.entry_id == entry.id)
-                                   .order_by(Revision.number.desc())).first() or 0)
-        revision = Revision(entry_id=entry.id, number=number, source=source, author_id=actor.id,
-                            state=EntryState.draft.value)
-        session.add(revision)
-    else:
-        revision.source = source
-    session.flush()
-    return revision
-
-
-def revision_document(revision: Revision, entry: Entry) -> EntryDocument:
-    """Parse a revision's snapshot back into a document."""
-    from .content import parse
-
-    return parse(revision.source, f"{entry.type}/{entry.slug}.md", slug=entry.slug)
-
-
-def apply_revision(session: Session, entry: Entry, revision: Revision) -> None:
-    """Make a reviewed revision the entry's live text."""
-    doc = revision_document(revision, entry)
-    codes = resolve_references(doc, MunicipalityIndex.from_session(session), f"revision {revision.number}")
-    _apply(session, entry, doc, codes)

@@ -1,5 +1,5 @@
 """Structured logs: one JSON object per line on `ideapankki.access` and `ideapankki.audit`, and
-gunicorn's error log in the same form (JsonFormatter, used by ideapankki.serving).
+gunicorn's error log in the same form (JsonFormatter, used by ideapankki.web.serving.server).
 
 Log collectors parse JSON lines without per-site regexes. The lines carry ids (request,
 user, entry), never e-mail addresses, passwords, session tokens or free-text comments.

@@ -20,7 +20,8 @@ from factories import make_entry
 from ideapankki import accounts, create_app
 from ideapankki.changes import site_version
 from ideapankki.db import create_db_engine
-from ideapankki.web import ENGINE_KEY, close_app
+from ideapankki.web.database import ENGINE_KEY
+from ideapankki import close_app
 
 
 # argon2 at test cost: a log-in costs milliseconds instead of 0.1-0.3 s (thousands of log-ins).

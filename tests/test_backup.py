@@ -17,7 +17,7 @@ from ideapankki import accounts, create_app, migrate, workflow
 from ideapankki.cli import main
 from ideapankki.db import create_db_engine
 from ideapankki.models import EntryState, Role
-from ideapankki.web import close_app
+from ideapankki import close_app
 
 TABLES = ("entry", "revision", "transition")
 

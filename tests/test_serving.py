@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from ideapankki.cli import main
-from ideapankki.serving import JsonLogger, options
+from ideapankki.web.serving.server import JsonLogger, options
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from liveserver import Browser, LiveServer  # noqa: E402
@@ -122,7 +122,7 @@ def test_serve_with_workers_answers_from_every_worker_and_stops_gracefully(tmp_p
 def test_the_master_shares_the_app_modules_and_the_lemma_cache_with_its_workers(tmp_path):
     import gc
 
-    from ideapankki import serving
+    from ideapankki.web.serving import server as serving
     from ideapankki.search import voikko
     from ideapankki.search.analysis import Lemma
     from ideapankki.search.lemmas import LemmaStore
@@ -137,7 +137,7 @@ def test_the_master_shares_the_app_modules_and_the_lemma_cache_with_its_workers(
         serving.share_with_workers(root)
         assert "kuntakokeiluissa" in LemmaStore.shared(root / "lemmas.sqlite").words
         assert IndexStore(root).lemmas is LemmaStore.shared(root / "lemmas.sqlite")  # what a worker opens
-        assert {"ideapankki.web.page_cache", "ideapankki.accounts", "zxcvbn"} <= set(sys.modules)
+        assert {"ideapankki.web.serving.page_cache", "ideapankki.accounts", "zxcvbn"} <= set(sys.modules)
         assert gc.get_freeze_count() > 0
         assert voikko._client is not None and voikko.analyse("kunnissa") == [("kunta", None)]  # asked of the service
     finally:

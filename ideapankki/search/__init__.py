@@ -14,8 +14,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from ..browse import Filters
 from ..changes import site_version
+from .filters import Filters
 from . import indexer
 from .analysis import voikko_available
 from .healing import Healer
@@ -23,7 +23,7 @@ from .query import Hit, SearchResponse, more_like, run_search, similar_titles
 from .reading import IndexUnavailable, Readers
 from .store import IndexStore
 
-__all__ = ["SearchIndex", "SearchResponse", "Hit", "IndexUnavailable", "SORTS"]
+__all__ = ["SearchIndex", "open_index", "Filters", "SearchResponse", "Hit", "IndexUnavailable", "SORTS"]
 
 log = logging.getLogger(__name__)
 SORTS = ("relevance", "newest")
@@ -130,3 +130,8 @@ class SearchIndex:
             log.warning("search index unavailable (%s)%s", exc,
                         "; a rebuild is running" if self.healer.rebuilding else "", exc_info=started)
             raise
+
+
+def open_index(config, engine: Engine) -> SearchIndex:
+    """The index of CONFIG's instance over ENGINE: the one way the site and the CLI open it."""
+    return SearchIndex(Path(config["INSTANCE_DIR"]) / "search", engine, config.get("SEARCH_FINNISH"))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh import query as Q
 
-from ..browse import Filters
+from .filters import Filters
 from .highlight import highlight, query_terms
 from .parsing import LANGUAGES, Parsed, _field_alternatives, parse_query, query_words
 from .reading import Generation, Readers

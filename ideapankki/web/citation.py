@@ -8,7 +8,8 @@ from flask import Flask, url_for
 from flask_babel import gettext as _
 
 from ..models import Entry, Organisation
-from . import db_session, labels
+from .database import db_session
+from . import labels
 from .templating import long_date
 
 # Open Graph wants language_TERRITORY; the bank is Finnish, its English is British.

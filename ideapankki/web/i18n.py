@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, redirect, request, url_for
-
-from .redirects import safe_next  # auth.py imports it from here too
-
-bp = Blueprint("i18n", __name__)
+from flask import current_app, request, url_for
 
 COOKIE = "lang"
 ONE_YEAR = 365 * 24 * 3600
@@ -43,14 +39,3 @@ def url_in_language(code: str) -> str:
     args = request.args.to_dict()
     args["lang"] = code
     return url_for(request.endpoint or "public.front", **(request.view_args or {}), **args, _external=True)
-
-
-@bp.get("/language/<code>")
-def switch(code: str):
-    """Remember CODE as the UI language and go back to the page the reader was on."""
-    if code not in current_app.config["LANGUAGES"]:
-        abort(404)
-    response = redirect(safe_next(request.args.get("next")))
-    response.set_cookie(COOKIE, code, max_age=ONE_YEAR, httponly=True, samesite="Lax",
-                        secure=current_app.config["SESSION_COOKIE_SECURE"])
-    return response

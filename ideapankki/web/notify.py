@@ -5,13 +5,19 @@ Messages are queued in the request's transaction and sent after it commits (idea
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import Flask, current_app, url_for
 from flask_babel import force_locale, gettext as _
 from sqlmodel import Session, select
 
 from .. import mail, outbox
 from ..models import Entry, Role, User
 from ..workflow import Action
+from .database import db_session, engine
+
+
+def init_app(app: Flask) -> None:
+    """Mail goes to the SMTP server the environment names, or else to the instance's mail folder."""
+    app.config.setdefault("MAIL_SETTINGS", mail.MailSettings.from_environment(app.config["INSTANCE_DIR"]))
 
 
 def mail_settings() -> mail.MailSettings:
@@ -22,9 +28,16 @@ def mail_settings() -> mail.MailSettings:
 
 def send_mail(to: str, subject: str, body: str) -> None:
     """Queue a message in this request's transaction; it is sent after the commit (ideapankki.outbox)."""
-    from . import db_session
-
     outbox.queue(db_session(), to, subject, body)
+
+
+def deliver_after_response(session: Session, response) -> None:
+    """Send the mail this request's committed transaction queued, after the response has gone out
+    (the server closes it): the reader waits for no SMTP server, and an answer takes as long
+    whether or not it mailed someone (a reset for an unknown address)."""
+    ids = outbox.take_queued(session)
+    if ids:
+        response.call_on_close(outbox.deliver_after_response(engine(), mail_settings(), ids))
 
 
 def after_action(session: Session, entry: Entry, action: Action, comment: str | None) -> None:

@@ -22,7 +22,10 @@ import pytest
 from werkzeug.serving import make_server
 
 from ideapankki import create_app
-from ideapankki.web import ENGINE_KEY, SEARCH_KEY, close_app, dev_server
+from ideapankki.web.database import ENGINE_KEY
+from ideapankki.web.index import SEARCH_KEY
+from ideapankki import close_app
+from ideapankki.web.serving import dev_server
 
 from browsing import CHROMIUM, CHROMIUM_ARGS, log_in, require_chromium
 from site_world import World, build_world

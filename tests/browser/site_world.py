@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from ideapankki import accounts, entries, normstatus, workflow
+from ideapankki import accounts, entries, normstatus, revisions, workflow
 from ideapankki.config import CONTENT_DIR
 from ideapankki.content import EntryDocument
 from ideapankki.db import session_scope
@@ -78,7 +78,7 @@ def build_world(engine) -> World:
         workflow.act(session, revised, Action.publish, moderator)
         edited = _doc("Kirjaston kotipalvelu kokeiluna", "## Tausta\n\nKirjat ja äänikirjat kotiin.\n\n"
                                                         "## Tulokset\n\nLainaajia 120.")
-        revision = entries.save_edit(session, revised, edited, ["205"], member)
+        revision = revisions.save_edit(session, revised, edited, ["205"], member)
         assert revision is not None and revision.number == 2
         workflow.act(session, revised, Action.submit, member)
         world.revised = revised.slug

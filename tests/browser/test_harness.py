@@ -9,7 +9,7 @@ from browsing import LANGUAGES, require_chromium
 from page_types import PAGES
 
 from ideapankki.config import LANGUAGES as SITE_LANGUAGES
-from ideapankki.web.accessibility import AXE_PAGE_TYPES
+from ideapankki.web.views.accessibility import AXE_PAGE_TYPES
 
 
 def test_missing_chromium_skips_by_default(monkeypatch, tmp_path):

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from factories import CONTENT_DIR, make_entry, make_programme, make_user
 from ideapankki.content import EntryDocument
-from ideapankki.entries import save_edit
+from ideapankki.revisions import save_edit
 from ideapankki.exchange import ImportFailed, export_dir, import_path
 from ideapankki.models import Entry, EntryState, Programme, Role
 

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from factories import make_entry
 from ideapankki import browse, countcache, exports
-from ideapankki.browse import Filters
+from ideapankki.search.filters import Filters
 from ideapankki.changes import site_version
 from ideapankki.search import SearchIndex
 

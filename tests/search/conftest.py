@@ -19,7 +19,7 @@ class SearchBench:
         return entry
 
     def slugs(self, text="", **kw):
-        from ideapankki.browse import Filters
+        from ideapankki.search.filters import Filters
 
         filters = Filters(**kw.pop("filters", {}))
         response = self.index.search(text, filters, per_page=kw.pop("per_page", 50), **kw)

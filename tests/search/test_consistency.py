@@ -55,8 +55,8 @@ def test_search_catches_up_before_reading(bench, session):
     from factories import make_entry
 
     make_entry(session, "toka", title="Omavalmentaja", summary="S.")  # committed, index not told
-    from ideapankki import searching
-    from ideapankki.browse import Filters
+    from ideapankki.search import results as searching
+    from ideapankki.search.filters import Filters
 
     result = searching.find(session, bench.index, "omavalmentaja", Filters())
     assert [e.slug for e in result.entries] == ["toka"]

@@ -117,7 +117,7 @@ def test_facets_count_within_the_query_and_combine_with_filters(bench):
 
 
 def _filters(**kw):
-    from ideapankki.browse import Filters
+    from ideapankki.search.filters import Filters
 
     return Filters(**kw)
 

@@ -17,7 +17,8 @@ from factories import make_entry, make_programme
 from ideapankki import accounts, create_app
 from ideapankki.db import create_db_engine
 from ideapankki.models import EntryState, Role, User
-from ideapankki.web import ENGINE_KEY, close_app
+from ideapankki.web.database import ENGINE_KEY
+from ideapankki import close_app
 
 ROLES = ("anonymous", "same", "other", "moderator", "admin")
 STATES = tuple(s.value for s in EntryState)

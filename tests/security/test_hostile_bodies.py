@@ -15,7 +15,7 @@ from factories import make_member
 from ideapankki import create_app, exchange, markdown
 from ideapankki.cli import main
 from ideapankki.models import Entry
-from ideapankki.web import close_app
+from ideapankki import close_app
 
 VALID = "---\ntitle: Kirjastoauto\ntype: idea\nsummary: Kiertää kylissä.\n---\n\n## Tausta\n\nTeksti.\n"
 DEEP = [">" * 200_000, "> " * 30 + "x", "- " * 3000 + "x", "\n".join(" " * i + "- x" for i in range(0, 400, 4)),

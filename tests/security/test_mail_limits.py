@@ -11,7 +11,8 @@ from sqlmodel import Session
 from ideapankki import accounts, create_app, limits
 from ideapankki.db import writing
 from ideapankki.models import Role, utcnow
-from ideapankki.web import ENGINE_KEY, close_app
+from ideapankki.web.database import ENGINE_KEY
+from ideapankki import close_app
 
 from clients import PASSWORD, ClosingClient
 from loopback_mail import smtp_inbox

@@ -13,7 +13,8 @@ from sqlmodel import Session, select
 
 from ideapankki import accounts, create_app, login
 from ideapankki.models import Entry, EntryState, LoginAttempt, Role, User, utcnow
-from ideapankki.web import ENGINE_KEY, close_app
+from ideapankki.web.database import ENGINE_KEY
+from ideapankki import close_app
 
 from clients import PASSWORD, ClosingClient
 from factories import make_entry
@@ -116,7 +117,7 @@ def test_a_hostile_host_gets_400_and_nothing_is_sent_or_changed(site, mail, how,
     data = arrange(session)
     client = browser(app, who)
     before = _state(session)
-    with caplog.at_level(logging.WARNING, logger="ideapankki.web.public_url"):
+    with caplog.at_level(logging.WARNING, logger="ideapankki.web.serving.public_url"):
         response = hostile(client, "POST", path, data, how)
     assert response.status_code == 400 and "refused a request for host 'attacker.example'" in caplog.text
     assert _state(session) == before

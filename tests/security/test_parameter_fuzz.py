@@ -29,7 +29,8 @@ from factories import make_entry, make_programme
 from ideapankki import accounts, create_app
 from ideapankki.models import EntryState, EntryType, NormStatus, Role, TrialStatus
 from ideapankki.reference import THEME_SLUGS
-from ideapankki.web import ENGINE_KEY, close_app
+from ideapankki.web.database import ENGINE_KEY
+from ideapankki import close_app
 
 READ: ContextVar[set | None] = ContextVar("read", default=None)
 ROUNDS = 3  # rounds of discovery: a name found in round n is fuzzed in round n + 1

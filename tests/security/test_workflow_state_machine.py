@@ -17,7 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from sqlmodel import Session, select
 
 from databases import Databases
-from ideapankki import entries, workflow
+from ideapankki import entries, revisions, workflow
 from ideapankki.content import EntryDocument
 from ideapankki.db import create_db_engine
 from ideapankki.models import Entry, EntryState, Organisation, Revision, Role, Transition, User
@@ -84,10 +84,10 @@ class WorkflowMachine(RuleBasedStateMachine):
         entry = self._entry(i)
         actor = self.people[who]
         before = entry.state
-        allowed = entries.can_edit(self.session, actor, entry)
+        allowed = revisions.can_edit(self.session, actor, entry)
         doc = EntryDocument(slug=entry.slug, type=entry.type, title=f"{word} muokattu", summary="S.", body=word)
         try:
-            entries.save_edit(self.session, entry, doc, [], actor)
+            revisions.save_edit(self.session, entry, doc, [], actor)
         except workflow.NotAllowed:
             assert not allowed
             self.session.rollback()
@@ -102,12 +102,12 @@ class WorkflowMachine(RuleBasedStateMachine):
     def act(self, i, who, action, comment):
         entry = self._entry(i)
         actor = self.people[who]
-        state, revision = workflow.subject_state(self.session, entry, action)
+        state, revision = revisions.subject_state(self.session, entry, action)
         try:
             row = workflow.act(self.session, entry, action, actor, comment)
         except (workflow.WorkflowError, workflow.NotAllowed):
             self.session.rollback()
-            assert workflow.subject_state(self.session, entry, action)[0] == state  # nothing changed
+            assert revisions.subject_state(self.session, entry, action)[0] == state  # nothing changed
             return
         self.session.commit()
         self.moves += 1

@@ -11,10 +11,11 @@ from sqlmodel import select
 
 from ideapankki import accounts, workflow
 from ideapankki.content import EntryDocument
-from ideapankki.entries import resolve_references, save_document, save_edit
+from ideapankki.entries import resolve_references, save_document
+from ideapankki.revisions import save_edit
 from ideapankki.models import Entry, EntryState, Role
 from ideapankki.reference import MunicipalityIndex
-from ideapankki.web import SEARCH_KEY
+from ideapankki.web.index import SEARCH_KEY
 
 from clients import sign_in
 

@@ -8,7 +8,7 @@ import pytest
 from clients import PASSWORD
 from ideapankki import accounts, create_app
 from ideapankki.models import Role
-from ideapankki.web import close_app
+from ideapankki import close_app
 from loopback_mail import smtp_inbox
 
 

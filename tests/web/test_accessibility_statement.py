@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ideapankki.web.accessibility import AXE_PAGE_TYPES, STATEMENT_DATE
+from ideapankki.web.views.accessibility import AXE_PAGE_TYPES, STATEMENT_DATE
 
 HEADINGS = {"fi": "Saavutettavuusseloste", "sv": "Tillgänglighetsutlåtande", "en": "Accessibility statement"}
 

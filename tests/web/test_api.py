@@ -17,7 +17,9 @@ from werkzeug.serving import make_server
 from factories import make_entry, make_programme
 from ideapankki import create_app
 from ideapankki.models import EntryState
-from ideapankki.web import ENGINE_KEY, close_app, dev_server
+from ideapankki.web.database import ENGINE_KEY
+from ideapankki import close_app
+from ideapankki.web.serving import dev_server
 
 UNPUBLISHED = [EntryState.draft, EntryState.submitted, EntryState.in_review, EntryState.returned,
                EntryState.rejected, EntryState.archived]

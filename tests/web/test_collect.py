@@ -6,7 +6,7 @@ import weakref
 
 import pytest
 
-from ideapankki.web import collect
+from ideapankki.web.serving import collect
 
 
 class Node:
@@ -92,7 +92,7 @@ def test_an_app_trims_between_requests_when_due(app, monkeypatch):
 
 
 def test_gunicorn_tidies_up_after_each_response_is_sent(monkeypatch):
-    from ideapankki import serving
+    from ideapankki.web.serving import server as serving
 
     assert serving.options(2)["post_request"] is serving.post_request
     monkeypatch.setattr(collect, "_last_trim", 0.0)

@@ -7,7 +7,7 @@ the browser journey lost mails now and then. `dev_server.closing` closes at the 
 
 from flask import Flask
 
-from ideapankki.web import dev_server
+from ideapankki.web.serving import dev_server
 
 
 def _app(closed: list[str]) -> Flask:

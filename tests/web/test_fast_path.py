@@ -12,8 +12,11 @@ from werkzeug.test import Client
 
 from ideapankki import create_app
 from ideapankki.db import create_db_engine
-from ideapankki.web import ENGINE_KEY, SEARCH_KEY, close_app, collect, page_cache
-from ideapankki.web.proxy import HSTS
+from ideapankki.web.database import ENGINE_KEY
+from ideapankki.web.index import SEARCH_KEY
+from ideapankki import close_app
+from ideapankki.web.serving import collect, page_cache
+from ideapankki.web.serving.proxy import HSTS
 from test_collect import _cycles
 from test_page_cache import edit_title
 

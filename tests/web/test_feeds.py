@@ -8,7 +8,7 @@ import pytest
 
 from ideapankki import accounts
 from ideapankki.models import EntryState
-from ideapankki.web import SEARCH_KEY
+from ideapankki.web.index import SEARCH_KEY
 
 from factories import make_entry
 

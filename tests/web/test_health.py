@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from databases import url_text
 from ideapankki.db import create_db_engine
-from ideapankki.web import ENGINE_KEY, SEARCH_KEY
+from ideapankki.web.database import ENGINE_KEY
+from ideapankki.web.index import SEARCH_KEY
 
 
 def test_a_current_index_is_ok(app, client, entry_factory):

@@ -25,7 +25,9 @@ from ideapankki.content import EntryDocument
 from ideapankki.entries import save_document
 from ideapankki.migrate import init_database, seed_if_empty
 from ideapankki.models import Entry, EntryState, Role
-from ideapankki.web import ENGINE_KEY, SEARCH_KEY, close_app
+from ideapankki.web.database import ENGINE_KEY
+from ideapankki.web.index import SEARCH_KEY
+from ideapankki import close_app
 
 LANGUAGES = ("fi", "sv", "en")
 DEFAULT_JAR = PROJECT_DIR / ".ci" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ideapankki.web import SEARCH_KEY
+from ideapankki.web.index import SEARCH_KEY
 from index_damage import damage
 
 NOTICE = {"fi": "Hakuhakemistoa rakennetaan uudelleen", "sv": "Sökindexet byggs om", "en": "The search index is being rebuilt"}

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 from ideapankki import accounts, outbox
 from ideapankki.models import Entry, EntryState, OutboxMail, Role
 
-from ideapankki.web import ENGINE_KEY
+from ideapankki.web.database import ENGINE_KEY
 
 from clients import PASSWORD, sign_in
 from factories import make_entry

@@ -12,7 +12,8 @@ from ideapankki.content import EntryDocument
 from ideapankki.entries import save_document
 from ideapankki.models import EntryState, Role
 from ideapankki.reference import MunicipalityIndex
-from ideapankki.web import SEARCH_KEY, page_cache
+from ideapankki.web.index import SEARCH_KEY
+from ideapankki.web.serving import page_cache
 from index_damage import damage
 
 

@@ -6,8 +6,9 @@ from flask import request
 from ideapankki import create_app
 from ideapankki.config import ConfigError
 from ideapankki.migrate import init_database
-from ideapankki.web import ENGINE_KEY, close_app
-from ideapankki.web.proxy import HSTS, proxy_fix_counts
+from ideapankki.web.database import ENGINE_KEY
+from ideapankki import close_app
+from ideapankki.web.serving.proxy import HSTS, proxy_fix_counts
 
 FORWARDED = {"X-Forwarded-For": "203.0.113.9, 198.51.100.7", "X-Forwarded-Proto": "https",
              "X-Forwarded-Host": "evil.example"}

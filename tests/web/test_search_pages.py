@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from ideapankki.cli import main
-from ideapankki.web import SEARCH_KEY
+from ideapankki.web.index import SEARCH_KEY
 
 from factories import make_entry
 

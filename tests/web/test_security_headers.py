@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ideapankki.web.security_headers import CONTENT_SECURITY_POLICY
+from ideapankki.web.serving.security_headers import CONTENT_SECURITY_POLICY
 
 EXPECTED_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                 "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")

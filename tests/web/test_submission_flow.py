@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from ideapankki import accounts
 from ideapankki.models import Entry, Role, Transition
-from ideapankki.web import SEARCH_KEY
+from ideapankki.web.index import SEARCH_KEY
 
 from clients import PASSWORD, log_in, post_form, sign_in
 from test_accounts_web import register

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..models import EntryType, Language, NormStatus, RelationKind, TrialStatus
-from ..reference import THEME_SLUGS, read_register
+from ...models import EntryType, Language, NormStatus, RelationKind, TrialStatus
+from ...reference import THEME_SLUGS, read_register
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 NO_NUL = "^[^\\u0000]*$"  # a NUL anywhere in a request is refused with 400 (web/params.py)

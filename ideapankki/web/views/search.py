@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
-from .. import browse, searching
-from ..search import SORTS, IndexUnavailable
-from . import db_session, params, search_index
+from ... import browse
+from ...search import results as searching
+from ...search import SORTS, IndexUnavailable
+from ..database import db_session
+from .. import params
+from ..index import search_index
 from .public import municipalities_by_code, region_names
 
 bp = Blueprint("search", __name__)

@@ -6,12 +6,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import browse, normstatus, relations, searching
-from ..models import Entry, EntryType
-from ..search import IndexUnavailable
-from . import db_session, search_index
-from .forms import NormStatusForm, choices
-from .labels import NORM_STATUS_LABELS
+from ... import browse, normstatus, relations
+from ...search import results as searching
+from ...models import Entry, EntryType
+from ...search import IndexUnavailable
+from ..database import db_session
+from ..index import search_index
+from ..forms import NormStatusForm, choices
+from ..labels import NORM_STATUS_LABELS
 
 bp = Blueprint("norm_status", __name__)
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, url_for
 from flask_babel import get_locale, gettext as _
 
-from .. import feeds, programmes
-from ..models import Entry, Programme
-from . import db_session
+from ... import feeds, programmes
+from ...models import Entry, Programme
+from ..database import db_session
 from .feeds import _respond as respond_with_feed  # the feeds' one way to answer with Atom
 
 bp = Blueprint("programmes", __name__)

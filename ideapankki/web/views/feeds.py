@@ -13,11 +13,14 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from flask_babel import get_locale, gettext as _
 
-from .. import browse, feeds, searching
-from ..models import EntryType, Municipality
-from ..reference import THEME_SLUGS
-from ..search import IndexUnavailable
-from . import db_session, search_index, labels
+from ... import browse, feeds
+from ...search import results as searching
+from ...models import EntryType, Municipality
+from ...reference import THEME_SLUGS
+from ...search import IndexUnavailable
+from ..database import db_session
+from ..index import search_index
+from .. import labels
 from .search import parse_search_args
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")

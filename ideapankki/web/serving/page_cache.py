@@ -39,10 +39,11 @@ from datetime import date
 
 from flask import Flask, Response, current_app, g, request, session
 
-from ..config import DATA_DIR, PACKAGE_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
-from ..changes import site_version
-from . import ENGINE_KEY, SEARCH_KEY
-from .i18n import locale_for
+from ...config import DATA_DIR, PACKAGE_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
+from ...changes import site_version
+from ..database import ENGINE_KEY
+from ..index import SEARCH_KEY
+from ..i18n import locale_for
 from .page_store import PageCache, Stored
 
 KEY = "ideapankki.page_cache"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, send_from_directory, url_for
 
-from .. import exports
-from . import db_session
+from ... import exports
+from ..database import db_session
 
 bp = Blueprint("data", __name__)
 

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import difflib
-from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from .. import entries, workflow
-from ..models import Entry, EntryState, EntryTheme, EntryType, Organisation, Revision, Transition, User, as_utc, utcnow
-from ..reference import THEME_SLUGS
-from . import db_session, params
-from .forms import ConfirmActionForm
-from .notify import after_action
+from ... import entries, workflow, worklists
+from ...revisions import can_edit, subject_state
+from ...models import Entry, EntryState, EntryType, Organisation, Revision, Transition, User
+from ...reference import THEME_SLUGS
+from ..database import db_session
+from .. import params
+from ..forms import ConfirmActionForm
+from ..notify import after_action
 
 bp = Blueprint("moderate", __name__)
 
-QUEUE_STATES = (EntryState.submitted.value, EntryState.in_review.value)
 AGES = {"1": 1, "7": 7, "30": 30}
 LOG_SIZE = 100
 MAX_REVISION = 2**31 - 1  # revision numbers are INTEGER columns
@@ -48,31 +48,11 @@ def queue():
     _moderator()
     session = db_session()
     kind = params.choice("type", [t.value for t in EntryType])
-    state = params.choice("state", QUEUE_STATES)
+    state = params.choice("state", worklists.QUEUE_STATES)
     theme = params.choice("theme", THEME_SLUGS)
     age = params.choice("age", AGES)
-    # Only entries in review states, or published ones with an edit in them: not the whole bank.
-    waiting = Entry.state.in_(QUEUE_STATES) | Entry.id.in_(
-        select(Revision.entry_id).where(Revision.state.in_(QUEUE_STATES)))
-    items = []
-    for entry in session.exec(select(Entry).where(waiting).order_by(Entry.updated_at, Entry.id)):
-        current, revision = workflow.subject_state(session, entry)
-        if current not in QUEUE_STATES:
-            continue
-        items.append((entry, current, revision))
-    counts = {s: sum(1 for _e, c, _r in items if c == s) for s in QUEUE_STATES}
-    themed = set(session.exec(select(EntryTheme.entry_id).where(EntryTheme.theme_slug == theme))) if theme else None
-    cutoff = utcnow() - timedelta(days=AGES[age]) if age else None
-
-    def keep(item) -> bool:
-        entry, current, revision = item
-        changed = (revision.created_at if revision else entry.updated_at)
-        return ((not kind or entry.type == kind) and (not state or current == state)
-                and (themed is None or entry.id in themed)
-                and (cutoff is None or as_utc(changed) <= cutoff))
-
-    shown = [item for item in items if keep(item)]
-    return render_template("moderate/queue.html", items=shown, counts=counts, total=len(items),
+    queue = worklists.moderation_queue(session, worklists.QueueFilter(kind, state, theme, AGES[age] if age else None))
+    return render_template("moderate/queue.html", items=queue.items, counts=queue.counts, total=queue.total,
                            filters={"type": kind, "state": state, "theme": theme, "age": age})
 
 
@@ -85,7 +65,7 @@ def review(slug: str):
     user = _user()
     if not (user.is_moderator or workflow.belongs_to(user, entry)):
         abort(403)
-    current, revision = workflow.subject_state(session, entry)
+    current, revision = subject_state(session, entry)
     diff = None
     if revision is not None:
         diff = line_diff(entries_source(session, entry), revision.source)
@@ -94,11 +74,11 @@ def review(slug: str):
         User.id.in_({t.actor_id for t in history if t.actor_id})))} if history else {}
     return render_template("moderate/review.html", entry=entry, current=current, revision=revision, diff=diff,
                            history=history, actors=actors, actions=workflow.allowed_actions(session, user, entry),
-                           can_edit=entries.can_edit(session, user, entry), form=ConfirmActionForm())
+                           can_edit=can_edit(session, user, entry), form=ConfirmActionForm())
 
 
 def entries_source(session, entry: Entry) -> str:
-    from ..content import serialize
+    from ...content import serialize
 
     return serialize(entries.to_document(entry))
 

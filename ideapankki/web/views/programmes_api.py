@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, url_for
 
-from .. import opendata, programmes
-from ..models import Programme
-from . import db_session
+from ... import opendata, programmes
+from ...models import Programme
+from ..database import db_session
 from .api import error
 
 bp = Blueprint("programmes_api", __name__, url_prefix="/api/v1")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, url_for
 
-from .. import programmes, sitemap
-from ..models import EntryType
-from . import db_session
+from ... import programmes, sitemap
+from ...models import EntryType
+from ..database import db_session
 
 bp = Blueprint("crawl", __name__)
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlmodel import select
 
-from .. import entries, limits, markdown, searching, workflow
-from ..models import Entry, EntryState, EntryType, Transition
-from ..search import IndexUnavailable
-from . import db_session, search_index
-from .entry_form import entry_form, fill_form, read_form
-from .notify import after_action
+from ... import entries, limits, markdown, revisions, submissions, workflow, worklists
+from ...search import results as searching
+from ...models import Entry, EntryState, EntryType
+from ...search import IndexUnavailable
+from ..database import db_session
+from ..index import search_index
+from ..entry_form import entry_form, fill_form, read_form
+from ..notify import after_action
 
 bp = Blueprint("submit", __name__)
 
@@ -34,21 +35,8 @@ def _similar(title: str, exclude: str | None = None):
 @login_required
 def mine():
     """The member's and their organisation's entries with state and the latest moderator comment."""
-    session = db_session()
-    user = _user()
-    query = select(Entry).where((Entry.author_id == user.id) | (
-        (Entry.organisation_id == user.organisation_id) & (Entry.organisation_id.is_not(None))))
-    rows = [e for e in session.exec(query.order_by(Entry.updated_at.desc(), Entry.id.desc())) if workflow.belongs_to(user, e)
-            or e.author_id == user.id]
-    comments, pending = {}, {}
-    for entry in rows:
-        comments[entry.id] = session.exec(
-            select(Transition).where(Transition.entry_id == entry.id, Transition.comment.is_not(None),
-                                     Transition.actor_id.is_not(None)).order_by(Transition.id.desc())).first()
-        state, revision = workflow.subject_state(session, entry)
-        if revision is not None:
-            pending[entry.id] = state
-    return render_template("submit/mine.html", entries=rows, comments=comments, pending=pending)
+    own = worklists.own_entries(db_session(), _user())
+    return render_template("submit/mine.html", entries=own.entries, comments=own.comments, pending=own.pending)
 
 
 @bp.route("/new/<entry_type>", methods=["GET", "POST"])
@@ -71,13 +59,11 @@ def edit(slug: str):
     entry = entries.get_by_slug(session, slug)
     if entry is None or not workflow.can_view(_user(), entry):
         abort(404)
-    if not entries.can_edit(session, _user(), entry):
+    if not revisions.can_edit(session, _user(), entry):
         abort(403)
     form = entry_form(entry.type, request.form if request.method == "POST" else None)
     if request.method == "GET":
-        _state, revision = workflow.subject_state(session, entry)
-        doc = entries.revision_document(revision, entry) if revision else entries.to_document(entry)
-        fill_form(form, doc)
+        fill_form(form, revisions.current_document(session, entry))
     return _handle(form, entry.type, entry)
 
 
@@ -89,10 +75,7 @@ def _handle(form, entry_type: str, entry: Entry | None):
         if not form.validate():
             status = 400
         else:
-            base = None
-            if entry is not None:
-                _state, revision = workflow.subject_state(session, entry)
-                base = entries.revision_document(revision, entry) if revision else entries.to_document(entry)
+            base = revisions.current_document(session, entry) if entry is not None else None
             read = read_form(session, _user(), form, entry_type, entry.slug if entry else "uusi", base)
             action = request.form.get("do", "preview")
             try:
@@ -112,13 +95,9 @@ def _handle(form, entry_type: str, entry: Entry | None):
 def _save(session, read, action: str, entry: Entry | None):
     """Save the read form as a new entry or an edit of ENTRY, and submit it when asked."""
     doc, codes = read
-    user = _user()
-    if entry is None:
-        entry = entries.create_entry(session, doc, codes, user, current_app.config["SUBMISSIONS_PER_HOUR"])
-    else:
-        entries.save_edit(session, entry, doc, codes, user)
-    if action == "submit" and workflow.Action.submit in workflow.allowed_actions(session, user, entry):
-        workflow.act(session, entry, workflow.Action.submit, user)
+    entry, sent = submissions.save(session, _user(), doc, codes, entry, submit=action == "submit",
+                                   per_hour=current_app.config["SUBMISSIONS_PER_HOUR"])
+    if sent:
         after_action(session, entry, workflow.Action.submit, None)
         flash(_("Sent for review. A moderator will look at it soon."))
         return redirect(url_for("submit.mine"))

@@ -15,12 +15,12 @@ Choices, and why:
   (Whoosh searchers, SQLite write locks), and the OS queues the rest. Put nginx in front: it
   buffers slow clients, which sync workers cannot afford.
 - **Access log.** Gunicorn's own access log is off; the app writes one JSON line per request on
-  `ideapankki.access` (ideapankki.web.access_log). Gunicorn's error log (start-up, workers booting
+  `ideapankki.access` (ideapankki.web.serving.access_log). Gunicorn's error log (start-up, workers booting
   and exiting, timeouts) goes to standard error as JSON lines too (JsonLogger), so a collector
   gets one format. Through `logger_class`, not `logconfig_dict`: any logconfig_dict switches on
   gunicorn's access-log path and installs a root handler, which would reformat the app's lines.
 - **Proxy headers.** Gunicorn is told to trust none (no forwarded_allow_ips, no secure scheme
-  headers); the app alone decides, with IDEAPANKKI_PROXY_FIX (ideapankki.web.proxy).
+  headers); the app alone decides, with IDEAPANKKI_PROXY_FIX (ideapankki.web.serving.proxy).
 - **One listening socket, in the master** (no SO_REUSEPORT, with which gunicorn gives each
   worker its own socket): connections waiting to be accepted stay queued when a worker dies,
   and the next worker takes them. The workers of a killed master notice it and exit; a new
@@ -38,10 +38,10 @@ from typing import TYPE_CHECKING, Callable
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
-from .logs import JsonFormatter
+from ...logs import JsonFormatter
 
 if TYPE_CHECKING:
-    from .search import voikko
+    from ...search import voikko
 
 DEFAULT_TIMEOUT_S = 60  # a sync worker silent this long is killed and replaced
 GRACEFUL_TIMEOUT_S = 30  # on stop or reload, requests in flight get this long to finish
@@ -65,7 +65,7 @@ def options(workers: int, host: str = "127.0.0.1", port: int = 5000, **extra) ->
         "secure_scheme_headers": {},
         "control_socket_disable": True,
         "proc_name": "ideapankki",
-        "logger_class": "ideapankki.serving.JsonLogger",
+        "logger_class": "ideapankki.web.serving.server.JsonLogger",
         "post_request": post_request,
     }
     settings.update(extra)
@@ -73,9 +73,9 @@ def options(workers: int, host: str = "127.0.0.1", port: int = 5000, **extra) ->
 
 
 def post_request(_worker, _req, _environ, _resp) -> None:
-    """After a response has been sent: collect garbage and trim the heap when due (web/collect.py),
+    """After a response has been sent: collect garbage and trim the heap when due (ideapankki/web/serving/collect.py),
     for every request, whether Flask or the page cache's fast path answered it."""
-    from .web import collect
+    from . import collect
 
     collect.tidy()
 
@@ -113,10 +113,10 @@ def share_with_workers(search_root: Path) -> None:
     the Voikko analyses of indexed words, then freeze them out of the garbage collector's sight,
     so that the workers share these pages copy-on-write instead of each building its own
     (about 30 MB a worker). No app, engine or index is opened here: those stay per worker."""
-    from . import __path__ as package_path
-    from .search.lemmas import LemmaStore
+    from ... import __path__ as package_path
+    from ...search.lemmas import LemmaStore
 
-    for module in pkgutil.walk_packages(package_path, prefix=f"{__package__}."):
+    for module in pkgutil.walk_packages(package_path, prefix="ideapankki."):
         if not module.name.endswith("__main__"):
             importlib.import_module(module.name)
 
@@ -128,7 +128,7 @@ def share_with_workers(search_root: Path) -> None:
 def start_voikko() -> "voikko.Service | None":
     """In the master, first: fork the Voikko service and ask it from here on, so that neither
     the master's own indexing (_prepare in cli.py) nor the workers it forks load Voikko."""
-    from .search import voikko
+    from ...search import voikko
 
     if not voikko.available():
         return None
@@ -140,11 +140,11 @@ def start_voikko() -> "voikko.Service | None":
 def site_app():
     """The production app, built in a worker: no demo mode, so IDEAPANKKI_SECRET_KEY is required.
 
-    The worker collects cyclic garbage between requests only (web/collect.py: CPython 3.11 can
+    The worker collects cyclic garbage between requests only (ideapankki/web/serving/collect.py: CPython 3.11 can
     crash when a collection starts at the wrong moment inside one), in post_request.
     """
-    from . import create_app
-    from .web import collect
+    from ... import create_app
+    from . import collect
 
     app = create_app({"DEMO": False})
     collect.serving_process()

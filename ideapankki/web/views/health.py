@@ -13,7 +13,8 @@ import logging
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify
 
-from . import ENGINE_KEY, search_index
+from ..database import ENGINE_KEY
+from ..index import search_index
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ def _search_status(database_ok: bool) -> dict:
 
 
 def _change_count() -> int:
-    from ..models import EntryChange
+    from ...models import EntryChange
 
     with current_app.extensions[ENGINE_KEY].connect() as connection:
         return connection.execute(sa.select(sa.func.count()).select_from(EntryChange)).scalar_one()

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session, select
 
-from .. import accounts, limits, login as logins
-from ..db import reading
-from ..models import Municipality, User
-from . import ENGINE_KEY, db_session, login_manager
-from .forms import LoginForm, choices, PasswordChangeForm, RegisterForm, ResetForm, ResetRequestForm
-from .i18n import safe_next
+from ... import accounts, limits, login as logins
+from ...db import reading
+from ...models import Municipality, User
+from ..database import ENGINE_KEY, db_session
+from ..extensions import login_manager, start_session
+from ..forms import LoginForm, choices, PasswordChangeForm, RegisterForm, ResetForm, ResetRequestForm
+from ..redirects import safe_next
 from .login_link import mail_link
-from .labels import municipality_name
-from .notify import send_mail
+from ..labels import municipality_name
+from ..notify import send_mail
 
 bp = Blueprint("auth", __name__)
 
@@ -47,12 +48,6 @@ def load_user(token: str) -> User | None:
     if user is None or not user.is_active or user.session_token != session_token:
         return None
     return user
-
-
-def _start_session(user: User, remember: bool) -> None:
-    # A fresh session at log-in: nothing from before (a planted session id, an old CSRF token) carries over.
-    session.clear()
-    login_user(user, remember=remember)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -168,7 +163,7 @@ def login():
             if user.email_confirmed_at is None:
                 form.form_errors.append(_("Confirm your e-mail address first: open the link we sent you."))
             else:
-                _start_session(user, form.remember.data)
+                start_session(user, form.remember.data)
                 return redirect(safe_next(request.args.get("next")))
     elif form.is_submitted():
         status = 400
@@ -243,7 +238,7 @@ def account():
             except accounts.AccountError as exc:
                 form.password.errors.append(PASSWORD_MESSAGES[exc.code]())
             else:
-                _start_session(current_user._get_current_object(), remember=False)
+                start_session(current_user._get_current_object(), remember=False)
                 flash(_("Your password has been changed. Other devices have been logged out."))
                 return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form), 400 if form.is_submitted() else 200

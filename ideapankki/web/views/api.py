@@ -5,11 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 from flask_babel import force_locale
 
-from .. import browse, opendata, relations, searching
-from ..reference import THEME_SLUGS
-from ..search import IndexUnavailable
-from . import db_session, params, search_index
-from .labels import THEME_LABELS
+from ... import browse, opendata, relations
+from ...search import results as searching
+from ...reference import THEME_SLUGS
+from ...search import IndexUnavailable
+from ..database import db_session
+from .. import params
+from ..index import search_index
+from ..labels import THEME_LABELS
 from .openapi import document as openapi_document, refuses_blank
 from .search import RETRY_AFTER_S, search_request
 

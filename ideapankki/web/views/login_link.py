@@ -14,12 +14,13 @@ from flask import Blueprint, abort, after_this_request, current_app, redirect, r
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from .. import limits, login, login_throttle
-from ..accounts import AccountError
-from ..models import User
-from . import db_session, deliver_after_response
-from .i18n import safe_next
-from .notify import send_mail
+from ... import limits, login, login_throttle
+from ...accounts import AccountError
+from ...models import User
+from ..database import db_session
+from ..extensions import start_session
+from ..notify import deliver_after_response, send_mail
+from ..redirects import safe_next
 
 bp = Blueprint("login_link", __name__)
 log = logging.getLogger("ideapankki.login_link")
@@ -85,7 +86,6 @@ def use(token: str):
         login.log_in_by_link(db_session(), user.id, data["s"])
     except AccountError:
         abort(400)
-    from .auth import _start_session  # auth imports this module for mail_link
 
-    _start_session(user, bool(data.get("r")))
+    start_session(user, bool(data.get("r")))
     return redirect(safe_next(data.get("n")))

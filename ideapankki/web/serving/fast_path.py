@@ -26,8 +26,11 @@ import time
 from flask import Flask
 from flask_login import LoginManager
 
-from ..changes import site_version
-from . import ENGINE_KEY, _close_session, _commit_session, access_log, collect, page_cache, params, proxy
+from ...changes import site_version
+from ..database import ENGINE_KEY
+from ..request_commit import close_request, commit_request
+from . import access_log, collect, page_cache, proxy
+from .. import params
 from . import security_headers
 
 log = logging.getLogger(__name__)
@@ -35,8 +38,8 @@ log = logging.getLogger(__name__)
 _REPLAYED = {proxy.add_hsts, security_headers.add_headers}  # after_request: the headers a hit gets
 _TEARDOWN = {collect.teardown}  # teardown_request: run after the response is made, as Flask does
 # Replaced here (access line, lookup) or doing nothing for a reading request without a session.
-_IDLE = {access_log._start, access_log._finish, page_cache._lookup, page_cache._store, _commit_session,
-         _close_session, LoginManager._update_remember_cookie,
+_IDLE = {access_log._start, access_log._finish, page_cache._lookup, page_cache._store, commit_request,
+         close_request, LoginManager._update_remember_cookie,
          params.refuse_nul}  # a kept page answered 200, so its address has no NUL
 
 

@@ -12,9 +12,9 @@ from typing import Callable
 
 from sqlmodel import Session, select
 
-from .browse import Facet, Filters
-from .models import Entry, EntryState
-from .search import Hit, SearchIndex, SearchResponse
+from .filters import Facet, Filters
+from ..models import Entry, EntryState
+from . import Hit, SearchIndex, SearchResponse
 
 MAX_PAGE_SIZE = 100
 

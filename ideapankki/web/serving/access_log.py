@@ -13,7 +13,7 @@ import uuid
 
 from flask import Flask, g, request, session
 
-from .. import logs
+from ... import logs
 
 HEADER = "X-Request-Id"
 _ID = re.compile(r"[A-Za-z0-9._-]{8,64}")

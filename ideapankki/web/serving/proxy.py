@@ -19,7 +19,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ..config import ConfigError
+from ...config import ConfigError
 
 HSTS = "max-age=31536000; includeSubDomains"
 _KEYS = ("x_for", "x_proto", "x_host", "x_port", "x_prefix")

@@ -24,7 +24,7 @@ def feedback_address() -> str:
     configured = current_app.config.get("ACCESSIBILITY_FEEDBACK")
     if configured:
         return configured
-    from ..mail import MailSettings
+    from ...mail import MailSettings
 
     sender = MailSettings.from_environment(current_app.config["INSTANCE_DIR"]).sender
     return parseaddr(sender)[1] or sender

@@ -18,7 +18,7 @@ from flask import Flask
 
 def demo_app(host: str, port: int, debug: bool) -> Flask:
     """The app of `ideapankki serve` without --workers, its links built from its own address."""
-    from .. import create_app
+    from ... import create_app
     from . import collect
 
     app = create_app({"DEMO": True, "DEBUG": debug, "PUBLIC_URL": demo_url(host, port)})

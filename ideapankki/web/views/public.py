@@ -5,11 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template
 from sqlmodel import select
 
-from .. import browse, relations, searching
-from ..models import Municipality
-from ..reference import THEME_SLUGS
-from ..search import IndexUnavailable
-from . import db_session, page_cache, params, search_index
+from ... import browse, relations
+from ...search import results as searching
+from ...models import Municipality
+from ...reference import THEME_SLUGS
+from ...search import IndexUnavailable
+from ..database import db_session
+from ..serving import page_cache
+from .. import params
+from ..index import search_index
 from .norm_status import norm_status_form
 
 bp = Blueprint("public", __name__)

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from .. import accounts
-from ..models import Organisation, Role, User
-from . import db_session
-from .forms import ConfirmActionForm
+from ... import accounts
+from ...models import Organisation, Role, User
+from ..database import db_session
+from ..forms import ConfirmActionForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

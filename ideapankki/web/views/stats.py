@@ -12,9 +12,10 @@ from flask import Blueprint, jsonify, render_template
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from markupsafe import Markup
 
-from .. import charts, statistics
-from ..models import EntryType
-from . import db_session, labels
+from ... import charts, statistics
+from ...models import EntryType
+from ..database import db_session
+from .. import labels
 
 bp = Blueprint("stats", __name__)
 

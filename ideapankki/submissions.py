@@ -1,0 +1,25 @@
+"""What a member's entry form does when saved: a new draft or an edit, sent for review when asked."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from . import entries, revisions, workflow
+from .content import EntryDocument
+from .models import Entry, User
+from .transitions import Action
+
+
+def save(session: Session, user: User, doc: EntryDocument, codes: list[str], entry: Entry | None, *,
+         submit: bool, per_hour: int) -> tuple[Entry, bool]:
+    """Save USER's form as a new entry (within PER_HOUR new entries an hour) or as an edit of
+    ENTRY; with SUBMIT, also send it for review when the transition table allows it now.
+    Return the entry and whether it was sent."""
+    if entry is None:
+        entry = entries.create_entry(session, doc, codes, user, per_hour)
+    else:
+        revisions.save_edit(session, entry, doc, codes, user)
+    if submit and Action.submit in workflow.allowed_actions(session, user, entry):
+        workflow.act(session, entry, Action.submit, user)
+        return entry, True
+    return entry, False
