@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session
 
 from ideapankki import accounts
-from ideapankki.web import ENGINE_KEY
+from ideapankki.web.database import ENGINE_KEY
 
 PASSWORD = "kuusi sanaa kulkee kauas"
 
