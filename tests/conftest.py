@@ -174,6 +174,13 @@ def module_client(module_app):
     assert site_version(engine) == before, "a test on the shared module_app wrote: give it `app` and `client`"
 
 
+@pytest.fixture
+def reader(shared, module_client):
+    """module_client once the module's `shared` fixture (module-scoped, on module_app) has
+    arranged the data its reading tests share."""
+    return module_client
+
+
 @pytest.fixture(scope="module")
 def module_session(module_app):
     """A session on module_app's database, for arranging the module's data."""

@@ -41,16 +41,11 @@ def arrange_bank(app, session):
 
 
 @pytest.fixture(scope="module")
-def bank(module_app, module_session):
+def shared(module_app, module_session):
     """The bank of the tests that only read, arranged once per module (and database kind)."""
     arrange_bank(module_app, module_session)
     return module_app
 
-
-@pytest.fixture
-def reader(bank, module_client):
-    """A client of the shared bank: for tests that only read."""
-    return module_client
 
 
 def parse(client, url):

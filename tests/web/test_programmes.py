@@ -48,26 +48,23 @@ def regions_of(html: str) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def bank(module_app, module_session, module_entry_factory):
+def shared(module_app, module_session, module_entry_factory):
+    """Two programmes, published practices of one, and an unpublished practice in every other state."""
     make_programme(module_session, "tyollisyys", title="Työllisyyden kuntakokeilut 2021–2023",
                    summary="Kunnat hoitivat TE-palveluja.", period_end=date(2023, 6, 30),
                    law_title="Laki työllisyyden edistämisen kuntakokeilusta", law_number="1269/2020",
                    law_confirmed=date(2020, 12, 30), areas=25, participants_total=118,
                    municipalities=["Sotkamo", "Porvoo", "Kajaani"])
     make_programme(module_session, "vanha", title="Kuntakokeilut 2015–2016", period_start=date(2015, 1, 1))
-    module_entry_factory("kainuu", title="Kainuun työllisyyskokeilu", programme="tyollisyys", published=date(2022, 5, 25))
+    module_entry_factory("kainuu", title="Kainuun työllisyyskokeilu", programme="tyollisyys",
+                         published=date(2022, 5, 25))
     module_entry_factory("omavalmentaja", title="Omavalmentaja", programme="tyollisyys", published=date(2022, 2, 24))
     module_entry_factory("idea", type="idea", title="Irrallinen idea")
     for state in UNPUBLISHED:
         module_entry_factory(f"salainen-{state.value}", state=state, title=f"Salainen kokeilu {state.value}",
-                      programme="tyollisyys", published=date(2030, 1, 1) if state == EntryState.archived else None)
+                             programme="tyollisyys",
+                             published=date(2030, 1, 1) if state == EntryState.archived else None)
     return module_app
-
-
-@pytest.fixture
-def reader(bank, module_client):
-    """A client of the shared bank: for tests that only read."""
-    return module_client
 
 
 def test_list_page_shows_every_programme_with_its_published_practices(reader):

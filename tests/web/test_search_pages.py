@@ -27,16 +27,11 @@ def arrange(app, session):
 
 
 @pytest.fixture(scope="module")
-def seeded(module_app, module_session):
+def shared(module_app, module_session):
     """The entries the reading tests share, arranged once per module (and database kind)."""
     arrange(module_app, module_session)
     return module_app
 
-
-@pytest.fixture
-def reader(seeded, module_client):
-    """A client of the shared entries: for tests that only read."""
-    return module_client
 
 
 def test_search_page_shows_highlighted_results_and_facets(reader):
@@ -99,8 +94,8 @@ def test_api_returns_the_documented_shape(reader):
     assert {f["value"]: f["count"] for f in data["facets"]["theme"]} == {"koulutus": 2, "digitalisaatio": 1}
 
 
-def test_api_page_and_cli_agree(reader, seeded, monkeypatch):
-    app = seeded
+def test_api_page_and_cli_agree(reader, shared, monkeypatch):
+    app = shared
     api = [r["slug"] for r in reader.get("/api/v1/search?q=perusopetus").json["results"]]
     html = reader.get("/search?q=perusopetus").text
     page = [slug for slug in api if f'href="/entries/{slug}"' in html]

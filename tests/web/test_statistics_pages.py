@@ -60,26 +60,21 @@ def svgs(html: str) -> list[ET.Element]:
 
 
 @pytest.fixture(scope="module")
-def bank(module_app, module_session, module_entry_factory):
+def shared(module_app, module_session, module_entry_factory):
+    """Published entries of each type and an unpublished one in every other state; their numbers."""
     module_entry_factory("p1", type="practice", published=date(2021, 3, 1), themes=["tyollisyys"],
-                  municipalities=["Kajaani", "Sotkamo"])
+                         municipalities=["Kajaani", "Sotkamo"])
     module_entry_factory("i1", type="idea", published=date(2022, 6, 1), themes=["koulutus", "tyollisyys"],
-                  municipalities=["Porvoo"])
+                         municipalities=["Porvoo"])
     module_entry_factory("n1", type="norm", published=date(2022, 7, 1), themes=["koulutus"],
-                  laws=[{"title": "Perusopetuslaki", "number": "628/1998"}],
-                  proposal={"action": "loosen", "proposer_role": "elected"})
+                         laws=[{"title": "Perusopetuslaki", "number": "628/1998"}],
+                         proposal={"action": "loosen", "proposer_role": "elected"})
     for state in UNPUBLISHED:
         module_entry_factory(f"x-{state.value}", state=state, type="norm", title="Salainen luonnos",
-                      published=date(2020, 1, 1) if state == EntryState.archived else None,
-                      themes=["asuminen"], municipalities=["Rovaniemi"], laws=[SECRET_LAW],
-                      proposal={"action": "remove", "proposer_role": "other"})
+                             published=date(2020, 1, 1) if state == EntryState.archived else None,
+                             themes=["asuminen"], municipalities=["Rovaniemi"], laws=[SECRET_LAW],
+                             proposal={"action": "remove", "proposer_role": "other"})
     return statistics.collect(module_session)
-
-
-@pytest.fixture
-def reader(bank, module_client):
-    """A client of the shared bank: for tests that only read."""
-    return module_client
 
 
 @pytest.mark.parametrize("language, heading, labels", [
@@ -149,10 +144,10 @@ def test_page_and_json_count_published_entries_only(reader):
     assert lapland["count"] == 0
 
 
-def test_json_equals_the_domain_numbers_and_is_open_to_every_origin(reader, bank):
+def test_json_equals_the_domain_numbers_and_is_open_to_every_origin(reader, shared):
     response = reader.get("/api/v1/statistics")
     assert response.status_code == 200 and response.headers["Access-Control-Allow-Origin"] == "*"
-    assert response.get_json() == statistics.to_json(bank)
+    assert response.get_json() == statistics.to_json(shared)
     assert response.get_json()["types_by_year"][1] == {
         "year": 2022, "counts": {"practice": 0, "idea": 1, "norm": 1}, "total": 2}
 
