@@ -8,9 +8,8 @@ sorts only the terms: the same postings, in the same order, for a fraction of th
 Whoosh's own MpWriter reads every document in the parent and pickles it to job files for its
 children, so reading and pickling run on one core while the children wait. Here each forked
 child reads, analyses and indexes its own share of the entries; the parent waits, then commits
-one table of contents listing the children's segments. This uses
-Whoosh's segment-writer internals (the same ones MpWriter uses), which is why it lives here,
-inside the search package.
+one table of contents listing the children's segments. This uses Whoosh's segment-writer
+internals (the same ones MpWriter uses), each reached through whoosh_private.py.
 """
 
 from __future__ import annotations
@@ -23,11 +22,11 @@ import traceback
 from typing import Callable
 
 from whoosh.system import pack_uint
-from whoosh.writing import SegmentWriter
 
 from . import voikko
 from .analysis import WordByWord
 from .schema import WordCounts
+from .whoosh_private import HookedSegmentWriter, append_postings, index_has_segments, posting_writer
 
 POLL_S = 1.0
 
@@ -65,7 +64,7 @@ class _TermPool:
             fieldwriter.start_field(fieldname, schema[fieldname])
             counted, other = self.counted.get(fieldname, {}), self.other.get(fieldname, {})
             if counted:
-                postwriter = fieldwriter._postwriter
+                postwriter = posting_writer(fieldwriter)
                 for tbytes in sorted(counted):
                     fieldwriter.start_term(tbytes)
                     _fill(postwriter, *counted[tbytes])
@@ -79,19 +78,10 @@ class _TermPool:
 
 
 def _fill(postwriter, docnums: array, freqs: array) -> None:
-    """What add_posting(docnum, freq, pack_uint(freq)) does for each posting, a block at a time."""
-    limit = postwriter._blocklimit
-    for start in range(0, len(docnums), limit):
-        if len(postwriter._ids) >= limit:
-            postwriter._write_block()
-        block = freqs[start:start + limit]
-        postwriter._ids.extend(docnums[start:start + limit])
-        postwriter._weights.extend(array("f", block))
-        postwriter._values.extend([_PACKED[f] if f < 256 else pack_uint(f) for f in block])
-        postwriter._maxweight = max(postwriter._maxweight, max(block))
+    append_postings(postwriter, docnums, freqs, lambda f: _PACKED[f] if f < 256 else pack_uint(f))
 
 
-class BulkWriter(SegmentWriter):
+class BulkWriter(HookedSegmentWriter):
     """A writer for a new, empty index (a rebuild): no merges, documents in order.
 
     add_document does what SegmentWriter's does for this schema (no vectors, no separate
@@ -99,7 +89,7 @@ class BulkWriter(SegmentWriter):
     """
 
     def __init__(self, ix, **kwargs):
-        if ix._segments():
+        if index_has_segments(ix):
             raise ValueError("BulkWriter writes only into an empty index")
         if any(field.vector or field.separate_spelling() for _name, field in ix.schema.items()):
             raise ValueError("BulkWriter does not write term vectors or spelling fields")
@@ -110,18 +100,18 @@ class BulkWriter(SegmentWriter):
                          if type(field.format) is WordCounts and field.format.field_boost == 1.0
                          and isinstance(field.analyzer, WordByWord)}
 
-    def _flush_segment(self):
+    def flush_segment(self):
         self.perdocwriter.close()
         if self.codec.length_stats:
             raise ValueError("BulkWriter writes no length statistics (use IndexCodec)")
         self.pool.write(self.fieldwriter, self.schema)
         self.fieldwriter.close()
 
-    def _merge_segments(self, mergetype, optimize, merge):
+    def merge_segments(self, mergetype, optimize, merge):
         return []
 
     def add_document(self, **fields):
-        self._check_state()
+        self.check_state()
         perdocwriter, schema, docnum, pool = self.perdocwriter, self.schema, self.docnum, self.pool
         perdocwriter.start_doc(docnum)
         for fieldname in sorted(fields):
@@ -163,7 +153,7 @@ def _write_share(ix, share: list, documents: Callable, turn: tuple[int, int], re
         writer = BulkWriter(ix, _lk=False, **writer_args)
         for doc in documents(share, turn):
             writer.add_document(**doc)
-        results.put((number, writer._finalize_segment(), None))
+        results.put((number, writer.finalize_segment(), None))
     except BaseException:  # noqa: BLE001 - reported to the parent, which raises
         results.put((number, None, traceback.format_exc()))
 
@@ -216,6 +206,4 @@ def write_segments(ix, items: list, documents: Callable[[list, tuple[int, int]],
     finally:
         results.close()
         results.join_thread()
-    writer._close_segment()  # the parent's own segment stays empty
-    writer._commit_toc([segments[number] for number in sorted(segments)])
-    writer._finish()
+    writer.commit_segments([segments[number] for number in sorted(segments)])

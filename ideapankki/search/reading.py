@@ -14,6 +14,7 @@ from typing import Iterator
 from .schema import FACETS
 from .store import IndexStore, open_dir
 from .vectors import Corpus, SegmentCache, to_int
+from .whoosh_private import latest_generation
 
 
 KEY_TERMS_CACHED = 20_000  # small lists; a few MB at most
@@ -57,7 +58,7 @@ class Readers:
                 # A new searcher, not Searcher.refresh(): refresh reuses segment readers and
                 # misses deletions made by a commit that only deleted.
                 if (searcher is None or self._local.generation != self.store.current.resolve()
-                        or searcher._ix.latest_generation() != searcher.reader().generation()):
+                        or latest_generation(searcher) != searcher.reader().generation()):
                     if searcher is not None:
                         searcher.close()
                     searcher = self._open()

@@ -18,8 +18,9 @@ from collections import OrderedDict
 
 import numpy as np
 from whoosh import query as Q
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
+
+from .whoosh_private import blocks, length_bytes, reads_blocks
 
 K1, B = 1.2, 0.75
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
@@ -90,17 +91,13 @@ def _read_postings(segment, fieldname: str, text: str) -> tuple[np.ndarray, np.n
         matcher = segment.postings(fieldname, text)
     except Exception:  # noqa: BLE001 - TermNotFound and friends: the term is simply absent
         return _EMPTY
-    if not hasattr(matcher, "_read_ids"):  # not Whoosh 3's block matcher: go posting by posting
+    if not reads_blocks(matcher):  # not Whoosh 3's block matcher: go posting by posting
         pairs = list(matcher.items_as("weight"))
         return (np.array([i for i, _w in pairs], np.int32), np.array([w for _i, w in pairs], np.float32))
     ids, weights = [], []
-    while matcher.is_active():
-        # Whole blocks at a time: per-posting iteration in Python is four times slower.
-        matcher._read_ids()
-        matcher._read_weights()
-        ids.append(np.asarray(matcher._ids, np.int32))
-        weights.append(np.asarray(matcher._weights, np.float32))
-        matcher._next_block()
+    for block_ids, block_weights in blocks(matcher):
+        ids.append(np.asarray(block_ids, np.int32))
+        weights.append(np.asarray(block_weights, np.float32))
     if not ids:
         return _EMPTY
     return np.concatenate(ids), np.concatenate(weights)
@@ -110,7 +107,7 @@ def _lengths(fieldname: str):
     def read(segment) -> np.ndarray:
         size = segment.doc_count_all()
         try:
-            column = segment._perdoc.column_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            column = length_bytes(segment, fieldname)
             raw = np.array(list(column), dtype=np.uint8)
         except Exception:  # noqa: BLE001 - a field no document has: no length column
             raw = np.zeros(size, np.uint8)

@@ -1,0 +1,136 @@
+"""The one module that reaches into Whoosh's private names, for the bulk writer and the ranker.
+
+The bulk writer (bulk.py) fills a posting writer's blocks directly and commits segments written
+by forked children; the ranker (vectors.py) reads postings a block at a time and the length
+columns as bytes. Whoosh offers no public way to do either at this speed. Every private name
+used is reached through a function here, and whoosh-reloaded is pinned to the exact version
+this was written against (pyproject.toml, requirements.lock): `problems()` lists what a Whoosh
+upgrade changed, and tests/search/test_whoosh_private.py fails naming this module.
+"""
+
+from __future__ import annotations
+
+from array import array
+from typing import Callable, Iterator
+
+import whoosh
+from whoosh.codec import whoosh3
+from whoosh.index import FileIndex
+from whoosh.reading import SegmentReader
+from whoosh.searching import Searcher
+from whoosh.writing import SegmentWriter
+
+WRITTEN_FOR = (2, 7, 5)
+
+
+class HookedSegmentWriter(SegmentWriter):
+    """SegmentWriter whose private hooks call methods a subclass may override by public names."""
+
+    def _flush_segment(self):
+        self.flush_segment()
+
+    def _merge_segments(self, mergetype, optimize, merge):
+        return self.merge_segments(mergetype, optimize, merge)
+
+    def flush_segment(self) -> None:
+        super()._flush_segment()
+
+    def merge_segments(self, mergetype, optimize, merge):
+        return super()._merge_segments(mergetype, optimize, merge)
+
+    def check_state(self) -> None:
+        self._check_state()
+
+    def finalize_segment(self):
+        """The finished segment of a writer in a child process, to send to the parent."""
+        return self._finalize_segment()
+
+    def commit_segments(self, segments: list) -> None:
+        """Commit SEGMENTS (written by other writers) as the index's new table of contents; this
+        writer's own segment stays empty."""
+        self._close_segment()
+        self._commit_toc(segments)
+        self._finish()
+
+
+def index_has_segments(ix) -> bool:
+    return bool(ix._segments())
+
+
+def posting_writer(fieldwriter):
+    """The field writer's block posting writer (whoosh3.W3PostingsWriter)."""
+    return fieldwriter._postwriter
+
+
+def append_postings(postwriter, docnums: array, freqs: array, pack: Callable[[int], bytes]) -> None:
+    """What add_posting(docnum, freq, pack(freq)) does for each posting, a whole block at a time."""
+    limit = postwriter._blocklimit
+    for start in range(0, len(docnums), limit):
+        if len(postwriter._ids) >= limit:
+            postwriter._write_block()
+        block = freqs[start:start + limit]
+        postwriter._ids.extend(docnums[start:start + limit])
+        postwriter._weights.extend(array("f", block))
+        postwriter._values.extend([pack(f) for f in block])
+        postwriter._maxweight = max(postwriter._maxweight, max(block))
+
+
+def reads_blocks(matcher) -> bool:
+    """Whether MATCHER is Whoosh 3's block matcher (else: read it posting by posting)."""
+    return hasattr(matcher, "_read_ids")
+
+
+def blocks(matcher) -> Iterator[tuple]:
+    """(ids, weights) of each block of a block matcher: per-posting iteration is four times slower."""
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        yield matcher._ids, matcher._weights
+        matcher._next_block()
+
+
+def length_bytes(segment, fieldname: str):
+    """The quantised field lengths of SEGMENT's documents, one byte each (raises if none has FIELDNAME)."""
+    return segment._perdoc.column_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+
+
+def latest_generation(searcher) -> int:
+    """The newest generation of the index SEARCHER reads (it may read an older one)."""
+    return searcher._ix.latest_generation()
+
+
+def problems() -> list[str]:
+    """What the installed Whoosh lacks of the private names this module uses, or its other version."""
+    found = []
+    if whoosh.__version__ != WRITTEN_FOR:
+        found.append(f"whoosh {whoosh.versionstring()} is installed; {__name__} was written for "
+                     f"{'.'.join(map(str, WRITTEN_FOR))}")
+    wanted = {
+        SegmentWriter: ("_flush_segment", "_merge_segments", "_check_state", "_finalize_segment", "_close_segment",
+                        "_commit_toc", "_finish"),
+        whoosh3.W3FieldWriter: ("_postwriter",),
+        whoosh3.W3PostingsWriter: ("_blocklimit", "_ids", "_weights", "_values", "_maxweight", "_write_block"),
+        whoosh3.W3LeafMatcher: ("_read_ids", "_read_weights", "_ids", "_weights", "_next_block"),
+        whoosh3.W3PerDocReader: ("column_reader",),
+        whoosh3: ("_lenfield", "LENGTHS_COLUMN"),
+        SegmentReader: ("_perdoc",),
+        FileIndex: ("_segments",),
+        Searcher: ("_ix",),
+    }
+    for owner, names in wanted.items():
+        for name in names:
+            if not _has(owner, name):
+                found.append(f"{getattr(owner, '__name__', owner)}.{name} is gone")
+    return found
+
+
+def _has(owner, name: str) -> bool:
+    """Class attributes, or instance attributes that __init__ or a method assigns (read from the source)."""
+    if hasattr(owner, name):
+        return True
+    import inspect
+
+    try:
+        return f"self.{name} =" in inspect.getsource(owner)
+    except (OSError, TypeError):
+        return False
