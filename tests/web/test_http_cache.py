@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import render_template_string
 
-from clients import PASSWORD, log_in
+from clients import PASSWORD, sign_in
 from factories import make_entry, make_programme
 from ideapankki import accounts, workflow
 from ideapankki.content import EntryDocument
@@ -87,7 +87,7 @@ def test_logged_in_users_never_get_a_cached_page(client, app_session, published,
     app_session.commit()
     client.get("/entries/kokeilu-0")
     assert cache_of() == ["etag"]
-    log_in(client)
+    sign_in(client)
     cache_of()
     page = client.get("/entries/kokeilu-0")
     assert "Maija M" in page.text and cache_of() == [None]
