@@ -4,7 +4,7 @@ collection between requests (ideapankki/web/serving/collect.py), each in a fresh
     python bench/gc_crash.py [--entries N] [--rounds R]
 
 Uses load.py's cached instance (seed + N generated entries, 20000 by default; built on first
-use), turns the page cache off so every page is rendered, and requests browse pages filtered
+use), renders every page (the site keeps none), and requests browse pages filtered
 by type, pages 1–39, R rounds (3). CPython 3.11 crashed here within about 60 requests with the
 automatic collector (SIGSEGV, or SIGABRT "free(): invalid pointer"); see ideapankki/web/serving/collect.py.
 """
@@ -46,7 +46,7 @@ def main() -> None:
     args = parser.parse_args()
     instance = build_instance(args.entries, False, print)
     env = {**os.environ, "IDEAPANKKI_INSTANCE": str(instance), "IDEAPANKKI_SECRET_KEY": "bench-gc",
-           "IDEAPANKKI_PUBLIC_URL": "http://localhost", "IDEAPANKKI_PAGE_CACHE_MB": "0"}
+           "IDEAPANKKI_PUBLIC_URL": "http://localhost"}
     wanted = args.rounds * 39 * 3
     print(f"\n{'collection':<22} {'pages served':>12} {'of':>5}  outcome")
     for mode in ("automatic", "between"):

@@ -1,24 +1,23 @@
-"""Read load on the production server: req/s and p50/p99 of the site's pages against a hello-world.
+"""Read load on the production server: first visits and a realistic mix against a hello-world.
 
-    python bench/load.py [--entries N] [--duration S] [--connections C] [--rebuild]
+    python bench/load.py [--entries N] [--duration S] [--mix-duration S] [--connections C] [--rebuild]
 
 Builds (once; cached under bench/.cache/load-N/) an instance with the seed content plus N
 generated published entries (bench/search.py's generator, bulk inserted, then `ideapankki
 reindex`), starts `ideapankki serve --workers 2` on it and a bare Flask hello-world under the
-same gunicorn settings (ideapankki.web.serving.server.options), and drives each with wrk on loopback for
-a bounded time (a Python load generator when wrk is missing). Each page cycles through many
-URLs (entries, browse pages with filters, search words). The site runs twice: with the page
-cache off (every request rendered: a first visit), then as configured, each URL set driven
-until its rate settles (every worker has rendered and cached its pages) before the clock runs.
-Prints req/s, p50, p99, errors, the ratio to the hello-world measured in the same run,
-PASS/FAIL per target (for the second run), and the resident memory of each worker: the highest
-sampled under load, and after it (once a second of health checks has let the workers tidy up).
+same gunicorn settings (ideapankki.web.serving.server.options). The site keeps no rendered pages, so
+every request is a first visit. It drives the realistic mix (mix.py: a Zipf long tail over every
+URL, an entry edited every minute) twice, plainly and with clients revalidating ETags, then
+each page kind (entry, browse, search page, search API) cycling through hundreds of URLs with
+wrk (Python threads without it). Each measurement is compared with the hello-world driven just
+before it, by req/s and by the server's CPU per request (the shared machine's load moves the
+first, hardly the second). Prints req/s, p50, p99, errors, both ratios, PASS/FAIL per target,
+and the resident memory of each worker: the highest sampled under load, and after it.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import importlib.util
 import os
 import random
@@ -32,15 +31,18 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import mix  # noqa: E402
 from liveserver import PROJECT_DIR, Browser, LiveServer, free_port, memory_mb  # noqa: E402
+from loadgen import measured, run_python, run_wrk  # noqa: E402
 
 sys.path.insert(0, str(PROJECT_DIR))
 from ideapankki.web.serving.collect import TRIM_EVERY_S  # noqa: E402
 
 CACHE_DIR = PROJECT_DIR / "bench" / ".cache"
-TARGETS = {"entry": 0.5, "search": 0.25}  # minimum req/s relative to the hello-world
+TARGETS = {"entry": 0.2, "browse": 0.1, "search": 0.05, "api": 0.05}  # first visits: ÷ the hello-world
 P99_MS, RSS_MB = 200.0, 250.0
-WARM_BURST_S, WARM_MAX_S = 3.0, 60.0
+WARM_S = 3.0  # each URL set is driven this long before its measured run
+HELLO_S = 4.0  # the hello-world, driven just before each measurement
 SEARCH_WORDS = ["kunta", "kokeilu", "työllisyys", "koulu", "ikäihmiset", "digitaalinen", "nuoret", "palvelu",
                 "kirjasto", "liikenne", "asukkaat", "hyvinvointi", "sote", "ympäristö", "osallisuus"]
 
@@ -120,74 +122,6 @@ def url_sets(instance: Path, rng: random.Random) -> dict[str, list[str]]:
 
 
 # ------------------------------------------------------------------------------------------
-# Load generators
-
-
-LUA = """local paths = {%s}
-local i = math.random(#paths)
-request = function()
-  i = i %% #paths + 1
-  return wrk.format("GET", paths[i])
-end
-"""
-
-
-def _ms(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
-
-
-def run_wrk(base: str, paths: list[str], duration: float, connections: int, threads: int, workdir: Path) -> dict:
-    script = workdir / "paths.lua"
-    script.write_text(LUA % ", ".join('"' + p.replace('"', '%22') + '"' for p in paths))
-    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{int(duration)}s", "--latency",
-                          "--timeout", "5s", "-s", str(script), base], capture_output=True, text=True, check=True,
-                         stdin=subprocess.DEVNULL).stdout
-    result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-              "p50": _ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
-              "p99": _ms(re.search(r"\s99%\s+(\S+)", out).group(1)), "errors": 0}
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    if socket_errors:
-        result["errors"] += sum(int(x) for x in socket_errors.groups())
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if non_2xx:
-        result["errors"] += int(non_2xx.group(1))
-    return result
-
-
-def run_python(base: str, paths: list[str], duration: float, connections: int, _threads: int, _workdir) -> dict:
-    """The fallback without wrk: CONNECTIONS threads, one request at a time each (slower client)."""
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    deadline = time.perf_counter() + duration
-
-    def client(offset: int) -> None:
-        browser, i, mine, bad = Browser(base, timeout=5), offset, [], 0
-        while time.perf_counter() < deadline:
-            i = (i + 1) % len(paths)
-            started = time.perf_counter()
-            try:
-                ok = browser.get(paths[i])[0] < 400
-            except (OSError, http.client.HTTPException):
-                ok = False
-            mine.append((time.perf_counter() - started) * 1000)
-            bad += not ok
-        with lock:
-            latencies.extend(mine)
-            errors[0] += bad
-
-    workers = [threading.Thread(target=client, args=(k * 17,)) for k in range(connections)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    latencies.sort()
-    pick = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))]  # noqa: E731
-    return {"rps": len(latencies) / duration, "p50": pick(0.50), "p99": pick(0.99), "errors": errors[0]}
-
-
-# ------------------------------------------------------------------------------------------
 
 
 def hello_app():
@@ -203,6 +137,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=20_000, help="generated entries besides the seed (20000)")
     parser.add_argument("--duration", type=float, default=10, help="seconds per URL set (10)")
+    parser.add_argument("--mix-duration", type=float, default=120,
+                        help="seconds of the realistic mix, without and with revalidation (120 each)")
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections (4)")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (1)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
@@ -222,9 +158,11 @@ def main() -> None:
 
     instance = build_instance(args.entries, args.rebuild, log)
     drive = run_python if args.python or not shutil.which("wrk") else run_wrk
-    log(f"load generator: {'wrk' if drive is run_wrk else 'Python threads'}, {args.connections} connections, "
-        f"{args.duration:g}s per URL set, {args.workers} gunicorn workers, {os.cpu_count()} CPUs")
+    log(f"load generator: {'wrk' if drive is run_wrk else 'Python threads'} ({args.connections} connections, "
+        f"{args.duration:g}s per URL set), Python threads for {args.mix_duration:g}s of each mix, "
+        f"{args.workers} gunicorn workers, {os.cpu_count()} CPUs")
     urls = url_sets(instance, random.Random(7))
+    realistic = mix.mix(instance, SEARCH_WORDS, random.Random(11))
     with tempfile.TemporaryDirectory(prefix="ideapankki-load-") as tmp:
         tmp = Path(tmp)
         port = free_port()
@@ -232,28 +170,20 @@ def main() -> None:
                            command=[sys.executable, __file__, "--hello-server", str(port), "--workers", str(args.workers)])
         with hello:
             drive(hello.base, ["/"], 3, args.connections, args.threads, tmp)
-            results = {"hello": drive(hello.base, ["/"], args.duration, args.connections, args.threads, tmp)}
-            log(f"hello: {results['hello']['rps']:.0f} req/s")
-            # Pass 1, every page rendered (the page cache off): what a first visit costs.
-            rendered = run_site(instance, tmp, args, drive, urls, "0", warm_until_steady=False, log=log)
-            # Pass 2, as served: anonymous pages from each worker's page cache once it holds them.
-            cached = run_site(instance, tmp, args, drive, urls, None, warm_until_steady=True, log=log)
-        results.update({f"{name}": result for name, result in cached["results"].items()})
-        report(results, cached["memory"], cached["master"], args, urls, rendered["results"])
+
+            def baseline() -> dict:
+                """The hello-world just before a measurement: the machine's speed at that moment."""
+                return measured(hello, drive, hello.base, ["/"], HELLO_S, args.connections, args.threads, tmp)
+
+            site = run_site(instance, tmp, args, drive, urls, realistic, baseline, log)
+    report(site, args, urls, realistic[2])
 
 
-def run_site(instance: Path, tmp: Path, args, drive, urls: dict, cache_mb: str | None, warm_until_steady: bool,
-             log) -> dict:
-    """Start the site, warm it up, drive each URL set; return the results and the memory afterwards.
-
-    With WARM_UNTIL_STEADY, each set is driven in bursts until the rate settles (each worker
-    has its own page cache and must render every URL once), at most WARM_MAX_S a set.
-    """
-    env = {"IDEAPANKKI_SECRET_KEY": "bench-load"}
-    if cache_mb is not None:
-        env["IDEAPANKKI_PAGE_CACHE_MB"] = cache_mb
-    label = "rendered" if cache_mb == "0" else "cached"
-    site = LiveServer(instance, workers=args.workers, log_path=tmp / f"site-{label}.log", env=env)
+def run_site(instance: Path, tmp: Path, args, drive, urls: dict, realistic, baseline, log) -> dict:
+    """Start the site, warm it up, drive the realistic mix twice (its publisher editing), then each
+    URL set; return the results and the memory afterwards."""
+    site = LiveServer(instance, workers=args.workers, log_path=tmp / "site.log",
+                      env={"IDEAPANKKI_SECRET_KEY": "bench-load"})
     results = {}
     peaks: dict[int, float] = {}
     stop = threading.Event()
@@ -265,23 +195,33 @@ def run_site(instance: Path, tmp: Path, args, drive, urls: dict, cache_mb: str |
                 if mb:
                     peaks[pid] = max(peaks.get(pid, 0.0), mb["rss"])
 
+    paths, weights, _sizes = realistic
     with site:
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         # Every worker opens its index and loads its caches (lemmas, facet tables) before the clock runs.
-        for paths in urls.values():
-            for path in paths[:2 * args.workers]:
+        for kind in ("/entries/", "/entries?", "/search?", "/api/v1/search?"):
+            for path in [p for p in paths if p.startswith(kind)][:2 * args.workers]:
                 Browser(site.base, timeout=120).get(path)
-        for name, paths in urls.items():
-            rates, waited = [], 0.0
-            while True:
-                rates.append(drive(site.base, paths, WARM_BURST_S, args.connections, args.threads, tmp)["rps"])
-                waited += WARM_BURST_S
-                settled = len(rates) >= 2 and abs(rates[-1] - rates[-2]) <= 0.15 * max(rates[-2], 1)
-                if not warm_until_steady or settled or waited >= WARM_MAX_S:
-                    break
-            results[name] = drive(site.base, paths, args.duration, args.connections, args.threads, tmp)
-            log(f"{label} {name}: {results[name]['rps']:.0f} req/s (after {waited:.0f}s of warm-up)")
+        # Both mixes with the same client (Python threads): every request rendered, then with the
+        # clients keeping ETags as a browser or nginx's proxy_cache_revalidate does.
+        for name, revalidate in (("plain", False), ("revalidating", True)):
+            hello = baseline()
+            publisher = mix.Publisher(instance, mix.change_interval(args.mix_duration), random.Random(5))
+            publisher.start()
+            results[name] = measured(site, run_python, site.base, paths, args.mix_duration, args.connections,
+                                     args.threads, tmp, weights, revalidate)
+            publisher.stop()
+            results[name].update(changes=publisher.changes, hello=hello)
+            log(f"mix {name}: {results[name]['rps']:.0f} req/s, {results[name]['revalidated']} answered 304, "
+                f"{publisher.changes} changes; hello {hello['rps']:.0f}")
+        for name, paths_of_set in urls.items():
+            drive(site.base, paths_of_set, WARM_S, args.connections, args.threads, tmp)
+            hello = baseline()
+            results[name] = measured(site, drive, site.base, paths_of_set, args.duration, args.connections,
+                                     args.threads, tmp)
+            results[name]["hello"] = hello
+            log(f"{name}: {results[name]['rps']:.0f} req/s; hello {hello['rps']:.0f}")
         stop.set()
         sampler.join()
         # After the load, as a load balancer's health checks find it: a worker tidies up after a
@@ -295,40 +235,64 @@ def run_site(instance: Path, tmp: Path, args, drive, urls: dict, cache_mb: str |
     return {"results": results, "memory": memory, "master": master}
 
 
-def report(results: dict, memory: dict, master, args, urls, rendered: dict) -> None:
-    hello = results["hello"]["rps"]
-    print(f"\nRead load: seed + {args.entries} entries, {args.workers} workers, {args.connections} connections, "
-          f"{args.duration:g}s each (ratios against the hello-world of the same run)\n")
-    print(f"{'page':<8} {'URLs':>5} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>6}  targets")
+def ratios(result: dict) -> tuple[float, float]:
+    """(req/s ÷ the hello-world's, the hello-world's CPU per request ÷ this one's)."""
+    hello = result["hello"]
+    return (result["rps"] / hello["rps"] if hello["rps"] else 0.0,
+            hello["cpu_ms"] / result["cpu_ms"] if result["cpu_ms"] else 0.0)
+
+
+def _row(name: str, count: int, result: dict, extra: str = "") -> tuple[str, bool]:
+    hello = result["hello"]
+    ratio, cpu_ratio = ratios(result)
+    checks = [(f"p99<{P99_MS:.0f}ms", result["p99"] < P99_MS), ("0 errors", result["errors"] == 0)]
+    if name in TARGETS:
+        checks[:0] = [(f"ratio>={TARGETS[name]}", ratio >= TARGETS[name]),
+                      (f"cpu>={TARGETS[name]}", cpu_ratio >= TARGETS[name])]
+    verdict = " ".join(f"{label}:{'PASS' if ok else 'FAIL'}" for label, ok in checks)
+    return (f"{name:<12} {count:>6} {result['rps']:>7.0f} {result['p50']:>7.1f} {result['p99']:>7.1f} "
+            f"{result['errors']:>6} {hello['rps']:>6.0f} {ratio:>6.3f} {result['cpu_ms']:>6.2f} {hello['cpu_ms']:>6.2f} "
+            f"{cpu_ratio:>6.3f} {extra} {verdict}"), all(ok for _label, ok in checks)
+
+
+def report(site: dict, args, urls: dict, sizes: dict) -> None:
+    results = site["results"]
+    header = (f"{'page':<12} {'URLs':>6} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'hello':>6} "
+              f"{'ratio':>6} {'cpu ms':>6} {'hello':>6} {'cpu':>6}")
+    print(f"\nRead load: seed + {args.entries} entries, {args.workers} workers, {args.connections} connections; "
+          f"each against the hello-world measured just before it ({HELLO_S:g}s, same gunicorn): ratio = req/s ÷ "
+          f"its req/s; cpu ms = the server's CPU per request (master, workers, Voikko service), cpu = its cpu ms ÷ "
+          f"this one's, what the ratio would be on an idle machine\n")
+    print(f"First visits (the site keeps no pages: every request rendered), {args.duration:g}s each:")
+    print(f"{header}  targets")
     failed = False
-    for name, result in results.items():
-        ratio = result["rps"] / hello if hello else 0.0
-        checks = []
-        if name != "hello":
-            checks.append((f"p99<{P99_MS:.0f}ms", result["p99"] < P99_MS))
-            checks.append(("0 errors", result["errors"] == 0))
-        if name in TARGETS:
-            checks.append((f"ratio>={TARGETS[name]}", ratio >= TARGETS[name]))
-        failed |= not all(ok for _label, ok in checks)
-        verdict = " ".join(f"{label}:{'PASS' if ok else 'FAIL'}" for label, ok in checks)
-        count = len(urls.get(name, ["/"]))
-        print(f"{name:<8} {count:>5} {result['rps']:>8.0f} {result['p50']:>8.1f} {result['p99']:>8.1f} "
-              f"{result['errors']:>7} {ratio:>6.2f}  {verdict}")
-    print("\nThe same pages rendered every time (IDEAPANKKI_PAGE_CACHE_MB=0: a first visit; not a target):")
-    for name, result in rendered.items():
-        ratio = result["rps"] / hello if hello else 0.0
-        print(f"{name:<8} {len(urls[name]):>5} {result['rps']:>8.0f} {result['p50']:>8.1f} {result['p99']:>8.1f} "
-              f"{result['errors']:>7} {ratio:>6.2f}")
+    for name in urls:
+        line, ok = _row(name, len(urls[name]), results[name])
+        failed |= not ok
+        print(line)
+    plain, revalidating = results["plain"], results["revalidating"]
+    print(f"\nRealistic mix, {args.mix_duration:g}s each (Python client): {sum(sizes.values())} URLs drawn Zipf "
+          f"(1/rank) per kind ({', '.join(f'{k} {n} × {mix.SHARES[k]:.0%}' for k, n in sizes.items())}), an entry "
+          f"edited and published every {mix.change_interval(args.mix_duration):g}s; without an HTTP cache, and with "
+          f"clients keeping ETags (If-None-Match; a 304 costs no rendering):")
+    print(f"{header.replace('page        ', 'mix         ')} {'changes':>7} {'304s':>6}")
+    for name, result in (("plain", plain), ("revalidating", revalidating)):
+        line, ok = _row(name, sum(sizes.values()), result, f"{result['changes']:>7} {result['revalidated']:>6}")
+        failed |= not ok
+        print(line)
+    gain, cpu_gain = (a / b if b else 0.0 for a, b in zip(ratios(revalidating), ratios(plain)))
+    print(f"revalidation on the realistic mix: {gain:.2f}× the ratio, {cpu_gain:.2f}× the cpu ratio of rendering "
+          f"every request (the page cache it replaced gave 1.45× and 1.52×: bench/README.md)")
     print(f"\nMemory after the load and a second of health checks, MB (target: resident <= {RSS_MB:.0f} per "
           f"worker; PSS shares the pages the workers inherited from the master among them, private counts "
           f"only the worker's own; peak: the highest RSS sampled every 0.25 s under load):")
     print(f"{'process':<14} {'RSS':>6} {'PSS':>6} {'private':>8} {'peak':>6}")
-    for pid, mb in memory.items():
+    for pid, mb in site["memory"].items():
         ok = mb is not None and mb["rss"] <= RSS_MB
         failed |= not ok
         print(f"worker {pid:<7} {mb['rss']:>6.0f} {mb['pss']:>6.0f} {mb['private']:>8.0f} {mb['peak']:>6.0f}  "
               f"RSS:{'PASS' if ok else 'FAIL'}" if mb else f"worker {pid:<7} gone  FAIL")
-    for name, mb in master.items():  # once per server, whatever the number of workers
+    for name, mb in site["master"].items():  # once per server, whatever the number of workers
         if mb:
             print(f"{name:<14} {mb['rss']:>6.0f} {mb['pss']:>6.0f} {mb['private']:>8.0f}")
     print(f"\n{'FAIL' if failed else 'PASS'} overall")

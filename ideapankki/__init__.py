@@ -25,7 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     citation.init_app(app)
     templating.init_app(app)
-    serving.wrap_app(app)  # headers, hosts, fast path, proxy; the page cache's hook last
+    serving.wrap_app(app)  # headers, hosts, proxy; the validators' hook last
     return app
 
 

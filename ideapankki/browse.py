@@ -13,13 +13,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from .models import Entry, EntryMunicipality, EntryState, EntryTheme, EntryType, Municipality, TrialStatus
-from . import countcache, normstatus
+from .models import Entry, EntryMunicipality, EntryType, Municipality, TrialStatus
+from . import countcache, listing, normstatus
+from .listing import PUBLISHED  # the condition every public listing shares
 from .reference import THEME_SLUGS
 from .search.filters import Facet, Filters  # browse.Filters is the same class
 
-PUBLISHED = Entry.state == EntryState.published.value
-YEAR = sa.extract("year", Entry.published_on)
 WITH_PLACES = selectinload(Entry.municipality_links)  # cards name the places: one query, not one per card
 FILTER_NAMES = ("type", "theme", "region", "municipality", "year", "trial_status", "norm_status")
 
@@ -75,71 +74,25 @@ def parse_filters(session: Session, args: dict[str, str]) -> Filters:
     return Filters(**values)
 
 
-def _conditions(filters: Filters) -> list:
-    conds = [PUBLISHED]
-    if filters.type:
-        conds.append(Entry.type == filters.type)
-    if filters.trial_status:
-        conds.append(Entry.trial_status == filters.trial_status)
-    if filters.year:
-        conds.append(YEAR == filters.year)
-    if filters.norm_status:
-        conds.append(normstatus.latest_status() == filters.norm_status)
-    if filters.theme:
-        conds.append(Entry.id.in_(select(EntryTheme.entry_id).where(EntryTheme.theme_slug == filters.theme)))
-    if filters.municipality:
-        conds.append(Entry.id.in_(
-            select(EntryMunicipality.entry_id).where(EntryMunicipality.municipality_code == filters.municipality)))
-    if filters.region:
-        conds.append(Entry.id.in_(
-            select(EntryMunicipality.entry_id)
-            .join(Municipality, Municipality.code == EntryMunicipality.municipality_code)
-            .where(Municipality.region_code == filters.region)))
-    return conds
-
-
 def list_entries(session: Session, filters: Filters, page: int = 1, per_page: int = 20) -> Page:
-    """Return one page of published entries matching FILTERS (newest first) with facet counts."""
-    conds = _conditions(filters)
-    total = session.exec(select(sa.func.count()).select_from(Entry).where(*conds)).one()
-    rows = session.exec(
-        select(Entry).where(*conds).options(WITH_PLACES)
-        .order_by(Entry.published_on.desc().nulls_last(), Entry.id.desc())
-        .offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    return Page(list(rows), total, page, per_page, facet_counts(session, filters))
+    """Return one page of published entries matching FILTERS (newest first) with facet counts.
+
+    Order, total and counts come from the listing table (listing.py, built once per site
+    version); only the page's entries are read.
+    """
+    found = listing.table(session)
+    ids, total = found.page(filters, page, per_page)
+    by_id = {e.id: e for e in session.exec(select(Entry).where(Entry.id.in_(ids)).options(WITH_PLACES))} if ids else {}
+    return Page([by_id[i] for i in ids], total, page, per_page, _facets(found, filters))
 
 
 def facet_counts(session: Session, filters: Filters) -> dict[str, Facet]:
-    """Count published entries per facet value; each facet ignores its own filter.
-
-    Cached until an entry changes (countcache.py): seven aggregates over every entry otherwise.
-    """
-    return countcache.cached(session, ("facets", filters), lambda: _facet_counts(session, filters))
+    """Count published entries per facet value; each facet ignores its own filter."""
+    return _facets(listing.table(session), filters)
 
 
-def _facet_counts(session: Session, filters: Filters) -> dict[str, Facet]:
-    def grouped(name: str, key, *joins) -> Facet:
-        query = select(key, sa.func.count(sa.distinct(Entry.id))).select_from(Entry)
-        for target, on in joins:
-            query = query.join(target, on)
-        query = query.where(*_conditions(filters.without(name)), key.is_not(None)).group_by(key)
-        return Facet(name, sorted(((k, n) for k, n in session.exec(query).all()), key=lambda kn: (-kn[1], str(kn[0]))))
-
-    municipality_join = (EntryMunicipality, EntryMunicipality.entry_id == Entry.id)
-    region_join = (Municipality, Municipality.code == EntryMunicipality.municipality_code)
-    facets = {
-        "type": grouped("type", Entry.type),
-        "theme": grouped("theme", EntryTheme.theme_slug, (EntryTheme, EntryTheme.entry_id == Entry.id)),
-        "region": grouped("region", Municipality.region_code, municipality_join, region_join),
-        "municipality": grouped("municipality", EntryMunicipality.municipality_code, municipality_join),
-        "year": grouped("year", YEAR),
-        "trial_status": grouped("trial_status", Entry.trial_status),
-        "norm_status": grouped("norm_status", normstatus.latest_status()),
-    }
-    facets["year"].counts.sort(key=lambda kn: -int(kn[0]))
-    facets["year"].counts = [(int(k), n) for k, n in facets["year"].counts]
-    return facets
+def _facets(found: listing.Table, filters: Filters) -> dict[str, Facet]:
+    return {name: Facet(name, counts) for name, counts in found.counts(filters).items()}
 
 
 def like_municipality(session: Session, municipality: Municipality, limit: int = 6) -> list[Entry]:
@@ -167,7 +120,7 @@ def get_published(session: Session, slug: str) -> Entry | None:
 
 def count_by_type(session: Session) -> dict[str, int]:
     """Count published entries per type (every type present, zero included)."""
-    counts = dict(session.exec(select(Entry.type, sa.func.count()).where(PUBLISHED).group_by(Entry.type)).all())
+    counts = dict(listing.table(session).counts(Filters())["type"])
     return {t.value: counts.get(t.value, 0) for t in EntryType}
 
 
@@ -186,8 +139,10 @@ def regions(session: Session) -> list[tuple[str, str, str, int]]:
         .join(Entry, Entry.id == EntryMunicipality.entry_id)
         .where(PUBLISHED).group_by(Municipality.region_code)
     )
-    counts = countcache.cached(session, ("regions",), lambda: dict(session.exec(counted).all()))
-    names = session.exec(
-        select(Municipality.region_code, Municipality.region_fi, Municipality.region_sv).distinct()
-    ).all()
-    return sorted(((c, fi, sv, counts.get(c, 0)) for c, fi, sv in names), key=lambda r: r[1])
+    names = select(Municipality.region_code, Municipality.region_fi, Municipality.region_sv).distinct()
+
+    def compute() -> list[tuple[str, str, str, int]]:
+        counts = dict(session.exec(counted).all())
+        return sorted(((c, fi, sv, counts.get(c, 0)) for c, fi, sv in session.exec(names).all()), key=lambda r: r[1])
+
+    return countcache.cached(session, ("regions",), compute, copier=list)

@@ -5,8 +5,8 @@ row per touched entry in the same transaction, so no writer can forget to tell t
 One row per entry and transaction is enough (the rows become visible together, at the commit, and
 a reader applies the entry as committed), so later flushes of the same transaction add none.
 
-site_version() is the one answer to "has anything changed?" for the page cache, the count
-cache, the exports and the search index's catch-up. Its head (the newest change-log id and
+site_version() is the one answer to "has anything changed?" for the pages' ETags, the count
+and listing caches, more-like-this, the exports and the search index's catch-up. Its head (the newest change-log id and
 time) must move whenever a change becomes visible. On SQLite writers take turns, so ids are
 drawn in commit order. On PostgreSQL ids are drawn at insert time, so a transaction may commit
 a lower id after another's higher one is visible, and "the newest id" alone would miss it: so
@@ -101,7 +101,7 @@ def site_version(source: sa.Engine | OrmSession) -> tuple:
 
     The head's time tells a rolled-back and reused SQLite id from the old one. Programmes are
     written only by `ideapankki import`, outside the change log, so they are counted here.
-    From an engine (the page cache, on every request) the query runs on the DBAPI cursor:
+    From an engine (the ETags, on every anonymous page) the query runs on the DBAPI cursor:
     SQLAlchemy's execution costs three times the query itself (about 100 µs against 40 on
     SQLite), and SQLite's times stay strings; should it fail there, the connection is dropped
     and SQLAlchemy runs it again, so its answer, or its error, is the one given. From a session

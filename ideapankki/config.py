@@ -129,19 +129,6 @@ def _positive_int(name: str, default: int) -> int:
     return int(raw)
 
 
-def _megabytes(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not value >= 0:
-        raise ConfigError(f"{name} must be a number of megabytes, 0 or more, not {raw!r}")
-    return value
-
-
 def storage(instance: str | os.PathLike | None = None) -> dict:
     """Where the state lives: the instance folder and the database. The CLI opens the database and
     the index from this (db.open_engine, search.open_index); the site's config starts from it."""
@@ -173,8 +160,6 @@ def build_config(overrides: dict | None = None) -> dict:
         "ACCESSIBILITY_FEEDBACK": os.environ.get("IDEAPANKKI_ACCESSIBILITY_FEEDBACK") or None,
         "SUBMISSIONS_PER_HOUR": _positive_int("IDEAPANKKI_SUBMISSIONS_PER_HOUR", 20),
         "PREVIEWS_PER_HOUR": _positive_int("IDEAPANKKI_PREVIEWS_PER_HOUR", 120),
-        # whole anonymous pages kept per worker (ideapankki.web.serving.page_cache); 0 keeps none
-        "PAGE_CACHE_MB": _megabytes("IDEAPANKKI_PAGE_CACHE_MB", 32),
         # mail asked for by people who are not logged in, per address and per client an hour (limits.py)
         "MAILS_PER_ADDRESS": _positive_int("IDEAPANKKI_MAILS_PER_ADDRESS", 5),
         "MAILS_PER_CLIENT": _positive_int("IDEAPANKKI_MAILS_PER_CLIENT", 20),

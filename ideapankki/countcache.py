@@ -30,8 +30,9 @@ def data_version(session: Session) -> tuple:
     return str(session.get_bind().engine.url), site_version(session)
 
 
-def cached(session: Session, key: tuple, compute: Callable[[], T]) -> T:
-    """COMPUTE()'s value for KEY at the current data version (a copy: callers may change it)."""
+def cached(session: Session, key: tuple, compute: Callable[[], T], copier: Callable[[T], T] = copy.deepcopy) -> T:
+    """COMPUTE()'s value for KEY at the current data version, as COPIER copies it (callers may change
+    the copy; a copy that knows the value's shape costs far less than deepcopy)."""
     full_key = (data_version(session), key)
     with _lock:
         found = _cache.get(full_key)
@@ -43,4 +44,4 @@ def cached(session: Session, key: tuple, compute: Callable[[], T]) -> T:
             _cache[full_key] = found
             while len(_cache) > MAX_CACHED:
                 _cache.popitem(last=False)
-    return copy.deepcopy(found)
+    return copier(found)

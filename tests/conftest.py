@@ -18,6 +18,7 @@ from databases import KINDS, REQUIRE_VARIABLE, SERVER_VARIABLE, PostgresServer, 
 from clients import ClosingClient
 from factories import make_entry
 from ideapankki import accounts, create_app
+from ideapankki.changes import site_version
 from ideapankki.db import create_db_engine
 from ideapankki.web.database import ENGINE_KEY
 from ideapankki import close_app
@@ -132,23 +133,69 @@ def session(engine):
         yield session
 
 
-@pytest.fixture
-def app(tmp_path, databases):
+def make_app(instance_dir, database_url):
+    """The app of the web tests, on DATABASE_URL; close it with close_app."""
     app = create_app({
         "TESTING": True,
-        "INSTANCE_DIR": tmp_path / "instance",
-        "DATABASE_URL": databases.fresh(),
+        "INSTANCE_DIR": instance_dir,
+        "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret",
         "PER_PAGE": 5,
     })
     app.test_client_class = ClosingClient
+    return app
+
+
+@pytest.fixture
+def app(tmp_path, databases):
+    app = make_app(tmp_path / "instance", databases.fresh())
+    yield app
+    close_app(app)
+
+
+@pytest.fixture(scope="module")
+def module_app(module_databases, tmp_path_factory):
+    """One app and database for a module's tests that only read: arrange it once in a module fixture.
+
+    A test that writes takes `app` (its own database) instead, so no test sees another's writes.
+    """
+    app = make_app(tmp_path_factory.mktemp("module-app") / "instance", module_databases.fresh())
     yield app
     close_app(app)
 
 
 @pytest.fixture
+def module_client(module_app):
+    """A client of module_app. The test fails if it changed what the module's tests share
+    (site_version moved): such a test takes `app` and `client`, a database of its own."""
+    engine = module_app.extensions[ENGINE_KEY]
+    before = site_version(engine)
+    yield module_app.test_client()
+    assert site_version(engine) == before, "a test on the shared module_app wrote: give it `app` and `client`"
+
+
+@pytest.fixture
+def reader(shared, module_client):
+    """module_client once the module's `shared` fixture (module-scoped, on module_app) has
+    arranged the data its reading tests share."""
+    return module_client
+
+
+@pytest.fixture(scope="module")
+def module_session(module_app):
+    """A session on module_app's database, for arranging the module's data."""
+    with Session(module_app.extensions[ENGINE_KEY], expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def module_entry_factory(module_session):
+    return lambda slug="kokeilu", **kw: make_entry(module_session, slug, **kw)
 
 
 @pytest.fixture

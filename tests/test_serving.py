@@ -137,7 +137,7 @@ def test_the_master_shares_the_app_modules_and_the_lemma_cache_with_its_workers(
         serving.share_with_workers(root)
         assert "kuntakokeiluissa" in LemmaStore.shared(root / "lemmas.sqlite").words
         assert IndexStore(root).lemmas is LemmaStore.shared(root / "lemmas.sqlite")  # what a worker opens
-        assert {"ideapankki.web.serving.page_cache", "ideapankki.accounts", "zxcvbn"} <= set(sys.modules)
+        assert {"ideapankki.web.serving.http_cache", "ideapankki.accounts", "zxcvbn"} <= set(sys.modules)
         assert gc.get_freeze_count() > 0
         assert voikko._client is not None and voikko.analyse("kunnissa") == [("kunta", None)]  # asked of the service
     finally:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from whoosh import query as Q
+from whoosh import classify, query as Q
 
 from .filters import Filters
 from .highlight import highlight, query_terms
@@ -125,7 +125,9 @@ def more_like(readers: Readers, entry_id: int, limit: int = 5) -> list[int]:
 
     The entry's key terms (Whoosh's Bo1 expansion over its body, as Searcher.more_like picks them)
     are scored with the array ranker: Whoosh's own more_like walks a matcher over every document
-    that shares any term, seconds per page at 20,000 entries.
+    that shares any term, seconds per page at 20,000 entries. The answer depends only on the
+    index generation, so it is kept per generation (Readers.neighbours) and an entry page asks
+    for it once per index change, not once per view.
     """
 
     def operation(searcher) -> list[int]:
@@ -133,20 +135,40 @@ def more_like(readers: Readers, entry_id: int, limit: int = 5) -> list[int]:
         if docnum is None:
             return []
         view = readers.corpus(searcher)
-        terms = readers.key_terms(view, docnum, lambda: _key_terms(searcher, docnum))
-        if not terms:
-            return []
-        scores, matched = evaluate(view.corpus, Q.Or([Q.Term(f, word, boost=w) for f, word, w in terms]))
-        matched[docnum] = False
-        return [int(searcher.stored_fields(d)["id"]) for d in top(view.corpus, scores, matched, limit, False)]
+
+        def compute() -> list[int]:
+            terms = _key_terms(searcher, view, docnum)
+            if not terms:
+                return []
+            scores, matched = evaluate(view.corpus, Q.Or([Q.Term(f, word, boost=w) for f, word, w in terms]))
+            matched[docnum] = False
+            return [int(searcher.stored_fields(d)["id"]) for d in top(view.corpus, scores, matched, limit, False)]
+
+        return readers.neighbours(view, (docnum, limit), compute)
 
     return readers.run(operation)
 
 
-def _key_terms(searcher, docnum: int) -> list[tuple[str, str, float]]:
+def _key_terms(searcher, view: Generation, docnum: int) -> list[tuple[str, str, float]]:
+    """Searcher.key_terms(normalize=False) with the collection weights from the per-segment
+    tables (vectors.SegmentCache.frequencies): Whoosh looks each of the body's few hundred
+    terms up on disk, which was most of an entry page."""
     fieldname = f"body_{searcher.stored_fields(docnum)['language']}"
-    return [(fieldname, word, weight) for word, weight in
-            searcher.key_terms([docnum], fieldname, numterms=MORE_LIKE_TERMS, normalize=False)]
+    expander = classify.Expander(searcher.reader(), fieldname)  # its Bo1 model: same N and scores
+    expander.add_document(docnum)  # the stored body, analysed as the field analyses it
+    corpus = view.corpus
+    tables = [corpus.cache.frequencies(segment, sid, fieldname) for segment, _offset, sid in corpus.leaves]
+    scored, top_weight = [], 0.0
+    for word, weight in expander.topN_weight.items():
+        found = [table[word] for table in tables if word in table]  # summed as Whoosh's reader.frequency
+        if found:
+            score = expander.model.score(weight, sum(found), expander.top_total)
+            top_weight = max(top_weight, score)
+            scored.append((score, word))
+    if not top_weight:
+        return []
+    scored = sorted(((score / top_weight, word) for score, word in scored), key=lambda x: (0 - x[0], x[1]))
+    return [(fieldname, word, weight) for weight, word in scored[:MORE_LIKE_TERMS]]
 
 
 def similar_titles(readers: Readers, text: str, limit: int = 5, voikko: bool = True) -> list[tuple[int, float]]:

@@ -17,7 +17,7 @@ from .vectors import Corpus, SegmentCache, to_int
 from .whoosh_private import latest_generation
 
 
-KEY_TERMS_CACHED = 20_000  # small lists; a few MB at most
+NEIGHBOURS_CACHED = 50_000  # small lists of ids; a few MB at most
 
 
 class IndexUnavailable(RuntimeError):
@@ -40,7 +40,7 @@ class Readers:
         self.segments = SegmentCache()
         self._generation: Generation | None = None
         self._cache_lock = threading.Lock()
-        self._key_terms: dict[tuple, list] = {}  # (generation, docnum) -> key terms, for more-like-this
+        self._neighbours: dict[tuple, list] = {}  # (generation, docnum, limit) -> more-like-this ids
 
     def _open(self):
         target = self.store.current.resolve()
@@ -107,16 +107,17 @@ class Readers:
         return Generation(key, view.corpus.bound(reader), view.facets)
 
 
-    def key_terms(self, view: "Generation", docnum: int, compute) -> list:
-        """The key terms of DOCNUM in VIEW's generation, computed once (they re-analyse the body text)."""
-        key = (view.key, docnum)
-        found = self._key_terms.get(key)
+    def neighbours(self, view: "Generation", key: tuple, compute) -> list:
+        """More-like-this for KEY in VIEW's generation, computed once per generation: it depends
+        only on the index, so the next change (a new generation) is what makes it stale."""
+        full_key = (view.key, *key)
+        found = self._neighbours.get(full_key)
         if found is None:
             found = compute()
             with self._cache_lock:
-                if len(self._key_terms) >= KEY_TERMS_CACHED or next(iter(self._key_terms), key)[0] != view.key:
-                    self._key_terms.clear()
-                self._key_terms[key] = found
+                if len(self._neighbours) >= NEIGHBOURS_CACHED or next(iter(self._neighbours), full_key)[0] != view.key:
+                    self._neighbours.clear()
+                self._neighbours[full_key] = found
         return found
 
 

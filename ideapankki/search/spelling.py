@@ -8,6 +8,7 @@ entry that is no longer published is ever offered.
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left
 
 from whoosh.automata.fsa import find_all_matches
@@ -18,6 +19,26 @@ from .parsing import build_query, word_query
 from .vectors import Corpus, evaluate
 
 MAX_DISTANCE = 2
+_close_lock = threading.Lock()
+_close: tuple[list[str] | None, dict[str, list[tuple[int, str]]]] = (None, {})  # (vocabulary, word -> close words)
+
+
+def close_words_known(vocabulary: list[str], word: str) -> list[tuple[int, str]]:
+    """close_words, kept while VOCABULARY is the same list: the automata cost milliseconds per
+    word, and the lemma store replaces the list whenever a new word is indexed."""
+    global _close
+    known_for, known = _close
+    if known_for is not vocabulary:
+        known = {}
+        with _close_lock:
+            _close = (vocabulary, known)
+    found = known.get(word)
+    if found is None:
+        found = known[word] = close_words(vocabulary, word)
+        if len(known) > 10_000:  # readers' typos are unbounded; begin again rather than grow
+            with _close_lock:
+                _close = (vocabulary, {})
+    return found
 
 
 def close_words(vocabulary: list[str], word: str, maxdist: int = MAX_DISTANCE) -> list[tuple[int, str]]:
@@ -60,7 +81,7 @@ def suggest_spelling(corpus: Corpus, schema, vocabulary: list[str], words: list[
         # close spelling that more texts use.
         # the closest spelling that more texts use; among equally close ones, the most used
         best, best_key = None, None
-        for distance, candidate in close_words(vocabulary, word)[:10]:
+        for distance, candidate in close_words_known(vocabulary, word)[:10]:
             count = texts_using(corpus, schema, candidate, voikko)
             if count > frequency and (best_key is None or (distance, -count) < best_key):
                 best, best_key = candidate, (distance, -count)

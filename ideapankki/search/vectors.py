@@ -36,6 +36,7 @@ class SegmentCache:
         self._held = 0
         self._columns: dict[tuple, np.ndarray] = {}
         self._bits: dict[tuple, int] = {}  # facet values per segment: few, small, kept until merged away
+        self._frequencies: dict[tuple, dict[str, float]] = {}  # (segment, field) -> term -> collection weight
         self._lock = threading.Lock()
 
     def postings(self, segment, segment_id: str, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -75,6 +76,20 @@ class SegmentCache:
             found = self._bits[key] = to_int(flags)
         return found
 
+    def frequencies(self, segment, segment_id: str, fieldname: str) -> dict[str, float]:
+        """Each term's total weight in FIELDNAME over the segment (deleted documents included, as
+        Whoosh counts it): one pass over the segment's term table instead of a lookup per term."""
+        key = (segment_id, fieldname)
+        found = self._frequencies.get(key)
+        if found is None:
+            found = {}
+            if fieldname in segment.indexed_field_names():
+                decode = segment.schema[fieldname].from_bytes
+                found = {decode(text): info.weight() for text, info in segment.iter_field(fieldname)}
+            with self._lock:
+                self._frequencies[key] = found
+        return found
+
     def forget_except(self, segment_ids: set[str]) -> None:
         """Drop the arrays of segments that no longer exist (merged away)."""
         with self._lock:
@@ -84,6 +99,8 @@ class SegmentCache:
                 del self._columns[key]
             for key in [k for k in self._bits if k[0] not in segment_ids]:
                 del self._bits[key]
+            for key in [k for k in self._frequencies if k[0] not in segment_ids]:
+                del self._frequencies[key]
 
 
 def _read_postings(segment, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:

@@ -4,7 +4,7 @@
   index, mail, and the Flask extensions (Babel, CSRF, Flask-Login);
 - request_commit.py — the request boundary: commit, then mail and the index;
 - views/ — the blueprints (pages, APIs, feeds);
-- serving/ — what wraps the views: hosts, proxy, access log, security headers, the page cache,
+- serving/ — what wraps the views: hosts, proxy, access log, security headers, HTTP validators,
   and the production server (gunicorn) and the demo server;
 - the rest are helpers the views share: forms, labels, templating, query parameters, redirects.
 """

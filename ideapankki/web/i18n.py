@@ -20,7 +20,7 @@ def select_locale() -> str:
 
 
 def locale_for(args, cookies, config) -> str:
-    """select_locale without a request context, for the page cache's WSGI fast path (one rule for both)."""
+    """select_locale from the query arguments and cookies alone (also what an ETag's key names)."""
     languages = config["LANGUAGES"]
     for chosen in (args.get("lang"), cookies.get(COOKIE)):
         if chosen in languages:

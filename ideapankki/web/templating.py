@@ -13,6 +13,7 @@ from . import labels
 from .i18n import here_without_language, url_in_language
 
 FINLEX_URL = "https://www.finlex.fi/fi/lainsaadanto/{year}/{number}"
+FACET_VALUES_SHOWN = 15  # values per facet in the sidebar (templates/partials/filters.html)
 
 
 def finlex_url(number: str | None) -> str | None:
@@ -70,6 +71,7 @@ def init_app(app: Flask) -> None:
         finlex_url=finlex_url,
         url_with=url_with,
         page_numbers=page_numbers,
+        facet_values_shown=FACET_VALUES_SHOWN,
         url_in_language=url_in_language,
         here_without_language=here_without_language,
         municipality_name=labels.municipality_name,

@@ -52,6 +52,12 @@ def lands_here(location: str) -> bool:
         and not location.startswith("//")
 
 
+@pytest.fixture
+def client(module_client):
+    """The language switch writes nothing: its tests share one app per module."""
+    return module_client
+
+
 @pytest.mark.parametrize("trick", TRICKS)
 def test_language_switch_never_redirects_off_site(client, trick):
     response = client.get(f"/language/sv?next={trick}")

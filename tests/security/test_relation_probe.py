@@ -13,7 +13,7 @@ import re
 import pytest
 from sqlmodel import select
 
-from clients import PASSWORD, log_in, post_form
+from clients import PASSWORD, post_form, sign_in
 from ideapankki import accounts, entries
 from ideapankki.content import EntryDocument
 from ideapankki.models import EntryState, Role, User
@@ -47,7 +47,7 @@ def relation_error(client, kind: str, slug: str) -> str:
 
 def test_an_invisible_entry_answers_as_an_unknown_one(app, world):
     client = app.test_client()
-    assert log_in(client).status_code == 302
+    sign_in(client)
     for kind in KINDS:
         unknown = relation_error(client, kind, "ei-ole-olemassa")
         assert unknown and "SLUG" in unknown

@@ -17,6 +17,8 @@ from ideapankki.models import Entry, EntryState, Role
 from ideapankki.reference import MunicipalityIndex
 from ideapankki.web.index import SEARCH_KEY
 
+from clients import sign_in
+
 PAYLOADS = [line for line in (Path(__file__).parent / "xss_payloads.txt").read_text(encoding="utf-8").splitlines()
             if line.strip()]
 PASSWORD = "kuusi sanaa kulkee kauas"
@@ -62,10 +64,21 @@ def assert_inert(html: str, where: str) -> None:
     assert parser.problems == [], f"{where}: {parser.problems[:3]}"
 
 
+@pytest.fixture(scope="module")
+def app(module_app):
+    """The tests here only read: one app and one world per module (and database kind)."""
+    return module_app
+
+
 @pytest.fixture
-def world(app, app_session):
+def client(world, module_client):
+    return module_client
+
+
+@pytest.fixture(scope="module")
+def world(app, module_session):
     """Published entries carrying every payload in every field, and entries in review with payload edits."""
-    session = app_session
+    session = module_session
     org = accounts.find_or_create_organisation(session, "Kajaani")
     author = accounts.add_user(session, email="author@kajaani.fi", role=Role.member, password=PASSWORD,
                                organisation=org, name=PAYLOADS[0][:200])
@@ -100,12 +113,6 @@ def world(app, app_session):
     return author, moderator
 
 
-def login(client, email):
-    from clients import log_in
-
-    assert log_in(client, email).status_code == 302
-
-
 def test_payload_corpus_is_large_and_varied():
     assert len(PAYLOADS) >= 200 and len(set(PAYLOADS)) == len(PAYLOADS)
 
@@ -137,7 +144,7 @@ def test_search_box_echo_is_inert(client, world):
 
 def test_moderation_pages_history_and_diffs_are_inert(app, world, app_session):
     moderator = app.test_client()
-    login(moderator, "mod@kuntaliitto.fi")
+    sign_in(moderator, "mod@kuntaliitto.fi")
     queue = moderator.get("/moderation")
     assert_inert(queue.text, "queue")
     rows = app_session.exec(select(Entry.slug)).all()
@@ -149,7 +156,7 @@ def test_moderation_pages_history_and_diffs_are_inert(app, world, app_session):
         assert_inert(versions.text, f"versions {slug}")
         assert_inert(moderator.get(f"/entries/{slug}/diff?a=1&b=1").text, f"diff {slug}")
     author = app.test_client()
-    login(author, "author@kajaani.fi")
+    sign_in(author, "author@kajaani.fi")
     mine = author.get("/my")
     assert mine.status_code == 200
     assert_inert(mine.text, "my entries")
@@ -159,7 +166,7 @@ def test_moderation_pages_history_and_diffs_are_inert(app, world, app_session):
             assert_inert(form.text, f"edit form {slug}")
 
 
-def test_payload_titles_cannot_inject_mail_headers(app):
+def test_payload_titles_cannot_inject_mail_headers():
     from ideapankki.mail import MailSettings, build_message
 
     settings = MailSettings(None, 25, None, None, False, "Ideapankki <noreply@ideapankki.test>", Path("/tmp"))

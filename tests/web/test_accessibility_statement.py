@@ -10,8 +10,8 @@ HEADINGS = {"fi": "Saavutettavuusseloste", "sv": "Tillgänglighetsutlåtande", "
 
 
 @pytest.mark.parametrize("lang", HEADINGS)
-def test_statement_in_every_language(client, lang):
-    page = client.get(f"/accessibility?lang={lang}").text
+def test_statement_in_every_language(module_client, lang):
+    page = module_client.get(f"/accessibility?lang={lang}").text
     assert f"<h1>{HEADINGS[lang]}</h1>" in page
     assert "WCAG 2.1" in page and "306/2019" in page
     assert str(AXE_PAGE_TYPES * 3) in page  # how many page×language checks axe made
@@ -20,8 +20,8 @@ def test_statement_in_every_language(client, lang):
     assert str(STATEMENT_DATE.year) in page
 
 
-def test_statement_names_the_supervisor_in_finnish(client):
-    page = client.get("/accessibility?lang=fi").text
+def test_statement_names_the_supervisor_in_finnish(module_client):
+    page = module_client.get("/accessibility?lang=fi").text
     assert ("Liikenne- ja viestintävirasto Traficom, digitaalisen esteettömyyden valvontayksikkö, "
             '<a href="https://www.saavutettavuusvaatimukset.fi"') in page
 
@@ -38,5 +38,5 @@ def test_feedback_address_follows_the_mail_sender(client, monkeypatch):
 
 @pytest.mark.parametrize("path", ["/", "/entries", "/search?q=kokeilu", "/login", "/statistics", "/data",
                                   "/entries/no-such-entry"])
-def test_every_page_links_to_the_statement(client, path):
-    assert 'href="/accessibility"' in client.get(path).text
+def test_every_page_links_to_the_statement(module_client, path):
+    assert 'href="/accessibility"' in module_client.get(path).text

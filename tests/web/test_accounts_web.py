@@ -8,7 +8,7 @@ from ideapankki import accounts, login
 from ideapankki.models import Role, User
 from sqlmodel import select
 
-from clients import PASSWORD, log_in, post_form
+from clients import PASSWORD, log_in, post_form, sign_in
 
 
 
@@ -34,7 +34,7 @@ def test_register_confirm_approve_and_submit_rights(client, inbox, app_session, 
     moderator_client = app.test_client()
     accounts.add_user(app_session, email="mod@kuntaliitto.fi", role=Role.moderator, password=PASSWORD)
     app_session.commit()
-    assert log_in(moderator_client, "mod@kuntaliitto.fi").status_code == 302
+    sign_in(moderator_client, "mod@kuntaliitto.fi")
     queue = moderator_client.get("/admin/memberships").text
     assert "maija@kajaani.fi" in queue and "Kajaani" in queue
     user_id = app_session.exec(select(User.id).where(User.email == "maija@kajaani.fi")).one()
@@ -110,8 +110,8 @@ def test_logout_ends_every_session_and_the_remember_cookie(app, member):
 
 def test_password_change_signs_other_devices_out(app, member):
     here, there = app.test_client(), app.test_client()
-    log_in(here)
-    log_in(there)
+    sign_in(here)
+    sign_in(there)
     response = post_form(here, "/account", {"current": PASSWORD, "password": "uusi pitkä salalause kahvilla",
                                             "confirm": "uusi pitkä salalause kahvilla"})
     assert response.status_code == 302
@@ -146,7 +146,7 @@ def test_login_is_throttled_and_answers_429(client, member):
 
 def test_moderation_pages_need_a_moderator(client, member):
     assert client.get("/admin/memberships").status_code == 302
-    log_in(client)
+    sign_in(client)
     assert client.get("/admin/memberships").status_code == 403
 
 
@@ -162,7 +162,7 @@ def test_admin_changes_roles_but_never_removes_the_last_admin(app, app_session):
     member = accounts.add_user(app_session, email="m@kajaani.fi", role=Role.member, password=PASSWORD)
     app_session.commit()
     client = app.test_client()
-    log_in(client, "admin@kuntaliitto.fi")
+    sign_in(client, "admin@kuntaliitto.fi")
     page = client.get("/admin/users").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     assert client.post(f"/admin/users/{member.id}", data={"csrf_token": token, "role": "moderator",
@@ -179,7 +179,7 @@ def test_admin_sets_automatic_approval_domain(app, app_session):
     org = accounts.find_or_create_organisation(app_session, "Kajaani")
     app_session.commit()
     client = app.test_client()
-    log_in(client, "admin@kuntaliitto.fi")
+    sign_in(client, "admin@kuntaliitto.fi")
     page = client.get("/admin/organisations").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     assert client.post(f"/admin/organisations/{org.id}", data={"csrf_token": token, "domain": "@Kajaani.fi"}
@@ -194,6 +194,6 @@ def test_moderators_cannot_administer_users(app, app_session):
     accounts.add_user(app_session, email="mod@kuntaliitto.fi", role=Role.moderator, password=PASSWORD)
     app_session.commit()
     client = app.test_client()
-    log_in(client, "mod@kuntaliitto.fi")
+    sign_in(client, "mod@kuntaliitto.fi")
     assert client.get("/admin/users").status_code == 403
     assert client.get("/admin/organisations").status_code == 403

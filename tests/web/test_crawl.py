@@ -43,13 +43,13 @@ def test_sitemap_lists_exactly_the_published_entries_and_their_pages(client, ent
         assert client.get(url.removeprefix("http://localhost")).status_code == 200, url
 
 
-def test_empty_bank_has_a_valid_sitemap(client):
-    urls = sitemap(client)
+def test_empty_bank_has_a_valid_sitemap(module_client):
+    urls = sitemap(module_client)
     assert "http://localhost/" in urls and not any("/entries/" in u for u in urls)
 
 
-def test_robots_allows_the_public_and_points_to_the_sitemap(client):
-    response = client.get("/robots.txt")
+def test_robots_allows_the_public_and_points_to_the_sitemap(module_client):
+    response = module_client.get("/robots.txt")
     assert response.status_code == 200 and response.mimetype == "text/plain"
     lines = response.text.splitlines()
     assert "Sitemap: http://localhost/sitemap.xml" in lines
@@ -68,7 +68,7 @@ def test_robots_allows_the_public_and_points_to_the_sitemap(client):
 
 
 @pytest.mark.parametrize("path", ["/entries/kainuu/edit", "/entries/kainuu/revisions", "/entries/kainuu/diff"])
-def test_robots_keeps_entry_subpages_for_editors_out(client, path):
-    rules = [line.split(": ", 1)[1] for line in client.get("/robots.txt").text.splitlines()
+def test_robots_keeps_entry_subpages_for_editors_out(module_client, path):
+    rules = [line.split(": ", 1)[1] for line in module_client.get("/robots.txt").text.splitlines()
              if line.startswith("Disallow: /entries/*")]
     assert any(path.endswith(rule.rsplit("/", 1)[1]) for rule in rules), path

@@ -10,13 +10,17 @@ from ideapankki import accounts
 from ideapankki.models import EntryState
 from ideapankki.web.index import SEARCH_KEY
 
+from factories import make_entry
+
 UNPUBLISHED = [EntryState.draft, EntryState.submitted, EntryState.in_review, EntryState.returned,
                EntryState.rejected, EntryState.archived]
 
 
-@pytest.fixture
-def bank(app, app_session, entry_factory):
+def arrange_bank(app, session):
     """Published entries of every scope, and an unpublished twin in each other state."""
+    def entry_factory(slug, **fields):
+        return make_entry(session, slug, **fields)
+
     entry_factory("kainuu", type="practice", title="Kainuun työllisyyskokeilu", summary="Omavalmentaja tukee.",
                   themes=["tyollisyys"], municipalities=["Kajaani"], published=date(2022, 5, 25))
     entry_factory("sotku", type="idea", title="SOTKU-kokeilu", summary="Sosiaaliturva ja työllisyys.",
@@ -25,16 +29,23 @@ def bank(app, app_session, entry_factory):
                   themes=["koulutus"], municipalities=["Kajaani", "Porvoo"], published=date(2021, 3, 1))
     entry_factory("porvoo", type="practice", title="Borgå försök", summary="Ett försök i Borgå.", language="sv",
                   themes=["asuminen"], municipalities=["Porvoo"], published=date(2024, 2, 2))
-    organisation = accounts.find_or_create_organisation(app_session, "Kajaani")
+    organisation = accounts.find_or_create_organisation(session, "Kajaani")
     for state in UNPUBLISHED:
         hidden = entry_factory(f"salainen-{state.value}", state=state, type="practice",
                                title=f"Salainen kokeilu {state.value}", summary="Ei julkinen kokeilu.",
                                themes=["tyollisyys", "koulutus", "asuminen"], municipalities=["Kajaani", "Porvoo"],
                                published=date(2030, 1, 1) if state == EntryState.archived else None)
         hidden.organisation_id = organisation.id
-    app_session.commit()
+    session.commit()
     app.extensions[SEARCH_KEY].catch_up()
-    return app
+
+
+@pytest.fixture(scope="module")
+def shared(module_app, module_session):
+    """The bank of the tests that only read, arranged once per module (and database kind)."""
+    arrange_bank(module_app, module_session)
+    return module_app
+
 
 
 def parse(client, url):
@@ -67,13 +78,14 @@ def slugs(feed):
     ("/feeds/search.atom?year=2022", ["kainuu"]),
     ("/feeds/search.atom", ["porvoo", "sotku", "kainuu", "ryhmat"]),
 ])
-def test_feeds_list_exactly_the_published_entries_of_their_scope_newest_first(client, bank, url, expected):
-    feed = parse(client, url)
+def test_feeds_list_exactly_the_published_entries_of_their_scope_newest_first(reader, url, expected):
+    feed = parse(reader, url)
     assert slugs(feed) == expected
-    assert "Salainen" not in client.get(url).text
+    assert "Salainen" not in reader.get(url).text
 
 
-def test_feed_entries_carry_id_dates_author_and_categories(client, bank, app_session, entry_factory):
+def test_feed_entries_carry_id_dates_author_and_categories(app, client, app_session, entry_factory):
+    arrange_bank(app, app_session)  # its own, as it adds an entry
     organisation = accounts.find_or_create_organisation(app_session, "Kajaani")
     entry = entry_factory("oma", type="idea", title="Oma idea", summary="Kajaanin idea.", themes=["nuoret"],
                           published=date(2025, 6, 1))
@@ -94,17 +106,17 @@ def test_feed_entries_carry_id_dates_author_and_categories(client, bank, app_ses
     assert links == {"self": "http://localhost/feeds/entries.atom", "alternate": "http://localhost/entries"}
 
 
-def test_feed_titles_are_in_the_readers_language(client, bank):
-    assert parse(client, "/feeds/entries.atom").feed.title == "Ideapankki: uusimmat merkinnät"
-    assert parse(client, "/feeds/type/idea.atom?lang=sv").feed.title == "Ideapankki: Idéer"
-    assert parse(client, "/feeds/theme/tyollisyys.atom?lang=en").feed.title == "Ideapankki: theme Employment"
-    assert parse(client, "/feeds/municipality/638.atom?lang=sv").feed.title == "Ideapankki: Borgå"
-    assert parse(client, "/feeds/municipality/638.atom").feed.title == "Ideapankki: Porvoo"
-    sv = parse(client, "/feeds/search.atom?q=kokeilu&lang=sv")
+def test_feed_titles_are_in_the_readers_language(reader):
+    assert parse(reader, "/feeds/entries.atom").feed.title == "Ideapankki: uusimmat merkinnät"
+    assert parse(reader, "/feeds/type/idea.atom?lang=sv").feed.title == "Ideapankki: Idéer"
+    assert parse(reader, "/feeds/theme/tyollisyys.atom?lang=en").feed.title == "Ideapankki: theme Employment"
+    assert parse(reader, "/feeds/municipality/638.atom?lang=sv").feed.title == "Ideapankki: Borgå"
+    assert parse(reader, "/feeds/municipality/638.atom").feed.title == "Ideapankki: Porvoo"
+    sv = parse(reader, "/feeds/search.atom?q=kokeilu&lang=sv")
     assert sv.feed.title == "Ideapankki: sökning ”kokeilu”" and sv.feed.language == "sv"
     assert sv.entries[0].tags[0].label == "Idé"
     # the feed's id does not depend on the language it is read in
-    assert sv.feed.id == parse(client, "/feeds/search.atom?q=kokeilu").feed.id
+    assert sv.feed.id == parse(reader, "/feeds/search.atom?q=kokeilu").feed.id
 
 
 def test_a_feed_shows_the_latest_fifty(client, entry_factory):
@@ -126,24 +138,24 @@ def test_titles_are_escaped_not_markup(client, entry_factory):
 
 @pytest.mark.parametrize("url", ["/feeds/type/nope.atom", "/feeds/theme/nope.atom", "/feeds/municipality/999.atom",
                                  "/feeds/municipality/Kajaani.atom"])
-def test_unknown_scopes_are_404(client, url):
-    assert client.get(url).status_code == 404
+def test_unknown_scopes_are_404(reader, url):
+    assert reader.get(url).status_code == 404
 
 
 @pytest.mark.parametrize("query", ["type=nope", "theme=nope", "year=abc", "municipality=999", "region=x",
                                    "sort=sideways", "q=" + "a" * 501])
-def test_bad_search_parameters_are_400_like_the_search_page(client, query):
-    assert client.get(f"/search?{query}").status_code == 400
-    assert client.get(f"/feeds/search.atom?{query}").status_code == 400
+def test_bad_search_parameters_are_400_like_the_search_page(reader, query):
+    assert reader.get(f"/search?{query}").status_code == 400
+    assert reader.get(f"/feeds/search.atom?{query}").status_code == 400
 
 
 @pytest.mark.parametrize("query", ["q=kokeilu", "q=kokeilu&theme=tyollisyys", "q=ryhmäkoot", "type=practice",
                                    "municipality=205"])
-def test_the_search_feed_agrees_with_the_search_page(client, bank, query):
-    html = client.get(f"/search?{query}&sort=newest").text
+def test_the_search_feed_agrees_with_the_search_page(reader, query):
+    html = reader.get(f"/search?{query}&sort=newest").text
     on_page = re.findall(r'<h3 class="card-title"><a href="/entries/([^"]+)"', html)
     assert on_page
-    assert slugs(parse(client, f"/feeds/search.atom?{query}")) == on_page
+    assert slugs(parse(reader, f"/feeds/search.atom?{query}")) == on_page
 
 
 def advertised(html):
@@ -169,18 +181,18 @@ def advertised(html):
     ("/search?q=kokeilu&type=practice", "/feeds/search.atom?q=kokeilu&type=practice"),
     ("/entries?type=idea&lang=sv", "/feeds/type/idea.atom?lang=sv"),
 ])
-def test_listing_pages_advertise_their_feed(client, bank, page, feed):
-    title, href = advertised(client.get(page).text)
+def test_listing_pages_advertise_their_feed(reader, page, feed):
+    title, href = advertised(reader.get(page).text)
     assert href == feed
-    assert parse(client, href).feed.title == title
+    assert parse(reader, href).feed.title == title
 
 
-def test_the_search_page_offers_to_follow_the_search(client, bank):
-    html = client.get("/search?q=kokeilu").text
+def test_the_search_page_offers_to_follow_the_search(reader):
+    html = reader.get("/search?q=kokeilu").text
     assert "Seuraa tätä hakua syötteenä (Atom)" in html
-    assert "Follow this search as a feed (Atom)" in client.get("/search?q=kokeilu&lang=en").text
+    assert "Follow this search as a feed (Atom)" in reader.get("/search?q=kokeilu&lang=en").text
 
 
-def test_pages_that_are_not_listings_advertise_no_feed(client, bank):
+def test_pages_that_are_not_listings_advertise_no_feed(reader):
     for url in ("/entries/kainuu", "/login", "/entries?type=nope"):
-        assert "application/atom+xml" not in client.get(url).text.split("</head>")[0], url
+        assert "application/atom+xml" not in reader.get(url).text.split("</head>")[0], url

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from clients import PASSWORD, log_in, post_form
+from clients import PASSWORD, post_form, sign_in
 from factories import CONTENT_DIR, PROJECT_DIR, make_entry
 from ideapankki import accounts, create_app, workflow
 from ideapankki.content import EntryDocument
@@ -111,7 +111,7 @@ def _fetch(app, who: str | None, method: str, path: str, language: str) -> str:
     client = app.test_client()
     client.get(f"/language/{language}?next=/")
     if who:
-        assert log_in(client, ACCOUNTS[who]).status_code == 302, who
+        sign_in(client, ACCOUNTS[who])
     if method == "POST":
         response = post_form(client, path, {})
     else:

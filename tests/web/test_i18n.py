@@ -1,4 +1,4 @@
-"""Finnish by default; Swedish and English complete; the switcher keeps the reader on the page."""
+"""Finnish by default; Swedish and English complete; the switcher keeps the module_client on the page."""
 
 from pathlib import Path
 
@@ -11,9 +11,9 @@ from ideapankki.reference import THEME_SLUGS
 from ideapankki.web.labels import THEME_LABELS
 
 
-def load(path: Path, reader=read_po):
+def load(path: Path, module_client=read_po):
     with path.open("rb") as fh:
-        return reader(fh)
+        return module_client(fh)
 
 
 def as_key(value):
@@ -65,23 +65,23 @@ def test_every_theme_has_a_label():
     assert set(THEME_LABELS) == set(THEME_SLUGS)
 
 
-def test_default_language_is_finnish(client):
-    page = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"})
+def test_default_language_is_finnish(module_client):
+    page = module_client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"})
     assert '<html lang="fi">' in page.text and "Uusimmat merkinnät" in page.text
 
 
 @pytest.mark.parametrize("language, heading", [("sv", "Senaste poster"), ("en", "Latest entries")])
-def test_switcher_remembers_the_language_and_returns_to_the_page(client, language, heading):
-    response = client.get(f"/language/{language}?next=/entries?type=idea")
+def test_switcher_remembers_the_language_and_returns_to_the_page(module_client, language, heading):
+    response = module_client.get(f"/language/{language}?next=/entries?type=idea")
     assert response.status_code == 302
     assert response.headers["Location"] == "/entries?type=idea"
-    page = client.get("/")
+    page = module_client.get("/")
     assert f'<html lang="{language}">' in page.text and heading in page.text
 
 
-def test_lang_parameter_gives_a_page_in_that_language_without_remembering(client):
-    assert '<html lang="sv">' in client.get("/?lang=sv").text
-    assert '<html lang="fi">' in client.get("/").text
+def test_lang_parameter_gives_a_page_in_that_language_without_remembering(module_client):
+    assert '<html lang="sv">' in module_client.get("/?lang=sv").text
+    assert '<html lang="fi">' in module_client.get("/").text
 
 
 def test_swedish_reader_sees_swedish_municipality_names(client, entry_factory):
@@ -91,17 +91,17 @@ def test_swedish_reader_sees_swedish_municipality_names(client, entry_factory):
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
-def test_switcher_refuses_open_redirects(client, target):
-    response = client.get("/language/sv", query_string={"next": target})
+def test_switcher_refuses_open_redirects(module_client, target):
+    response = module_client.get("/language/sv", query_string={"next": target})
     assert response.headers["Location"] == "/"
 
 
-def test_unknown_language_is_404(client):
-    assert client.get("/language/de").status_code == 404
+def test_unknown_language_is_404(module_client):
+    assert module_client.get("/language/de").status_code == 404
 
 
-def test_pages_offer_hreflang_alternates(client):
-    html = client.get("/entries?type=idea").text
+def test_pages_offer_hreflang_alternates(module_client):
+    html = module_client.get("/entries?type=idea").text
     for code in ("fi", "sv", "en"):
         assert f'hreflang="{code}" href="http://localhost/entries?type=idea&amp;lang={code}"' in html
 

@@ -8,7 +8,7 @@ from ideapankki.models import Entry, EntryState, OutboxMail, Role
 
 from ideapankki.web.database import ENGINE_KEY
 
-from clients import PASSWORD, log_in
+from clients import PASSWORD, sign_in
 from factories import make_entry
 from loopback_mail import free_port, mail_settings, smtp_inbox
 
@@ -32,7 +32,7 @@ def _submit(client):
 
 def test_a_submission_mails_the_moderators_once_it_has_committed(client, inbox, app_session):
     _arrange(app_session)
-    log_in(client)
+    sign_in(client)
     assert _submit(client).status_code == 302
     assert [m["To"] for m in inbox.messages] == ["mod@kuntaliitto.fi"]
     assert app_session.exec(select(OutboxMail)).all() == []  # sent, so not kept
@@ -41,7 +41,7 @@ def test_a_submission_mails_the_moderators_once_it_has_committed(client, inbox, 
 def test_a_failed_commit_sends_nothing_and_keeps_nothing(app, client, inbox, app_session):
     app.config["PROPAGATE_EXCEPTIONS"] = False  # answer 500 as in production
     _arrange(app_session)
-    log_in(client)
+    sign_in(client)
 
     def fail_when_mail_is_queued(session):
         if session.info.get(outbox.QUEUED_KEY):
@@ -64,7 +64,7 @@ def test_with_the_smtp_server_down_the_change_is_kept_and_the_mail_waits(app, cl
                                                                            caplog):
     _arrange(app_session)
     app.config["MAIL_SETTINGS"] = mail_settings(free_port(), tmp_path)  # nothing listens
-    log_in(client)
+    sign_in(client)
     assert _submit(client).status_code == 302
     assert "not sent" in caplog.text
     app_session.expire_all()

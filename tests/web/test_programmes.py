@@ -47,25 +47,28 @@ def regions_of(html: str) -> dict[str, list[str]]:
     return parser.regions
 
 
-@pytest.fixture
-def bank(app, app_session, entry_factory):
-    make_programme(app_session, "tyollisyys", title="Työllisyyden kuntakokeilut 2021–2023",
+@pytest.fixture(scope="module")
+def shared(module_app, module_session, module_entry_factory):
+    """Two programmes, published practices of one, and an unpublished practice in every other state."""
+    make_programme(module_session, "tyollisyys", title="Työllisyyden kuntakokeilut 2021–2023",
                    summary="Kunnat hoitivat TE-palveluja.", period_end=date(2023, 6, 30),
                    law_title="Laki työllisyyden edistämisen kuntakokeilusta", law_number="1269/2020",
                    law_confirmed=date(2020, 12, 30), areas=25, participants_total=118,
                    municipalities=["Sotkamo", "Porvoo", "Kajaani"])
-    make_programme(app_session, "vanha", title="Kuntakokeilut 2015–2016", period_start=date(2015, 1, 1))
-    entry_factory("kainuu", title="Kainuun työllisyyskokeilu", programme="tyollisyys", published=date(2022, 5, 25))
-    entry_factory("omavalmentaja", title="Omavalmentaja", programme="tyollisyys", published=date(2022, 2, 24))
-    entry_factory("idea", type="idea", title="Irrallinen idea")
+    make_programme(module_session, "vanha", title="Kuntakokeilut 2015–2016", period_start=date(2015, 1, 1))
+    module_entry_factory("kainuu", title="Kainuun työllisyyskokeilu", programme="tyollisyys",
+                         published=date(2022, 5, 25))
+    module_entry_factory("omavalmentaja", title="Omavalmentaja", programme="tyollisyys", published=date(2022, 2, 24))
+    module_entry_factory("idea", type="idea", title="Irrallinen idea")
     for state in UNPUBLISHED:
-        entry_factory(f"salainen-{state.value}", state=state, title=f"Salainen kokeilu {state.value}",
-                      programme="tyollisyys", published=date(2030, 1, 1) if state == EntryState.archived else None)
-    return app
+        module_entry_factory(f"salainen-{state.value}", state=state, title=f"Salainen kokeilu {state.value}",
+                             programme="tyollisyys",
+                             published=date(2030, 1, 1) if state == EntryState.archived else None)
+    return module_app
 
 
-def test_list_page_shows_every_programme_with_its_published_practices(bank, client):
-    html = client.get("/programmes").get_data(as_text=True)
+def test_list_page_shows_every_programme_with_its_published_practices(reader):
+    html = reader.get("/programmes").get_data(as_text=True)
     assert '<h1>Kokeiluohjelmat</h1>' in html
     assert html.index("Työllisyyden kuntakokeilut 2021–2023") < html.index("Kuntakokeilut 2015–2016")
     assert "2 julkaistua kokeilua" in html and "0 julkaistua kokeilua" in html
@@ -73,8 +76,8 @@ def test_list_page_shows_every_programme_with_its_published_practices(bank, clie
     assert 'href="/programmes" aria-current="page"' in html  # the main navigation links the list
 
 
-def test_programme_page_in_finnish(bank, client):
-    response = client.get(PAGE)
+def test_programme_page_in_finnish(reader):
+    response = reader.get(PAGE)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Kokeiluun osallistuu 118 kuntaa; ideapankissa on niistä 3." in html
@@ -87,15 +90,15 @@ def test_programme_page_in_finnish(bank, client):
     assert "Irrallinen idea" not in html
 
 
-def test_programme_page_in_swedish_names_regions_and_municipalities_in_swedish(bank, client):
-    html = client.get(PAGE + "?lang=sv").get_data(as_text=True)
+def test_programme_page_in_swedish_names_regions_and_municipalities_in_swedish(reader):
+    html = reader.get(PAGE + "?lang=sv").get_data(as_text=True)
     assert "118 kommuner deltar; idébanken tar upp 3 av dem." in html
     assert regions_of(html) == {"Helsingfors-Nyland": ["Borgå"], "Kajanaland": ["Kajana", "Sotkamo"]}
-    assert "<h1>Försöksprogram</h1>" in client.get("/programmes?lang=sv").get_data(as_text=True)
+    assert "<h1>Försöksprogram</h1>" in reader.get("/programmes?lang=sv").get_data(as_text=True)
 
 
-def test_unpublished_practices_never_appear(bank, client):
-    pages = [client.get(url).get_data(as_text=True) for url in
+def test_unpublished_practices_never_appear(reader):
+    pages = [reader.get(url).get_data(as_text=True) for url in
              ("/programmes", PAGE, PAGE + "?lang=sv", "/feeds/programme/tyollisyys.atom", "/api/v1/programmes",
               "/api/v1/programmes/tyollisyys")]
     for page in pages:
@@ -103,41 +106,41 @@ def test_unpublished_practices_never_appear(bank, client):
     assert '<a href="/entries/kainuu" lang="fi">' in pages[1]  # the published ones are there
 
 
-def test_practice_page_links_to_its_programme_and_other_entries_do_not(bank, client):
-    html = client.get("/entries/kainuu").get_data(as_text=True)
+def test_practice_page_links_to_its_programme_and_other_entries_do_not(reader):
+    html = reader.get("/entries/kainuu").get_data(as_text=True)
     assert re.search(r'<dt>Kokeiluohjelma</dt>\s*<dd><a href="/programmes/tyollisyys" lang="fi">'
                      r'Työllisyyden kuntakokeilut 2021–2023</a></dd>', html)
-    assert "Kokeiluohjelma</dt>" not in client.get("/entries/idea").get_data(as_text=True)
+    assert "Kokeiluohjelma</dt>" not in reader.get("/entries/idea").get_data(as_text=True)
 
 
-def test_unknown_programme_is_404(bank, client):
-    assert client.get("/programmes/olematon").status_code == 404
-    assert client.get("/feeds/programme/olematon.atom").status_code == 404
-    response = client.get("/api/v1/programmes/olematon")
+def test_unknown_programme_is_404(reader):
+    assert reader.get("/programmes/olematon").status_code == 404
+    assert reader.get("/feeds/programme/olematon.atom").status_code == 404
+    response = reader.get("/api/v1/programmes/olematon")
     assert response.status_code == 404 and response.get_json()["status"] == 404
 
 
-def test_feed_lists_the_published_practices_and_the_page_advertises_it(bank, client):
-    response = client.get("/feeds/programme/tyollisyys.atom?lang=sv")
+def test_feed_lists_the_published_practices_and_the_page_advertises_it(reader):
+    response = reader.get("/feeds/programme/tyollisyys.atom?lang=sv")
     assert response.mimetype == "application/atom+xml"
     feed = feedparser.parse(response.data)
     assert feed.bozo == 0
     assert feed.feed.title == "Ideapankki: försöksprogram Työllisyyden kuntakokeilut 2021–2023"
     assert [e.link for e in feed.entries] == ["http://localhost/entries/kainuu", "http://localhost/entries/omavalmentaja"]
-    html = client.get(PAGE).get_data(as_text=True)
+    html = reader.get(PAGE).get_data(as_text=True)
     assert ('<link rel="alternate" type="application/atom+xml" title="Ideapankki: kokeiluohjelma '
             'Työllisyyden kuntakokeilut 2021–2023" href="/feeds/programme/tyollisyys.atom">') in html
     assert '<a href="/feeds/programme/tyollisyys.atom" type="application/atom+xml">' in html
-    assert 'href="/feeds/programme/tyollisyys.atom?lang=sv"' in client.get(PAGE + "?lang=sv").get_data(as_text=True)
+    assert 'href="/feeds/programme/tyollisyys.atom?lang=sv"' in reader.get(PAGE + "?lang=sv").get_data(as_text=True)
 
 
-def test_api_lists_programmes_and_one_programme_with_published_practices(bank, client):
-    response = client.get("/api/v1/programmes")
+def test_api_lists_programmes_and_one_programme_with_published_practices(reader):
+    response = reader.get("/api/v1/programmes")
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     results = response.get_json()["results"]
     assert [(r["slug"], r["practices"], r["participants_total"], r["participants_listed"]) for r in results] == [
         ("tyollisyys", 2, 118, 3), ("vanha", 0, None, 0)]
-    one = client.get("/api/v1/programmes/tyollisyys")
+    one = reader.get("/api/v1/programmes/tyollisyys")
     assert one.headers["Access-Control-Allow-Origin"] == "*"
     body = one.get_json()
     assert body["law"] == {"title": "Laki työllisyyden edistämisen kuntakokeilusta", "number": "1269/2020",
@@ -148,6 +151,6 @@ def test_api_lists_programmes_and_one_programme_with_published_practices(bank, c
     assert body["feed"] == "http://localhost/feeds/programme/tyollisyys.atom"
 
 
-def test_entry_records_name_their_programme(bank, client):
-    assert client.get("/api/v1/entries/kainuu").get_json()["programme"] == "tyollisyys"
-    assert client.get("/api/v1/entries/idea").get_json()["programme"] is None
+def test_entry_records_name_their_programme(reader):
+    assert reader.get("/api/v1/entries/kainuu").get_json()["programme"] == "tyollisyys"
+    assert reader.get("/api/v1/entries/idea").get_json()["programme"] is None

@@ -95,8 +95,8 @@ def test_browse_paginates(client, entry_factory):
 
 @pytest.mark.parametrize("query", ["type=recipe", "theme=astrologia", "municipality=999", "region=XX",
                                    "year=abc", "trial_status=maybe"])
-def test_unknown_filter_values_get_a_clear_400(client, query):
-    page = client.get(f"/entries?{query}")
+def test_unknown_filter_values_get_a_clear_400(module_client, query):
+    page = module_client.get(f"/entries?{query}")
     assert page.status_code == 400
     assert "Virheellinen pyyntö" in page.text and "jota ei ole olemassa" in page.text
 
@@ -119,11 +119,11 @@ def test_theme_page_lists_its_entries(client, entry_factory):
     assert client.get("/themes/astrologia").status_code == 404
 
 
-def test_error_pages_use_the_site_layout(client):
-    page = client.get("/no/such/page")
+def test_error_pages_use_the_site_layout(module_client):
+    page = module_client.get("/no/such/page")
     assert page.status_code == 404
     assert "Sivua ei löytynyt" in page.text and 'class="site-header"' in page.text
-    assert client.post("/entries").status_code == 405
+    assert module_client.post("/entries").status_code == 405
 
 
 def test_server_error_page_uses_the_layout(app, client):

@@ -14,7 +14,7 @@ import pytest
 
 from ideapankki import login
 
-from clients import log_in, post_form
+from clients import log_in, post_form, sign_in
 
 IDEA = {"title": "Kirjastoauto kylille", "summary": "Kirjastoauto kiertää kylissä viikoittain.",
         "body": "## Tausta\n\nKylissä ei ole kirjastoa.", "language": "fi", "municipalities": "Kajaani",
@@ -30,7 +30,7 @@ def new_idea(client, lang="fi", **changes):
 @pytest.mark.parametrize("lang", sorted(TOO_MANY))
 def test_the_form_answers_429_and_keeps_what_was_typed(app, client, member, lang):
     app.config["SUBMISSIONS_PER_HOUR"] = 2
-    log_in(client)
+    sign_in(client)
     for i in range(2):
         assert new_idea(client, title=f"Idea {i}").status_code == 302
     response = new_idea(client, lang, title="Kolmas idea jää odottamaan")
@@ -42,7 +42,7 @@ def test_the_form_answers_429_and_keeps_what_was_typed(app, client, member, lang
 
 def test_previews_and_edits_do_not_count_as_new_entries(app, client, member):
     app.config["SUBMISSIONS_PER_HOUR"] = 1
-    log_in(client)
+    sign_in(client)
     saved = new_idea(client)
     assert saved.status_code == 302
     assert new_idea(client, do="preview").status_code == 200
@@ -54,7 +54,7 @@ def test_the_submission_limit_holds_across_workers(app, client, member, another_
     other_app = another_worker()
     other_app.config["SUBMISSIONS_PER_HOUR"] = 3
     other = other_app.test_client()
-    log_in(client), log_in(other)
+    sign_in(client), sign_in(other)
     for i, worker in enumerate((client, other, client)):
         assert new_idea(worker, title=f"Idea {i}").status_code == 302
     assert new_idea(other, title="Neljäs").status_code == 429

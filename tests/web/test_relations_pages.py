@@ -2,7 +2,7 @@
 
 import pytest
 
-from clients import PASSWORD, log_in, post_form
+from clients import PASSWORD, post_form, sign_in
 from ideapankki import accounts
 from ideapankki.models import EntryState, Role
 from test_exports import fetch
@@ -40,7 +40,7 @@ def test_an_author_proposes_a_link_and_a_bad_one_gets_a_field_error(app, app_ses
                       name="Maija")
     app_session.commit()
     client = app.test_client()
-    assert log_in(client).status_code == 302
+    sign_in(client)
     data = {"title": "Kuhmon koulukokeilu", "summary": "Kokeillaan ryhmiä.", "language": "fi",
             "municipalities": "Kuhmo", "themes": ["koulutus"], "do": "save",
             "relations-0-kind": "needs_norm_change", "relations-0-entry": "http://localhost/entries/ryhmakoot",

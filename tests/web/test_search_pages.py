@@ -8,9 +8,14 @@ from click.testing import CliRunner
 from ideapankki.cli import main
 from ideapankki.web.index import SEARCH_KEY
 
+from factories import make_entry
 
-@pytest.fixture
-def seeded(app, entry_factory):
+
+def arrange(app, session):
+    """Three published entries, two about basic education, and the index caught up."""
+    def entry_factory(slug, **fields):
+        return make_entry(session, slug, **fields)
+
     entry_factory("perus", type="norm", title="Joustavat ryhmäkoot perusopetuksessa", summary="Pienet kunnat.",
                   body="Perusopetuksen ryhmäkoot joustaviksi pienissä kunnissa.", themes=["koulutus"],
                   municipalities=["Kuhmo"])
@@ -19,11 +24,18 @@ def seeded(app, entry_factory):
     entry_factory("tyo", type="practice", title="Omavalmentaja", summary="Työnhakijan tuki.",
                   body="Omavalmentaja kulkee työnhakijan rinnalla.", themes=["tyollisyys"])
     app.extensions[SEARCH_KEY].catch_up()
-    return app
 
 
-def test_search_page_shows_highlighted_results_and_facets(client, seeded):
-    html = client.get("/search?q=perusopetus").text
+@pytest.fixture(scope="module")
+def shared(module_app, module_session):
+    """The entries the reading tests share, arranged once per module (and database kind)."""
+    arrange(module_app, module_session)
+    return module_app
+
+
+
+def test_search_page_shows_highlighted_results_and_facets(reader):
+    html = reader.get("/search?q=perusopetus").text
     assert "2 tulosta haulla ”perusopetus”" in html
     assert '<mark class="match term0">Perusopetuksen</mark>' in html or "<mark" in html
     assert 'href="/entries/perus"' in html and 'href="/entries/eta"' in html
@@ -31,47 +43,47 @@ def test_search_page_shows_highlighted_results_and_facets(client, seeded):
     assert "Koulutus ja varhaiskasvatus <span class=\"count\">(2)</span>" in html
 
 
-def test_every_page_has_a_labelled_search_box(client, seeded):
-    html = client.get("/entries").text
+def test_every_page_has_a_labelled_search_box(reader):
+    html = reader.get("/entries").text
     assert '<form class="header-search" role="search" action="/search" method="get">' in html
     assert '<label for="header-q" class="visually-hidden">Hae ideapankista</label>' in html
 
 
 @pytest.mark.parametrize("lang, heading, button", [("fi", "Haku", "Hae"), ("sv", "Sökning", "Sök"),
                                                    ("en", "Search", "Search")])
-def test_search_page_heading_is_a_noun_and_its_button_a_verb(client, seeded, lang, heading, button):
-    html = client.get(f"/search?lang={lang}").text
+def test_search_page_heading_is_a_noun_and_its_button_a_verb(reader, lang, heading, button):
+    html = reader.get(f"/search?lang={lang}").text
     assert f"<title>{heading} – " in html and f"<h1>{heading}</h1>" in html
     assert f'<button type="submit">{button}</button>' in html
 
 
-def test_search_page_filters_and_sorts(client, seeded):
-    html = client.get("/search?q=perusopetus&theme=digitalisaatio").text
+def test_search_page_filters_and_sorts(reader):
+    html = reader.get("/search?q=perusopetus&theme=digitalisaatio").text
     assert "1 tulos haulla" in html and 'href="/entries/eta"' in html
-    assert client.get("/search?q=perusopetus&sort=newest").status_code == 200
+    assert reader.get("/search?q=perusopetus&sort=newest").status_code == 200
 
 
-def test_search_page_suggests_and_corrects_typos(client, seeded):
-    html = client.get("/search?q=omavalmentja").text
+def test_search_page_suggests_and_corrects_typos(reader):
+    html = reader.get("/search?q=omavalmentja").text
     assert "Haulla ”omavalmentja” ei löytynyt mitään" in html
     assert 'href="/search?q=omavalmentaja"' in html and 'href="/entries/tyo"' in html
 
 
-def test_search_page_without_results_helps(client, seeded):
-    html = client.get("/search?q=xyzzyplugh").text
+def test_search_page_without_results_helps(reader):
+    html = reader.get("/search?q=xyzzyplugh").text
     assert "Hakusi ei tuottanut tuloksia." in html
 
 
 @pytest.mark.parametrize("query", ["sort=best", "page=0", "page=x", "per_page=1000", "type=recipe", "q=" + "a" * 501])
-def test_bad_search_parameters_are_400_on_page_and_api(client, seeded, query):
-    assert client.get(f"/search?{query}").status_code == 400
-    response = client.get(f"/api/v1/search?{query}")
+def test_bad_search_parameters_are_400_on_page_and_api(reader, query):
+    assert reader.get(f"/search?{query}").status_code == 400
+    response = reader.get(f"/api/v1/search?{query}")
     assert response.status_code == 400
     assert response.is_json and response.json["error"]
 
 
-def test_api_returns_the_documented_shape(client, seeded):
-    response = client.get("/api/v1/search?q=perusopetuksen&type=norm")
+def test_api_returns_the_documented_shape(reader):
+    response = reader.get("/api/v1/search?q=perusopetuksen&type=norm")
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     data = response.json
@@ -82,9 +94,10 @@ def test_api_returns_the_documented_shape(client, seeded):
     assert {f["value"]: f["count"] for f in data["facets"]["theme"]} == {"koulutus": 2, "digitalisaatio": 1}
 
 
-def test_api_page_and_cli_agree(client, seeded, app, monkeypatch, tmp_path):
-    api = [r["slug"] for r in client.get("/api/v1/search?q=perusopetus").json["results"]]
-    html = client.get("/search?q=perusopetus").text
+def test_api_page_and_cli_agree(reader, shared, monkeypatch):
+    app = shared
+    api = [r["slug"] for r in reader.get("/api/v1/search?q=perusopetus").json["results"]]
+    html = reader.get("/search?q=perusopetus").text
     page = [slug for slug in api if f'href="/entries/{slug}"' in html]
     positions = [html.index(f'href="/entries/{slug}"') for slug in api]
     assert page == api and positions == sorted(positions)
@@ -97,9 +110,10 @@ def test_api_page_and_cli_agree(client, seeded, app, monkeypatch, tmp_path):
     assert "0 result(s)" in readable.output
 
 
-def test_similar_endpoint_for_the_submission_form(client, seeded, entry_factory):
+def test_similar_endpoint_for_the_submission_form(app, client, app_session, entry_factory):
     from ideapankki.models import EntryState
 
+    arrange(app, app_session)  # its own, as it adds an entry
     entry_factory("luonnos", state=EntryState.draft, title="Etäopetus perusopetuksessa luonnos")
     data = client.get("/api/v1/similar?title=Etäopetusta perusopetukseen").json
     assert data["results"][0]["slug"] == "eta"
@@ -107,13 +121,13 @@ def test_similar_endpoint_for_the_submission_form(client, seeded, entry_factory)
     assert client.get("/api/v1/similar").status_code == 400
 
 
-def test_entry_page_shows_similar_entries(client, seeded):
-    html = client.get("/entries/perus").text
+def test_entry_page_shows_similar_entries(reader):
+    html = reader.get("/entries/perus").text
     assert "Samankaltaisia merkintöjä" in html and 'href="/entries/eta"' in html
 
 
-def test_api_unknown_path_is_json_404(client):
-    response = client.get("/api/v1/nothing")
+def test_api_unknown_path_is_json_404(reader):
+    response = reader.get("/api/v1/nothing")
     assert response.status_code == 404 and response.is_json
 
 

@@ -20,8 +20,8 @@ def test_the_policy_allows_nothing_inline():
     ("/api/v1/entries", 200), ("/static/site.css", 200), ("/entries/no-such-entry", 404),
     ("/new/norm", 302),
 ])
-def test_headers_on_every_kind_of_response(client, path, status):
-    response = client.get(path)
+def test_headers_on_every_kind_of_response(module_client, path, status):
+    response = module_client.get(path)
     assert response.status_code == status
     assert response.headers["Content-Security-Policy"] == EXPECTED_CSP
     assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -59,21 +59,22 @@ def svgs(html: str) -> list[ET.Element]:
     return [ET.fromstring(s) for s in re.findall(r"<svg\b.*?</svg>", html, flags=re.S)]
 
 
-@pytest.fixture
-def bank(entry_factory, app_session):
-    entry_factory("p1", type="practice", published=date(2021, 3, 1), themes=["tyollisyys"],
-                  municipalities=["Kajaani", "Sotkamo"])
-    entry_factory("i1", type="idea", published=date(2022, 6, 1), themes=["koulutus", "tyollisyys"],
-                  municipalities=["Porvoo"])
-    entry_factory("n1", type="norm", published=date(2022, 7, 1), themes=["koulutus"],
-                  laws=[{"title": "Perusopetuslaki", "number": "628/1998"}],
-                  proposal={"action": "loosen", "proposer_role": "elected"})
+@pytest.fixture(scope="module")
+def shared(module_app, module_session, module_entry_factory):
+    """Published entries of each type and an unpublished one in every other state; their numbers."""
+    module_entry_factory("p1", type="practice", published=date(2021, 3, 1), themes=["tyollisyys"],
+                         municipalities=["Kajaani", "Sotkamo"])
+    module_entry_factory("i1", type="idea", published=date(2022, 6, 1), themes=["koulutus", "tyollisyys"],
+                         municipalities=["Porvoo"])
+    module_entry_factory("n1", type="norm", published=date(2022, 7, 1), themes=["koulutus"],
+                         laws=[{"title": "Perusopetuslaki", "number": "628/1998"}],
+                         proposal={"action": "loosen", "proposer_role": "elected"})
     for state in UNPUBLISHED:
-        entry_factory(f"x-{state.value}", state=state, type="norm", title="Salainen luonnos",
-                      published=date(2020, 1, 1) if state == EntryState.archived else None,
-                      themes=["asuminen"], municipalities=["Rovaniemi"], laws=[SECRET_LAW],
-                      proposal={"action": "remove", "proposer_role": "other"})
-    return statistics.collect(app_session)
+        module_entry_factory(f"x-{state.value}", state=state, type="norm", title="Salainen luonnos",
+                             published=date(2020, 1, 1) if state == EntryState.archived else None,
+                             themes=["asuminen"], municipalities=["Rovaniemi"], laws=[SECRET_LAW],
+                             proposal={"action": "remove", "proposer_role": "other"})
+    return statistics.collect(module_session)
 
 
 @pytest.mark.parametrize("language, heading, labels", [
@@ -84,8 +85,8 @@ def bank(entry_factory, app_session):
     ("en", "Statistics", ["Employment", "Trials and practices", "Norm proposals", "Kainuu", "Loosen the rule",
                           "Elected member", "Year", "Total"]),
 ])
-def test_page_renders_in_each_language_with_translated_labels(client, bank, language, heading, labels):
-    page = client.get(f"/statistics?lang={language}")
+def test_page_renders_in_each_language_with_translated_labels(reader, language, heading, labels):
+    page = reader.get(f"/statistics?lang={language}")
     assert page.status_code == 200
     html = page.text
     assert f'<html lang="{language}">' in html and f"<h1>{heading}</h1>" in html
@@ -94,8 +95,8 @@ def test_page_renders_in_each_language_with_translated_labels(client, bank, lang
     assert 'href="/statistics" aria-current="page"' in html  # the site navigation leads here
 
 
-def test_every_chart_is_valid_svg_with_title_and_desc(client, bank):
-    html = client.get("/statistics").text
+def test_every_chart_is_valid_svg_with_title_and_desc(reader):
+    html = reader.get("/statistics").text
     charts = svgs(html)
     assert len(charts) == 7
     for svg in charts:
@@ -106,8 +107,8 @@ def test_every_chart_is_valid_svg_with_title_and_desc(client, bank):
     assert len(ids) == len(set(ids)), "ids are unique on the page"
 
 
-def test_tables_are_accessible_and_headings_in_order(client, bank):
-    html = client.get("/statistics").text
+def test_tables_are_accessible_and_headings_in_order(reader):
+    html = reader.get("/statistics").text
     parsed = read(html)
     assert len(parsed.tables) == 7
     for table in parsed.tables:
@@ -117,8 +118,8 @@ def test_tables_are_accessible_and_headings_in_order(client, bank):
     assert "<script" not in html and "style=" not in html and "<style" not in html
 
 
-def test_each_table_has_the_same_numbers_as_its_chart(client, bank):
-    html = client.get("/statistics?lang=en").text
+def test_each_table_has_the_same_numbers_as_its_chart(reader):
+    html = reader.get("/statistics?lang=en").text
     tables = read(html).tables
     for svg, table in zip(svgs(html)[1:], tables[1:]):  # the horizontal charts: label and number per bar
         bars = [[t.text for t in g.iter(f"{SVG}text")] for g in svg.findall(f"{SVG}g")]
@@ -130,10 +131,10 @@ def test_each_table_has_the_same_numbers_as_its_chart(client, bank):
     assert "2022, Ideas: 1" in bars and "2021, Norm proposals: 0" in bars
 
 
-def test_page_and_json_count_published_entries_only(client, bank):
-    html = client.get("/statistics").text
+def test_page_and_json_count_published_entries_only(reader):
+    html = reader.get("/statistics").text
     assert "Salainen" not in html and "999/2099" not in html
-    data = client.get("/api/v1/statistics").get_json()
+    data = reader.get("/api/v1/statistics").get_json()
     assert data["published"] == 3
     assert [law["number"] for law in data["norm_laws"]] == ["628/1998"]
     assert data["norm_actions"]["remove"] == 0 and data["norm_proposer_roles"]["other"] == 0
@@ -143,10 +144,10 @@ def test_page_and_json_count_published_entries_only(client, bank):
     assert lapland["count"] == 0
 
 
-def test_json_equals_the_domain_numbers_and_is_open_to_every_origin(client, bank):
-    response = client.get("/api/v1/statistics")
+def test_json_equals_the_domain_numbers_and_is_open_to_every_origin(reader, shared):
+    response = reader.get("/api/v1/statistics")
     assert response.status_code == 200 and response.headers["Access-Control-Allow-Origin"] == "*"
-    assert response.get_json() == statistics.to_json(bank)
+    assert response.get_json() == statistics.to_json(shared)
     assert response.get_json()["types_by_year"][1] == {
         "year": 2022, "counts": {"practice": 0, "idea": 1, "norm": 1}, "total": 2}
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from clients import PASSWORD, log_in
+from clients import PASSWORD, log_in, sign_in
 from factories import make_entry
 from ideapankki import accounts, workflow
 from ideapankki.models import EntryState, Role
@@ -77,7 +77,7 @@ def test_a_rolled_back_move_leaves_no_audit_line(app_session, lines):
 def test_a_move_through_the_site_is_logged_on_both(client, app_session, lines):
     moderator = accounts.add_user(app_session, email="mod@kuntaliitto.fi", role=Role.moderator, password=PASSWORD)
     entry = make_entry(app_session, "kokeilu", state=EntryState.submitted)
-    log_in(client, "mod@kuntaliitto.fi")
+    sign_in(client, "mod@kuntaliitto.fi")
     page = client.get(f"/moderation/{entry.slug}")
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
     response = client.post(f"/entries/{entry.slug}/act", data={"csrf_token": token, "action": "take"})

@@ -9,7 +9,7 @@ from ideapankki import accounts
 from ideapankki.models import Entry, Role, Transition
 from ideapankki.web.index import SEARCH_KEY
 
-from clients import PASSWORD, log_in, post_form
+from clients import PASSWORD, log_in, post_form, sign_in
 from test_accounts_web import register
 
 NORM = {
@@ -44,7 +44,7 @@ def moderator_client(app, app_session):
                       name="Moderaattori")
     app_session.commit()
     client = app.test_client()
-    assert log_in(client, "mod@kuntaliitto.fi").status_code == 302
+    sign_in(client, "mod@kuntaliitto.fi")
     return client
 
 
@@ -64,7 +64,7 @@ def test_norm_proposal_from_registration_to_publication_and_edit(app, client, in
     # register, confirm, get approved
     register(client)
     client.get(inbox.last_link())
-    assert log_in(client).status_code == 302
+    sign_in(client)
     user = accounts.get_by_email(app_session, "maija@kajaani.fi")
     assert client.get("/new/norm").status_code == 403  # not approved yet
     queue = moderator_client.get("/admin/memberships").text
@@ -138,7 +138,7 @@ def test_a_moderator_cannot_publish_their_own_entry(app, moderator_client, app_s
     other = app.test_client()
     accounts.add_user(app_session, email="mod2@kuntaliitto.fi", role=Role.moderator, password=PASSWORD)
     app_session.commit()
-    log_in(other, "mod2@kuntaliitto.fi")
+    sign_in(other, "mod2@kuntaliitto.fi")
     assert act(other, entry.slug, "publish").status_code == 302
 
 

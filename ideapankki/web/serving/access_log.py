@@ -42,8 +42,7 @@ def _user_id() -> int | None:
 
 def emit(request_id: str, method: str, path: str, status: int, started: float, user_id: int | None,
          cache: str | None) -> None:
-    """Write one access line (Flask's hook and the page cache's fast path, which answers before
-    Flask, both call this)."""
+    """Write one access line."""
     line = {
         "request_id": request_id,
         "method": method,
@@ -52,7 +51,7 @@ def emit(request_id: str, method: str, path: str, status: int, started: float, u
         "duration_ms": round((time.perf_counter() - started) * 1000, 1),
         "user_id": user_id,
     }
-    if cache:  # "hit" (from memory, or 304) or "miss" (rendered and kept)
+    if cache:  # "304" (the reader's copy is current) or "etag" (rendered with validators)
         line["cache"] = cache
     logs.emit(logs.ACCESS, line)
 
@@ -61,7 +60,7 @@ def _finish(response):
     request_id = g.get("request_id") or uuid.uuid4().hex
     response.headers[HEADER] = request_id
     emit(request_id, request.method, request.path, response.status_code, g.get("request_started", time.perf_counter()),
-         _user_id(), g.get("page_cache"))
+         _user_id(), g.get("http_cache"))
     return response
 
 

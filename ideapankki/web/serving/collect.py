@@ -74,8 +74,7 @@ def tidy() -> None:
 
 
 def teardown(_error=None) -> None:
-    """The teardown_request hook of the development server (gunicorn runs tidy after sending);
-    module-level, so the page cache's fast path knows it and runs it too."""
+    """The teardown_request hook of the development server (gunicorn runs tidy after sending)."""
     tidy()
 
 

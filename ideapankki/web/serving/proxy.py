@@ -43,7 +43,7 @@ def proxy_fix_counts(value: str | None) -> dict[str, int] | None:
 
 
 def add_hsts(response):
-    """Strict-Transport-Security (also replayed by the page cache's fast path)."""
+    """Strict-Transport-Security."""
     response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 

@@ -5,8 +5,8 @@ the sitemap, the OpenAPI servers, Open Graph and citation URLs) would then point
 requester liked. Every `url_for(..., _external=True)` gets its scheme and host from PUBLIC_URL
 (config.public_url) through the URL adapter. A request for a host the site does not serve
 (TRUSTED_HOSTS, config.trusted_hosts) is answered 400 by HostCheck before Flask (whose own check,
-in the URL adapter, would leave its error page no adapter to build links with). The page cache's
-fast path, outside it, keys pages by host and so only ever holds pages of hosts that passed. PUBLIC_URL is read per request, so a test server may set it once it knows its port.
+in the URL adapter, would leave its error page no adapter to build links with). PUBLIC_URL is
+read per request, so a test server may set it once it knows its port.
 """
 
 from __future__ import annotations
@@ -54,5 +54,5 @@ class HostCheck:
 
 
 def init_app(app: Flask) -> None:
-    """Check the host of every request; call before fast_path.init_app and proxy.init_app."""
+    """Check the host of every request; call before proxy.init_app."""
     app.wsgi_app = HostCheck(app, app.wsgi_app)

@@ -26,7 +26,7 @@ HEADERS = {
 
 
 def add_headers(response: Response) -> Response:
-    """Set the headers unless a view chose its own value (also replayed by the page cache's fast path)."""
+    """Set the headers unless a view chose its own value."""
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     return response

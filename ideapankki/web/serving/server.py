@@ -74,7 +74,7 @@ def options(workers: int, host: str = "127.0.0.1", port: int = 5000, **extra) ->
 
 def post_request(_worker, _req, _environ, _resp) -> None:
     """After a response has been sent: collect garbage and trim the heap when due (ideapankki/web/serving/collect.py),
-    for every request, whether Flask or the page cache's fast path answered it."""
+    for every request."""
     from . import collect
 
     collect.tidy()

@@ -11,9 +11,10 @@ from ...models import Municipality
 from ...reference import THEME_SLUGS
 from ...search import IndexUnavailable
 from ..database import db_session
-from ..serving import page_cache
+from ..serving import http_cache
 from .. import params
 from ..index import search_index
+from ..templating import FACET_VALUES_SHOWN
 from .norm_status import norm_status_form
 
 bp = Blueprint("public", __name__)
@@ -38,19 +39,25 @@ def municipalities_by_code(codes) -> dict[str, Municipality]:
     return {m.code: m for m in rows}
 
 
+def facet_municipalities(facets, filters) -> dict[str, Municipality]:
+    """The municipalities the facet sidebar names: the values it shows and the active filter
+    (not every municipality with a count: hundreds of rows per listing for fifteen links)."""
+    codes = [code for code, _n in facets["municipality"].counts[:FACET_VALUES_SHOWN]]
+    if filters.municipality:
+        codes.append(filters.municipality)
+    return municipalities_by_code(codes)
+
+
 def region_names() -> dict[str, tuple[str, str]]:
     return {code: (fi, sv) for code, fi, sv, _count in browse.regions(db_session())}
 
 
 def _render_listing(template: str, filters, result, **context):
-    municipality_codes = [code for code, _n in result.facets["municipality"].counts]
-    if filters.municipality:
-        municipality_codes.append(filters.municipality)
     return render_template(
         template,
         filters=filters,
         result=result,
-        municipalities=municipalities_by_code(municipality_codes),
+        municipalities=facet_municipalities(result.facets, filters),
         regions=region_names(),
         **context,
     )
@@ -87,7 +94,7 @@ def entry(slug: str):
         similar = searching.more_like(session, search_index(), found)
     except IndexUnavailable:
         current_app.logger.warning("search index unavailable: no similar entries for %s", slug)
-        page_cache.uncacheable()  # a degraded page: not to be served as the current one
+        http_cache.uncacheable()  # a degraded page: no ETag may vouch for it
         similar = []
     return render_template("public/entry.html", entry=found, similar=similar, status_form=norm_status_form(found),
                            related=relations.links(session, found))

@@ -13,7 +13,7 @@ from ...search import SORTS, IndexUnavailable
 from ..database import db_session
 from .. import params
 from ..index import search_index
-from .public import municipalities_by_code, region_names
+from .public import facet_municipalities, region_names
 
 bp = Blueprint("search", __name__)
 
@@ -59,6 +59,5 @@ def search_page():
         return render_template("search/unavailable.html"), 503, {"Retry-After": str(RETRY_AFTER_S)}
     if args.page > result.pages:
         abort(404)
-    codes = [code for code, _n in result.facets["municipality"].counts]
     return render_template("search/results.html", result=result, filters=args.filters,
-                           municipalities=municipalities_by_code(codes), regions=region_names())
+                           municipalities=facet_municipalities(result.facets, args.filters), regions=region_names())

@@ -1,0 +1,109 @@
+"""The published entries as bitsets per facet value, built once per site version.
+
+A listing page needs its entries in order, their total and seven facet counts, each facet
+ignoring its own filter. As SQL that was seven aggregates over every published entry for each
+new combination of filters, and an OFFSET scan for a deep page: hundreds of milliseconds for
+the long tail of filters and pages that readers and crawlers ask for once. All of it depends
+only on the data, so it is computed when the data changes: the first listing after a change
+reads the published entries once (three queries) into a Table, kept per process by
+countcache under changes.site_version(), and every listing until the next change is AND and
+popcount over Python ints plus one query for the page's twenty entries.
+
+Bit i of a set is the i-th published entry in listing order (newest first, then by id), so a
+page is a slice of the set bits and needs no sorting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from . import countcache, normstatus
+from .models import Entry, EntryMunicipality, EntryState, EntryTheme, Municipality
+
+PUBLISHED = Entry.state == EntryState.published.value
+YEAR = sa.extract("year", Entry.published_on)
+FACETS = ("type", "theme", "region", "municipality", "year", "trial_status", "norm_status")
+
+
+@dataclass(frozen=True)
+class Table:
+    """IDS: published entry ids in listing order; VALUES: facet -> value -> bitset of positions."""
+
+    ids: tuple[int, ...]
+    values: dict[str, dict[object, int]]
+
+    def matching(self, filters, leave_out: str | None = None) -> int:
+        """The positions passing every active filter but LEAVE_OUT's."""
+        mask = (1 << len(self.ids)) - 1
+        for name, value in filters.active().items():
+            if name != leave_out:
+                mask &= self.values[name].get(value, 0)
+        return mask
+
+    def counts(self, filters) -> dict[str, list[tuple[object, int]]]:
+        """Per facet, (value, entries) among those passing the other facets' filters, most first."""
+        counts = {}
+        for name in FACETS:
+            scope = self.matching(filters, leave_out=name)
+            pairs = [(value, (scope & bits).bit_count()) for value, bits in self.values[name].items()]
+            counts[name] = sorted(((v, n) for v, n in pairs if n), key=lambda vn: (-vn[1], str(vn[0])))
+        counts["year"].sort(key=lambda vn: -vn[0])
+        return counts
+
+    def page(self, filters, page: int, per_page: int) -> tuple[list[int], int]:
+        """(ids of PAGE's entries in listing order, how many entries pass FILTERS)."""
+        mask = self.matching(filters)
+        total = mask.bit_count()
+        start = (page - 1) * per_page
+        if not mask or start >= total:
+            return [], total
+        raw = np.frombuffer(mask.to_bytes((len(self.ids) + 7) // 8, "little"), dtype=np.uint8)
+        positions = np.flatnonzero(np.unpackbits(raw, bitorder="little"))[start:start + per_page]
+        return [self.ids[int(p)] for p in positions], total
+
+
+def table(session: Session) -> Table:
+    """The table at the session's data version (built on the first call after a change)."""
+    return countcache.cached(session, ("listing",), lambda: _build(session), copier=lambda found: found)
+
+
+def _build(session: Session) -> Table:
+    rows = session.exec(
+        select(Entry.id, Entry.type, YEAR, Entry.trial_status, normstatus.latest_status()).where(PUBLISHED)
+        .order_by(Entry.published_on.desc().nulls_last(), Entry.id.desc())
+    ).all()
+    position = {row[0]: i for i, row in enumerate(rows)}
+    found: dict[str, dict[object, list[int]]] = {name: {} for name in FACETS}
+
+    def add(name: str, value, entry_id: int) -> None:
+        if value is not None:
+            found[name].setdefault(value, []).append(position[entry_id])
+
+    for entry_id, type_, year, trial_status, norm_status in rows:
+        add("type", type_, entry_id)
+        add("year", int(year) if year is not None else None, entry_id)
+        add("trial_status", trial_status, entry_id)
+        add("norm_status", norm_status, entry_id)
+    for entry_id, theme in session.exec(
+            select(EntryTheme.entry_id, EntryTheme.theme_slug).join(Entry, Entry.id == EntryTheme.entry_id)
+            .where(PUBLISHED)).all():
+        add("theme", theme, entry_id)
+    for entry_id, code, region in session.exec(
+            select(EntryMunicipality.entry_id, EntryMunicipality.municipality_code, Municipality.region_code)
+            .join(Entry, Entry.id == EntryMunicipality.entry_id)
+            .join(Municipality, Municipality.code == EntryMunicipality.municipality_code).where(PUBLISHED)).all():
+        add("municipality", code, entry_id)
+        add("region", region, entry_id)
+    return Table(tuple(row[0] for row in rows),
+                 {name: {value: _bits(positions, len(rows)) for value, positions in by_value.items()}
+                  for name, by_value in found.items()})
+
+
+def _bits(positions: list[int], size: int) -> int:
+    flags = np.zeros(size, dtype=bool)
+    flags[positions] = True
+    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
