@@ -9,7 +9,8 @@ from .config import STATIC_DIR, TEMPLATES_DIR, build_config
 
 def create_app(config: dict | None = None) -> Flask:
     """The composition root: configuration, then each subsystem in the order it depends on the others."""
-    from .web import citation, database, errors, extensions, index, notify, params, request_commit, serving, templating, views
+    from .web import (citation, database, errors, extensions, index, notify, params, request_commit, serving,
+                      templating, views)
     from .web.serving.public_url import App  # Flask, with absolute links from the public URL
 
     app = App(__name__, template_folder=str(TEMPLATES_DIR), static_folder=str(STATIC_DIR))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from .models import Entry, EntryState, EntryTheme, Revision, Transition, User, as_utc, utcnow
@@ -29,8 +30,9 @@ class OwnEntries:
 
 def own_entries(session: Session, user: User) -> OwnEntries:
     """USER's entries and their organisation's (approved members see those), with the latest
-    moderator comment and the state of a pending edit of each."""
-    query = select(Entry).where((Entry.author_id == user.id) | (
+    moderator comment and the state of a pending edit of each; without their bodies (a large
+    organisation lists hundreds)."""
+    query = select(Entry).options(defer(Entry.body_md), defer(Entry.body_html)).where((Entry.author_id == user.id) | (
         (Entry.organisation_id == user.organisation_id) & (Entry.organisation_id.is_not(None))))
     rows = [e for e in session.exec(query.order_by(Entry.updated_at.desc(), Entry.id.desc()))
             if belongs_to(user, e) or e.author_id == user.id]
