@@ -191,3 +191,10 @@ def test_head_requests_are_validated_too(client, published, cache_of):
     assert first.headers["Content-Length"] != "0" and first.headers["ETag"]
     assert client.head("/entries", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
     assert cache_of() == ["etag", "304"]
+
+
+def test_head_carries_the_validator_of_its_get(client, published):
+    """A link checker's HEAD and a browser's GET revalidate one another (RFC 9110 9.3.2)."""
+    head_tag = client.head("/entries").headers["ETag"]
+    assert client.get("/entries").headers["ETag"] == head_tag
+    assert client.get("/entries", headers={"If-None-Match": head_tag}).status_code == 304

@@ -6,7 +6,7 @@ change anywhere, gained less than 2x on a realistic long-tail mix with an edit a
 first visit being fast on its own. What remains is HTTP's own caching: browsers and a reverse
 proxy (nginx proxy_cache, docs/operations.md) keep pages and ask whether they are still current.
 
-- The ETag is a digest of the request (page_key: method, scheme and host, mount point, path,
+- The ETag is a digest of the request (page_key: scheme and host, mount point, path,
   query string, negotiated locale, today's date), the site's version (changes.site_version(),
   the one every cache asks: the change log's head, which moves at every commit that changed an
   entry, even one committing late on PostgreSQL, and the programmes) and the code (CODE_VERSION:
@@ -100,8 +100,9 @@ def uncacheable() -> None:
 
 def page_key(req, config, version: tuple) -> tuple:
     """What REQ's page depends on besides the code: the request as the page's links see it
-    (scheme, host, mount point, path, query string), the locale, the date and VERSION."""
-    return (req.method, req.scheme, req.host, req.root_path, req.path, req.query_string,
+    (scheme, host, mount point, path, query string), the locale, the date and VERSION. Not the
+    method: a HEAD carries the validator of the GET it stands for (RFC 9110 9.3.2)."""
+    return (req.scheme, req.host, req.root_path, req.path, req.query_string,
             locale_for(req.args, req.cookies, config), date.today().isoformat(), version)
 
 
