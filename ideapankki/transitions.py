@@ -95,6 +95,11 @@ def can_view(actor: User | None, entry: Entry) -> bool:
         actor.is_moderator or belongs_to(actor, entry))
 
 
+def may_follow_review(actor: User, entry: Entry) -> bool:
+    """Moderators and the entry's own organisation see its review page, saved versions and diffs."""
+    return actor.is_moderator or belongs_to(actor, entry)
+
+
 def _acts_as(actor: User | None, who: str, entry: Entry) -> bool:
     if who == MODERATOR:
         return actor is not None and getattr(actor, "is_authenticated", False) and actor.is_moderator

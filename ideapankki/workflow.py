@@ -16,7 +16,7 @@ from .db import lock
 from .models import Entry, EntryState, Transition, User, utcnow
 from .revisions import apply_revision, subject_state
 from .transitions import (AUTHOR, EDITS, MODERATOR, TRANSITIONS, Action, Edit, Move, NotAllowed,  # noqa: F401
-                          WorkflowError, belongs_to, can_view, find_move, may, may_edit)
+                          WorkflowError, belongs_to, can_view, find_move, may, may_edit, may_follow_review)
 
 S = EntryState
 

@@ -41,6 +41,14 @@ def _entry_for(slug: str) -> Entry:
     return entry
 
 
+def _entry_with_history(slug: str) -> Entry:
+    """The entry, for those who may follow its review: 404 unless visible, 403 unless allowed."""
+    entry = _entry_for(slug)
+    if not workflow.may_follow_review(_user(), entry):
+        abort(403)
+    return entry
+
+
 @bp.get("/moderation")
 @login_required
 def queue():
@@ -61,10 +69,8 @@ def queue():
 def review(slug: str):
     """Everything a moderator (or the entry's author) needs to decide: the text, the change, the history."""
     session = db_session()
-    entry = _entry_for(slug)
+    entry = _entry_with_history(slug)
     user = _user()
-    if not (user.is_moderator or workflow.belongs_to(user, entry)):
-        abort(403)
     current, revision = subject_state(session, entry)
     diff = None
     if revision is not None:
@@ -123,9 +129,7 @@ def ACTION_LABELS():  # noqa: N802 - a table, built per request for the reader's
 def revisions(slug: str):
     """The saved versions of an entry, for its organisation and moderators."""
     session = db_session()
-    entry = _entry_for(slug)
-    if not (_user().is_moderator or workflow.belongs_to(_user(), entry)):
-        abort(403)
+    entry = _entry_with_history(slug)
     rows = session.exec(select(Revision).where(Revision.entry_id == entry.id).order_by(Revision.number.desc())).all()
     return render_template("moderate/revisions.html", entry=entry, revisions=rows)
 
@@ -135,9 +139,7 @@ def revisions(slug: str):
 def diff(slug: str):
     """A readable line diff between any two revisions (?a=1&b=3)."""
     session = db_session()
-    entry = _entry_for(slug)
-    if not (_user().is_moderator or workflow.belongs_to(_user(), entry)):
-        abort(403)
+    entry = _entry_with_history(slug)
     numbers = [params.integer(k, None, 1, MAX_REVISION) for k in ("a", "b")]
     found = {r.number: r for r in session.exec(select(Revision).where(
         Revision.entry_id == entry.id, Revision.number.in_(numbers)))}
