@@ -36,6 +36,7 @@ from .entries import (
 from .history import Revision, Transition, EntryChange
 from .programmes import Programme, ProgrammeMunicipality, ProgrammeLink
 from .mail import OutboxMail
+from .follow import EventKind, FollowEvent, FollowKind, Follower, Frequency, NotifyCursor, Subscription
 
 __all__ = [
     "as_utc",
@@ -72,4 +73,11 @@ __all__ = [
     "ProgrammeMunicipality",
     "ProgrammeLink",
     "OutboxMail",
+    "EventKind",
+    "FollowEvent",
+    "FollowKind",
+    "Follower",
+    "Frequency",
+    "NotifyCursor",
+    "Subscription",
 ]
