@@ -16,6 +16,7 @@ from .base import (
     NormAction,
     NormStatus,
     RelationKind,
+    AdoptionStatus,
     ProposerRole,
     Role,
     OrganisationKind,
@@ -36,6 +37,7 @@ from .entries import (
 from .history import Revision, Transition, EntryChange
 from .programmes import Programme, ProgrammeMunicipality, ProgrammeLink
 from .mail import OutboxMail
+from .adoptions import Adoption
 
 __all__ = [
     "as_utc",
@@ -47,6 +49,7 @@ __all__ = [
     "NormAction",
     "NormStatus",
     "RelationKind",
+    "AdoptionStatus",
     "ProposerRole",
     "Role",
     "OrganisationKind",
@@ -72,4 +75,5 @@ __all__ = [
     "ProgrammeMunicipality",
     "ProgrammeLink",
     "OutboxMail",
+    "Adoption",
 ]
