@@ -12,6 +12,7 @@ from .base import (
     EntryType,
     EntryState,
     Language,
+    PracticeStatus,
     TrialStatus,
     NormAction,
     NormStatus,
@@ -32,6 +33,7 @@ from .entries import (
     EntryLink,
     EntryRelation,
     NormStatusEvent,
+    OWN_DATE,
 )
 from .history import Revision, Transition, EntryChange
 from .programmes import Programme, ProgrammeMunicipality, ProgrammeLink
@@ -43,6 +45,7 @@ __all__ = [
     "EntryType",
     "EntryState",
     "Language",
+    "PracticeStatus",
     "TrialStatus",
     "NormAction",
     "NormStatus",
@@ -65,6 +68,7 @@ __all__ = [
     "EntryLink",
     "EntryRelation",
     "NormStatusEvent",
+    "OWN_DATE",
     "Revision",
     "Transition",
     "EntryChange",
