@@ -12,6 +12,7 @@ from .base import (
     EntryType,
     EntryState,
     Language,
+    PracticeStatus,
     TrialStatus,
     NormAction,
     NormStatus,
@@ -33,6 +34,7 @@ from .entries import (
     EntryLink,
     EntryRelation,
     NormStatusEvent,
+    OWN_DATE,
 )
 from .history import Revision, Transition, EntryChange
 from .programmes import Programme, ProgrammeMunicipality, ProgrammeLink
@@ -45,6 +47,7 @@ __all__ = [
     "EntryType",
     "EntryState",
     "Language",
+    "PracticeStatus",
     "TrialStatus",
     "NormAction",
     "NormStatus",
@@ -68,6 +71,7 @@ __all__ = [
     "EntryLink",
     "EntryRelation",
     "NormStatusEvent",
+    "OWN_DATE",
     "Revision",
     "Transition",
     "EntryChange",

@@ -55,6 +55,14 @@ class TrialStatus(str, enum.Enum):
     ended = "ended"
 
 
+class PracticeStatus(str, enum.Enum):
+    """Where a practice stands now: still running, ended, or made a permanent part of the work."""
+
+    ongoing = "ongoing"
+    ended = "ended"
+    permanent = "permanent"
+
+
 class NormAction(str, enum.Enum):
     """What a norm proposal asks for the law or regulation."""
 

@@ -1,7 +1,7 @@
 """adoptions: organisations that have a practice or idea in use, or are interested; "adapted from" links
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-06
 """
 from typing import Sequence, Union
@@ -11,8 +11,8 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = '0015'
-down_revision: Union[str, None] = '0014'
+revision: str = '0016'
+down_revision: Union[str, None] = '0015'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
