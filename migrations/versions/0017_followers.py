@@ -1,7 +1,7 @@
 """followers by e-mail: addresses, what they follow, the events notify reads; headers on outbox mail
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-06
 """
 from typing import Sequence, Union
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 
 
-revision: str = '0015'
-down_revision: Union[str, None] = '0014'
+revision: str = '0017'
+down_revision: Union[str, None] = '0016'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
