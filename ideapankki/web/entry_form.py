@@ -16,6 +16,7 @@ from .. import content, entries, markdown
 from ..content import ContentError, EntryDocument
 from ..models import EntryType, User
 from ..reference import THEME_SLUGS, MunicipalityIndex
+from . import structured_form
 from .forms import EntryForm, choices
 from .labels import THEME_LABELS
 
@@ -31,7 +32,7 @@ NORM_REQUIRED = ("law_title", "action", "justification", "proposer_role")
 
 
 def entry_form(entry_type: str, formdata=None, **kwargs) -> EntryForm:
-    form = EntryForm(formdata=formdata, **kwargs)
+    form = structured_form.StructuredEntryForm(formdata=formdata, **kwargs)
     form.themes.choices = choices({slug: THEME_LABELS[slug] for slug in THEME_SLUGS})
     form.entry_type = entry_type
     return form
@@ -88,6 +89,7 @@ def form_mapping(form: EntryForm, entry_type: str) -> dict | None:
     elif entry_type == EntryType.norm.value:
         data["proposal"] = {key: getattr(form, key).data or None
                             for key in ("action", "justification", "savings", "time", "people", "proposer_role")}
+    structured_form.add_to_mapping(form, entry_type, data)
     return data
 
 
@@ -95,7 +97,7 @@ def read_form(session: Session, user: User, form: EntryForm, entry_type: str, sl
               base: EntryDocument | None = None) -> tuple[EntryDocument, list[str]] | None:
     """Validate the form as content; return the document and municipality codes, or None with field errors.
 
-    BASE is the text being edited: what the form does not show (contacts, further laws) is kept.
+    BASE is the text being edited: what the form does not show (further laws) is kept.
     Relations may point only to entries USER may see.
     """
     if entry_type == EntryType.norm.value:
@@ -108,12 +110,13 @@ def read_form(session: Session, user: User, form: EntryForm, entry_type: str, sl
     if data is None:
         return None
     if base is not None:
-        data["contacts"] = base.contacts
         data["laws"] = data.get("laws", [])[:1] + base.laws[1:]
     try:
         doc = content.from_mapping(data, form.body.data or "", "form", slug)
         codes = entries.resolve_references(doc, MunicipalityIndex.from_session(session), "form")
     except ContentError as exc:
+        if structured_form.place_error(form, exc.key or "", structured_form.message(exc.key or "", exc.message)):
+            return None
         if not _relation_error(form, data, exc.key, _message(exc)):
             field = KEY_TO_FIELD.get(exc.key or "", KEY_TO_FIELD.get((exc.key or "").split("[")[0], "title"))
             getattr(form, field).errors.append(_message(exc))
@@ -174,3 +177,4 @@ def fill_form(form: EntryForm, doc: EntryDocument) -> None:
     form.origin.data = doc.origin
     for key in ("action", "justification", "savings", "time", "people", "proposer_role"):
         getattr(form, key).data = doc.proposal.get(key)
+    structured_form.fill(form, doc)

@@ -6,7 +6,7 @@ from flask import Flask
 
 from ..extensions import csrf
 from . import (accessibility, admin, api, auth, crawl, downloads, feeds, health, language, login_link, moderate,
-               norm_status, programmes, programmes_api, public, search, stats, submit)
+               norm_status, practice, programmes, programmes_api, public, search, stats, submit)
 
 
 def init_app(app: Flask) -> None:
@@ -17,3 +17,4 @@ def init_app(app: Flask) -> None:
     csrf.exempt(api.bp)  # token-less JSON for every origin; it reads only
     feeds.init_app(app)  # blueprint + the page_feed template helper
     programmes.init_app(app)  # blueprint + the programme_of template helper
+    practice.init_app(app)  # evidence confirmation + the structured description's template helpers
