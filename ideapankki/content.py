@@ -19,6 +19,7 @@ from . import structured
 from .content_values import a_date as _date, choice as _choice, optional_choice as _optional_choice
 from .content_values import mapping, optional_text as _optional_text, strings as _strings, text as _text
 from .markdown import nesting_problem
+from .relation_rules import relation_type_problem  # noqa: F401 - entries.py and the form ask it through here
 from .models import EntryType, Language, NormAction, ProposerRole, RelationKind, TrialStatus
 from .safe_yaml import Loader as _Loader  # programme_format uses it too
 
@@ -189,24 +190,6 @@ def _document(data: dict, body: str, path: Path, slug: str) -> EntryDocument:
     return doc
 
 
-def relation_type_problem(kind: str, source_type: str, target_type: str | None) -> str | None:
-    """Why KIND cannot link an entry of SOURCE_TYPE to one of TARGET_TYPE (None: it can).
-
-    An idea *led to* a trial or model; a trial (or an idea for one) *needs* a norm change; any
-    entry can be *based on* or *similar to* another. TARGET_TYPE None checks the source side alone.
-    """
-    if kind == RelationKind.led_to.value and source_type != EntryType.idea.value:
-        return "only an idea can have led to something"
-    if kind == RelationKind.needs_norm_change.value:
-        if source_type == EntryType.norm.value:
-            return "a norm proposal cannot need a norm change; use based_on or similar_to"
-        if target_type is not None and target_type != EntryType.norm.value:
-            return "the entry it needs must be a norm proposal"
-    if kind == RelationKind.led_to.value and target_type is not None and target_type != EntryType.practice.value:
-        return "an idea leads to a trial or practice"
-    if kind == RelationKind.translation_of.value and target_type is not None and target_type != source_type:
-        return "a translation is an entry of the same type"
-    return None
 
 
 def _records(value: Any, key: str, fail: Callable) -> list[dict[str, str]]:

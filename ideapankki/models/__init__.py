@@ -17,6 +17,7 @@ from .base import (
     NormAction,
     NormStatus,
     RelationKind,
+    AdoptionStatus,
     ProposerRole,
     Role,
     OrganisationKind,
@@ -38,6 +39,8 @@ from .entries import (
 from .history import Revision, Transition, EntryChange
 from .programmes import Programme, ProgrammeMunicipality, ProgrammeLink
 from .mail import OutboxMail
+from .adoptions import Adoption
+from .follow import EventKind, FollowEvent, FollowKind, Follower, Frequency, NotifyCursor, Subscription
 
 __all__ = [
     "as_utc",
@@ -50,6 +53,7 @@ __all__ = [
     "NormAction",
     "NormStatus",
     "RelationKind",
+    "AdoptionStatus",
     "ProposerRole",
     "Role",
     "OrganisationKind",
@@ -76,4 +80,12 @@ __all__ = [
     "ProgrammeMunicipality",
     "ProgrammeLink",
     "OutboxMail",
+    "Adoption",
+    "EventKind",
+    "FollowEvent",
+    "FollowKind",
+    "Follower",
+    "Frequency",
+    "NotifyCursor",
+    "Subscription",
 ]
