@@ -95,6 +95,7 @@ MATRIX = {
     "practice.confirm_evidence": ("POST", "/moderation/{slug}/evidence", {"evidence_level": "3"},
                                   lambda s, r: LOGIN if r == "anonymous" else 404 if r == "other" and s != "published"
                                   else 403 if r in ("same", "other") else 302 if s == "in_review" else 409),
+    "contribute.start": ("GET", "/submit", None, everyone(200)),
     "submit.mine": ("GET", "/my", None, table(LOGIN, 200, 200, 200)),
     "submit.new": ("GET", "/new/norm", None, table(LOGIN, 200, 200, 200)),
     "submit.new POST": ("POST", "/new/norm", {"title": ""}, table(LOGIN, 400, 400, 400)),

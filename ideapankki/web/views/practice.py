@@ -31,7 +31,7 @@ def preview_document(form, entry_type: str) -> EntryDocument | None:
     """What the entry form describes, for its preview (None while it does not validate)."""
     data = form_mapping(form, entry_type)
     try:
-        return None if data is None else from_mapping(data, "", "form", "uusi")
+        return None if data is None else from_mapping(data, "", "form", "uusi", draft=True)
     except ContentError:
         return None
 
