@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask
 
 from ..extensions import csrf
-from . import (accessibility, admin, api, auth, crawl, downloads, feeds, health, language, login_link, moderate,
-               norm_status, programmes, programmes_api, public, search, stats, submit)
+from . import (accessibility, adoptions, admin, api, auth, crawl, downloads, entry_feed, feeds, health, language,
+               login_link, moderate, norm_status, programmes, programmes_api, public, search, stats, submit)
 
 
 def init_app(app: Flask) -> None:
@@ -17,3 +17,5 @@ def init_app(app: Flask) -> None:
     csrf.exempt(api.bp)  # token-less JSON for every origin; it reads only
     feeds.init_app(app)  # blueprint + the page_feed template helper
     programmes.init_app(app)  # blueprint + the programme_of template helper
+    adoptions.init_app(app)  # blueprint + the entry page's adoption_panel helper
+    entry_feed.init_app(app)  # one entry's feed of adopters and versions
