@@ -40,6 +40,7 @@ from .history import Revision, Transition, EntryChange
 from .programmes import Programme, ProgrammeMunicipality, ProgrammeLink
 from .mail import OutboxMail
 from .adoptions import Adoption
+from .follow import EventKind, FollowEvent, FollowKind, Follower, Frequency, NotifyCursor, Subscription
 
 __all__ = [
     "as_utc",
@@ -80,4 +81,11 @@ __all__ = [
     "ProgrammeLink",
     "OutboxMail",
     "Adoption",
+    "EventKind",
+    "FollowEvent",
+    "FollowKind",
+    "Follower",
+    "Frequency",
+    "NotifyCursor",
+    "Subscription",
 ]
