@@ -100,6 +100,7 @@ MATRIX = {
                            else 302 if r == "other" else 403),
     "adoption_feed.entry_feed": ("GET", "/feeds/entry/{slug}.atom", None,
                                  lambda s, r: 200 if s == "published" else 404),
+    "contribute.start": ("GET", "/submit", None, everyone(200)),
     "submit.mine": ("GET", "/my", None, table(LOGIN, 200, 200, 200)),
     "submit.new": ("GET", "/new/norm", None, table(LOGIN, 200, 200, 200)),
     "submit.new POST": ("POST", "/new/norm", {"title": ""}, table(LOGIN, 400, 400, 400)),
