@@ -12,9 +12,10 @@ from datetime import date
 
 from sqlmodel import Session
 
-from ideapankki import accounts, entries, normstatus, revisions, workflow
+from ideapankki import accounts, adoptions, entries, normstatus, revisions, workflow
 from ideapankki.config import CONTENT_DIR
-from ideapankki.content import EntryDocument
+import structured_samples
+from ideapankki.content import EntryDocument, parse
 from ideapankki.db import session_scope
 from ideapankki.migrate import init_database, seed_if_empty
 from ideapankki.models import NormStatus, Role
@@ -41,6 +42,8 @@ class World:
     programme: str = ""
     theme: str = "tyollisyys"
     municipality: str = "205"  # Kajaani
+    structured: str = ""  # a published practice with every structured field
+    structured_review: str = ""  # the same, a submission in review (the evidence level form)
 
 
 def _doc(title: str, body: str) -> EntryDocument:
@@ -83,12 +86,35 @@ def build_world(engine) -> World:
         workflow.act(session, revised, Action.submit, member)
         world.revised = revised.slug
 
+        for attribute, publish in (("structured", True), ("structured_review", False)):
+            doc = parse(structured_samples.PRACTICE, "practice/jasennelty.md")
+            doc.title = f"{doc.title} ({attribute})"
+            made = entries.create_entry(session, doc, ["205"], member)
+            workflow.act(session, made, Action.submit, member)
+            workflow.act(session, made, Action.take, moderator)
+            if publish:
+                workflow.act(session, made, Action.publish, moderator)
+            setattr(world, attribute, made.slug)
+
         norm = entries.get_by_slug(session, NORM)
         normstatus.record(session, norm, moderator, NormStatus.sent_to_ministry.value, date(2023, 2, 1),
                           note="Lähetetty työ- ja elinkeinoministeriöön.")
         normstatus.record(session, norm, moderator, NormStatus.government_bill.value, date(2023, 9, 14))
         world.programme = _first_programme(session)
+        _adopters(session, world, member)
     return world
+
+
+def _adopters(session: Session, world: World, member) -> None:
+    """A member of Oulu who may mark entries (the adoption flow), and two marks on the idea (its map)."""
+    oulu = accounts.find_or_create_organisation(session, "Oulu")
+    world.emails["adopter"] = accounts.add_user(session, email="kayttaja@ouka.fi", role=Role.member,
+                                                password=PASSWORD, name="Olga Oululainen", organisation=oulu).email
+    porvoo = accounts.add_user(session, email="jasen@porvoo.fi", role=Role.member, password=PASSWORD,
+                               name="Pia Porvoolainen", organisation=accounts.find_or_create_organisation(session, "Porvoo"))
+    idea = entries.get_by_slug(session, IDEA)
+    adoptions.mark(session, idea, member, "adopted", year=2024, note="Kokeilussa kirjastoissa.")
+    adoptions.mark(session, idea, porvoo, "interested")
 
 
 def _first_programme(session: Session) -> str:

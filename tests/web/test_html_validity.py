@@ -20,8 +20,9 @@ from sqlmodel import Session, select
 
 from clients import PASSWORD, post_form, sign_in
 from factories import CONTENT_DIR, PROJECT_DIR, make_entry
-from ideapankki import accounts, create_app, workflow
-from ideapankki.content import EntryDocument
+from ideapankki import accounts, adoptions, create_app, workflow
+import structured_samples
+from ideapankki.content import EntryDocument, parse
 from ideapankki.entries import save_document
 from ideapankki.migrate import init_database, seed_if_empty
 from ideapankki.models import Entry, EntryState, Role
@@ -38,7 +39,8 @@ PAGES = [
     ("browse", None, "GET", "/entries"),
     ("browse-filtered", None, "GET", "/entries?type=norm&theme=tyollisyys&sort=newest"),
     ("entry-practice", None, "GET", "/entries/kainuun-tyollisyyden-kuntakokeilu"),
-    ("entry-idea", None, "GET", "/entries/sotku-kuntamarkkinat-2022-winner"),
+    ("entry-idea", None, "GET", "/entries/sotku-kuntamarkkinat-2022-winner"),  # with adopters and their map
+    ("entry-adoption-form", "adopter", "GET", "/entries/kainuun-tyollisyyden-kuntakokeilu"),
     ("entry-norm", None, "GET", "/entries/saatavuusharkinnasta-luopuminen-kokeilun-ajaksi"),
     ("entry-swedish", None, "GET", "/entries/sysselsattningsforsoken-2021-2023"),
     ("municipality", None, "GET", "/municipalities/205"),
@@ -70,13 +72,20 @@ PAGES = [
     ("account", "member", "GET", "/account"),
     ("moderation-queue", "moderator", "GET", "/moderation"),
     ("review", "moderator", "GET", "/moderation/odottaa-tarkastusta"),
+    ("entry-structured", None, "GET", "/entries/jasennelty-kokeilu"),
+    ("entry-structured-norm", None, "GET", "/entries/jasennelty-normi"),
+    ("submission-form-practice", "member", "GET", "/new/practice"),
+    ("submission-errors-practice", "member", "POST", "/new/practice"),
+    ("review-practice", "moderator", "GET", "/moderation/arvioitava-kokeilu"),
     ("revisions", "moderator", "GET", "/entries/odottaa-tarkastusta/revisions"),
     ("diff", "moderator", "GET", "/entries/odottaa-tarkastusta/diff?a=1&b=2"),
     ("admin-users", "admin", "GET", "/admin/users"),
     ("admin-memberships", "admin", "GET", "/admin/memberships"),
     ("admin-organisations", "admin", "GET", "/admin/organisations"),
 ]
-ACCOUNTS = {"member": "maija@kajaani.fi", "moderator": "moderaattori@kuntaliitto.fi", "admin": "yllapito@kuntaliitto.fi"}
+ACCOUNTS = {"member": "maija@kajaani.fi", "moderator": "moderaattori@kuntaliitto.fi", "admin": "yllapito@kuntaliitto.fi",
+            "adopter": "liisa@ouka.fi"}
+ORGANISATIONS = {"member": "Kajaani", "adopter": "Oulu"}
 
 
 def _vnu_command() -> list[str] | None:
@@ -95,9 +104,16 @@ def _arrange(app) -> None:
     init_database(engine)
     seed_if_empty(engine, CONTENT_DIR)
     with Session(engine, expire_on_commit=False) as session:
+        users = {}
         for role, email in ACCOUNTS.items():
-            organisation = accounts.find_or_create_organisation(session, "Kajaani" if role == "member" else "Kuntaliitto")
-            accounts.add_user(session, email=email, role=Role(role), password=PASSWORD, organisation=organisation)
+            organisation = accounts.find_or_create_organisation(session, ORGANISATIONS.get(role, "Kuntaliitto"))
+            users[role] = accounts.add_user(session, email=email, role=Role.member if role == "adopter" else Role(role),
+                                            password=PASSWORD, organisation=organisation)
+        session.commit()
+        idea = session.exec(select(Entry).where(Entry.slug == "sotku-kuntamarkkinat-2022-winner")).one()
+        adoptions.mark(session, idea, users["adopter"], "adopted", year=2024, note="Käytössä nuorisopalveluissa.",
+                       link="https://www.ouka.fi/")
+        adoptions.mark(session, idea, users["member"], "interested")
         session.commit()
         # An entry with two versions waiting for review: the review, versions and diff pages.
         entry = make_entry(session, "odottaa-tarkastusta", type="norm", state=EntryState.draft,
@@ -108,6 +124,13 @@ def _arrange(app) -> None:
         save_document(session, doc, ["205"])
         workflow.place_by_operator(session, session.exec(select(Entry).where(Entry.slug == entry.slug)).one(),
                                    EntryState.submitted, "test")
+        # Every structured field: published practice and norm proposal, and a practice in review.
+        for text, slug, state in ((structured_samples.PRACTICE, "jasennelty-kokeilu", EntryState.published),
+                                  (structured_samples.NORM, "jasennelty-normi", EntryState.published),
+                                  (structured_samples.PRACTICE, "arvioitava-kokeilu", EntryState.in_review)):
+            doc = parse(text, f"{text.split('type: ')[1].split()[0]}/{slug}.md")
+            saved, _changed = save_document(session, doc, ["205"] if doc.municipalities else [])
+            workflow.place_by_operator(session, saved, state, "test")
         session.commit()
     app.extensions[SEARCH_KEY].catch_up()  # as `ideapankki serve` does before the first request
 
