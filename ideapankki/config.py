@@ -163,6 +163,8 @@ def build_config(overrides: dict | None = None) -> dict:
         # mail asked for by people who are not logged in, per address and per client an hour (limits.py)
         "MAILS_PER_ADDRESS": _positive_int("IDEAPANKKI_MAILS_PER_ADDRESS", 5),
         "MAILS_PER_CLIENT": _positive_int("IDEAPANKKI_MAILS_PER_CLIENT", 20),
+        # a site with one moderator: an admin may publish their own text, recorded (transitions.FOUR_EYES)
+        "SINGLE_MODERATOR": os.environ.get("IDEAPANKKI_SINGLE_MODERATOR") == "1",
     }
     config.update(overrides)
     if "SECRET_KEY" not in config:
