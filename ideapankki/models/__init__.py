@@ -12,10 +12,12 @@ from .base import (
     EntryType,
     EntryState,
     Language,
+    PracticeStatus,
     TrialStatus,
     NormAction,
     NormStatus,
     RelationKind,
+    AdoptionStatus,
     ProposerRole,
     Role,
     OrganisationKind,
@@ -32,10 +34,13 @@ from .entries import (
     EntryLink,
     EntryRelation,
     NormStatusEvent,
+    OWN_DATE,
 )
 from .history import Revision, Transition, EntryChange
 from .programmes import Programme, ProgrammeMunicipality, ProgrammeLink
 from .mail import OutboxMail
+from .adoptions import Adoption
+from .follow import EventKind, FollowEvent, FollowKind, Follower, Frequency, NotifyCursor, Subscription
 
 __all__ = [
     "as_utc",
@@ -43,10 +48,12 @@ __all__ = [
     "EntryType",
     "EntryState",
     "Language",
+    "PracticeStatus",
     "TrialStatus",
     "NormAction",
     "NormStatus",
     "RelationKind",
+    "AdoptionStatus",
     "ProposerRole",
     "Role",
     "OrganisationKind",
@@ -65,6 +72,7 @@ __all__ = [
     "EntryLink",
     "EntryRelation",
     "NormStatusEvent",
+    "OWN_DATE",
     "Revision",
     "Transition",
     "EntryChange",
@@ -72,4 +80,12 @@ __all__ = [
     "ProgrammeMunicipality",
     "ProgrammeLink",
     "OutboxMail",
+    "Adoption",
+    "EventKind",
+    "FollowEvent",
+    "FollowKind",
+    "Follower",
+    "Frequency",
+    "NotifyCursor",
+    "Subscription",
 ]
