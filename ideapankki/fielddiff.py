@@ -52,8 +52,8 @@ def fields(doc: EntryDocument, show: Show = plain) -> list[tuple[str, str]]:
         if f.name in HIDDEN:
             continue
         value = getattr(doc, f.name)
-        if isinstance(value, dict):
-            out += [(f"{f.name}.{k}", show(f"{f.name}.{k}", v)) for k, v in value.items() if v not in (None, "")]
+        if isinstance(value, dict):  # a structured field: one field per sub-key (details.goals, proposal.action)
+            out += [(f"{f.name}.{k}", text) for k, v in value.items() if (text := _text(f"{f.name}.{k}", v, show))]
             continue
         text = _text(f.name, value, show)
         if text:
@@ -64,9 +64,10 @@ def fields(doc: EntryDocument, show: Show = plain) -> list[tuple[str, str]]:
 def _text(key: str, value: Any, show: Show) -> str:
     if value is None or value == "" or value == []:
         return ""
+    if isinstance(value, dict):
+        return " · ".join(show(f"{key}.{k}", v) for k, v in value.items() if v not in (None, ""))
     if isinstance(value, list):
-        return "\n".join(" · ".join(show(f"{key}.{k}", v) for k, v in item.items() if v not in (None, ""))
-                         if isinstance(item, dict) else show(key, item) for item in value)
+        return "\n".join(_text(key, item, show) for item in value)
     return show(key, value)
 
 

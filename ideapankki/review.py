@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from . import fielddiff
+from . import fielddiff, structured
 from .content import EntryDocument, parse
 from .entries import to_document
 from .models import Entry, EntryState, Organisation, Revision, Transition, User, as_utc
@@ -132,6 +132,7 @@ def published_versions(session: Session, entry: Entry, show: fielddiff.Show = fi
     previous: EntryDocument | None = None
     for at, _number, revision, actor in events:
         document = snapshot(revision, entry)
+        document.contacts = structured.shown_contacts(document.contacts)  # nobody who did not agree to it
         changes = fielddiff.field_diff(previous, document, show)
         if previous is not None and not changes:
             continue  # the same text published again
