@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from . import logs
+from . import drafts, logs
 from .db import lock
 from .models import Entry, EntryState, Revision, Transition, User, utcnow
 from .revisions import apply_revision, subject_state
@@ -67,6 +67,8 @@ def check(session: Session, entry: Entry, action: Action, actor: User, comment: 
     reason = refusal(actor, move, entry, facts(session, entry, revision, may_waive), waive)
     if reason is not None:
         raise NotAllowed(f"{actor.email} may not {action.value} this entry ({reason})", reason)
+    if action == Action.submit:
+        drafts.check_entry(session, entry)  # a draft may be a title alone; review needs more
     if move.needs_comment and not (comment and comment.strip()):
         raise CommentRequired(f"{action.value} needs a comment", state)
     return move, revision

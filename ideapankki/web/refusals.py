@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from ..transitions import APPEAL_CLOSED, APPEAL_USED, OWN_TEXT, REJECTER, STATE, Action
-from . import labels
+from . import field_labels, labels
 
 
 def comment_missing(action: Action) -> str:
@@ -34,3 +34,8 @@ def wrong_state(action: Action, state: str | None) -> str:
     """The move is not possible from the entry's present state (which has not changed)."""
     return _("This cannot be done to an entry that is “%(state)s”.",
              state=labels.STATE_LABELS.get(state or "", state))
+
+
+def incomplete(keys: list[str]) -> str:
+    """A draft sent for review before its required fields are filled in."""
+    return _("Fill in before sending for review: %(fields)s.", fields=", ".join(field_labels.label(k) for k in keys))

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from ... import entries, fielddiff, review as review_data, transitions, workflow, worklists
+from ... import drafts, entries, fielddiff, review as review_data, transitions, workflow, worklists
 from ...revisions import can_edit
 from ...models import Entry, EntryState, EntryType, Organisation, Revision, Transition, User
 from ...reference import THEME_SLUGS
@@ -122,6 +122,8 @@ def act(slug: str):
         workflow.act(session, entry, action, user, comment, waive=waive, may_waive=may_waive)
     except workflow.CommentRequired:
         return _refused(entry, action, comment, refusals.comment_missing(action), 400)
+    except drafts.Incomplete as exc:  # sending a draft that is a title alone: say what to fill in
+        return _refused(entry, action, comment, refusals.incomplete(exc.keys), 400)
     except workflow.NotAllowed as exc:
         if exc.reason == transitions.ROLE:
             abort(403)
