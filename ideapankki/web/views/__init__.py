@@ -6,7 +6,7 @@ from flask import Flask
 
 from ..extensions import csrf
 from . import (accessibility, admin, api, auth, contribute, crawl, downloads, feeds, follow, health, language,
-               login_link, moderate, norm_status, privacy, programmes, programmes_api, public, search, stats, submit)
+               login_link, moderate, norm_status, privacy, programmes, programmes_api, public, reports, search, stats, submit)
 
 
 def init_app(app: Flask) -> None:
@@ -19,3 +19,4 @@ def init_app(app: Flask) -> None:
     programmes.init_app(app)  # blueprint + the programme_of template helper
     contribute.init_app(app)  # blueprint + the may_edit_entry template helper
     follow.init_app(app)  # blueprint + the follow_link template helper
+    reports.init_app(app)  # blueprint + the open_reports_count template helper
