@@ -106,12 +106,12 @@ class SearchIndex:
         return max(0.0, (datetime.now(timezone.utc) - oldest).total_seconds())
 
     def search(self, text: str = "", filters: Filters | None = None, *, sort: str = "relevance", page: int = 1,
-               per_page: int = 20) -> SearchResponse:
+               per_page: int = 20, respell: bool = True) -> SearchResponse:
         """Search published entries; see ideapankki.search.query.run_search."""
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}")
         return self._reading(lambda: run_search(self.readers, text, filters or Filters(), sort=sort, page=page,
-                                                per_page=per_page, voikko=self.voikko))
+                                                per_page=per_page, voikko=self.voikko, respell=respell))
 
     def matching(self, text: str = "", filters: Filters | None = None) -> set[int]:
         """Ids of all the published entries a search for TEXT within FILTERS finds (followers' searches)."""

@@ -16,7 +16,7 @@ from .highlight import highlight, query_terms
 from .parsing import LANGUAGES, Parsed, _field_alternatives, parse_query, query_words
 from .reading import Generation, Readers
 from .schema import FACETS
-from .spelling import suggest_spelling
+from .spelling import capitals, corrections, respelled
 from .vectors import evaluate, from_int, to_int, top
 
 MORE_LIKE_TERMS = 12  # as many key terms as before: the same neighbours, now cheap to score
@@ -44,23 +44,27 @@ class SearchResponse:
 
 
 def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "relevance", page: int = 1,
-               per_page: int = 20, voikko: bool = True) -> SearchResponse:
+               per_page: int = 20, voikko: bool = True, respell: bool = True) -> SearchResponse:
     """Search the index: matching documents, facet counts, one page of hits, a spelling suggestion.
 
-    When nothing matches but a close spelling does, the results are those of the respelling
-    (`corrected` is set), as a reader who mistyped would want.
+    Words no text uses get their safe corrections (spelling.py; not with RESPELL false): searched
+    alongside the typed words, offered as "did you mean"; when nothing matches as typed, the results
+    are those of the respelling (`corrected` is set) and the page offers the query as typed.
     """
 
     def operation(searcher) -> SearchResponse:
         view = readers.corpus(searcher)
         match = _match(searcher, view, text, filters, voikko)
         total = int(match.final.sum())
-        suggestion = suggest_spelling(view.corpus, searcher.schema, readers.store.lemmas.vocabulary(),
-                                      match.parsed.words, total, voikko) if match.parsed.words else None
-        corrected = False
-        if not total and suggestion:
+        found, rare = corrections(view.corpus, searcher.schema, readers.store.lemmas.vocabulary(),
+                                  match.parsed.words, voikko, capitals(text)) if respell else ({}, {})
+        suggestion, corrected = respelled(match.parsed.words, {**rare, **found}), False
+        if found and not total:  # nothing as typed: the respelled query's results ("search instead for")
             match = _match(searcher, view, suggestion, filters, voikko)
             total, corrected = int(match.final.sum()), True
+        elif found:  # the typed words find something: keep them, their corrections search alongside
+            match = _match(searcher, view, text, filters, voikko, found)
+            total = int(match.final.sum())
         hits = _page(searcher, view, match, sort, page, per_page, voikko) if total else []
         return SearchResponse(total, hits, match.facets, suggestion, page, per_page, match.parsed.words, corrected)
 
@@ -75,9 +79,10 @@ class _Matched:
     facets: dict[str, list[tuple[str, int]]]
 
 
-def _match(searcher, view: Generation, text: str, filters: Filters, voikko: bool) -> _Matched:
+def _match(searcher, view: Generation, text: str, filters: Filters, voikko: bool,
+           respell: dict[str, str] | None = None) -> _Matched:
     # The documents are those with any of the words; the all-words part of the query only ranks.
-    parsed = parse_query(searcher.schema, text, voikko)
+    parsed = parse_query(searcher.schema, text, voikko, respell)
     corpus, bits = view.corpus, view.facets
     if parsed.ranked is not None:
         scores, matched = evaluate(corpus, parsed.ranked)
