@@ -92,6 +92,9 @@ MATRIX = {
     "norm_status.record": ("POST", "/entries/{slug}/norm-status", {"status": "sent_to_ministry"},
                            lambda s, r: LOGIN if r == "anonymous" else 404 if s != "published"
                            else 409 if r in ("moderator", "admin") else 403),
+    "practice.confirm_evidence": ("POST", "/moderation/{slug}/evidence", {"evidence_level": "3"},
+                                  lambda s, r: LOGIN if r == "anonymous" else 404 if r == "other" and s != "published"
+                                  else 403 if r in ("same", "other") else 302 if s == "in_review" else 409),
     "adoptions.mark": ("POST", "/entries/{slug}/adoption", {"status": "interested"},
                        lambda s, r: LOGIN if r == "anonymous" else 404 if s != "published"
                        else 302 if r == "other" else 403),  # only another organisation's approved member

@@ -6,8 +6,9 @@ from flask import Flask
 
 from ..extensions import csrf
 from . import (accessibility, admin, adoptions, api, auth, contribute, crawl, downloads, entry_feed, feeds, follow,
-               health, language, login_link, moderate, norm_status, privacy, programmes, programmes_api, public, reports,
-               search, stats, submit)
+               health, language, login_link, moderate, norm_status, practice,
+               privacy, programmes, programmes_api, public, reports, search, stats,
+               submit)
 
 
 def init_app(app: Flask) -> None:
@@ -22,4 +23,5 @@ def init_app(app: Flask) -> None:
     follow.init_app(app)  # blueprint + the follow_link template helper
     adoptions.init_app(app)  # blueprint + the entry page's adoption_panel helper
     entry_feed.init_app(app)  # one entry's feed of adopters and versions
+    practice.init_app(app)  # evidence confirmation + the structured description's template helpers
     reports.init_app(app)  # blueprint + the open_reports_count template helper
