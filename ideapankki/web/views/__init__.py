@@ -9,6 +9,7 @@ from . import (accessibility, admin, adoptions, api, auth, contribute, crawl, do
                health, language, login_link, moderate, norm_status, practice,
                privacy, programmes, programmes_api, public, reports, search, stats,
                submit)
+from . import history, status  # the version history; the author's status page
 
 
 def init_app(app: Flask) -> None:
@@ -16,6 +17,7 @@ def init_app(app: Flask) -> None:
                       moderate.bp, downloads.bp, norm_status.bp, stats.bp, programmes_api.bp, crawl.bp, health.bp,
                       accessibility.bp, privacy.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(status.bp), app.register_blueprint(history.bp)  # review's
     csrf.exempt(api.bp)  # token-less JSON for every origin; it reads only
     feeds.init_app(app)  # blueprint + the page_feed template helper
     programmes.init_app(app)  # blueprint + the programme_of template helper
