@@ -141,6 +141,8 @@ MATRIX = {
     "admin.update_user": ("POST", "/admin/users/{other_id}", {"role": "member", "active": "1"},
                           table(LOGIN, 403, 403, 403, 302)),
     "admin.organisations": ("GET", "/admin/organisations", None, table(LOGIN, 403, 403, 403, 200)),
+    "admin.add_organisation": ("POST", "/admin/organisations/new", {"kind": "ministry", "name": "Testiministeriö"},
+                               table(LOGIN, 403, 403, 403, 303)),
     "admin.update_organisation": ("POST", "/admin/organisations/{org_id}", {"domain": "kajaani.fi"},
                                   table(LOGIN, 403, 403, 403, 302)),
     "feeds.entries": ("GET", "/feeds/entries.atom", None, everyone(200)),
