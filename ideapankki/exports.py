@@ -61,6 +61,7 @@ CSV_FIELDS = [
     ("norm_status", "a norm proposal's latest step after publication: sent_to_ministry, impact_assessment, "
                     "government_bill, law_changed or not_proceeding (empty: none recorded yet)"),
     ("relations", "typed links to other entries, kind:slug (outgoing) or <kind:slug (incoming), separated by ;"),
+    *structured.CSV_FIELDS,
     ("body_markdown", "the full text in Markdown"),
 ]
 
@@ -102,6 +103,7 @@ def csv_row(record: dict) -> dict:
                            for law in record["laws"]),
         **{f"proposal_{key}": proposal.get(key) for key in
            ("action", "justification", "savings", "time", "people", "proposer_role")},
+        **structured.csv_cells(record),
     })
     return {name: "" if value is None else neutralise(str(value)) for name, value in row.items()}
 
