@@ -12,6 +12,7 @@ from sqlmodel import select
 from .config import MIGRATIONS_DIR
 from .db import session_scope, writing
 from .models import Entry
+from .organisations import load_register
 from .reference import load_reference_data
 
 
@@ -40,10 +41,11 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 
 def init_database(engine: Engine) -> None:
-    """Migrate to head and load the reference data (municipalities, themes)."""
+    """Migrate to head and load the reference data (municipalities, themes, the organisation register)."""
     upgrade(engine)
     with session_scope(engine) as session:
         load_reference_data(session)
+        load_register(session)
 
 
 def seed_if_empty(engine: Engine, content_dir: Path) -> int:

@@ -40,6 +40,7 @@ from .history import Revision, Transition, EntryChange
 from .programmes import Programme, ProgrammeMunicipality, ProgrammeLink
 from .mail import OutboxMail
 from .adoptions import Adoption
+from .reports import Report, ReportAction, ReportReason
 from .follow import EventKind, FollowEvent, FollowKind, Follower, Frequency, NotifyCursor, Subscription
 
 __all__ = [
@@ -81,6 +82,9 @@ __all__ = [
     "ProgrammeLink",
     "OutboxMail",
     "Adoption",
+    "Report",
+    "ReportAction",
+    "ReportReason",
     "EventKind",
     "FollowEvent",
     "FollowKind",

@@ -16,8 +16,8 @@ from whoosh.lang import stopwords_for_language
 
 from .analysis import FINNISH_STOP_LEMMAS, TOKENIZER, finnish_lemma, is_literal, municipality_pairs
 from .schema import LANGUAGES, TEXT_FIELDS, WEIGHTS
+from .weighting import combine, word_weight
 
-ALL_WORDS_BOOST = 20.0
 PARTS_BOOST = 0.5
 RESPELL_BOOST = 0.8  # a correction of a word no text uses, searched with it
 FINNISH_FIELDS = ("places", "laws", "tags")
@@ -96,10 +96,6 @@ def build_query(schema, text: str, voikko: bool = True) -> tuple[Q.Query | None,
 def parse_query(schema, text: str, voikko: bool = True, respell: dict[str, str] | None = None) -> Parsed:
     """Build the queries for TEXT; RESPELL adds a correction to a typed word (spelling.py)."""
     words = query_words(text)
-    parts = [q for q in (_respelled(schema, w, voikko, respell) for w in words) if q is not None]
-    if not parts:
-        return Parsed(None, None, words)
-    if len(parts) == 1:
-        return Parsed(parts[0], parts[0], words)
-    any_word = Q.Or(parts)
-    return Parsed(Q.Or([Q.And(parts).with_boost(ALL_WORDS_BOOST), any_word]), any_word, words)
+    found = [(q, word_weight(w, voikko)) for w in words if (q := _respelled(schema, w, voikko, respell)) is not None]
+    ranked, any_word = combine([q for q, _w in found], [w for _q, w in found])
+    return Parsed(ranked, any_word, words)

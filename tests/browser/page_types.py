@@ -75,6 +75,8 @@ PAGES = (
     PageType("accessibility", lambda w: "/accessibility"),
     PageType("privacy", lambda w: "/privacy"),
     PageType("follow-form", lambda w: f"/follow?kind=theme&value={w.theme}"),
+    PageType("report-form", lambda w: f"/entries/{w.practice}/report"),
+    PageType("reports-queue", lambda w: "/moderation/reports", "moderator"),
     PageType("not-found", lambda w: "/entries/no-such-entry"),
     PageType("login", lambda w: "/login"),
     PageType("register", lambda w: "/register"),
