@@ -121,7 +121,7 @@ def test_a_member_cannot_confirm_an_evidence_level(app, app_session, member, mod
     page = author.get(f"/moderation/{entry.slug}")
     assert 'name="evidence_level"' not in page.text
     answer = author.post(f"/moderation/{entry.slug}/evidence",
-                         data={"csrf_token": token_of(page.text), "evidence_level": "5"})
+                         data={"csrf_token": token_of(author.get("/new/practice").text), "evidence_level": "5"})
     assert answer.status_code == 403
     app_session.expire_all()
     assert entry.evidence_level is None
