@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from ...models import EntryType, Language, NormStatus, RelationKind, TrialStatus
 from ...reference import THEME_SLUGS, read_register
+from .openapi_details import DETAILS
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 NO_NUL = "^[^\\u0000]*$"  # a NUL anywhere in a request is refused with 400 (web/params.py)
@@ -47,26 +48,6 @@ SUMMARY = {
     "evidence_level": {"type": ["integer", "null"], "minimum": 1, "maximum": 5,
                        "description": "a practice's evidence level (Nesta standards 1–5) confirmed by a moderator"},
 }
-TEXT = {"type": "string"}
-NUMBER = {"type": "number", "minimum": 0}
-URL = {"type": "string", "format": "uri"}
-# An entry's structured description (docs/content-format.md): only the keys its author filled are present.
-DETAILS = {"type": "object", "additionalProperties": False, "properties": {
-    "practice_status": {"type": "string", "enum": ["ongoing", "ended", "permanent"]},
-    "goals": TEXT, "target_groups": _array(TEXT),
-    "resources": {"type": "object", "additionalProperties": False, "properties": {
-        "person_years": NUMBER, "euros": NUMBER, "duration": TEXT, "funding": TEXT}},
-    "results": _array(_object({"indicator": TEXT, "value": NUMBER, "unit": TEXT, "baseline": NUMBER,
-                               "period": TEXT, "source": URL}, ["indicator", "value"])),
-    "evaluation": {"type": "object", "additionalProperties": False,
-                   "properties": {"evaluator": TEXT, "method": TEXT, "report": URL}},
-    "lessons": TEXT,
-    "transferability": {"type": "object", "additionalProperties": False, "properties": {
-        "size": TEXT, "partners": TEXT, "legal_basis": TEXT, "systems": TEXT}},
-    **{key: TEXT for key in ("problem", "solution", "beneficiaries", "needs", "next_steps", "authority")},
-    "response": {"type": "object", "additionalProperties": False, "properties": {
-        "text": TEXT, "date": {"type": "string", "format": "date"}, "url": URL}},
-}}
 ENTRY = {
     **SUMMARY,
     "municipalities": _array(_ref("Municipality")),
