@@ -36,8 +36,18 @@ from .entries import (
 from .history import Revision, Transition, EntryChange
 from .programmes import Programme, ProgrammeMunicipality, ProgrammeLink
 from .mail import OutboxMail
+from .vocabulary import (VocabularyConcept, VocabularyLabel, VocabularyLink, VocabularyState, VocabularyChange,
+                         LABEL_KINDS, LINK_KINDS, VOCABULARY_LANGUAGES)
 
 __all__ = [
+    "VocabularyConcept",
+    "VocabularyLabel",
+    "VocabularyLink",
+    "VocabularyState",
+    "VocabularyChange",
+    "LABEL_KINDS",
+    "LINK_KINDS",
+    "VOCABULARY_LANGUAGES",
     "as_utc",
     "utcnow",
     "EntryType",
