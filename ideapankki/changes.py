@@ -23,11 +23,11 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 
-from .models import (Contact, Entry, EntryChange, EntryLink, EntryMunicipality, EntryRelation, EntryTheme, EntryTag,
-                     LawReference, NormStatusEvent, Programme, utcnow)
+from .models import (Adoption, Contact, Entry, EntryChange, EntryLink, EntryMunicipality, EntryRelation, EntryTheme,
+                     EntryTag, LawReference, NormStatusEvent, Programme, utcnow)
 
 _CHILDREN = (EntryMunicipality, EntryTheme, EntryTag, LawReference, Contact, EntryLink, NormStatusEvent,
-             EntryRelation)
+             EntryRelation, Adoption)
 _UNORDERED = "ideapankki.changes_to_order"  # session.info: entry ids logged in this transaction, not yet ordered
 _LOGGED = "ideapankki.changes_logged"  # session.info: entry ids with a row in this (sub)transaction
 COMMIT_ORDER_LOCK = 0x1DEA_C4A6  # pg_advisory_xact_lock key: commits that logged changes, one at a time

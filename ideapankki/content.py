@@ -15,17 +15,21 @@ from typing import Any, Callable
 
 import yaml
 
+from . import structured
+from .content_values import a_date as _date, choice as _choice, optional_choice as _optional_choice
+from .content_values import mapping, optional_text as _optional_text, strings as _strings, text as _text
 from .markdown import nesting_problem
+from .relation_rules import relation_type_problem  # noqa: F401 - entries.py and the form ask it through here
 from .models import EntryType, Language, NormAction, ProposerRole, RelationKind, TrialStatus
 from .safe_yaml import Loader as _Loader  # programme_format uses it too
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LAW_NUMBER_RE = re.compile(r"^\d{1,5}/\d{4}$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 URL_RE = re.compile(r"^https?://[^\s]+$")
 KEYS = (
     "title", "type", "summary", "language", "municipalities", "themes", "tags", "published",
-    "period", "trial_status", "programme", "origin", "proposal", "laws", "contacts", "links", "relations",
+    "period", "trial_status", "programme", "origin", "proposal", *structured.KEYS, "laws", "contacts", "links",
+    "relations",
 )
 REQUIRED_KEYS = ("title", "type", "summary")
 TYPE_ONLY_KEYS = {"period": EntryType.practice, "trial_status": EntryType.practice, "origin": EntryType.idea,
@@ -33,7 +37,6 @@ TYPE_ONLY_KEYS = {"period": EntryType.practice, "trial_status": EntryType.practi
 PROPOSAL_KEYS = ("action", "justification", "savings", "time", "people", "proposer_role")
 SUBKEYS = {
     "laws": (("title",), ("title", "number", "section")),
-    "contacts": (("name",), ("name", "role", "email")),
     "links": (("title", "url"), ("title", "url")),
     "period": (("start",), ("start", "end")),
     "proposal": ((), PROPOSAL_KEYS),
@@ -72,6 +75,8 @@ class EntryDocument:
     contacts: list[dict[str, str]] = field(default_factory=list)
     links: list[dict[str, str]] = field(default_factory=list)
     relations: list[dict[str, str]] = field(default_factory=list)  # {kind, entry}: typed links by slug
+    # the structured description of its type (ideapankki.structured: goals, results, evidence level…)
+    details: dict[str, Any] = field(default_factory=dict)
     body: str = ""
     programme: str | None = None  # practices: slug of a trial programme (content/programmes/<slug>.md)
 
@@ -140,7 +145,8 @@ def _document(data: dict, body: str, path: Path, slug: str) -> EntryDocument:
         trial_status=_optional_choice(data.get("trial_status"), TrialStatus, "trial_status", fail),
         origin=_optional_text(data.get("origin"), "origin", fail),
         laws=_records(data.get("laws"), "laws", fail),
-        contacts=_records(data.get("contacts"), "contacts", fail),
+        contacts=structured.contacts(data.get("contacts"), fail),
+        details=structured.read(data, entry_type, fail),
         links=_records(data.get("links"), "links", fail),
         relations=_records(data.get("relations"), "relations", fail),
         body=body.strip("\n").rstrip() if body.strip() else "",
@@ -165,9 +171,6 @@ def _document(data: dict, body: str, path: Path, slug: str) -> EntryDocument:
     for i, law in enumerate(doc.laws):
         if law.get("number") and not LAW_NUMBER_RE.match(law["number"]):
             raise fail(f"laws[{i}].number", f"{law['number']!r} is not a statute number like 916/2012")
-    for i, contact in enumerate(doc.contacts):
-        if contact.get("email") and not EMAIL_RE.match(contact["email"]):
-            raise fail(f"contacts[{i}].email", f"{contact['email']!r} is not an e-mail address")
     for i, link in enumerate(doc.links):
         if not URL_RE.match(link["url"]):
             raise fail(f"links[{i}].url", "must be an http:// or https:// address")
@@ -187,75 +190,6 @@ def _document(data: dict, body: str, path: Path, slug: str) -> EntryDocument:
     return doc
 
 
-def relation_type_problem(kind: str, source_type: str, target_type: str | None) -> str | None:
-    """Why KIND cannot link an entry of SOURCE_TYPE to one of TARGET_TYPE (None: it can).
-
-    An idea *led to* a trial or model; a trial (or an idea for one) *needs* a norm change; any
-    entry can be *based on* or *similar to* another. TARGET_TYPE None checks the source side alone.
-    """
-    if kind == RelationKind.led_to.value and source_type != EntryType.idea.value:
-        return "only an idea can have led to something"
-    if kind == RelationKind.needs_norm_change.value:
-        if source_type == EntryType.norm.value:
-            return "a norm proposal cannot need a norm change; use based_on or similar_to"
-        if target_type is not None and target_type != EntryType.norm.value:
-            return "the entry it needs must be a norm proposal"
-    if kind == RelationKind.led_to.value and target_type is not None and target_type != EntryType.practice.value:
-        return "an idea leads to a trial or practice"
-    if kind == RelationKind.translation_of.value and target_type is not None and target_type != source_type:
-        return "a translation is an entry of the same type"
-    return None
-
-
-def _text(value: Any, key: str, fail: Callable) -> str:
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise fail(key, "must be text")
-    text = str(value).strip()
-    if not text:
-        raise fail(key, "must not be empty")
-    return text
-
-
-def _optional_text(value: Any, key: str, fail: Callable) -> str | None:
-    return None if value is None else _text(value, key, fail)
-
-
-def _choice(value: Any, choices: type, key: str, fail: Callable) -> str:
-    allowed = [c.value for c in choices]
-    if value not in allowed:
-        raise fail(key, f"{value!r} is not one of: {', '.join(allowed)}")
-    return value
-
-
-def _optional_choice(value: Any, choices: type, key: str, fail: Callable) -> str | None:
-    return None if value is None else _choice(value, choices, key, fail)
-
-
-def _date(value: Any, key: str, fail: Callable) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise fail(key, f"{value!r} is not a date in the form YYYY-MM-DD") from None
-
-
-def _strings(value: Any, key: str, fail: Callable, codes: bool = False) -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise fail(key, "must be a list")
-    items = []
-    for i, item in enumerate(value):
-        if codes and isinstance(item, int) and not isinstance(item, bool):
-            item = str(item).zfill(3)
-        items.append(_text(item, f"{key}[{i}]", fail))
-    seen = set()
-    for i, item in enumerate(items):
-        if item.casefold() in seen:
-            raise fail(f"{key}[{i}]", f"{item!r} is listed twice")
-        seen.add(item.casefold())
-    return items
 
 
 def _records(value: Any, key: str, fail: Callable) -> list[dict[str, str]]:
@@ -267,17 +201,18 @@ def _records(value: Any, key: str, fail: Callable) -> list[dict[str, str]]:
     records = []
     for i, item in enumerate(value):
         where = key if key in ("period", "proposal") else f"{key}[{i}]"
-        if not isinstance(item, dict):
-            raise fail(where, f"must be a mapping with keys {', '.join(allowed)}")
-        for sub in item:
-            if sub not in allowed:
-                raise fail(f"{where}.{sub}", f"unknown key (allowed: {', '.join(allowed)})")
-        for sub in required:
-            if item.get(sub) in (None, ""):
-                raise fail(f"{where}.{sub}", "required key is missing or empty")
-        records.append({sub: _text(item[sub], f"{where}.{sub}", fail) if key != "period" else item[sub]
-                        for sub in allowed if item.get(sub) not in (None, "")})
+        fields = mapping(item, where, allowed, fail, required)
+        records.append(fields if key == "period" else {sub: _text(v, f"{where}.{sub}", fail)
+                                                       for sub, v in fields.items()})
     return records
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe YAML with text of several lines as a literal block (`|`), as a person would write it."""
+
+
+_Dumper.add_representer(str, lambda dumper, text: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", text, style="|" if "\n" in text else None))
 
 
 def serialize(doc: EntryDocument) -> str:
@@ -293,8 +228,10 @@ def serialize(doc: EntryDocument) -> str:
     data.update({key: getattr(doc, key) for key in ("trial_status", "programme", "origin") if getattr(doc, key)})
     if doc.proposal:
         data["proposal"] = {key: doc.proposal[key] for key in PROPOSAL_KEYS if doc.proposal.get(key)}
+    data.update(structured.write(doc.details))
     for key in ("laws", "contacts", "links", "relations"):
         if getattr(doc, key):
             data[key] = [dict(record) for record in getattr(doc, key)]
-    front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=False)
+    front = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000,
+                      default_flow_style=False)
     return f"---\n{front}---\n\n{doc.body}\n" if doc.body else f"---\n{front}---\n"

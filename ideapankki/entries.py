@@ -10,7 +10,7 @@ import unicodedata
 
 from sqlmodel import Session, select
 
-from . import limits, markdown
+from . import limits, markdown, structured
 from .db import lock
 from .content import PROPOSAL_KEYS, ContentError, EntryDocument, relation_type_problem, serialize
 from .models import (
@@ -103,6 +103,10 @@ def apply_document(session: Session, entry: Entry, doc: EntryDocument, municipal
     entry.period_start, entry.period_end = doc.period_start, doc.period_end
     entry.trial_status, entry.origin = doc.trial_status, doc.origin
     entry.programme_slug = doc.programme
+    details = dict(doc.details)
+    entry.evidence_level, entry.evidence_proposed = details.pop("evidence_level", None), details.pop(
+        "evidence_proposed", None)
+    entry.details = structured.to_json(details)
     for key in PROPOSAL_KEYS:
         setattr(entry, f"proposal_{key}", doc.proposal.get(key) or None)
     entry.updated_at = utcnow()
@@ -173,12 +177,18 @@ def to_document(entry: Entry) -> EntryDocument:
         origin=entry.origin,
         proposal={key: getattr(entry, f"proposal_{key}") for key in PROPOSAL_KEYS if getattr(entry, f"proposal_{key}")},
         laws=[_fields(law, ("title", "number", "section")) for law in entry.laws],
-        contacts=[_fields(c, ("name", "role", "email")) for c in entry.contacts],
+        contacts=[{**_fields(c, ("name", "role", "organisation", "email", "phone")),
+                   **({} if c.agreed else {"agreed": False})} for c in entry.contacts],
         links=[_fields(link, ("title", "url")) for link in entry.links],
         relations=[{"kind": r.kind, "entry": r.target_slug} for r in entry.relations],
+        details=structured.from_json({**(entry.details or {}), **_evidence(entry)}),
         body=entry.body_md,
         programme=entry.programme_slug,
     )
+
+
+def _evidence(entry: Entry) -> dict[str, int]:
+    return {key: getattr(entry, key) for key in ("evidence_level", "evidence_proposed") if getattr(entry, key)}
 
 
 def _fields(row, names: tuple[str, ...]) -> dict[str, str]:

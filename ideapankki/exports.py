@@ -22,7 +22,7 @@ from typing import Callable, Iterator
 
 from sqlmodel import Session, select
 
-from . import content, entries, opendata, programme_format, programmes, relations
+from . import content, entries, opendata, programme_format, programmes, relations, structured
 from .browse import PUBLISHED
 from .changes import site_version
 from .models import Entry
@@ -161,6 +161,7 @@ def build(session: Session, target: Path, url_for_slug: Callable[[str], str]) ->
         for entry in published:
             doc = entries.to_document(entry)
             doc.relations = [r for r in doc.relations if r["entry"] in public]  # never name an unpublished entry
+            doc.contacts = structured.shown_contacts(doc.contacts)  # nor a person who did not agree
             archive.writestr(f"{entry.type}/{entry.slug}.md", content.serialize(doc))
     return len(records)
 

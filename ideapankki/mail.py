@@ -36,20 +36,24 @@ class MailSettings:
         )
 
 
-def build_message(settings: MailSettings, to: str, subject: str, body: str) -> EmailMessage:
+def build_message(settings: MailSettings, to: str, subject: str, body: str,
+                  headers: dict[str, str] | None = None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = settings.sender
     message["To"] = to
     message["Subject"] = " ".join(subject.split())  # one line, whatever the title held
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="ideapankki")
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
     return message
 
 
-def send(settings: MailSettings, to: str, subject: str, body: str) -> EmailMessage:
-    """Send one plain-text message (UTF-8) and return it."""
-    message = build_message(settings, to, subject, body)
+def send(settings: MailSettings, to: str, subject: str, body: str,
+         headers: dict[str, str] | None = None) -> EmailMessage:
+    """Send one plain-text message (UTF-8), with HEADERS added, and return it."""
+    message = build_message(settings, to, subject, body, headers)
     if settings.host:
         with smtplib.SMTP(settings.host, settings.port, timeout=30) as smtp:
             if settings.starttls:

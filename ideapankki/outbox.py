@@ -14,6 +14,7 @@ be taken again. A sent message's row is deleted: its body may hold a single-use 
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timedelta
 
@@ -32,9 +33,11 @@ MAX_ATTEMPTS = 20
 QUEUED_KEY = "outbox"  # session.info: ids queued in this session's transaction
 
 
-def queue(session: Session, to: str, subject: str, body: str) -> OutboxMail:
-    """Add a message to SESSION's transaction; it is sent only if that transaction commits."""
-    message = OutboxMail(recipient=to, subject=" ".join(subject.split())[:1000], body=body)
+def queue(session: Session, to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> OutboxMail:
+    """Add a message to SESSION's transaction; it is sent only if that transaction commits.
+    HEADERS are further header lines (List-Unsubscribe of a follower's mail)."""
+    message = OutboxMail(recipient=to, subject=" ".join(subject.split())[:1000], body=body,
+                         headers=json.dumps(headers) if headers else None)
     session.add(message)
     session.flush()
     session.info.setdefault(QUEUED_KEY, []).append(message.id)
@@ -78,7 +81,8 @@ def deliver(engine: Engine, settings: mail.MailSettings, ids: list[int] | None =
         if message is None:
             continue  # already sent, being sent by another process, or given up on
         try:
-            mail.send(settings, message.recipient, message.subject, message.body)
+            mail.send(settings, message.recipient, message.subject, message.body,
+                      json.loads(message.headers) if message.headers else None)
         except Exception as exc:  # noqa: BLE001 - SMTP and the network fail in many ways; the row stays
             log.error("mail %s to %s not sent (attempt %s): %s", mail_id, message.recipient,
                       message.attempts, exc)

@@ -12,10 +12,12 @@ from .base import (
     EntryType,
     EntryState,
     Language,
+    PracticeStatus,
     TrialStatus,
     NormAction,
     NormStatus,
     RelationKind,
+    AdoptionStatus,
     ProposerRole,
     Role,
     OrganisationKind,
@@ -32,10 +34,13 @@ from .entries import (
     EntryLink,
     EntryRelation,
     NormStatusEvent,
+    OWN_DATE,
 )
 from .history import Revision, Transition, EntryChange
 from .programmes import Programme, ProgrammeMunicipality, ProgrammeLink
 from .mail import OutboxMail
+from .adoptions import Adoption
+from .follow import EventKind, FollowEvent, FollowKind, Follower, Frequency, NotifyCursor, Subscription
 from .vocabulary import (VocabularyConcept, VocabularyLabel, VocabularyLink, VocabularyState, VocabularyChange,
                          LABEL_KINDS, LINK_KINDS, VOCABULARY_LANGUAGES)
 
@@ -53,10 +58,12 @@ __all__ = [
     "EntryType",
     "EntryState",
     "Language",
+    "PracticeStatus",
     "TrialStatus",
     "NormAction",
     "NormStatus",
     "RelationKind",
+    "AdoptionStatus",
     "ProposerRole",
     "Role",
     "OrganisationKind",
@@ -75,6 +82,7 @@ __all__ = [
     "EntryLink",
     "EntryRelation",
     "NormStatusEvent",
+    "OWN_DATE",
     "Revision",
     "Transition",
     "EntryChange",
@@ -82,4 +90,12 @@ __all__ = [
     "ProgrammeMunicipality",
     "ProgrammeLink",
     "OutboxMail",
+    "Adoption",
+    "EventKind",
+    "FollowEvent",
+    "FollowKind",
+    "Follower",
+    "Frequency",
+    "NotifyCursor",
+    "Subscription",
 ]

@@ -55,6 +55,14 @@ class TrialStatus(str, enum.Enum):
     ended = "ended"
 
 
+class PracticeStatus(str, enum.Enum):
+    """Where a practice stands now: still running, ended, or made a permanent part of the work."""
+
+    ongoing = "ongoing"
+    ended = "ended"
+    permanent = "permanent"
+
+
 class NormAction(str, enum.Enum):
     """What a norm proposal asks for the law or regulation."""
 
@@ -82,6 +90,14 @@ class RelationKind(str, enum.Enum):
     based_on = "based_on"
     similar_to = "similar_to"
     translation_of = "translation_of"  # the same entry in another language
+    adapted_from = "adapted_from"  # a practice or idea made from another one elsewhere
+
+
+class AdoptionStatus(str, enum.Enum):
+    """An organisation's mark on a practice or idea (ideapankki.adoptions)."""
+
+    adopted = "adopted"  # in use here
+    interested = "interested"
 
 
 class ProposerRole(str, enum.Enum):

@@ -39,6 +39,11 @@ class Entry(SQLModel, table=True):
     organisation_id: Optional[int] = Field(default=None, foreign_key="organisation.id", index=True)
     # the national trial programme a practice belongs to (ideapankki.programmes)
     programme_slug: Optional[str] = Field(default=None, foreign_key="programme.slug", index=True, max_length=120)
+    # the structured description of its type, validated by ideapankki.structured (goals, results…)
+    details: Optional[dict] = Field(default=None, sa_type=sa.JSON)
+    # practices: the Nesta evidence level (1–5) a moderator confirmed, and the one the author proposed
+    evidence_level: Optional[int] = Field(default=None, index=True)
+    evidence_proposed: Optional[int] = None
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
 
@@ -104,7 +109,16 @@ class Entry(SQLModel, table=True):
             name="ck_entry_proposer_role",
         ),
         sa.CheckConstraint("programme_slug IS NULL OR type = 'practice'", name="ck_entry_programme"),
+        sa.CheckConstraint("evidence_level IS NULL OR (type = 'practice' AND evidence_level BETWEEN 1 AND 5)",
+                           name="ck_entry_evidence_level"),
+        sa.CheckConstraint("evidence_proposed IS NULL OR (type = 'practice' AND evidence_proposed BETWEEN 1 AND 5)",
+                           name="ck_entry_evidence_proposed"),
     )
+
+    @property
+    def own_date(self) -> Optional[date]:
+        """When the entry's own story begins: a practice's start, else its publication (OWN_DATE)."""
+        return self.period_start or self.published_on
 
     @property
     def municipalities(self) -> list[Municipality]:
@@ -126,6 +140,11 @@ class Entry(SQLModel, table=True):
 # CREATE INDEX. Tables come from the migrations only, never create_all.
 sa.Index("ix_entry_state_published_on_id",
          Entry.state, Entry.published_on.desc().nulls_last(), Entry.id.desc())
+
+# The date statistics, the year facet and "newest" count an entry by: a practice by the start of its
+# own period (the 2015–2016 trials belong to 2015, not to the day they were entered in the bank),
+# anything else by its publication. Entry.own_date is the same in Python.
+OWN_DATE = sa.func.coalesce(Entry.period_start, Entry.published_on)
 
 class EntryMunicipality(SQLModel, table=True):
     __tablename__ = "entry_municipality"
@@ -180,6 +199,10 @@ class Contact(SQLModel, table=True):
     name: str = Field(max_length=200)
     role: Optional[str] = Field(default=None, max_length=200)
     email: Optional[str] = Field(default=None, max_length=254)
+    organisation: Optional[str] = Field(default=None, max_length=300)
+    phone: Optional[str] = Field(default=None, max_length=40)
+    # the person agreed to publication: only then is the contact shown (structured.shown_contacts)
+    agreed: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
 
     entry: Entry = Relationship(back_populates="contacts")
 

@@ -26,4 +26,6 @@ class OutboxMail(SQLModel, table=True):
     attempts: int = Field(default=0)
     claimed_at: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))
     last_error: Optional[str] = Field(default=None, max_length=1000)
+    # further header lines as JSON (List-Unsubscribe in a follower's mail), or None
+    headers: Optional[str] = Field(default=None, sa_type=sa.Text)
 

@@ -81,6 +81,7 @@ RELATION_KINDS = {
     "based_on": _l("This is based on the entry"),
     "similar_to": _l("This is similar to the entry"),
     "translation_of": _l("This is a translation of the entry"),
+    "adapted_from": _l("This is adapted from the entry"),
 }
 
 

@@ -42,6 +42,8 @@ RELATION_LABELS = {
     ("similar_to", "incoming"): _l("Similar to"),
     ("translation_of", "outgoing"): _l("In another language"),
     ("translation_of", "incoming"): _l("In another language"),
+    ("adapted_from", "outgoing"): _l("Adapted from"),
+    ("adapted_from", "incoming"): _l("Adapted elsewhere as"),
 }
 NORM_STATUS_LABELS = {
     NormStatus.sent_to_ministry.value: _l("Sent to the ministry"),

@@ -62,6 +62,8 @@ PAGES = (
     PageType("open-data", lambda w: "/data"),
     PageType("moderation-log", lambda w: "/moderation-log"),
     PageType("accessibility", lambda w: "/accessibility"),
+    PageType("privacy", lambda w: "/privacy"),
+    PageType("follow-form", lambda w: f"/follow?kind=theme&value={w.theme}"),
     PageType("not-found", lambda w: "/entries/no-such-entry"),
     PageType("login", lambda w: "/login"),
     PageType("register", lambda w: "/register"),

@@ -5,15 +5,16 @@ from __future__ import annotations
 from flask import Flask
 
 from ..extensions import csrf
-from . import (accessibility, admin, api, auth, crawl, downloads, feeds, health, language, login_link, moderate,
-               norm_status, programmes, programmes_api, public, search, stats, submit)
+from . import (accessibility, admin, api, auth, crawl, downloads, feeds, follow, health, language, login_link, moderate,
+               norm_status, privacy, programmes, programmes_api, public, search, stats, submit)
 
 
 def init_app(app: Flask) -> None:
     for blueprint in (language.bp, public.bp, search.bp, api.bp, auth.bp, login_link.bp, admin.bp, submit.bp,
                       moderate.bp, downloads.bp, norm_status.bp, stats.bp, programmes_api.bp, crawl.bp, health.bp,
-                      accessibility.bp):
+                      accessibility.bp, privacy.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # token-less JSON for every origin; it reads only
     feeds.init_app(app)  # blueprint + the page_feed template helper
     programmes.init_app(app)  # blueprint + the programme_of template helper
+    follow.init_app(app)  # blueprint + the follow_link template helper
