@@ -12,6 +12,7 @@ from sqlmodel import select
 from .config import MIGRATIONS_DIR
 from .db import session_scope, writing
 from .models import Entry
+from . import vocabulary
 from .reference import load_reference_data
 
 
@@ -44,6 +45,7 @@ def init_database(engine: Engine) -> None:
     upgrade(engine)
     with session_scope(engine) as session:
         load_reference_data(session)
+        vocabulary.seed_if_empty(session)
 
 
 def seed_if_empty(engine: Engine, content_dir: Path) -> int:

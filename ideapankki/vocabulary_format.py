@@ -135,12 +135,12 @@ def concept_from_mapping(item, where: str, problems: list[str]) -> Concept | Non
     if not isinstance(item, dict):
         problems.append(f"{where}: must be a mapping with an id and labels")
         return None
-    unknown = sorted(set(map(str, item)) - set(_FIELDS))
-    if unknown:
-        problems.append(f"{where}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(_FIELDS)})")
     key = item.get("id")
     if isinstance(key, str):
         where = f"{where.rsplit(':', 1)[0]}: concept {key!r}"
+    unknown = sorted(set(map(str, item)) - set(_FIELDS))
+    if unknown:
+        problems.append(f"{where}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(_FIELDS)})")
     concept = Concept(key=key if isinstance(key, str) else "")
     for language in VOCABULARY_LANGUAGES:
         labels = _text_list(item.get(language), f"{where}: {language}", problems)

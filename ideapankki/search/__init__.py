@@ -22,6 +22,7 @@ from .healing import Healer
 from .query import Hit, SearchResponse, more_like, run_search, similar_titles
 from .reading import IndexUnavailable, Readers
 from .store import IndexStore
+from .thesaurus import VocabularyCache
 
 __all__ = ["SearchIndex", "open_index", "Filters", "SearchResponse", "Hit", "IndexUnavailable", "SORTS"]
 
@@ -39,6 +40,7 @@ class SearchIndex:
         self.readers = Readers(self.store)
         self.healer = Healer(self.store, engine)
         self._current_at: tuple | None = None  # the site's version at which nothing was left to apply
+        self.vocabulary = VocabularyCache(engine, self.voikko)  # the thesaurus, as of each search
 
     @property
     def voikko(self) -> bool:
@@ -110,8 +112,9 @@ class SearchIndex:
         """Search published entries; see ideapankki.search.query.run_search."""
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}")
+        thesaurus = self.vocabulary.current()
         return self._reading(lambda: run_search(self.readers, text, filters or Filters(), sort=sort, page=page,
-                                                per_page=per_page, voikko=self.voikko))
+                                                per_page=per_page, voikko=self.voikko, thesaurus=thesaurus))
 
     def more_like(self, entry_id: int, limit: int = 5) -> list[int]:
         """Ids of the published entries most like ENTRY_ID."""

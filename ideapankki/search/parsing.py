@@ -9,7 +9,7 @@ matches.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from whoosh import query as Q
 from whoosh.lang import stopwords_for_language
@@ -76,6 +76,8 @@ class Parsed:
     ranked: Q.Query | None
     any_word: Q.Query | None
     words: list[str]
+    exact: Q.Query | None = None  # the words as typed, when the thesaurus added to them (thesaurus.exact_first)
+    concepts: list[str] = field(default_factory=list)  # keys of the thesaurus concepts the query matched
 
 
 def build_query(schema, text: str, voikko: bool = True) -> tuple[Q.Query | None, list[str]]:
@@ -84,10 +86,21 @@ def build_query(schema, text: str, voikko: bool = True) -> tuple[Q.Query | None,
     return parsed.ranked, parsed.words
 
 
-def parse_query(schema, text: str, voikko: bool = True) -> Parsed:
-    """Build the queries for TEXT."""
+def parse_query(schema, text: str, voikko: bool = True, thesaurus=None) -> Parsed:
+    """Build the queries for TEXT; THESAURUS (search.thesaurus.Thesaurus) adds its labels to the words."""
     words = query_words(text)
-    parts = [q for q in (word_query(schema, w, voikko) for w in words) if q is not None]
+    exact = [word_query(schema, w, voikko) for w in words]
+    expansion = thesaurus.expand(schema, text, words, voikko) if thesaurus is not None else None
+    parts = expansion.widen(exact) if expansion else [q for q in exact if q is not None]
+    parsed = _combine(parts, words)
+    if expansion:
+        typed = [q for q in exact if q is not None]
+        parsed.exact = (typed[0] if len(typed) == 1 else Q.Or(typed)) if typed else None
+        parsed.concepts = expansion.concepts
+    return parsed
+
+
+def _combine(parts: list[Q.Query], words: list[str]) -> Parsed:
     if not parts:
         return Parsed(None, None, words)
     if len(parts) == 1:

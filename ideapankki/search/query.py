@@ -17,6 +17,7 @@ from .parsing import LANGUAGES, Parsed, _field_alternatives, parse_query, query_
 from .reading import Generation, Readers
 from .schema import FACETS
 from .spelling import suggest_spelling
+from .thesaurus import exact_first
 from .vectors import evaluate, from_int, to_int, top
 
 MORE_LIKE_TERMS = 12  # as many key terms as before: the same neighbours, now cheap to score
@@ -44,7 +45,7 @@ class SearchResponse:
 
 
 def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "relevance", page: int = 1,
-               per_page: int = 20, voikko: bool = True) -> SearchResponse:
+               per_page: int = 20, voikko: bool = True, thesaurus=None) -> SearchResponse:
     """Search the index: matching documents, facet counts, one page of hits, a spelling suggestion.
 
     When nothing matches but a close spelling does, the results are those of the respelling
@@ -53,13 +54,13 @@ def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "re
 
     def operation(searcher) -> SearchResponse:
         view = readers.corpus(searcher)
-        match = _match(searcher, view, text, filters, voikko)
+        match = _match(searcher, view, text, filters, voikko, thesaurus)
         total = int(match.final.sum())
         suggestion = suggest_spelling(view.corpus, searcher.schema, readers.store.lemmas.vocabulary(),
                                       match.parsed.words, total, voikko) if match.parsed.words else None
         corrected = False
         if not total and suggestion:
-            match = _match(searcher, view, suggestion, filters, voikko)
+            match = _match(searcher, view, suggestion, filters, voikko, thesaurus)
             total, corrected = int(match.final.sum()), True
         hits = _page(searcher, view, match, sort, page, per_page, voikko) if total else []
         return SearchResponse(total, hits, match.facets, suggestion, page, per_page, match.parsed.words, corrected)
@@ -75,12 +76,14 @@ class _Matched:
     facets: dict[str, list[tuple[str, int]]]
 
 
-def _match(searcher, view: Generation, text: str, filters: Filters, voikko: bool) -> _Matched:
+def _match(searcher, view: Generation, text: str, filters: Filters, voikko: bool, thesaurus=None) -> _Matched:
     # The documents are those with any of the words; the all-words part of the query only ranks.
-    parsed = parse_query(searcher.schema, text, voikko)
+    parsed = parse_query(searcher.schema, text, voikko, thesaurus)
     corpus, bits = view.corpus, view.facets
     if parsed.ranked is not None:
         scores, matched = evaluate(corpus, parsed.ranked)
+        if parsed.exact is not None:
+            scores = exact_first(corpus, parsed.exact, scores)
     else:
         scores, matched = np.zeros(corpus.size, np.float32), corpus.live
     matched_bits = to_int(matched)
