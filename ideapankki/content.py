@@ -94,8 +94,8 @@ def split_front_matter(text: str, path: str | Path) -> tuple[str, str]:
     return text[4 : end + 1], text[end + 5 :]
 
 
-def parse(text: str, path: str | Path, slug: str | None = None) -> EntryDocument:
-    """Parse and validate one file's TEXT; SLUG defaults to the file name."""
+def parse(text: str, path: str | Path, slug: str | None = None, draft: bool = False) -> EntryDocument:
+    """Parse and validate one file's TEXT; SLUG defaults to the file name; DRAFT: see from_mapping."""
     path = Path(path)
     slug = slug if slug is not None else path.stem
     if not SLUG_RE.match(slug):
@@ -107,20 +107,20 @@ def parse(text: str, path: str | Path, slug: str | None = None) -> EntryDocument
         raise ContentError(path, None, f"invalid YAML front matter: {exc}") from None
     if not isinstance(data, dict):
         raise ContentError(path, None, "the front matter must be a mapping of keys to values")
-    return _document(data, body, path, slug)
+    return _document(data, body, path, slug, draft)
 
 
-def from_mapping(data: dict, body: str, source: str, slug: str) -> EntryDocument:
-    """Validate front-matter DATA and BODY as `parse` does (for forms and other non-file input)."""
-    return _document(data, body, Path(source), slug)
+def from_mapping(data: dict, body: str, source: str, slug: str, draft: bool = False) -> EntryDocument:
+    """Validate DATA and BODY as `parse` does (forms); a DRAFT needs no summary yet (ideapankki.drafts)."""
+    return _document(data, body, Path(source), slug, draft)
 
 
-def _document(data: dict, body: str, path: Path, slug: str) -> EntryDocument:
+def _document(data: dict, body: str, path: Path, slug: str, draft: bool = False) -> EntryDocument:
     fail = lambda key, msg: ContentError(path, key, msg)  # noqa: E731
     for key in data:
         if key not in KEYS:
             raise fail(str(key), f"unknown key (allowed: {', '.join(KEYS)})")
-    for key in REQUIRED_KEYS:
+    for key in REQUIRED_KEYS[:2] if draft else REQUIRED_KEYS:  # a draft: title and type
         if key not in data or data[key] in (None, ""):
             raise fail(key, "required key is missing or empty")
     entry_type = _choice(data["type"], EntryType, "type", fail)
@@ -136,7 +136,7 @@ def _document(data: dict, body: str, path: Path, slug: str) -> EntryDocument:
         slug=slug,
         type=entry_type,
         title=_text(data["title"], "title", fail),
-        summary=_text(data["summary"], "summary", fail),
+        summary=_text(data["summary"], "summary", fail) if data.get("summary") not in (None, "") else "",
         language=_choice(data.get("language", Language.fi.value), Language, "language", fail),
         municipalities=_strings(data.get("municipalities"), "municipalities", fail, codes=True),
         themes=_strings(data.get("themes"), "themes", fail),

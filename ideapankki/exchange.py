@@ -189,7 +189,7 @@ def import_path(session: Session, root: Path, *, publish: bool = False) -> Impor
 
 
 def export_dir(session: Session, target: Path) -> list[Path]:
-    """Write every entry to TARGET/<type>/<slug>.md in the canonical format; return the paths.
+    """Write every entry (but a draft without a summary) to TARGET/<type>/<slug>.md canonically; return the paths.
 
     Programmes are written to TARGET/programmes/<slug>.md as well (not in the returned list).
     """
@@ -199,7 +199,8 @@ def export_dir(session: Session, target: Path) -> list[Path]:
         text = programme_format.serialize(programmes.to_document(programme))
         path.write_text(text, encoding="utf-8", newline="\n")
     written = []
-    for entry in session.exec(select(Entry).order_by(Entry.type, Entry.slug)):
+    for entry in session.exec(select(Entry).where(Entry.summary != "").order_by(Entry.type, Entry.slug)):
+        # a draft without a summary (ideapankki.drafts) is not yet content: a file needs one
         path = Path(target) / entry.type / f"{entry.slug}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content.serialize(entries.to_document(entry)), encoding="utf-8", newline="\n")

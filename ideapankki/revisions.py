@@ -77,7 +77,7 @@ def current_document(session: Session, entry: Entry) -> EntryDocument:
 
 def revision_document(revision: Revision, entry: Entry) -> EntryDocument:
     """Parse a revision's snapshot back into a document."""
-    return parse(revision.source, f"{entry.type}/{entry.slug}.md", slug=entry.slug)
+    return parse(revision.source, f"{entry.type}/{entry.slug}.md", slug=entry.slug, draft=True)  # checked at submit
 
 
 def apply_revision(session: Session, entry: Entry, revision: Revision) -> None:

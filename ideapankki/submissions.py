@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from . import entries, revisions, workflow
+from . import drafts, entries, revisions, workflow
 from .content import EntryDocument
 from .models import Entry, User
 from .transitions import Action
@@ -15,7 +15,10 @@ def save(session: Session, user: User, doc: EntryDocument, codes: list[str], ent
     """Save USER's form as a new entry (within PER_HOUR new entries an hour) or as an edit of
     ENTRY; with SUBMIT, also send it for review when the transition table allows it now.
     BODY_HTML: a new entry's body rendered already (entries.save_document).
-    Return the entry and whether it was sent."""
+    Return the entry and whether it was sent. Sending an incomplete text raises drafts.Incomplete
+    before anything is written (a draft needs only a title)."""
+    if submit:
+        drafts.check_complete(doc)
     if entry is None:
         entry = entries.create_entry(session, doc, codes, user, per_hour, body_html=body_html)
     else:

@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from . import logs
+from . import drafts, logs
 from .db import lock
 from .models import Entry, EntryState, Transition, User, utcnow
 from .revisions import apply_revision, subject_state
@@ -40,6 +40,8 @@ def act(session: Session, entry: Entry, action: Action, actor: User, comment: st
         raise WorkflowError(f"cannot {action.value} an entry that is {state}")
     if not may(actor, move, entry, revision):
         raise NotAllowed(f"{actor.email} may not {action.value} this entry")
+    if action == Action.submit:
+        drafts.check_entry(session, entry)  # a draft may be a title alone; review needs more
     if move.needs_comment and not (comment and comment.strip()):
         raise WorkflowError(f"{action.value} needs a comment for the author")
     if revision is None:

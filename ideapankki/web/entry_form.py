@@ -12,12 +12,13 @@ import re
 from flask_babel import gettext as _
 from sqlmodel import Session
 
-from .. import content, entries, markdown
+from .. import content, drafts, entries, markdown
 from ..content import ContentError, EntryDocument
 from ..models import EntryType, User
 from ..reference import THEME_SLUGS, MunicipalityIndex
 from .forms import EntryForm, choices
 from .labels import THEME_LABELS
+from .relation_field import relation_message
 
 KEY_TO_FIELD = {
     "title": "title", "summary": "summary", "language": "language", "municipalities": "municipalities",
@@ -25,9 +26,9 @@ KEY_TO_FIELD = {
     "laws[0].number": "law_number", "laws[0].section": "law_section", "links": "links", "period": "period_start",
     "period.start": "period_start", "period.end": "period_end", "trial_status": "trial_status", "origin": "origin",
     "proposal.action": "action", "proposal.proposer_role": "proposer_role", "body": "body",
+    "proposal.justification": "justification",
 }
 ENTRY_ADDRESS = re.compile(r"/entries/([a-z0-9]+(?:-[a-z0-9]+)*)(?:[?#].*)?$")
-NORM_REQUIRED = ("law_title", "action", "justification", "proposer_role")
 
 
 def entry_form(entry_type: str, formdata=None, **kwargs) -> EntryForm:
@@ -66,7 +67,7 @@ def _slug_of(text: str | None) -> str:
 
 def form_mapping(form: EntryForm, entry_type: str) -> dict | None:
     """The front-matter mapping the form describes (None when a field could not be read)."""
-    data: dict = {"title": form.title.data, "type": entry_type, "summary": form.summary.data,
+    data: dict = {"title": form.title.data, "type": entry_type, "summary": (form.summary.data or "").strip(),
                   "language": form.language.data, "municipalities": _split(form.municipalities.data),
                   "themes": list(form.themes.data or []), "tags": _split(form.tags.data)}
     links = _links(form)
@@ -92,18 +93,13 @@ def form_mapping(form: EntryForm, entry_type: str) -> dict | None:
 
 
 def read_form(session: Session, user: User, form: EntryForm, entry_type: str, slug: str = "uusi",
-              base: EntryDocument | None = None) -> tuple[EntryDocument, list[str]] | None:
+              base: EntryDocument | None = None, submit: bool = False) -> tuple[EntryDocument, list[str]] | None:
     """Validate the form as content; return the document and municipality codes, or None with field errors.
 
+    A draft needs only a title; with SUBMIT the fields review needs are checked too (drafts.missing).
     BASE is the text being edited: what the form does not show (contacts, further laws) is kept.
     Relations may point only to entries USER may see.
     """
-    if entry_type == EntryType.norm.value:
-        for name in NORM_REQUIRED:
-            if not getattr(form, name).data:
-                getattr(form, name).errors.append(_("This field is required for a norm proposal."))
-        if any(getattr(form, name).errors for name in NORM_REQUIRED):
-            return None
     data = form_mapping(form, entry_type)
     if data is None:
         return None
@@ -111,17 +107,32 @@ def read_form(session: Session, user: User, form: EntryForm, entry_type: str, sl
         data["contacts"] = base.contacts
         data["laws"] = data.get("laws", [])[:1] + base.laws[1:]
     try:
-        doc = content.from_mapping(data, form.body.data or "", "form", slug)
+        doc = content.from_mapping(data, form.body.data or "", "form", slug, draft=True)
         codes = entries.resolve_references(doc, MunicipalityIndex.from_session(session), "form")
     except ContentError as exc:
-        if not _relation_error(form, data, exc.key, _message(exc)):
+        if not _relation_error(form, data, exc.key, relation_message(exc.message, exc.key)):
             field = KEY_TO_FIELD.get(exc.key or "", KEY_TO_FIELD.get((exc.key or "").split("[")[0], "title"))
             getattr(form, field).errors.append(_message(exc))
         return None
     problems = entries.relation_problems(session, doc, user)
     for key, message in problems:
-        _relation_error(form, data, key, _("Check this link: %(detail)s", detail=message))
-    return None if problems else (doc, codes)
+        _relation_error(form, data, key, relation_message(message, key))
+    missing = mark_missing(form, entry_type) if submit else []
+    return None if problems or missing else (doc, codes)
+
+
+def mark_missing(form: EntryForm, entry_type: str) -> list[str]:
+    """Put an error on each field that sending for review needs and the form leaves empty (drafts.missing)."""
+    proposal = {key: getattr(form, key).data for key in ("action", "justification", "proposer_role")}
+    doc = EntryDocument(slug="uusi", type=entry_type, title=form.title.data or "", summary=form.summary.data or "",
+                        laws=[{"title": form.law_title.data}] if form.law_title.data else [],
+                        proposal={key: value for key, value in proposal.items() if value})
+    missing = drafts.missing(doc)
+    for key in missing:
+        field = getattr(form, KEY_TO_FIELD[key])
+        if not field.errors:
+            field.errors.append(_("Fill this in before sending for review. A draft can be saved without it."))
+    return missing
 
 
 def _relation_error(form: EntryForm, data: dict, key: str | None, message: str) -> bool:

@@ -98,7 +98,7 @@ class EntryForm(FlaskForm):
     """One form for the three types; the template shows the fields of the chosen type."""
 
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
-    summary = TextAreaField(_l("Summary"), validators=[DataRequired(REQUIRED), Length(max=800)],
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=800)],  # needed to send, not to save
                             description=_l("One or two sentences: what is tried or proposed, and where."))
     body = TextAreaField(_l("Description"), validators=[Length(max=50_000)],
                          description=_l("Markdown: ## for headings, - for lists, [text](https://…) for links."))

@@ -71,6 +71,8 @@ PAGES = (
     PageType("password-reset", lambda w: "/reset"),
     PageType("submission-errors", lambda w: "/new/norm", "member", _submit_incomplete_norm),
     PageType("submission-similar", lambda w: "/new/practice", "member", _type_a_known_title),
+    PageType("submit-start", lambda w: "/submit"),
+    PageType("submit-start-member", lambda w: "/submit", "member"),
     PageType("my-entries", lambda w: "/my", "member"),
     PageType("account", lambda w: "/account", "member"),
     PageType("moderation-queue", lambda w: "/moderation", "moderator"),

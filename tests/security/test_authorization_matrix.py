@@ -92,6 +92,7 @@ MATRIX = {
     "norm_status.record": ("POST", "/entries/{slug}/norm-status", {"status": "sent_to_ministry"},
                            lambda s, r: LOGIN if r == "anonymous" else 404 if s != "published"
                            else 409 if r in ("moderator", "admin") else 403),
+    "contribute.start": ("GET", "/submit", None, everyone(200)),
     "submit.mine": ("GET", "/my", None, table(LOGIN, 200, 200, 200)),
     "submit.new": ("GET", "/new/norm", None, table(LOGIN, 200, 200, 200)),
     "submit.new POST": ("POST", "/new/norm", {"title": ""}, table(LOGIN, 400, 400, 400)),

@@ -62,6 +62,8 @@ PAGES = [
     ("register-errors", None, "POST", "/register"),
     ("password-reset", None, "GET", "/reset"),
     ("not-found", None, "GET", "/entries/ei-ole-olemassa"),
+    ("submit-start", None, "GET", "/submit"),
+    ("submit-start-member", "member", "GET", "/submit"),
     ("my-entries", "member", "GET", "/my"),
     ("submission-form", "member", "GET", "/new/norm"),
     ("submission-errors", "member", "POST", "/new/norm"),

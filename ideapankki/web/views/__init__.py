@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask
 
 from ..extensions import csrf
-from . import (accessibility, admin, api, auth, crawl, downloads, feeds, follow, health, language, login_link, moderate,
-               norm_status, privacy, programmes, programmes_api, public, search, stats, submit)
+from . import (accessibility, admin, api, auth, contribute, crawl, downloads, feeds, follow, health, language,
+               login_link, moderate, norm_status, privacy, programmes, programmes_api, public, search, stats, submit)
 
 
 def init_app(app: Flask) -> None:
@@ -17,4 +17,5 @@ def init_app(app: Flask) -> None:
     csrf.exempt(api.bp)  # token-less JSON for every origin; it reads only
     feeds.init_app(app)  # blueprint + the page_feed template helper
     programmes.init_app(app)  # blueprint + the programme_of template helper
+    contribute.init_app(app)  # blueprint + the may_edit_entry template helper
     follow.init_app(app)  # blueprint + the follow_link template helper

@@ -12,7 +12,7 @@ from ...models import Entry, EntryState, EntryType
 from ...search import IndexUnavailable
 from ..database import begin_writes, db_session, reads_first
 from ..index import search_index
-from ..entry_form import entry_form, fill_form, read_form
+from ..entry_form import entry_form, fill_form, mark_missing, read_form
 from ..notify import after_action
 
 bp = Blueprint("submit", __name__)
@@ -74,11 +74,14 @@ def _handle(form, entry_type: str, entry: Entry | None):
     status = 200
     if request.method == "POST":
         if not form.validate():
+            if request.form.get("do") == "submit":
+                mark_missing(form, entry_type)  # every missing field at once, not the title first
             status = 400
         else:
             base = revisions.current_document(session, entry) if entry is not None else None
-            read = read_form(session, _user(), form, entry_type, entry.slug if entry else "uusi", base)
             action = request.form.get("do", "preview")
+            read = read_form(session, _user(), form, entry_type, entry.slug if entry else "uusi", base,
+                             submit=action == "submit")
             try:
                 if read is None:
                     status = 400

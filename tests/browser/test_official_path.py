@@ -1,0 +1,45 @@
+"""The official's path to submitting, on a desktop and on a 360 px phone: "submit" from the front
+page, a draft saved with only a title, and the error summary (focused, in Finnish) when it is sent."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 360, "height": 740}}
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_an_official_finds_submit_saves_a_title_only_draft_and_sees_what_is_missing(
+        new_context, logged_in_state, device):
+    page = new_context(viewport=WIDTHS[device], storage_state=logged_in_state("member")).new_page()
+    page.goto("/?lang=fi")
+    header_link = page.locator("header").get_by_role("link", name="Ilmoita kokeilu tai idea")
+    expect(header_link).to_be_visible()
+    assert header_link.bounding_box()["y"] < WIDTHS[device]["height"], "the header link is below the fold"
+    expect(page.locator("main").get_by_role("link", name="Ilmoita kokeilu tai idea")).to_be_visible()
+    page.screenshot(path=f"browser-artifacts/onboard-front-{device}.png")
+    with page.expect_navigation():
+        header_link.click()
+    page.screenshot(path=f"browser-artifacts/onboard-submit-start-{device}.png", full_page=True)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Kokeilu", exact=True).click()
+    page.get_by_label("Otsikko").fill(f"Ikäihmisten kyytipalvelu kokeiluna ({device})")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tallenna luonnoksena").click()
+    assert re.search(r"/entries/[a-z0-9-]+/edit$", page.url)
+    expect(page.locator(".flash")).to_contain_text("Tallennettu")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lähetä tarkastettavaksi").click()
+    page.screenshot(path=f"browser-artifacts/onboard-error-summary-{device}.png")
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_text([re.compile("^Tiivistelmä: Täytä tämä ennen")])
+    summary.get_by_role("link").click()
+    expect(page.locator("#summary")).to_be_focused()
+    page.screenshot(path=f"browser-artifacts/onboard-submit-errors-{device}.png", full_page=False)
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[device]["width"]
