@@ -9,6 +9,7 @@ import click
 
 from . import config, migrate
 from .db import open_engine, session_scope
+from .web.notify_command import notify as notify_command
 
 
 def _engine():
@@ -287,6 +288,9 @@ def revision_command(message: str) -> None:
     engine = _engine()
     migrate.upgrade(engine)
     command.revision(migrate.alembic_config(engine), message=message, autogenerate=True)
+
+
+main.add_command(notify_command)  # followers' mail: ideapankki/web/notify_command.py
 
 
 if __name__ == "__main__":

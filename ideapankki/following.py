@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlencode
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from . import browse
+from . import browse, digests
 from .models import (Entry, EntryState, FollowEvent, FollowKind, Follower, Frequency, Language, Municipality,
                      Programme, Subscription, as_utc, utcnow)
 from .reference import THEME_SLUGS
@@ -139,7 +139,9 @@ def _confirm(session: Session, follower: Follower, subscription: Subscription, n
     subscription.confirmed_at, subscription.confirm_token = now, None
     if follower.confirmed_at is None:
         follower.confirmed_at = now
-        # What happened before the address confirmed is not news to it.
+        # What happened before the address confirmed is not news to it: read the events up to
+        # now (digests.collect), and start past them.
+        digests.collect(session, now)
         follower.seen_event_id = session.exec(select(sa.func.coalesce(sa.func.max(FollowEvent.id), 0))).one()
 
 

@@ -99,6 +99,13 @@ def waiting(engine: Engine) -> int:
         return session.exec(select(sa.func.count()).select_from(OutboxMail)).one()
 
 
+def failed(engine: Engine) -> int:
+    """How many messages wait because their last try failed (not those another process is sending)."""
+    with Session(engine) as session:
+        return session.exec(select(sa.func.count()).select_from(OutboxMail).where(
+            OutboxMail.last_error.is_not(None), OutboxMail.claimed_at.is_(None))).one()
+
+
 def deliver_after_response(engine: Engine, settings: mail.MailSettings, ids: list[int]):
     """A callable for Response.call_on_close: deliver IDS, logging rather than raising."""
     def run() -> None:

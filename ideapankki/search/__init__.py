@@ -19,7 +19,7 @@ from .filters import Filters
 from . import indexer
 from .analysis import voikko_available
 from .healing import Healer
-from .query import Hit, SearchResponse, more_like, run_search, similar_titles
+from .query import Hit, SearchResponse, matching_ids, more_like, run_search, similar_titles
 from .reading import IndexUnavailable, Readers
 from .store import IndexStore
 from .thesaurus import VocabularyCache
@@ -115,6 +115,10 @@ class SearchIndex:
         thesaurus = self.vocabulary.current()
         return self._reading(lambda: run_search(self.readers, text, filters or Filters(), sort=sort, page=page,
                                                 per_page=per_page, voikko=self.voikko, thesaurus=thesaurus))
+
+    def matching(self, text: str = "", filters: Filters | None = None) -> set[int]:
+        """Ids of all the published entries a search for TEXT within FILTERS finds (followers' searches)."""
+        return self._reading(lambda: matching_ids(self.readers, text, filters or Filters(), self.voikko))
 
     def more_like(self, entry_id: int, limit: int = 5) -> list[int]:
         """Ids of the published entries most like ENTRY_ID."""

@@ -102,6 +102,17 @@ def _match(searcher, view: Generation, text: str, filters: Filters, voikko: bool
     return _Matched(parsed, scores, final_flags, bits.count(allowed))
 
 
+def matching_ids(readers: Readers, text: str, filters: Filters, voikko: bool = True) -> set[int]:
+    """Ids of every entry TEXT and FILTERS match (as a search finds them; no page, no respelling)."""
+
+    def operation(searcher) -> set[int]:
+        view = readers.corpus(searcher)
+        match = _match(searcher, view, text, filters, voikko)
+        return {int(searcher.stored_fields(int(docnum))["id"]) for docnum in np.flatnonzero(match.final)}
+
+    return readers.run(operation)
+
+
 def _page(searcher, view: Generation, match: _Matched, sort: str, page: int, per_page: int,
           voikko: bool) -> list[Hit]:
     query = match.parsed.ranked

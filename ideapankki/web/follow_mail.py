@@ -18,6 +18,7 @@ from .. import outbox
 from ..models import Entry, EventKind, FollowKind, Follower, Municipality, Programme, Subscription
 from . import labels
 
+MAX_ITEMS = 50  # entries listed in one digest; the rest are counted, with a link to the newest
 KIND_LABELS = {
     FollowKind.all.value: _l("Everything published"),
     FollowKind.entry.value: _l("Entry"),
@@ -91,7 +92,7 @@ def queue_digest(session: Session, follower: Follower, items: list[tuple[Entry, 
     """Queue one mail to FOLLOWER listing ITEMS (published entries and what happened to each)."""
     with force_locale(follower.language):
         lines = []
-        for entry, kinds in items:
+        for entry, kinds in items[:MAX_ITEMS]:
             happened = ", ".join(str(EVENT_LABELS[k]) for k in kinds)
             lines.append(f"{entry.title}\n{happened} · {labels.TYPE_LABELS[entry.type]}\n{entry.summary.strip()}\n"
                          f"{url_for('public.entry', slug=entry.slug, _external=True)}")
@@ -99,6 +100,9 @@ def queue_digest(session: Session, follower: Follower, items: list[tuple[Entry, 
             subject = _("Ideapankki: %(title)s", title=items[0][0].title)
         else:
             subject = _("Ideapankki: %(count)s new or changed entries", count=len(items))
+        if len(items) > MAX_ITEMS:
+            lines.append(_("… and %(count)s more: %(link)s", count=len(items) - MAX_ITEMS,
+                           link=url_for("public.entries", _external=True)))
         intro = _("New and changed entries in what you follow at Ideapankki:")
         body = "\n\n".join([intro, *lines, "—", _footer(follower)]) + "\n"
         outbox.queue(session, follower.email, subject, body, list_headers(follower))

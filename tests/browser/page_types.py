@@ -27,6 +27,14 @@ def _type_a_known_title(page) -> None:
     page.wait_for_selector("#similar-live li")
 
 
+def _mark_without_a_year(page) -> None:
+    """Mark the entry as in use without saying since when, so the adoption form shows its error."""
+    page.check("#status-0")
+    with page.expect_navigation():
+        page.click("form.adoption-form button[type=submit]")
+    assert page.locator(".adoption-form .error-summary").count() == 1, "the form did not show its errors"
+
+
 def _register_with_mistakes(page) -> None:
     """Send the registration form with a bad address and mismatched passwords."""
     page.fill("#name", "Testi Henkilö")
@@ -51,7 +59,9 @@ PAGES = (
     PageType("search-results", lambda w: "/search?q=kokeilu"),
     PageType("search-no-results", lambda w: "/search?q=zxqvbnmwq"),
     PageType("entry-practice", lambda w: f"/entries/{w.practice}"),
-    PageType("entry-idea", lambda w: f"/entries/{w.idea}"),
+    PageType("entry-idea", lambda w: f"/entries/{w.idea}"),  # with organisations using it, and their map
+    PageType("entry-adoption-form", lambda w: f"/entries/{w.practice}", "adopter"),
+    PageType("entry-adoption-errors", lambda w: f"/entries/{w.practice}", "adopter", _mark_without_a_year),
     PageType("entry-norm-timeline", lambda w: f"/entries/{w.norm}"),
     PageType("entry-norm-moderator", lambda w: f"/entries/{w.norm}", "moderator"),
     PageType("municipality", lambda w: f"/municipalities/{w.municipality}"),

@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from ideapankki import accounts, entries, normstatus, revisions, workflow
+from ideapankki import accounts, adoptions, entries, normstatus, revisions, workflow
 from ideapankki.config import CONTENT_DIR
 from ideapankki.content import EntryDocument
 from ideapankki.db import session_scope
@@ -88,7 +88,20 @@ def build_world(engine) -> World:
                           note="Lähetetty työ- ja elinkeinoministeriöön.")
         normstatus.record(session, norm, moderator, NormStatus.government_bill.value, date(2023, 9, 14))
         world.programme = _first_programme(session)
+        _adopters(session, world, member)
     return world
+
+
+def _adopters(session: Session, world: World, member) -> None:
+    """A member of Oulu who may mark entries (the adoption flow), and two marks on the idea (its map)."""
+    oulu = accounts.find_or_create_organisation(session, "Oulu")
+    world.emails["adopter"] = accounts.add_user(session, email="kayttaja@ouka.fi", role=Role.member,
+                                                password=PASSWORD, name="Olga Oululainen", organisation=oulu).email
+    porvoo = accounts.add_user(session, email="jasen@porvoo.fi", role=Role.member, password=PASSWORD,
+                               name="Pia Porvoolainen", organisation=accounts.find_or_create_organisation(session, "Porvoo"))
+    idea = entries.get_by_slug(session, IDEA)
+    adoptions.mark(session, idea, member, "adopted", year=2024, note="Kokeilussa kirjastoissa.")
+    adoptions.mark(session, idea, porvoo, "interested")
 
 
 def _first_programme(session: Session) -> str:

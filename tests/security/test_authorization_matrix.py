@@ -92,6 +92,14 @@ MATRIX = {
     "norm_status.record": ("POST", "/entries/{slug}/norm-status", {"status": "sent_to_ministry"},
                            lambda s, r: LOGIN if r == "anonymous" else 404 if s != "published"
                            else 409 if r in ("moderator", "admin") else 403),
+    "adoptions.mark": ("POST", "/entries/{slug}/adoption", {"status": "interested"},
+                       lambda s, r: LOGIN if r == "anonymous" else 404 if s != "published"
+                       else 302 if r == "other" else 403),  # only another organisation's approved member
+    "adoptions.withdraw": ("POST", "/entries/{slug}/adoption/withdraw", {},
+                           lambda s, r: LOGIN if r == "anonymous" else 404 if s != "published"
+                           else 302 if r == "other" else 403),
+    "adoption_feed.entry_feed": ("GET", "/feeds/entry/{slug}.atom", None,
+                                 lambda s, r: 200 if s == "published" else 404),
     "contribute.start": ("GET", "/submit", None, everyone(200)),
     "submit.mine": ("GET", "/my", None, table(LOGIN, 200, 200, 200)),
     "submit.new": ("GET", "/new/norm", None, table(LOGIN, 200, 200, 200)),

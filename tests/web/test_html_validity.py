@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from clients import PASSWORD, post_form, sign_in
 from factories import CONTENT_DIR, PROJECT_DIR, make_entry
-from ideapankki import accounts, create_app, workflow
+from ideapankki import accounts, adoptions, create_app, workflow
 from ideapankki.content import EntryDocument
 from ideapankki.entries import save_document
 from ideapankki.migrate import init_database, seed_if_empty
@@ -38,7 +38,8 @@ PAGES = [
     ("browse", None, "GET", "/entries"),
     ("browse-filtered", None, "GET", "/entries?type=norm&theme=tyollisyys&sort=newest"),
     ("entry-practice", None, "GET", "/entries/kainuun-tyollisyyden-kuntakokeilu"),
-    ("entry-idea", None, "GET", "/entries/sotku-kuntamarkkinat-2022-winner"),
+    ("entry-idea", None, "GET", "/entries/sotku-kuntamarkkinat-2022-winner"),  # with adopters and their map
+    ("entry-adoption-form", "adopter", "GET", "/entries/kainuun-tyollisyyden-kuntakokeilu"),
     ("entry-norm", None, "GET", "/entries/saatavuusharkinnasta-luopuminen-kokeilun-ajaksi"),
     ("entry-swedish", None, "GET", "/entries/sysselsattningsforsoken-2021-2023"),
     ("municipality", None, "GET", "/municipalities/205"),
@@ -76,7 +77,9 @@ PAGES = [
     ("admin-memberships", "admin", "GET", "/admin/memberships"),
     ("admin-organisations", "admin", "GET", "/admin/organisations"),
 ]
-ACCOUNTS = {"member": "maija@kajaani.fi", "moderator": "moderaattori@kuntaliitto.fi", "admin": "yllapito@kuntaliitto.fi"}
+ACCOUNTS = {"member": "maija@kajaani.fi", "moderator": "moderaattori@kuntaliitto.fi", "admin": "yllapito@kuntaliitto.fi",
+            "adopter": "liisa@ouka.fi"}
+ORGANISATIONS = {"member": "Kajaani", "adopter": "Oulu"}
 
 
 def _vnu_command() -> list[str] | None:
@@ -95,9 +98,16 @@ def _arrange(app) -> None:
     init_database(engine)
     seed_if_empty(engine, CONTENT_DIR)
     with Session(engine, expire_on_commit=False) as session:
+        users = {}
         for role, email in ACCOUNTS.items():
-            organisation = accounts.find_or_create_organisation(session, "Kajaani" if role == "member" else "Kuntaliitto")
-            accounts.add_user(session, email=email, role=Role(role), password=PASSWORD, organisation=organisation)
+            organisation = accounts.find_or_create_organisation(session, ORGANISATIONS.get(role, "Kuntaliitto"))
+            users[role] = accounts.add_user(session, email=email, role=Role.member if role == "adopter" else Role(role),
+                                            password=PASSWORD, organisation=organisation)
+        session.commit()
+        idea = session.exec(select(Entry).where(Entry.slug == "sotku-kuntamarkkinat-2022-winner")).one()
+        adoptions.mark(session, idea, users["adopter"], "adopted", year=2024, note="Käytössä nuorisopalveluissa.",
+                       link="https://www.ouka.fi/")
+        adoptions.mark(session, idea, users["member"], "interested")
         session.commit()
         # An entry with two versions waiting for review: the review, versions and diff pages.
         entry = make_entry(session, "odottaa-tarkastusta", type="norm", state=EntryState.draft,

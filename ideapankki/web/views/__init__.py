@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Flask
 
 from ..extensions import csrf
-from . import (accessibility, admin, api, auth, contribute, crawl, downloads, feeds, follow, health, language,
-               login_link, moderate, norm_status, privacy, programmes, programmes_api, public, search, stats, submit)
+from . import (accessibility, admin, adoptions, api, auth, contribute, crawl, downloads, entry_feed, feeds, follow,
+               health, language, login_link, moderate, norm_status, privacy, programmes, programmes_api, public, search,
+               stats, submit)
 
 
 def init_app(app: Flask) -> None:
@@ -19,3 +20,5 @@ def init_app(app: Flask) -> None:
     programmes.init_app(app)  # blueprint + the programme_of template helper
     contribute.init_app(app)  # blueprint + the may_edit_entry template helper
     follow.init_app(app)  # blueprint + the follow_link template helper
+    adoptions.init_app(app)  # blueprint + the entry page's adoption_panel helper
+    entry_feed.init_app(app)  # one entry's feed of adopters and versions
