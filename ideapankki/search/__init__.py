@@ -108,17 +108,19 @@ class SearchIndex:
         return max(0.0, (datetime.now(timezone.utc) - oldest).total_seconds())
 
     def search(self, text: str = "", filters: Filters | None = None, *, sort: str = "relevance", page: int = 1,
-               per_page: int = 20) -> SearchResponse:
+               per_page: int = 20, respell: bool = True) -> SearchResponse:
         """Search published entries; see ideapankki.search.query.run_search."""
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}")
         thesaurus = self.vocabulary.current()
         return self._reading(lambda: run_search(self.readers, text, filters or Filters(), sort=sort, page=page,
-                                                per_page=per_page, voikko=self.voikko, thesaurus=thesaurus))
+                                                per_page=per_page, voikko=self.voikko, respell=respell,
+                                                thesaurus=thesaurus))
 
     def matching(self, text: str = "", filters: Filters | None = None) -> set[int]:
         """Ids of all the published entries a search for TEXT within FILTERS finds (followers' searches)."""
-        return self._reading(lambda: matching_ids(self.readers, text, filters or Filters(), self.voikko))
+        thesaurus = self.vocabulary.current()
+        return self._reading(lambda: matching_ids(self.readers, text, filters or Filters(), self.voikko, thesaurus))
 
     def more_like(self, entry_id: int, limit: int = 5) -> list[int]:
         """Ids of the published entries most like ENTRY_ID."""

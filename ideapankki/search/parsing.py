@@ -19,6 +19,7 @@ from .schema import LANGUAGES, TEXT_FIELDS, WEIGHTS
 
 ALL_WORDS_BOOST = 20.0
 PARTS_BOOST = 0.5
+RESPELL_BOOST = 0.8  # a correction of a word no text uses, searched with it
 FINNISH_FIELDS = ("places", "laws", "tags")
 _FI_STOP = stopwords_for_language("fi") | FINNISH_STOP_LEMMAS
 
@@ -69,6 +70,14 @@ def word_query(schema, word: str, voikko: bool, parts: bool = True) -> Q.Query |
     return Q.Or(per_field) if per_field else None
 
 
+def _respelled(schema, word: str, voikko: bool, respell: dict[str, str] | None) -> Q.Query | None:
+    """WORD in any field, or its correction too (a little lower) when RESPELL has one."""
+    typed = word_query(schema, word, voikko)
+    if not respell or word not in respell or (other := word_query(schema, respell[word], voikko)) is None:
+        return typed
+    return Q.Or([typed, other.with_boost(RESPELL_BOOST)]) if typed is not None else other.with_boost(RESPELL_BOOST)
+
+
 @dataclass
 class Parsed:
     """A reader's query: what ranks, and what decides which documents match (any word)."""
@@ -86,10 +95,12 @@ def build_query(schema, text: str, voikko: bool = True) -> tuple[Q.Query | None,
     return parsed.ranked, parsed.words
 
 
-def parse_query(schema, text: str, voikko: bool = True, thesaurus=None) -> Parsed:
-    """Build the queries for TEXT; THESAURUS (search.thesaurus.Thesaurus) adds its labels to the words."""
+def parse_query(schema, text: str, voikko: bool = True, respell: dict[str, str] | None = None,
+                thesaurus=None) -> Parsed:
+    """Build the queries for TEXT; RESPELL adds a correction to a typed word (spelling.py), THESAURUS
+    (search.thesaurus.Thesaurus) the labels of the concepts the words name."""
     words = query_words(text)
-    exact = [word_query(schema, w, voikko) for w in words]
+    exact = [_respelled(schema, w, voikko, respell) for w in words]
     expansion = thesaurus.expand(schema, text, words, voikko) if thesaurus is not None else None
     parts = expansion.widen(exact) if expansion else [q for q in exact if q is not None]
     parsed = _combine(parts, words)

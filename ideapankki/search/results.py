@@ -47,10 +47,10 @@ def _entries_in_order(session: Session, ids: list[int]) -> dict[int, Entry]:
 
 
 def find(session: Session, index: SearchIndex, text: str, filters: Filters, *, sort: str = "relevance",
-         page: int = 1, per_page: int = 20) -> ResultPage:
+         page: int = 1, per_page: int = 20, respell: bool = True) -> ResultPage:
     """Search published entries and return one page joined with the database."""
     index.refresh_if_behind()
-    response: SearchResponse = index.search(text, filters, sort=sort, page=page, per_page=per_page)
+    response: SearchResponse = index.search(text, filters, sort=sort, page=page, per_page=per_page, respell=respell)
     by_id = _entries_in_order(session, [h.entry_id for h in response.hits])
     hits = [h for h in response.hits if h.entry_id in by_id]
     facets = {name: Facet(name, counts) for name, counts in response.facets.items()}

@@ -146,3 +146,11 @@ def test_unpublished_entries_leak_nowhere_in_the_api_or_search(client, app, entr
     for url in ("/search?q=piilosana", "/search?q=omavalmentaja", "/entries/julkinen", "/entries", "/"):
         html = client.get(url).text
         assert 'href="/entries/piilo"' not in html and "Salainen" not in html, url
+
+
+def test_a_respelled_search_offers_the_words_as_typed(reader):
+    html = reader.get("/search?q=etaopetus").text
+    assert "Etäopetus" in html and "Hae sen sijaan" in html and "respell=0" in html  # the dotless word
+    literal = reader.get("/search?q=etaopetus&respell=0")
+    assert literal.status_code == 200 and "Search instead" not in literal.text and "Hae sen sijaan" not in literal.text
+    assert reader.get("/search?q=etaopetus&respell=maybe").status_code == 400

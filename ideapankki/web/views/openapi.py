@@ -162,6 +162,8 @@ def document(server_url: str) -> dict:
                        "what to look for (Finnish words in any form)"),
                 *_filters(),
                 _query("sort", {"type": "string", "enum": ["relevance", "newest"]}, "order of results"),
+                _query("respell", {"type": "string", "enum": ["0", "1"]},
+                       "0: search the words as typed, without spelling corrections"),
                 *PAGING,
             ], ("400", "503")),
             "/similar": _get("similar", "Published entries resembling a title", "SimilarResponse", [

@@ -28,6 +28,7 @@ class SearchArgs:
     sort: str
     page: int
     per_page: int
+    respell: bool = True  # respell=0 in the URL: the words as typed, no corrections
 
 
 def parse_search_args(args, default_per_page: int) -> SearchArgs:
@@ -39,14 +40,15 @@ def parse_search_args(args, default_per_page: int) -> SearchArgs:
     sort = params.choice("sort", SORTS, args) or "relevance"
     page = params.integer("page", 1, 1, params.MAX_PAGE, args)
     per_page = params.integer("per_page", default_per_page, 1, searching.MAX_PAGE_SIZE, args)
-    return SearchArgs(text.strip(), params.filters(db_session(), args), sort, page, per_page)
+    respell = params.choice("respell", ("0", "1"), args) != "0"
+    return SearchArgs(text.strip(), params.filters(db_session(), args), sort, page, per_page, respell)
 
 
 def search_request() -> tuple[SearchArgs, searching.ResultPage]:
     """Run the search this request asks for (raises params.BadParameter or IndexUnavailable)."""
     args = parse_search_args(request.args, current_app.config["PER_PAGE"])
     result = searching.find(db_session(), search_index(), args.text, args.filters, sort=args.sort,
-                            page=args.page, per_page=args.per_page)
+                            page=args.page, per_page=args.per_page, respell=args.respell)
     return args, result
 
 
