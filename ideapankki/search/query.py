@@ -55,7 +55,7 @@ def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "re
 
     def operation(searcher) -> SearchResponse:
         view = readers.corpus(searcher)
-        match = _match(searcher, view, text, filters, voikko, thesaurus)
+        match = _match(searcher, view, text, filters, voikko, thesaurus=thesaurus)
         total = int(match.final.sum())
         found, rare = corrections(view.corpus, searcher.schema, readers.store.lemmas.vocabulary(),
                                   match.parsed.words, voikko, capitals(text),
