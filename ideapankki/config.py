@@ -163,6 +163,8 @@ def build_config(overrides: dict | None = None) -> dict:
         # mail asked for by people who are not logged in, per address and per client an hour (limits.py)
         "MAILS_PER_ADDRESS": _positive_int("IDEAPANKKI_MAILS_PER_ADDRESS", 5),
         "MAILS_PER_CLIENT": _positive_int("IDEAPANKKI_MAILS_PER_CLIENT", 20),
+        # a site with one moderator: an admin may publish their own text, recorded (transitions.FOUR_EYES)
+        "SINGLE_MODERATOR": os.environ.get("IDEAPANKKI_SINGLE_MODERATOR") == "1",
         # followers' digests: planned per `notify` run, and mails per address a day (ideapankki.digests)
         "NOTIFY_PER_RUN": _positive_int("IDEAPANKKI_NOTIFY_PER_RUN", 1000),
         "NOTIFY_PER_ADDRESS_DAY": _positive_int("IDEAPANKKI_NOTIFY_PER_ADDRESS_DAY", 10),

@@ -22,7 +22,7 @@ from typing import Callable, Iterator
 
 from sqlmodel import Session, select
 
-from . import content, entries, opendata, programme_format, programmes, relations, structured
+from . import adoptions, content, entries, opendata, programme_format, programmes, relations, structured
 from .browse import PUBLISHED
 from .changes import site_version
 from .models import Entry
@@ -61,6 +61,9 @@ CSV_FIELDS = [
     ("norm_status", "a norm proposal's latest step after publication: sent_to_ministry, impact_assessment, "
                     "government_bill, law_changed or not_proceeding (empty: none recorded yet)"),
     ("relations", "typed links to other entries, kind:slug (outgoing) or <kind:slug (incoming), separated by ;"),
+    ("adopted_by", "organisations that have it in use, each with the year it was taken into use, "
+                   "e.g. Oulu (2024), separated by ;"),
+    ("interested", "organisations interested in it, separated by ;"),
     ("body_markdown", "the full text in Markdown"),
 ]
 
@@ -98,6 +101,9 @@ def csv_row(record: dict) -> dict:
         "period_end": period.get("end"),
         "relations": ";".join(("" if r["direction"] == "outgoing" else "<") + f"{r['kind']}:{r['slug']}"
                               for r in record["relations"]),
+        "adopted_by": ";".join(f"{a['organisation']} ({a['year']})" for a in record["adoptions"]
+                               if a["status"] == "adopted"),
+        "interested": ";".join(a["organisation"] for a in record["adoptions"] if a["status"] == "interested"),
         "laws": " | ".join(", ".join(filter(None, (law["title"], law["number"], law["section"])))
                            for law in record["laws"]),
         **{f"proposal_{key}": proposal.get(key) for key in
@@ -141,8 +147,8 @@ def build(session: Session, target: Path, url_for_slug: Callable[[str], str]) ->
     """Write the export files of every published entry into the (new, empty) folder TARGET."""
     published = _published(session)
     built_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    records = [opendata.entry_record(e, url_for_slug(e.slug), relations.records(session, e, url_for_slug))
-               for e in published]
+    records = [opendata.entry_record(e, url_for_slug(e.slug), relations.records(session, e, url_for_slug),
+                                     adoptions.records(adoptions.of_entry(session, e))) for e in published]
     with open(target / JSON_NAME, "w", encoding="utf-8") as fh:
         json.dump({"licence": LICENCE, "generated": built_at, "count": len(records), "entries": records},
                   fh, ensure_ascii=False, indent=1)

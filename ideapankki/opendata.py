@@ -37,8 +37,9 @@ def summary_record(entry: Entry, url: str) -> dict:
     }
 
 
-def entry_record(entry: Entry, url: str, links: list[dict] | None = None) -> dict:
-    """Everything public about one published entry; LINKS are its typed links (relations.records)."""
+def entry_record(entry: Entry, url: str, links: list[dict] | None = None, adopters: list[dict] | None = None) -> dict:
+    """Everything public about one published entry; LINKS are its typed links (relations.records),
+    ADOPTERS the organisations that have it in use or are interested (adoptions.records)."""
     record = summary_record(entry, url)
     record.update({
         "municipalities": [municipality_record(m) for m in entry.municipalities],
@@ -55,6 +56,7 @@ def entry_record(entry: Entry, url: str, links: list[dict] | None = None) -> dic
         "programme": entry.programme_slug,  # the trial programme of a practice (slug), or None
         "proposal": _proposal(entry) if entry.type == EntryType.norm.value else None,
         "relations": links or [],
+        "adoptions": adopters or [],
         "norm_status": entry.norm_events[-1].status if entry.norm_events else None,
         "norm_status_history": [
             {"status": e.status, "date": e.happened_on.isoformat(), "note": e.note, "amending_act": e.amending_act,

@@ -14,7 +14,7 @@ from .db import lock
 from .entries import apply_document, resolve_references, save_document, to_document
 from .models import Entry, EntryState, Revision, User
 from .reference import MunicipalityIndex
-from .transitions import Action, NotAllowed, may_edit
+from .transitions import Action, NotAllowed, edit_refusal, may_edit
 
 PENDING = tuple(s.value for s in (EntryState.draft, EntryState.submitted, EntryState.in_review, EntryState.returned))
 
@@ -44,11 +44,19 @@ def can_edit(session: Session, actor: User, entry: Entry) -> bool:
     return may_edit(actor, entry, state)
 
 
+def why_not_editable(session: Session, actor: User, entry: Entry) -> str | None:
+    """Why ACTOR may not edit ENTRY now (transitions.STATE or ROLE), or None when they may."""
+    state, _revision = subject_state(session, entry)
+    return edit_refusal(actor, entry, state)
+
+
 def save_edit(session: Session, entry: Entry, doc: EntryDocument, codes: list[str], actor: User) -> Revision | None:
     """Save ACTOR's edit of ENTRY: in place, or as a revision under review when ENTRY is published."""
     lock(session, entry)  # two saves of one entry at once: the second sees the first's result
-    if not can_edit(session, actor, entry):
-        raise NotAllowed("this entry cannot be edited now")
+    state, _revision = subject_state(session, entry)
+    reason = edit_refusal(actor, entry, state)
+    if reason is not None:
+        raise NotAllowed(f"this entry cannot be edited now: it is {state}", reason)
     doc.slug, doc.type = entry.slug, entry.type  # neither is editable
     doc.published = entry.published_on
     doc.programme = entry.programme_slug  # set by import, not by the form
@@ -61,10 +69,10 @@ def save_edit(session: Session, entry: Entry, doc: EntryDocument, codes: list[st
         number = 1 + (session.exec(select(Revision.number).where(Revision.entry_id == entry.id)
                                    .order_by(Revision.number.desc())).first() or 0)
         revision = Revision(entry_id=entry.id, number=number, source=source, author_id=actor.id,
-                            state=EntryState.draft.value)
+                            editor_id=actor.id, state=EntryState.draft.value)
         session.add(revision)
     else:
-        revision.source = source
+        revision.source, revision.editor_id = source, actor.id
     session.flush()
     return revision
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from . import drafts, entries, revisions, workflow
+from . import drafts, entries, evidence, revisions, workflow
 from .content import EntryDocument
 from .models import Entry, User
 from .transitions import Action
@@ -16,7 +16,9 @@ def save(session: Session, user: User, doc: EntryDocument, codes: list[str], ent
     ENTRY; with SUBMIT, also send it for review when the transition table allows it now.
     BODY_HTML: a new entry's body rendered already (entries.save_document).
     Return the entry and whether it was sent. Sending an incomplete text raises drafts.Incomplete
-    before anything is written (a draft needs only a title)."""
+    before anything is written (a draft needs only a title). The form never moves the confirmed
+    evidence level."""
+    evidence.keep_confirmed(session, doc, entry)
     if submit:
         drafts.check_complete(doc)
     if entry is None:

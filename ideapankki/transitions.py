@@ -3,7 +3,20 @@
 States: draft → submitted → in_review → published | returned | rejected; published → archived.
 An edit of a published entry is a revision that walks the same path while the published text
 stays live (ideapankki.revisions). The moves are made by ideapankki.workflow; these rules know
-nothing of the database, so they are checked alike in the domain, the views and the tests.
+nothing of the database (what they need of it comes as `Facts`), so they are checked alike in the
+domain, the views and the tests. The table alone answers "who can do what":
+
+- four eyes (FOUR_EYES): nobody publishes text they submitted or last edited; a moderator who
+  rewrote an entry in review leaves the publishing to another. A site with one moderator sets
+  IDEAPANKKI_SINGLE_MODERATOR=1: an admin may then waive the rule, explicitly, per publication,
+  and the audit row and the public moderation log say so;
+- appeals: the author of a rejected entry may ask once (ONCE) for reconsideration with reasons;
+  a moderator other than the one who rejected it (NOT_THE_REJECTER) reopens it (back into
+  review) or upholds the rejection, with a comment the public log shows.
+
+A refusal carries its true reason: CommentRequired (the comment field, HTTP 400), NotAllowed with
+a reason code (HTTP 403), WorkflowError when the state does not allow the move (HTTP 409 only
+when the state changed since the person looked).
 """
 
 from __future__ import annotations
@@ -11,7 +24,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from .models import Entry, EntryState, Revision, User
+from .models import Entry, EntryState, User
 
 S = EntryState
 
@@ -26,6 +39,14 @@ class Action(str, enum.Enum):
     return_ = "return"
     reject = "reject"
     archive = "archive"
+    appeal = "appeal"  # the author asks for reconsideration of a rejection
+    reopen = "reopen"  # the appeal is granted: the entry goes back into review
+    uphold = "uphold"  # the appeal is refused: the entry stays rejected
+
+
+FOUR_EYES = "four_eyes"  # not by someone who submitted or last edited the text
+ONCE = "once"  # at most once per entry
+NOT_THE_REJECTER = "not_the_rejecter"  # not by the moderator who rejected the entry, and only on an open appeal
 
 
 @dataclass(frozen=True)
@@ -35,17 +56,34 @@ class Move:
     target: EntryState
     who: str
     needs_comment: bool = False
+    rule: str | None = None
+    irreversible: bool = False  # asks for a confirmation before it is made
 
 
 TRANSITIONS: tuple[Move, ...] = (
     Move(S.draft, Action.submit, S.submitted, AUTHOR),
     Move(S.returned, Action.submit, S.submitted, AUTHOR),
     Move(S.submitted, Action.take, S.in_review, MODERATOR),
-    Move(S.in_review, Action.publish, S.published, MODERATOR),
+    Move(S.in_review, Action.publish, S.published, MODERATOR, rule=FOUR_EYES),
     Move(S.in_review, Action.return_, S.returned, MODERATOR, needs_comment=True),
-    Move(S.in_review, Action.reject, S.rejected, MODERATOR, needs_comment=True),
-    Move(S.published, Action.archive, S.archived, MODERATOR),
+    Move(S.in_review, Action.reject, S.rejected, MODERATOR, needs_comment=True, irreversible=True),
+    Move(S.published, Action.archive, S.archived, MODERATOR, irreversible=True),
+    Move(S.rejected, Action.appeal, S.rejected, AUTHOR, needs_comment=True, rule=ONCE),
+    Move(S.rejected, Action.reopen, S.in_review, MODERATOR, needs_comment=True, rule=NOT_THE_REJECTER),
+    Move(S.rejected, Action.uphold, S.rejected, MODERATOR, needs_comment=True, rule=NOT_THE_REJECTER,
+         irreversible=True),
 )
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rules need to know of an entry's past (read by ideapankki.workflow.facts)."""
+
+    text_authors: frozenset[int] = frozenset()  # who submitted or last edited the text a publish would show
+    rejected_by: int | None = None  # the moderator of the latest rejection
+    appeal_open: bool = False  # the author's appeal waits for a decision
+    appeal_used: bool = False  # the author has appealed (once is all)
+    may_waive: bool = False  # IDEAPANKKI_SINGLE_MODERATOR: an admin may waive four eyes, when they ask to
 
 
 @dataclass(frozen=True)
@@ -65,11 +103,30 @@ EDITS: tuple[Edit, ...] = (
 
 
 class WorkflowError(ValueError):
-    """A move that the table does not allow from the current state (HTTP 409)."""
+    """A move that the table does not allow from the current STATE (HTTP 409 when it changed meanwhile)."""
+
+    def __init__(self, message: str, state: str | None = None):
+        super().__init__(message)
+        self.state = state
+
+
+class CommentRequired(WorkflowError):
+    """The move needs a comment (a reason) and none was written: the comment field's error (HTTP 400)."""
+
+    field = "comment"
+
+
+# NotAllowed reasons: the one the reader is told
+ROLE, OWN_TEXT, REJECTER, APPEAL_USED, APPEAL_CLOSED, STATE = (
+    "role", "own_text", "rejecter", "appeal_used", "appeal_closed", "state")
 
 
 class NotAllowed(PermissionError):
-    """A move or edit this actor may not make (HTTP 403)."""
+    """A move or edit this actor may not make (HTTP 403), with the REASON (one of the codes above)."""
+
+    def __init__(self, message: str, reason: str = ROLE):
+        super().__init__(message)
+        self.reason = reason
 
 
 def find_move(source: str, action: Action) -> Move | None:
@@ -106,16 +163,36 @@ def _acts_as(actor: User | None, who: str, entry: Entry) -> bool:
     return belongs_to(actor, entry) and actor.can_submit
 
 
-def may(actor: User, move: Move, entry: Entry, revision: Revision | None = None) -> bool:
-    """Tell whether ACTOR may make MOVE (nobody publishes their own text)."""
+def refusal(actor: User, move: Move, entry: Entry, facts: Facts = Facts(), waive: bool = False) -> str | None:
+    """Why ACTOR may not make MOVE on ENTRY (a NotAllowed reason), or None when they may.
+
+    WAIVE: an admin asks to publish their own text on a single-moderator site (FACTS.may_waive)."""
     if not _acts_as(actor, move.who, entry):
-        return False
-    if move.action == Action.publish:
-        author_id = revision.author_id if revision is not None else entry.author_id
-        return author_id != actor.id
-    return True
+        return ROLE
+    if move.rule == FOUR_EYES and actor.id in facts.text_authors:
+        return None if waive and facts.may_waive and actor.is_admin else OWN_TEXT
+    if move.rule == ONCE and facts.appeal_used:
+        return APPEAL_USED
+    if move.rule == NOT_THE_REJECTER:
+        if not facts.appeal_open:
+            return APPEAL_CLOSED
+        if actor.id == facts.rejected_by:
+            return REJECTER
+    return None
+
+
+def may(actor: User, move: Move, entry: Entry, facts: Facts = Facts()) -> bool:
+    """Tell whether ACTOR may make MOVE (by the table and its rule; waiving four eyes is never assumed)."""
+    return refusal(actor, move, entry, facts) is None
 
 
 def may_edit(actor: User, entry: Entry, state: str) -> bool:
     """Tell whether ACTOR may edit ENTRY when its workflow subject is in STATE (the EDITS table)."""
     return any(edit.state.value == state and _acts_as(actor, edit.who, entry) for edit in EDITS)
+
+
+def edit_refusal(actor: User, entry: Entry, state: str) -> str | None:
+    """Why ACTOR may not edit ENTRY now: STATE (they may in another state), ROLE (never), or None."""
+    if may_edit(actor, entry, state):
+        return None
+    return STATE if any(_acts_as(actor, edit.who, entry) for edit in EDITS) else ROLE

@@ -9,45 +9,83 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from . import drafts, logs
 from .db import lock
-from .models import Entry, EntryState, Transition, User, utcnow
+from .models import Entry, EntryState, Revision, Transition, User, utcnow
 from .revisions import apply_revision, subject_state
-from .transitions import (AUTHOR, EDITS, MODERATOR, TRANSITIONS, Action, Edit, Move, NotAllowed,  # noqa: F401
-                          WorkflowError, belongs_to, can_view, find_move, may, may_edit, may_follow_review)
+from .transitions import (AUTHOR, EDITS, MODERATOR, TRANSITIONS, Action, CommentRequired, Edit, Facts,  # noqa: F401
+                          Move, NotAllowed, WorkflowError, belongs_to, can_view, find_move, may, may_edit,
+                          may_follow_review, refusal)
 
 S = EntryState
 
-def allowed_actions(session: Session, actor: User, entry: Entry) -> list[Action]:
-    """The actions ACTOR may take on ENTRY now (for buttons; `act` checks again)."""
+
+def facts(session: Session, entry: Entry, revision: Revision | None, may_waive: bool = False) -> Facts:
+    """What the table's rules need of ENTRY's past: who wrote the text a publish would show (the
+    pending edit's author and last editor, else the entry's submitter and the author of its latest
+    saved version), who rejected it last, and its appeal."""
+    if revision is not None:
+        authors = {revision.author_id, revision.editor_id}
+    else:
+        latest = session.exec(select(Revision.author_id).where(Revision.entry_id == entry.id, Revision.state.is_(None))
+                              .order_by(Revision.number.desc())).first()
+        authors = {entry.author_id, latest}
+    rejected_by, appeal_open, appeal_used = None, False, False
+    if entry.state == S.rejected.value:
+        moves = session.exec(select(Transition).where(Transition.entry_id == entry.id, Transition.revision_id.is_(None))
+                             .order_by(Transition.id)).all()
+        rejection = next((t for t in reversed(moves) if t.action == Action.reject.value), None)
+        rejected_by = rejection.actor_id if rejection else None
+        appeal_used = any(t.action == Action.appeal.value for t in moves)
+        appeal_open = bool(moves) and moves[-1].action == Action.appeal.value
+    return Facts(frozenset(a for a in authors if a is not None), rejected_by, appeal_open, appeal_used, may_waive)
+
+
+def allowed_actions(session: Session, actor: User, entry: Entry, may_waive: bool = False) -> list[Action]:
+    """The actions ACTOR may take on ENTRY now (for buttons; `act` checks again). With MAY_WAIVE,
+    publish is listed for an admin who wrote the text (the form then asks them to waive four eyes)."""
     actions = []
     for action in Action:
         state, revision = subject_state(session, entry, action)
         move = find_move(state, action)
-        if move is not None and may(actor, move, entry, revision):
+        if move is not None and refusal(actor, move, entry, facts(session, entry, revision, may_waive),
+                                        waive=True) is None:
             actions.append(action)
     return actions
 
 
-def act(session: Session, entry: Entry, action: Action, actor: User, comment: str | None = None) -> Transition:
-    """Make ACTION on ENTRY (or its pending edit) for ACTOR; record it in the audit log."""
-    lock(session, entry)  # two moderators taking the same entry: the second sees it taken
+def check(session: Session, entry: Entry, action: Action, actor: User, comment: str | None = None, *,
+          waive: bool = False, may_waive: bool = False) -> tuple[Move, Revision | None]:
+    """The move ACTION would make on ENTRY now, or the true reason it would not: WorkflowError (the
+    state), NotAllowed (who; its reason), CommentRequired (no comment where the table needs one)."""
     state, revision = subject_state(session, entry, action)
     move = find_move(state, action)
     if move is None:
-        raise WorkflowError(f"cannot {action.value} an entry that is {state}")
-    if not may(actor, move, entry, revision):
-        raise NotAllowed(f"{actor.email} may not {action.value} this entry")
+        raise WorkflowError(f"cannot {action.value} an entry that is {state}", state)
+    reason = refusal(actor, move, entry, facts(session, entry, revision, may_waive), waive)
+    if reason is not None:
+        raise NotAllowed(f"{actor.email} may not {action.value} this entry ({reason})", reason)
     if action == Action.submit:
         drafts.check_entry(session, entry)  # a draft may be a title alone; review needs more
     if move.needs_comment and not (comment and comment.strip()):
-        raise WorkflowError(f"{action.value} needs a comment for the author")
+        raise CommentRequired(f"{action.value} needs a comment", state)
+    return move, revision
+
+
+def act(session: Session, entry: Entry, action: Action, actor: User, comment: str | None = None, *,
+        waive: bool = False, may_waive: bool = False) -> Transition:
+    """Make ACTION on ENTRY (or its pending edit) for ACTOR; record it in the audit log. WAIVE: an
+    admin publishes their own text on a single-moderator site (MAY_WAIVE), recorded as such."""
+    lock(session, entry)  # two moderators taking the same entry: the second sees it taken
+    move, revision = check(session, entry, action, actor, comment, waive=waive, may_waive=may_waive)
+    waived = move.rule == "four_eyes" and actor.id in facts(session, entry, revision).text_authors
     if revision is None:
-        return _record(session, entry, move.target, actor, comment)
+        return _record(session, entry, move, actor, comment, waived)
     row = Transition(entry_id=entry.id, revision_id=revision.id, actor_id=actor.id, from_state=revision.state,
-                     to_state=move.target.value, comment=(comment or "").strip() or None)
+                     to_state=move.target.value, comment=(comment or "").strip() or None, action=action.value,
+                     waived=waived)
     revision.state = move.target.value
     session.add(row)
     if move.target == S.published:
@@ -66,16 +104,20 @@ def place_by_operator(session: Session, entry: Entry, target: EntryState, commen
     lock(session, entry)
     if entry.state == target.value:
         return None
-    return _record(session, entry, target, None, comment)
+    return _record(session, entry, Move(S(entry.state), Action.publish, target, "operator"), None, comment)
 
 
-def _record(session: Session, entry: Entry, target: EntryState, actor: User | None, comment: str | None) -> Transition:
+def _record(session: Session, entry: Entry, move: Move, actor: User | None, comment: str | None,
+            waived: bool = False) -> Transition:
+    target = move.target
     row = Transition(
         entry_id=entry.id,
         actor_id=actor.id if actor else None,
         from_state=entry.state,
         to_state=target.value,
         comment=(comment or "").strip() or None,
+        action=move.action.value if actor else None,
+        waived=waived,
     )
     entry.state = target.value
     entry.updated_at = utcnow()
@@ -90,4 +132,5 @@ def _record(session: Session, entry: Entry, target: EntryState, actor: User | No
 def _audit(session: Session, row: Transition) -> None:
     """Mirror the audit row to the `ideapankki.audit` log (ids only: comments may name people)."""
     logs.audit(session, "transition", transition_id=row.id, entry_id=row.entry_id, revision_id=row.revision_id,
-               actor_id=row.actor_id, from_state=row.from_state, to_state=row.to_state)
+               actor_id=row.actor_id, from_state=row.from_state, to_state=row.to_state,
+               action=row.action, waived=row.waived)

@@ -14,7 +14,8 @@ class Organisation(SQLModel, table=True):
     """A municipality, a group of municipalities or an association whose members submit entries."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    name: str = Field(max_length=200, unique=True)
+    name: str = Field(max_length=200, unique=True)  # the Finnish name
+    name_sv: Optional[str] = Field(default=None, max_length=200)
     kind: str = Field(max_length=20)
     municipality_code: Optional[str] = Field(default=None, foreign_key="municipality.code")
     # e-mail domain whose confirmed addresses are approved as members without a moderator

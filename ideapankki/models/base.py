@@ -113,9 +113,15 @@ class Role(str, enum.Enum):
 
 
 class OrganisationKind(str, enum.Enum):
+    """What an organisation is (ideapankki.organisations: the register members choose from)."""
+
     municipality = "municipality"
-    group = "group"
-    association = "association"
+    wellbeing_county = "wellbeing_county"  # hyvinvointialue
+    regional_council = "regional_council"  # maakunnan liitto
+    joint_authority = "joint_authority"  # kuntayhtymä
+    association = "association"  # Kuntaliitto
+    ministry = "ministry"
+    group = "group"  # anything else (made by `user add --org`, or an admin)
 
 
 def _one_of(column: str, values: type[enum.Enum], name: str) -> sa.CheckConstraint:

@@ -23,6 +23,8 @@ class Revision(SQLModel, table=True):
     source: str = Field(sa_type=sa.Text)
     state: Optional[str] = Field(default=None, max_length=20)
     author_id: Optional[int] = Field(default=None, foreign_key="account.id")
+    # who saved an edit of a published entry last (a moderator may rewrite it in review): four eyes
+    editor_id: Optional[int] = Field(default=None, foreign_key="account.id")
     created_at: datetime = _timestamp()
 
     __table_args__ = (
@@ -45,6 +47,10 @@ class Transition(SQLModel, table=True):
     from_state: str = Field(max_length=20)
     to_state: str = Field(max_length=20)
     comment: Optional[str] = Field(default=None, sa_type=sa.Text)
+    # the workflow action (transitions.Action) that made the move; None for the operator's and older rows
+    action: Optional[str] = Field(default=None, max_length=20)
+    # an admin published their own text on a single-moderator site (IDEAPANKKI_SINGLE_MODERATOR)
+    waived: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     at: datetime = _timestamp()
 
     __table_args__ = (

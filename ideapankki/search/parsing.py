@@ -16,8 +16,8 @@ from whoosh.lang import stopwords_for_language
 
 from .analysis import FINNISH_STOP_LEMMAS, TOKENIZER, finnish_lemma, is_literal, municipality_pairs
 from .schema import LANGUAGES, TEXT_FIELDS, WEIGHTS
+from .weighting import combine, word_weight
 
-ALL_WORDS_BOOST = 20.0
 PARTS_BOOST = 0.5
 RESPELL_BOOST = 0.8  # a correction of a word no text uses, searched with it
 FINNISH_FIELDS = ("places", "laws", "tags")
@@ -102,19 +102,12 @@ def parse_query(schema, text: str, voikko: bool = True, respell: dict[str, str] 
     words = query_words(text)
     exact = [_respelled(schema, w, voikko, respell) for w in words]
     expansion = thesaurus.expand(schema, text, words, voikko) if thesaurus is not None else None
-    parts = expansion.widen(exact) if expansion else [q for q in exact if q is not None]
-    parsed = _combine(parts, words)
+    per_word = expansion.widen(exact) if expansion else exact
+    found = [(q, word_weight(w, voikko)) for w, q in zip(words, per_word) if q is not None]
+    found += [(q, 1.0) for q in expansion.extra] if expansion else []
+    parsed = Parsed(*combine([q for q, _w in found], [w for _q, w in found]), words)
     if expansion:
         typed = [q for q in exact if q is not None]
         parsed.exact = (typed[0] if len(typed) == 1 else Q.Or(typed)) if typed else None
         parsed.concepts = expansion.concepts
     return parsed
-
-
-def _combine(parts: list[Q.Query], words: list[str]) -> Parsed:
-    if not parts:
-        return Parsed(None, None, words)
-    if len(parts) == 1:
-        return Parsed(parts[0], parts[0], words)
-    any_word = Q.Or(parts)
-    return Parsed(Q.Or([Q.And(parts).with_boost(ALL_WORDS_BOOST), any_word]), any_word, words)

@@ -84,14 +84,13 @@ class Expansion:
     extra: list[Q.Query]  # concepts matched only by words the query drops (stop words)
     concepts: list[str]
 
-    def widen(self, exact: list[Q.Query | None]) -> list[Q.Query]:
-        """Each word's query with its expansions as alternatives, then the extra ones."""
-        parts = []
+    def widen(self, exact: list[Q.Query | None]) -> list[Q.Query | None]:
+        """Each word's query (None for none) with its expansions as alternatives."""
+        parts: list[Q.Query | None] = []
         for i, query in enumerate(exact):
             options = ([query] if query is not None else []) + self.per_word.get(i, [])
-            if options:
-                parts.append(options[0] if len(options) == 1 else Q.Or(options))
-        return parts + self.extra
+            parts.append(None if not options else options[0] if len(options) == 1 else Q.Or(options))
+        return parts
 
 
 class Thesaurus:

@@ -8,6 +8,7 @@ from flask import Flask, url_for
 from flask_babel import gettext as _
 
 from ..models import Entry, Organisation
+from ..structured import shown_contacts
 from .database import db_session
 from . import labels
 from .templating import long_date
@@ -41,9 +42,13 @@ def citation_text(entry: Entry, accessed: date | None = None) -> str:
         "accessed": long_date(accessed or date.today()),
     }
     if values["who"]:
-        return _("%(title)s. %(who)s. Ideapankki, published %(published)s. %(url)s (accessed %(accessed)s).",
+        text = _("%(title)s. %(who)s. Ideapankki, published %(published)s. %(url)s (accessed %(accessed)s).",
                  **values)
-    return _("%(title)s. Ideapankki, published %(published)s. %(url)s (accessed %(accessed)s).", **values)
+    else:
+        text = _("%(title)s. Ideapankki, published %(published)s. %(url)s (accessed %(accessed)s).", **values)
+    people = ["; ".join(", ".join(filter(None, (c.name, c.role, c.organisation, c.email, c.phone)))
+                        for c in shown_contacts(entry.contacts))]
+    return text + " " + _("Contact: %(people)s.", people=people[0]) if people[0] else text
 
 
 def init_app(app: Flask) -> None:

@@ -16,6 +16,7 @@ from .. import content, drafts, entries, markdown
 from ..content import ContentError, EntryDocument
 from ..models import EntryType, User
 from ..reference import THEME_SLUGS, MunicipalityIndex
+from . import structured_form
 from .forms import EntryForm, choices
 from .labels import THEME_LABELS
 from .relation_field import relation_message
@@ -32,7 +33,7 @@ ENTRY_ADDRESS = re.compile(r"/entries/([a-z0-9]+(?:-[a-z0-9]+)*)(?:[?#].*)?$")
 
 
 def entry_form(entry_type: str, formdata=None, **kwargs) -> EntryForm:
-    form = EntryForm(formdata=formdata, **kwargs)
+    form = structured_form.StructuredEntryForm(formdata=formdata, **kwargs)
     form.themes.choices = choices({slug: THEME_LABELS[slug] for slug in THEME_SLUGS})
     form.entry_type = entry_type
     return form
@@ -89,6 +90,7 @@ def form_mapping(form: EntryForm, entry_type: str) -> dict | None:
     elif entry_type == EntryType.norm.value:
         data["proposal"] = {key: getattr(form, key).data or None
                             for key in ("action", "justification", "savings", "time", "people", "proposer_role")}
+    structured_form.add_to_mapping(form, entry_type, data)
     return data
 
 
@@ -97,19 +99,20 @@ def read_form(session: Session, user: User, form: EntryForm, entry_type: str, sl
     """Validate the form as content; return the document and municipality codes, or None with field errors.
 
     A draft needs only a title; with SUBMIT the fields review needs are checked too (drafts.missing).
-    BASE is the text being edited: what the form does not show (contacts, further laws) is kept.
+    BASE is the text being edited: what the form does not show (further laws) is kept.
     Relations may point only to entries USER may see.
     """
     data = form_mapping(form, entry_type)
     if data is None:
         return None
     if base is not None:
-        data["contacts"] = base.contacts
         data["laws"] = data.get("laws", [])[:1] + base.laws[1:]
     try:
         doc = content.from_mapping(data, form.body.data or "", "form", slug, draft=True)
         codes = entries.resolve_references(doc, MunicipalityIndex.from_session(session), "form")
     except ContentError as exc:
+        if structured_form.place_error(form, exc.key or "", structured_form.message(exc.key or "", exc.message)):
+            return None
         if not _relation_error(form, data, exc.key, relation_message(exc.message, exc.key)):
             field = KEY_TO_FIELD.get(exc.key or "", KEY_TO_FIELD.get((exc.key or "").split("[")[0], "title"))
             getattr(form, field).errors.append(_message(exc))
@@ -185,3 +188,4 @@ def fill_form(form: EntryForm, doc: EntryDocument) -> None:
     form.origin.data = doc.origin
     for key in ("action", "justification", "savings", "time", "people", "proposer_role"):
         getattr(form, key).data = doc.proposal.get(key)
+    structured_form.fill(form, doc)

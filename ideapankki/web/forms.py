@@ -39,8 +39,9 @@ class RegisterForm(FlaskForm):
         DataRequired(REQUIRED), Email(message=_l("Enter an e-mail address like name@kunta.fi."),
                                       check_deliverability=False), Length(max=254)],
         description=_l("Use your work address: your organisation's domain can speed up approval."))
-    municipality = SelectField(_l("Municipality"), validators=[DataRequired(REQUIRED)],
-                               description=_l("The municipality you work for or represent."))
+    municipality = SelectField(_l("Organisation"), validators=[DataRequired(REQUIRED)], validate_choice=False,
+                               description=_l("The municipality, wellbeing services county, regional council or "
+                                              "other organisation you work for or represent."))
     password, confirm = new_password_fields(_l("Password"), _l("Password again"))
 
 

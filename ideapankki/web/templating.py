@@ -9,7 +9,7 @@ from flask_babel import format_date, format_decimal, get_locale
 from markupsafe import Markup
 
 from ..reference import THEME_SLUGS
-from . import labels
+from . import field_labels, labels
 from .i18n import here_without_language, url_in_language
 
 FINLEX_URL = "https://www.finlex.fi/fi/lainsaadanto/{year}/{number}"
@@ -77,6 +77,7 @@ def init_app(app: Flask) -> None:
         municipality_name=labels.municipality_name,
         region_name=labels.region_name,
         current_locale=lambda: str(get_locale()),
+        **field_labels.TEMPLATE_GLOBALS,
     )
     app.jinja_env.filters["date"] = long_date
     app.jinja_env.filters["number"] = format_decimal  # 1 234,5 in Finnish and Swedish, 1,234.5 in English

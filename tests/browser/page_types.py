@@ -62,6 +62,7 @@ PAGES = (
     PageType("entry-idea", lambda w: f"/entries/{w.idea}"),  # with organisations using it, and their map
     PageType("entry-adoption-form", lambda w: f"/entries/{w.practice}", "adopter"),
     PageType("entry-adoption-errors", lambda w: f"/entries/{w.practice}", "adopter", _mark_without_a_year),
+    PageType("entry-structured", lambda w: f"/entries/{w.structured}"),
     PageType("entry-norm-timeline", lambda w: f"/entries/{w.norm}"),
     PageType("entry-norm-moderator", lambda w: f"/entries/{w.norm}", "moderator"),
     PageType("municipality", lambda w: f"/municipalities/{w.municipality}"),
@@ -87,6 +88,8 @@ PAGES = (
     PageType("account", lambda w: "/account", "member"),
     PageType("moderation-queue", lambda w: "/moderation", "moderator"),
     PageType("review", lambda w: f"/moderation/{w.submitted}", "moderator"),
+    PageType("review-practice", lambda w: f"/moderation/{w.structured_review}", "moderator"),
+    PageType("submission-form-practice", lambda w: "/new/practice", "member"),
     PageType("revisions", lambda w: f"/entries/{w.revised}/revisions", "moderator"),
     PageType("revision-diff", lambda w: f"/entries/{w.revised}/diff?a=1&b=2", "moderator"),
     PageType("admin-memberships", lambda w: "/admin/memberships", "admin"),

@@ -14,7 +14,8 @@ from sqlmodel import Session
 
 from ideapankki import accounts, adoptions, entries, normstatus, revisions, workflow
 from ideapankki.config import CONTENT_DIR
-from ideapankki.content import EntryDocument
+import structured_samples
+from ideapankki.content import EntryDocument, parse
 from ideapankki.db import session_scope
 from ideapankki.migrate import init_database, seed_if_empty
 from ideapankki.models import NormStatus, Role
@@ -41,6 +42,8 @@ class World:
     programme: str = ""
     theme: str = "tyollisyys"
     municipality: str = "205"  # Kajaani
+    structured: str = ""  # a published practice with every structured field
+    structured_review: str = ""  # the same, a submission in review (the evidence level form)
 
 
 def _doc(title: str, body: str) -> EntryDocument:
@@ -82,6 +85,16 @@ def build_world(engine) -> World:
         assert revision is not None and revision.number == 2
         workflow.act(session, revised, Action.submit, member)
         world.revised = revised.slug
+
+        for attribute, publish in (("structured", True), ("structured_review", False)):
+            doc = parse(structured_samples.PRACTICE, "practice/jasennelty.md")
+            doc.title = f"{doc.title} ({attribute})"
+            made = entries.create_entry(session, doc, ["205"], member)
+            workflow.act(session, made, Action.submit, member)
+            workflow.act(session, made, Action.take, moderator)
+            if publish:
+                workflow.act(session, made, Action.publish, moderator)
+            setattr(world, attribute, made.slug)
 
         norm = entries.get_by_slug(session, NORM)
         normstatus.record(session, norm, moderator, NormStatus.sent_to_ministry.value, date(2023, 2, 1),

@@ -146,7 +146,7 @@ def test_register_submit_return_fix_publish_search_follow(site, new_context, inb
     expect(member.get_by_role("heading", name="Rekisteröidy")).to_be_visible()
     member.get_by_label("Nimi", exact=True).fill(NAME)
     member.get_by_label("Sähköpostiosoite", exact=True).fill(EMAIL)
-    member.get_by_label("Kunta", exact=True).select_option(label="Kajaani")
+    member.get_by_label("Organisaatio", exact=True).select_option(label="Kajaani")
     member.get_by_label("Salasana", exact=True).fill(PASSWORD)
     member.get_by_label("Salasana uudelleen", exact=True).fill(PASSWORD)
     member.get_by_role("button", name="Luo tunnus").click()

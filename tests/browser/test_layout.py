@@ -14,7 +14,7 @@ from page_types import by_name
 pytestmark = pytest.mark.browser
 
 WIDTHS = {"phone": 360, "desktop": 1280}
-SCREENSHOT_PAGES = ("front", "search-results", "entry-practice", "entry-norm-timeline", "statistics",
+SCREENSHOT_PAGES = ("front", "search-results", "entry-practice", "entry-structured", "entry-norm-timeline", "statistics",
                     "submission-errors", "accessibility")
 WIDEST = """() => {
     const limit = document.documentElement.clientWidth;

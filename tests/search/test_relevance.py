@@ -8,14 +8,15 @@ import pytest
 
 from relevance_eval import evaluate_all, load_cases
 
-OVERALL = {"recall_at_k": 0.79, "ndcg": 0.77, "p_at_5": 0.76}
+OVERALL = {"recall_at_k": 0.80, "ndcg": 0.78, "p_at_5": 0.77}
 # recall@10 per kind of query
 PER_KIND_RECALL = {
-    "synonym": 0.72, "acronym": 0.50, "typo": 0.97, "question": 0.82, "topic": 0.90, "number": 0.75,
+    "synonym": 0.72, "acronym": 0.50, "typo": 0.97, "question": 0.83, "topic": 0.90, "number": 0.75,
     "crosslang": 0.28, "place": 0.55, "bilingual": 0.88, "compound": 0.93, "exact": 0.98, "inflection": 0.93,
     "law": 0.92,
 }
 MAX_ZERO_HITS = 7
+QUESTION_NDCG = 0.82  # down-weighting question words lifted it from 0.78
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +42,7 @@ def test_our_search_keeps_its_figures(results):
         assert getattr(overall, metric) >= floor, metric
     for kind, floor in PER_KIND_RECALL.items():
         assert per_kind[kind].recall_at_k >= floor, (kind, per_kind[kind])
+    assert per_kind["question"].ndcg >= QUESTION_NDCG
     assert overall.zero_hits <= MAX_ZERO_HITS, [r.case["query"] for r in rows if r.total == 0]
 
 

@@ -166,3 +166,12 @@ def test_empty_query_lists_everything_newest_first(bench):
     assert bench.slugs("") == ["uusi", "vanha"]
     assert bench.slugs("ja tai") == ["uusi", "vanha"]  # only stop words: nothing to narrow by
 
+
+
+def test_a_question_ranks_the_topic_above_its_own_phrasing(bench):
+    bench.add("strategia", title="Mitä kunta voi tehdä strategiallaan?", summary="Kunta voi ohjata toimintaansa.",
+              body="Kunta voi kirjata tavoitteet, ja kunta voi seurata niitä. Voiko kunta tehdä tämän yksin?")
+    bench.add("yksinaisyys", title="Soittorinki yksinäisyyden ehkäisyyn", summary="Ikääntyneet soittavat toisilleen.",
+              body="Kotona asuvien ikäihmisten yksinäisyys väheni, kun he soittivat toisilleen aamuisin.")
+    assert bench.slugs("miten kunta voi vähentää ikäihmisten yksinäisyyttä")[0] == "yksinaisyys"
+    assert bench.slugs("kunta") == ["strategia"]  # a question word alone is searched as typed

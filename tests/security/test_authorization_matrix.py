@@ -52,6 +52,15 @@ def edit_status(state, role):
     return 200 if state in ("draft", "returned", "published") else 403
 
 
+def edit_post_status(state, role):
+    """What was typed comes back: 400 for a bad form; 409 when the state no longer allows the person's
+    edit (it changed since the form was shown); 403 for one who never edits it."""
+    status = edit_status(state, role)
+    if status == 200:
+        return 400
+    return 409 if status == 403 and role != "other" else status
+
+
 def take_status(state, role):
     if role == "anonymous":
         return LOGIN
@@ -85,13 +94,19 @@ MATRIX = {
     "accessibility.statement": ("GET", "/accessibility", None, everyone(200)),
     "data.download": ("GET", "/data/ideapankki-entries.csv", None, everyone(200)),
     "moderate.queue": ("GET", "/moderation", None, table(LOGIN, 403, 403, 200)),
-    "moderate.review": ("GET", "/moderation/{slug}", None, lambda s, r: review_like(s)[r]),
+    "moderate.review": ("GET", "/moderation/{slug}", None,  # the author is sent to their status page
+                        lambda s, r: 302 if r == "same" else review_like(s)[r]),
+    "status.page": ("GET", "/entries/{slug}/status", None, lambda s, r: review_like(s)[r]),
+    "history.versions": ("GET", "/entries/{slug}/history", None, lambda s, r: 200 if s == "published" else 404),
     "moderate.revisions": ("GET", "/entries/{slug}/revisions", None, lambda s, r: review_like(s)[r]),
     "moderate.diff": ("GET", "/entries/{slug}/diff?a=1&b=1", None, lambda s, r: review_like(s)[r]),
     "moderate.act": ("POST", "/entries/{slug}/act", {"action": "take"}, take_status),
     "norm_status.record": ("POST", "/entries/{slug}/norm-status", {"status": "sent_to_ministry"},
                            lambda s, r: LOGIN if r == "anonymous" else 404 if s != "published"
                            else 409 if r in ("moderator", "admin") else 403),
+    "practice.confirm_evidence": ("POST", "/moderation/{slug}/evidence", {"evidence_level": "3"},
+                                  lambda s, r: LOGIN if r == "anonymous" else 404 if r == "other" and s != "published"
+                                  else 403 if r in ("same", "other") else 302 if s == "in_review" else 409),
     "adoptions.mark": ("POST", "/entries/{slug}/adoption", {"status": "interested"},
                        lambda s, r: LOGIN if r == "anonymous" else 404 if s != "published"
                        else 302 if r == "other" else 403),  # only another organisation's approved member
@@ -105,8 +120,7 @@ MATRIX = {
     "submit.new": ("GET", "/new/norm", None, table(LOGIN, 200, 200, 200)),
     "submit.new POST": ("POST", "/new/norm", {"title": ""}, table(LOGIN, 400, 400, 400)),
     "submit.edit": ("GET", "/entries/{slug}/edit", None, edit_status),
-    "submit.edit POST": ("POST", "/entries/{slug}/edit", {"title": ""},
-                         lambda s, r: 400 if edit_status(s, r) == 200 else edit_status(s, r)),
+    "submit.edit POST": ("POST", "/entries/{slug}/edit", {"title": ""}, edit_post_status),
     "auth.login": ("GET", "/login", None, everyone(200)),
     "auth.login POST": ("POST", "/login", {}, everyone(400)),
     "auth.register": ("GET", "/register", None, everyone(200)),
@@ -127,6 +141,8 @@ MATRIX = {
     "admin.update_user": ("POST", "/admin/users/{other_id}", {"role": "member", "active": "1"},
                           table(LOGIN, 403, 403, 403, 302)),
     "admin.organisations": ("GET", "/admin/organisations", None, table(LOGIN, 403, 403, 403, 200)),
+    "admin.add_organisation": ("POST", "/admin/organisations/new", {"kind": "ministry", "name": "Testiministeriö"},
+                               table(LOGIN, 403, 403, 403, 303)),
     "admin.update_organisation": ("POST", "/admin/organisations/{org_id}", {"domain": "kajaani.fi"},
                                   table(LOGIN, 403, 403, 403, 302)),
     "feeds.entries": ("GET", "/feeds/entries.atom", None, everyone(200)),

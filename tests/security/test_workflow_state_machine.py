@@ -135,11 +135,30 @@ class WorkflowMachine(RuleBasedStateMachine):
 
     @invariant()
     def nobody_published_their_own_text(self):
+        """Four eyes: not the submitter, nor who last edited the text (a moderator who rewrote it in review)."""
         for t in self.session.exec(select(Transition).where(Transition.to_state == "published")).all():
+            assert not t.waived  # no admin waives it on this site
             if t.revision_id is None:
-                assert self.session.get(Entry, t.entry_id).author_id != t.actor_id
+                entry = self.session.get(Entry, t.entry_id)
+                last = self.session.exec(select(Revision).where(Revision.entry_id == entry.id, Revision.state.is_(None))
+                                         .order_by(Revision.number.desc())).first()
+                assert t.actor_id not in (entry.author_id, last.author_id)
             else:
-                assert self.session.get(Revision, t.revision_id).author_id != t.actor_id
+                revision = self.session.get(Revision, t.revision_id)
+                assert t.actor_id not in (revision.author_id, revision.editor_id)
+
+    @invariant()
+    def appeals_are_asked_once_and_decided_by_another_moderator(self):
+        for slug in self.slugs:
+            entry = entries.get_by_slug(self.session, slug)
+            moves = self.session.exec(select(Transition).where(Transition.entry_id == entry.id)
+                                      .order_by(Transition.id)).all()
+            assert sum(t.action == "appeal" for t in moves) <= 1
+            for n, t in enumerate(moves):
+                if t.action in ("reopen", "uphold"):
+                    assert moves[n - 1].action == "appeal"
+                    rejection = next(m for m in reversed(moves[:n]) if m.action == "reject")
+                    assert t.actor_id != rejection.actor_id and t.comment
 
     @invariant()
     def public_index_equals_the_published_set(self):

@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 import pytest
 
 from ideapankki.models import Entry, EntryState, Role, User
+from ideapankki.transitions import APPEAL_CLOSED, APPEAL_USED, OWN_TEXT, REJECTER, ROLE, Facts, refusal
 from ideapankki.workflow import TRANSITIONS, Action, find_move, may
 
 S = EntryState
@@ -32,8 +33,11 @@ def test_table_has_the_designed_edges():
         ("draft", "submit", "submitted"), ("returned", "submit", "submitted"), ("submitted", "take", "in_review"),
         ("in_review", "publish", "published"), ("in_review", "return", "returned"),
         ("in_review", "reject", "rejected"), ("published", "archive", "archived"),
+        ("rejected", "appeal", "rejected"), ("rejected", "reopen", "in_review"), ("rejected", "uphold", "rejected"),
     }
-    assert all(m.needs_comment for m in TRANSITIONS if m.action in (Action.return_, Action.reject))
+    assert all(m.needs_comment for m in TRANSITIONS if m.action in (Action.return_, Action.reject, Action.appeal,
+                                                                     Action.reopen, Action.uphold))
+    assert {m.action for m in TRANSITIONS if m.irreversible} == {Action.reject, Action.archive, Action.uphold}
 
 
 @pytest.mark.parametrize("source, action", [("draft", Action.publish), ("rejected", Action.publish),
@@ -61,5 +65,33 @@ def test_member_of_another_organisation_may_not_submit():
 
 def test_moderator_may_publish_others_but_not_own_entries():
     move = find_move("in_review", Action.publish)
-    assert may(moderator(), move, entry(S.in_review, author=1))
-    assert not may(moderator(uid=9), move, entry(S.in_review, author=9))
+    assert may(moderator(), move, entry(S.in_review, author=1), Facts(frozenset({1})))
+    assert not may(moderator(uid=9), move, entry(S.in_review, author=9), Facts(frozenset({9})))
+
+
+def test_four_eyes_a_moderator_who_edited_the_text_in_review_may_not_publish_it():
+    move = find_move("in_review", Action.publish)
+    edited = Facts(frozenset({1, 9}))  # submitted by 1, last edited by moderator 9
+    assert refusal(moderator(uid=9), move, entry(S.in_review), edited) == OWN_TEXT
+    assert refusal(moderator(uid=10), move, entry(S.in_review), edited) is None
+
+
+def test_four_eyes_only_an_admin_waives_it_and_only_on_a_single_moderator_site_when_asked():
+    move = find_move("in_review", Action.publish)
+    admin = User(id=9, email="a@k.fi", password_hash="x", name="A", role=Role.admin.value, email_confirmed_at=NOW)
+    own = Facts(frozenset({9}), may_waive=True)
+    assert refusal(admin, move, entry(S.in_review), own, waive=True) is None
+    assert refusal(admin, move, entry(S.in_review), own, waive=False) == OWN_TEXT
+    assert refusal(admin, move, entry(S.in_review), Facts(frozenset({9})), waive=True) == OWN_TEXT
+    assert refusal(moderator(uid=9), move, entry(S.in_review), own, waive=True) == OWN_TEXT
+
+
+def test_the_author_appeals_once_and_another_moderator_decides():
+    appeal, reopen = find_move("rejected", Action.appeal), find_move("rejected", Action.uphold)
+    assert refusal(member(), appeal, entry(S.rejected), Facts(rejected_by=9)) is None
+    assert refusal(member(), appeal, entry(S.rejected), Facts(rejected_by=9, appeal_used=True)) == APPEAL_USED
+    assert refusal(member(uid=3, org=8), appeal, entry(S.rejected), Facts()) == ROLE
+    waiting = Facts(rejected_by=9, appeal_open=True, appeal_used=True)
+    assert refusal(moderator(uid=9), reopen, entry(S.rejected), waiting) == REJECTER
+    assert refusal(moderator(uid=10), reopen, entry(S.rejected), waiting) is None
+    assert refusal(moderator(uid=10), reopen, entry(S.rejected), Facts(rejected_by=9)) == APPEAL_CLOSED

@@ -21,7 +21,8 @@ from sqlmodel import Session, select
 from clients import PASSWORD, post_form, sign_in
 from factories import CONTENT_DIR, PROJECT_DIR, make_entry
 from ideapankki import accounts, adoptions, create_app, workflow
-from ideapankki.content import EntryDocument
+import structured_samples
+from ideapankki.content import EntryDocument, parse
 from ideapankki.entries import save_document
 from ideapankki.migrate import init_database, seed_if_empty
 from ideapankki.models import Entry, EntryState, Role
@@ -71,6 +72,11 @@ PAGES = [
     ("account", "member", "GET", "/account"),
     ("moderation-queue", "moderator", "GET", "/moderation"),
     ("review", "moderator", "GET", "/moderation/odottaa-tarkastusta"),
+    ("entry-structured", None, "GET", "/entries/jasennelty-kokeilu"),
+    ("entry-structured-norm", None, "GET", "/entries/jasennelty-normi"),
+    ("submission-form-practice", "member", "GET", "/new/practice"),
+    ("submission-errors-practice", "member", "POST", "/new/practice"),
+    ("review-practice", "moderator", "GET", "/moderation/arvioitava-kokeilu"),
     ("revisions", "moderator", "GET", "/entries/odottaa-tarkastusta/revisions"),
     ("diff", "moderator", "GET", "/entries/odottaa-tarkastusta/diff?a=1&b=2"),
     ("admin-users", "admin", "GET", "/admin/users"),
@@ -118,6 +124,13 @@ def _arrange(app) -> None:
         save_document(session, doc, ["205"])
         workflow.place_by_operator(session, session.exec(select(Entry).where(Entry.slug == entry.slug)).one(),
                                    EntryState.submitted, "test")
+        # Every structured field: published practice and norm proposal, and a practice in review.
+        for text, slug, state in ((structured_samples.PRACTICE, "jasennelty-kokeilu", EntryState.published),
+                                  (structured_samples.NORM, "jasennelty-normi", EntryState.published),
+                                  (structured_samples.PRACTICE, "arvioitava-kokeilu", EntryState.in_review)):
+            doc = parse(text, f"{text.split('type: ')[1].split()[0]}/{slug}.md")
+            saved, _changed = save_document(session, doc, ["205"] if doc.municipalities else [])
+            workflow.place_by_operator(session, saved, state, "test")
         session.commit()
     app.extensions[SEARCH_KEY].catch_up()  # as `ideapankki serve` does before the first request
 

@@ -27,10 +27,10 @@ def token_of(html):
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
 
 
-def act(client, slug, action, comment=""):
+def act(client, slug, action, comment="", confirmed="yes"):
     page = client.get(f"/moderation/{slug}")
     return client.post(f"/entries/{slug}/act", data={"csrf_token": token_of(page.text), "action": action,
-                                                     "comment": comment})
+                                                     "comment": comment, "confirmed": confirmed})
 
 
 def form_data(**changes):
@@ -88,7 +88,8 @@ def test_norm_proposal_from_registration_to_publication_and_edit(app, client, in
 
     # moderator takes it into review and returns it with a comment
     assert act(moderator_client, entry.slug, "take").status_code == 302
-    assert act(moderator_client, entry.slug, "return").status_code == 409  # a comment is required
+    missing = act(moderator_client, entry.slug, "return")  # a comment is required: said at the field
+    assert missing.status_code == 400 and 'id="comment-error"' in missing.text
     assert act(moderator_client, entry.slug, "return", "Lisää arvio säästöistä.").status_code == 302
     assert inbox.messages[-1]["To"] == "maija@kajaani.fi"
     assert "Lisää arvio säästöistä." in client.get("/my").text
@@ -160,7 +161,8 @@ def test_rejection_reason_is_public_without_personal_data(app, member, moderator
     assert act(moderator_client, entry.slug, "reject", "Ehdotus kuuluu valtion päätettäväksi.").status_code == 302
     log = app.test_client().get("/moderation-log").text
     assert "Ehdotus kuuluu valtion päätettäväksi." in log and "Kajaani" in log
-    assert "Maija" not in log and "maija@kajaani.fi" not in log and entry.title not in log
+    assert entry.title in log  # the author agreed to it at submission (the form says so)
+    assert "Maija" not in log and "maija@kajaani.fi" not in log
 
 
 def test_queue_filters_and_counts(app, member, moderator_client, app_session):
@@ -182,6 +184,7 @@ def test_revision_history_and_diff(app, member, moderator_client, app_session):
     history = member.get(f"/entries/{entry.slug}/revisions").text
     assert "/diff?a=1&amp;b=2" in history
     diff = member.get(f"/entries/{entry.slug}/diff?a=1&b=2").text
-    assert "<ins>summary: Toinen versio &lt;script&gt;x&lt;/script&gt;</ins>" in diff
-    assert "<del>summary: Pienet kunnat" in diff
+    assert "<dt>Tiivistelmä</dt>" in diff and "<dt>Otsikko</dt>" not in diff  # changed fields only, in Finnish
+    assert "Toinen versio &lt;script&gt;x&lt;/script&gt;</ins>" in diff and "<script>x" not in diff
+    assert "Pienet kunnat" in diff and "<del>" in diff
     assert app.test_client().get(f"/entries/{entry.slug}/diff?a=1&b=2").status_code == 302

@@ -6,8 +6,9 @@ from flask import Flask
 
 from ..extensions import csrf
 from . import (accessibility, admin, adoptions, api, auth, contribute, crawl, downloads, entry_feed, feeds, follow,
-               health, language, login_link, moderate, norm_status, privacy, programmes, programmes_api, public, search,
-               stats, submit)
+               health, language, login_link, moderate, norm_status, practice,
+               privacy, programmes, programmes_api, public, search, stats, submit)
+from . import history, status  # the version history; the author's status page
 
 
 def init_app(app: Flask) -> None:
@@ -15,6 +16,7 @@ def init_app(app: Flask) -> None:
                       moderate.bp, downloads.bp, norm_status.bp, stats.bp, programmes_api.bp, crawl.bp, health.bp,
                       accessibility.bp, privacy.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(status.bp), app.register_blueprint(history.bp)  # review's
     csrf.exempt(api.bp)  # token-less JSON for every origin; it reads only
     feeds.init_app(app)  # blueprint + the page_feed template helper
     programmes.init_app(app)  # blueprint + the programme_of template helper
@@ -22,3 +24,4 @@ def init_app(app: Flask) -> None:
     follow.init_app(app)  # blueprint + the follow_link template helper
     adoptions.init_app(app)  # blueprint + the entry page's adoption_panel helper
     entry_feed.init_app(app)  # one entry's feed of adopters and versions
+    practice.init_app(app)  # evidence confirmation + the structured description's template helpers

@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from ... import accounts
+from ... import accounts, organisations as register
 from ...models import Organisation, Role, User
 from ..database import db_session
 from ..forms import ConfirmActionForm
+from ..organisation_choices import KIND_SINGULAR, OrganisationForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -101,8 +102,33 @@ def update_user(user_id: int):
 def organisations():
     """Organisations and the e-mail domains whose members are approved automatically."""
     _admin()
-    rows = db_session().exec(select(Organisation).order_by(Organisation.name)).all()
-    return render_template("admin/organisations.html", organisations=rows, form=ConfirmActionForm())
+    return _organisations_page(OrganisationForm(formdata=None)), 200
+
+
+def _organisations_page(add_form: OrganisationForm):
+    rows = db_session().exec(select(Organisation).order_by(Organisation.kind, Organisation.name)).all()
+    return render_template("admin/organisations.html", organisations=rows, form=ConfirmActionForm(),
+                           add_form=add_form, kinds=KIND_SINGULAR)
+
+
+@bp.post("/organisations/new")
+def add_organisation():
+    """Add an organisation to the register members choose from when they register."""
+    _admin()
+    form = OrganisationForm()
+    if not form.validate_on_submit():
+        return _organisations_page(form), 400
+    try:
+        register.add(db_session(), current_user._get_current_object(), form.kind.data, form.name.data,
+                          form.name_sv.data)
+    except accounts.AccountError as exc:
+        if exc.code == "forbidden":
+            abort(403)
+        form.name.errors.append(_("An organisation with this name exists already.") if exc.code == "name_taken"
+                                else _("Check the kind and the name."))
+        return _organisations_page(form), 400
+    flash(_("Added: %(name)s", name=form.name.data.strip()))
+    return redirect(url_for("admin.organisations"), 303)
 
 
 @bp.post("/organisations/<int:organisation_id>")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 from flask_babel import force_locale
 
-from ... import browse, opendata, relations
+from ... import adoptions, browse, opendata, relations
 from ...search import results as searching
 from ...reference import THEME_SLUGS
 from ...search import IndexUnavailable
@@ -112,7 +112,8 @@ def entry(slug: str):
     if found is None:
         return error(404, f"No published entry {slug!r}.")
     links = relations.records(db_session(), found, lambda slug: url_for("public.entry", slug=slug, _external=True))
-    return jsonify(opendata.entry_record(found, _entry_url(found), links))
+    adopters = adoptions.records(adoptions.of_entry(db_session(), found))
+    return jsonify(opendata.entry_record(found, _entry_url(found), links, adopters))
 
 
 @bp.get("/municipalities")

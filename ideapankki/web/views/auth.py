@@ -11,17 +11,17 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from ... import accounts, limits, login as logins
+from ... import accounts, limits, login as logins, organisations
 from ...db import reading
-from ...models import Municipality, User
+from ...models import User
 from ..database import ENGINE_KEY, db_session
 from ..extensions import login_manager, start_session
-from ..forms import LoginForm, choices, PasswordChangeForm, RegisterForm, ResetForm, ResetRequestForm
+from ..forms import LoginForm, PasswordChangeForm, RegisterForm, ResetForm, ResetRequestForm
 from ..redirects import safe_next
 from .login_link import mail_link
-from ..labels import municipality_name
+from ..organisation_choices import register_choices
 from ..notify import send_mail
 
 bp = Blueprint("auth", __name__)
@@ -54,18 +54,15 @@ def load_user(token: str) -> User | None:
 def register():
     """Create an account: name, work e-mail, municipality, password; then confirm the e-mail."""
     form = RegisterForm()
-    municipalities = db_session().exec(select(Municipality)).all()
-    form.municipality.choices = choices({"": _("Choose a municipality")} | dict(sorted(
-        ((m.code, municipality_name(m)) for m in municipalities), key=lambda c: c[1])))
+    form.municipality.choices = register_choices(db_session())  # every kind of organisation, by kind
     if form.validate_on_submit():
-        municipality = db_session().get(Municipality, form.municipality.data)
-        if municipality is None:
-            form.municipality.errors.append(_("Choose a municipality from the list."))
+        organisation = organisations.chosen(db_session(), form.municipality.data)
+        if organisation is None:
+            form.municipality.errors.append(_("Choose your organisation from the list."))
         else:
             try:
                 user = accounts.register(db_session(), email=form.email.data, name=form.name.data,
-                                         password=form.password.data,
-                                         organisation=accounts.municipality_organisation(db_session(), municipality))
+                                         password=form.password.data, organisation=organisation)
             except accounts.AccountError as exc:
                 if exc.code != "email_taken":
                     form.password.errors.append(PASSWORD_MESSAGES[exc.code]())

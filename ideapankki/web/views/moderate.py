@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import difflib
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from ... import entries, workflow, worklists
-from ...revisions import can_edit, subject_state
+from ... import drafts, entries, fielddiff, review as review_data, transitions, workflow, worklists
+from ...revisions import can_edit
 from ...models import Entry, EntryState, EntryType, Organisation, Revision, Transition, User
 from ...reference import THEME_SLUGS
+from ...search import IndexUnavailable
 from ..database import db_session
-from .. import params
+from .. import field_labels, params, refusals
 from ..forms import ConfirmActionForm
+from ..index import search_index
 from ..notify import after_action
+from . import status as status_view
 
 bp = Blueprint("moderate", __name__)
 
@@ -67,32 +68,39 @@ def queue():
 @bp.get("/moderation/<slug>")
 @login_required
 def review(slug: str):
-    """Everything a moderator (or the entry's author) needs to decide: the text, the change, the history."""
-    session = db_session()
+    """Everything a moderator needs to decide: every field, the change, possible duplicates, the history.
+    The entry's author follows it on their status page instead (no moderator's comment box there)."""
     entry = _entry_with_history(slug)
+    if not _user().is_moderator:
+        return redirect(url_for("status.page", slug=slug))
+    return render_review(entry)
+
+
+def render_review(entry: Entry, *, action: str | None = None, comment: str | None = None,
+                  error: str | None = None, status: int = 200):
+    """The review page; after a refusal, with the typed COMMENT kept and the ERROR at the comment field."""
+    session = db_session()
     user = _user()
-    current, revision = subject_state(session, entry)
-    diff = None
-    if revision is not None:
-        diff = line_diff(entries_source(session, entry), revision.source)
-    history = session.exec(select(Transition).where(Transition.entry_id == entry.id).order_by(Transition.id)).all()
-    actors = {u.id: u for u in session.exec(select(User).where(
-        User.id.in_({t.actor_id for t in history if t.actor_id})))} if history else {}
-    return render_template("moderate/review.html", entry=entry, current=current, revision=revision, diff=diff,
-                           history=history, actors=actors, actions=workflow.allowed_actions(session, user, entry),
-                           can_edit=can_edit(session, user, entry), form=ConfirmActionForm())
-
-
-def entries_source(session, entry: Entry) -> str:
-    from ...content import serialize
-
-    return serialize(entries.to_document(entry))
+    may_waive = current_app.config["SINGLE_MODERATOR"]
+    found = review_data.read(session, entry, field_labels.show)
+    try:
+        found = review_data.with_duplicates(session, search_index(), found)
+    except IndexUnavailable:
+        pass
+    return render_template("moderate/review.html", entry=entry, current=found.state, revision=found.revision,
+                           review=found, history=found.history, actors=found.people,
+                           actions=workflow.allowed_actions(session, user, entry, may_waive),
+                           own_text=user.id in workflow.facts(session, entry, found.revision).text_authors,
+                           can_edit=can_edit(session, user, entry), form=ConfirmActionForm(),
+                           chosen=action, comment=comment, error=error), status
 
 
 @bp.post("/entries/<slug>/act")
 @login_required
 def act(slug: str):
-    """Take a workflow action; an action the table does not allow now is a 409 and changes nothing."""
+    """Take a workflow action. A refusal says its true reason and keeps the comment: a missing comment
+    is 400 at the comment field, a rule (four eyes, appeals) 403, and 409 only when the entry changed
+    since the page was shown; an irreversible action first asks for a confirmation."""
     form = ConfirmActionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -102,18 +110,45 @@ def act(slug: str):
     except ValueError:
         abort(400)
     comment = (request.form.get("comment") or "").strip()[:5000] or None
+    waive = request.form.get("waive") == "yes"
     session = db_session()
+    user = _user()
+    may_waive = current_app.config["SINGLE_MODERATOR"]
     try:
-        workflow.act(session, entry, action, _user(), comment)
-    except workflow.NotAllowed:
-        abort(403)
+        move, _revision = workflow.check(session, entry, action, user, comment, waive=waive, may_waive=may_waive)
+        if move.irreversible and request.form.get("confirmed") != "yes":
+            return render_template("moderate/confirm.html", entry=entry, action=action, comment=comment,
+                                   seen=request.form.get("seen"), form=form)
+        workflow.act(session, entry, action, user, comment, waive=waive, may_waive=may_waive)
+    except workflow.CommentRequired:
+        return _refused(entry, action, comment, refusals.comment_missing(action), 400)
+    except drafts.Incomplete as exc:  # sending a draft that is a title alone: say what to fill in
+        return _refused(entry, action, comment, refusals.incomplete(exc.keys), 400)
+    except workflow.NotAllowed as exc:
+        if exc.reason == transitions.ROLE:
+            abort(403)
+        return _refused(entry, action, comment, refusals.not_allowed(exc.reason), 403)
     except workflow.WorkflowError as exc:
-        return render_template("moderate/conflict.html", entry=entry, detail=str(exc)), 409
+        seen = request.form.get("seen")
+        if seen and seen == exc.state:  # unchanged since the page: a move the page did not offer
+            return _refused(entry, action, comment, refusals.wrong_state(action, exc.state), 400)
+        last = session.exec(select(Transition).where(Transition.entry_id == entry.id)
+                            .order_by(Transition.id.desc())).first()
+        actor = session.get(User, last.actor_id) if last is not None and last.actor_id else None
+        return render_template("moderate/conflict.html", entry=entry, state=exc.state, last=last, actor=actor,
+                               action=action, comment=comment), 409
     after_action(session, entry, action, comment)
     flash(_("Done: %(action)s.", action=ACTION_LABELS()[action]))
-    if action == workflow.Action.submit:
-        return redirect(url_for("submit.mine"))
+    if action in (workflow.Action.submit, workflow.Action.appeal):
+        return redirect(url_for("status.page", slug=entry.slug))
     return redirect(url_for("moderate.review", slug=entry.slug))
+
+
+def _refused(entry: Entry, action, comment, message: str, status: int):
+    """The page the person acted from, again, with the reason at the comment field and the comment kept."""
+    if _user().is_moderator:
+        return render_review(entry, action=action.value, comment=comment, error=message, status=status)
+    return status_view.render_status(entry, comment=comment, error=message, status=status)
 
 
 def ACTION_LABELS():  # noqa: N802 - a table, built per request for the reader's language
@@ -121,6 +156,8 @@ def ACTION_LABELS():  # noqa: N802 - a table, built per request for the reader's
         workflow.Action.submit: _("sent for review"), workflow.Action.take: _("taken into review"),
         workflow.Action.publish: _("published"), workflow.Action.return_: _("returned to the author"),
         workflow.Action.reject: _("rejected"), workflow.Action.archive: _("archived"),
+        workflow.Action.appeal: _("asked for reconsideration"), workflow.Action.reopen: _("reopened for review"),
+        workflow.Action.uphold: _("rejection upheld"),
     }
 
 
@@ -137,7 +174,7 @@ def revisions(slug: str):
 @bp.get("/entries/<slug>/diff")
 @login_required
 def diff(slug: str):
-    """A readable line diff between any two revisions (?a=1&b=3)."""
+    """The changed fields between any two saved versions (?a=1&b=3), changed words marked."""
     session = db_session()
     entry = _entry_with_history(slug)
     numbers = [params.integer(k, None, 1, MAX_REVISION) for k in ("a", "b")]
@@ -146,26 +183,23 @@ def diff(slug: str):
     if len(found) != len(set(numbers)):
         abort(404)
     a, b = found[numbers[0]], found[numbers[1]]
-    return render_template("moderate/diff.html", entry=entry, a=a, b=b, diff=line_diff(a.source, b.source))
-
-
-def line_diff(old: str, new: str) -> list[tuple[str, str]]:
-    """Lines as (kind, text): kind is "same", "added" or "removed"."""
-    rows = []
-    for line in difflib.ndiff(old.splitlines(), new.splitlines()):
-        code, text = line[:2], line[2:]
-        if code == "? ":
-            continue
-        rows.append(({"  ": "same", "+ ": "added", "- ": "removed"}[code], text))
-    return rows
+    changes = fielddiff.field_diff(review_data.snapshot(a, entry), review_data.snapshot(b, entry), field_labels.show)
+    return render_template("moderate/diff.html", entry=entry, a=a, b=b, changes=changes)
 
 
 @bp.get("/moderation-log")
 def log():
-    """Public: decisions to reject, with the reasons, without personal data."""
+    """Public: what was returned, rejected or archived and why, appeals and their outcome, and
+    publications where four eyes were waived; rejected entries' titles (authors agree when they submit)."""
     session = db_session()
+    logged = (Transition.to_state.in_(LOGGED_STATES) | Transition.action.in_(LOGGED_ACTIONS)
+              | Transition.waived.is_(True))
     rows = session.exec(select(Transition, Entry).join(Entry, Entry.id == Transition.entry_id)
-                        .where(Transition.to_state == EntryState.rejected.value)
+                        .where(logged, Transition.actor_id.is_not(None))
                         .order_by(Transition.id.desc()).limit(LOG_SIZE)).all()
     organisations = {o.id: o for o in session.exec(select(Organisation))}
-    return render_template("moderate/log.html", rows=rows, organisations=organisations)
+    return render_template("moderate/log.html", rows=rows, organisations=organisations, log_labels=ACTION_LABELS())
+
+
+LOGGED_STATES = (EntryState.returned.value, EntryState.rejected.value, EntryState.archived.value)
+LOGGED_ACTIONS = ("appeal", "reopen", "uphold")

@@ -71,7 +71,17 @@ ENTRY = {
     "norm_status_history": _array(_object({
         "status": {"type": "string", "enum": NORM_STATUSES}, "date": {"type": "string", "format": "date"},
         "note": {"type": "string"}, "amending_act": NULLABLE_STRING, "reason": NULLABLE_STRING})),
+    "adoptions": {"type": "array", "description": "organisations that have it in use or are interested",
+                  "items": {"$ref": "#/components/schemas/Adoption"}},
 }
+ADOPTION = _object({
+    "organisation": {"type": "string"},
+    "municipality_code": {"type": ["string", "null"], "description": "the organisation's municipality, if any"},
+    "municipality": NULLABLE_STRING, "region_code": NULLABLE_STRING,
+    "status": {"type": "string", "enum": ["adopted", "interested"],
+               "description": "adopted: in use in the organisation; interested: considering it"},
+    "year": {"type": ["integer", "null"], "description": "the year it was taken into use (adopted only)"},
+    "note": NULLABLE_STRING, "link": NULLABLE_STRING, "marked_at": DAY})
 PROGRAMME = {
     "slug": {"type": "string"}, "url": {"type": "string", "format": "uri"}, "title": {"type": "string"},
     "summary": {"type": "string"}, "language": {"type": "string", "enum": LANGUAGES},
@@ -87,6 +97,16 @@ PROGRAMME = {
 BY_YEAR = _object({"year": {"type": "integer"}, "total": {"type": "integer"},
                    "counts": {"type": "object", "additionalProperties": {"type": "integer"}}})
 COUNTS = {"type": "object", "additionalProperties": {"type": "integer"}}
+ADOPTION_STATISTICS = _object({
+    "marks": COUNTS,
+    "by_adopting_municipalities": _array(_object({"municipalities": {"type": "integer"},
+                                                  "entries": {"type": "integer"}})),
+    "most_adopted": _array(_object({"slug": {"type": "string"}, "title": {"type": "string"},
+                                    "type": {"type": "string", "enum": TYPES}, "municipalities": {"type": "integer"}})),
+    "regions": _array(_object({"code": {"type": "string"}, "name_fi": {"type": "string"},
+                               "name_sv": {"type": "string"}, "adopted": {"type": "integer"},
+                               "interested": {"type": "integer"}})),
+})
 FACETS = {"type": "object", "additionalProperties": _array(_object({"value": {"type": "string"},
                                                                    "count": {"type": "integer"}}))}
 
@@ -221,7 +241,9 @@ def document(server_url: str) -> dict:
                                               "named_municipalities": {"type": "integer"},
                                               "stated_total": {"type": ["integer", "null"]},
                                               "practices": {"type": "integer"}})),
+                "adoptions": ADOPTION_STATISTICS,
             }),
+            "Adoption": ADOPTION,
             "ProgrammeSummary": _object(PROGRAMME),
             "ProgrammeList": _object({"results": _array(_ref("ProgrammeSummary"))}),
             "Programme": _object({

@@ -6,16 +6,15 @@ counts into translated chart and table models; the counting is in the domain, dr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import Blueprint, jsonify, render_template
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
-from markupsafe import Markup
 
-from ... import charts, statistics
+from ... import adoption_stats, charts, statistics
 from ...models import EntryType
 from ..database import db_session
 from .. import labels
+from . import adoption_sections
+from .chart_sections import Section, Table, horizontal as _horizontal
 
 bp = Blueprint("stats", __name__)
 
@@ -30,32 +29,6 @@ PROPOSER_LABELS = {
     "elected": _l("Elected member"),
     "other": _l("Other"),
 }
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table of the numbers a chart shows: one header row, one row per bar or year."""
-
-    caption: str
-    corner: str
-    columns: list[str]
-    rows: list[tuple[str, list[int]]]
-    foot: tuple[str, list[int]] | None = None
-
-
-@dataclass(frozen=True)
-class Section:
-    id: str
-    heading: str
-    chart: Markup
-    table: Table
-
-
-def _horizontal(section_id: str, heading: str, desc: str, corner: str, column: str,
-                rows: list[tuple[str, int]], locale: str) -> Section:
-    chart = charts.horizontal_bars(f"chart-{section_id}", heading, desc,
-                                   [charts.Bar(label, value) for label, value in rows], locale)
-    return Section(section_id, heading, chart, Table(heading, corner, [column], [(lbl, [n]) for lbl, n in rows]))
 
 
 def _types_section(stats: statistics.Statistics, locale: str) -> Section:
@@ -146,13 +119,14 @@ def page():
     """Charts of the published entries by year, type, theme, region, law and proposal."""
     locale = str(get_locale())
     stats = statistics.collect(db_session())
-    return render_template("stats/statistics.html", stats=stats, sections=sections(stats, locale),
-                           number=lambda value: charts.number(value, locale))
+    return render_template("stats/statistics.html", stats=stats, number=lambda value: charts.number(value, locale),
+                           sections=sections(stats, locale) + adoption_sections.sections(db_session(), locale))
 
 
 @bp.get("/api/v1/statistics")
 def api():
     """The statistics page's numbers as JSON (published entries only; field names are stable)."""
-    response = jsonify(statistics.to_json(statistics.collect(db_session())))
+    response = jsonify({**statistics.to_json(statistics.collect(db_session())),
+                        "adoptions": adoption_stats.to_json(adoption_stats.collect(db_session()))})
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

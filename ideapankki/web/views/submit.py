@@ -14,6 +14,8 @@ from ..database import begin_writes, db_session, reads_first
 from ..index import search_index
 from ..entry_form import entry_form, fill_form, mark_missing, read_form
 from ..notify import after_action
+from .. import labels
+from ...transitions import ROLE
 
 bp = Blueprint("submit", __name__)
 
@@ -60,9 +62,18 @@ def edit(slug: str):
     entry = entries.get_by_slug(session, slug)
     if entry is None or not workflow.can_view(_user(), entry):
         abort(404)
-    if not revisions.can_edit(session, _user(), entry):
-        abort(403)
+    refused = revisions.why_not_editable(session, _user(), entry)
+    if refused == ROLE or (refused and request.method == "GET"):
+        state, _revision = revisions.subject_state(session, entry)
+        return render_template("status/not_editable.html", entry=entry, state=state, role=refused == ROLE), 403
     form = entry_form(entry.type, request.form if request.method == "POST" else None)
+    if refused:  # the state changed since the form was shown: what was typed stays on the page
+        state, _revision = revisions.subject_state(session, entry)
+        form.validate()
+        form.form_errors.append(_("Your changes were not saved: the entry is now “%(state)s”, and it cannot be "
+                                  "edited in that state. Copy your text if you need it.",
+                                  state=labels.STATE_LABELS[state]))
+        return _render(form, entry.type, entry, None, None), 409
     if request.method == "GET":
         fill_form(form, revisions.current_document(session, entry))
     return _handle(form, entry.type, entry)

@@ -1,0 +1,52 @@
+"""How much each word of a reader's query counts: the topic above the question around it.
+
+A question ("miten kunta voi vähentää ikäihmisten yksinäisyyttä") carries its topic in a few
+words; the rest are question words, modal and light verbs, and words every entry of a municipal
+bank uses (kunta, kaupunki). Those are down-weighted, never dropped: they still count, a little,
+and a query of nothing else ("kunta") is searched as typed. Only the topic words are required for
+the all-words boost, so an entry about the topic is not outranked by one that merely shares the
+question's phrasing ("mitä kunta voi tehdä ...").
+"""
+
+from __future__ import annotations
+
+from whoosh import query as Q
+
+from .analysis import finnish_lemma, is_literal
+
+ALL_WORDS_BOOST = 20.0
+LOW_WEIGHT = 0.25  # of a topic word's weight
+# base forms (Voikko) of question words, modal and light verbs, and the bank's everyday nouns
+QUESTION_LEMMAS = frozenset(
+    "miten mikä mitä kuka ketkä miksi missä mistä mihin milloin kuinka millainen montako paljonko "
+    "voida saada pitää tarvita täytyä kannattaa tehdä olla onko voiko saako "
+    "kunta kaupunki asia keino tapa mahdollinen mahdollisuus "
+    "how what why when where who can could should does do is are "
+    "hur vad varför när var vem kan ska".split()
+)
+_CLITICS = ("ko", "kö")
+
+
+def word_weight(word: str, voikko: bool) -> float:
+    """LOW_WEIGHT for a question or function word (in any inflection, with -ko/-kö), else 1."""
+    if is_literal(word):
+        return 1.0
+    candidates = {word}
+    candidates.update(word[:-2] for end in _CLITICS if word.endswith(end) and len(word) > 4)
+    if voikko:
+        for candidate in list(candidates):
+            candidates.update(finnish_lemma(candidate).forms)
+    return LOW_WEIGHT if candidates & QUESTION_LEMMAS else 1.0
+
+
+def combine(parts: list[Q.Query], weights: list[float]) -> tuple[Q.Query | None, Q.Query | None]:
+    """(ranked, any word) of the word queries PARTS with their WEIGHTS (word_weight)."""
+    if not parts:
+        return None, None
+    if len(parts) == 1:
+        return parts[0], parts[0]
+    weighted = [p if w == 1.0 else p.with_boost(p.boost * w) for p, w in zip(parts, weights)]
+    topic = [p for p, w in zip(parts, weights) if w == 1.0] or parts
+    any_word = Q.Or(weighted)
+    every = Q.And(topic) if len(topic) > 1 else topic[0]  # Whoosh would drop the boost of a one-part And
+    return Q.Or([every.with_boost(every.boost * ALL_WORDS_BOOST), any_word]), any_word

@@ -1,0 +1,54 @@
+"""The content format's fields and values in the reader's language, for ideapankki.fielddiff.
+
+The field diff and the review page read a document as (key, text) pairs; here each key gets its
+label and each vocabulary value (themes, statuses, relation kinds…) its name. A key without a
+label here (a field added to the format) shows under its key until it is given one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import format_date, lazy_gettext as _l
+
+from .. import fielddiff
+from . import labels
+
+FIELD_LABELS = {
+    "title": _l("Title"), "summary": _l("Summary"), "body": _l("Description"), "language": _l("Language"),
+    "municipalities": _l("Municipalities"), "themes": _l("Themes"), "tags": _l("Keywords"),
+    "period_start": _l("Start"), "period_end": _l("End"), "trial_status": _l("Trial status"),
+    "programme": _l("Trial programme"), "origin": _l("Origin"),
+    "proposal.action": _l("Proposed action"), "proposal.justification": _l("Why?"),
+    "proposal.savings": _l("Expected savings"), "proposal.time": _l("Time saved"),
+    "proposal.people": _l("People affected"), "proposal.proposer_role": _l("Proposed by"),
+    "laws": _l("Laws and regulations"), "contacts": _l("Contacts"), "links": _l("Links"),
+    "relations": _l("Related entries"),
+}
+_VALUES = {
+    "themes": labels.THEME_LABELS, "trial_status": labels.TRIAL_STATUS_LABELS, "language": labels.LANGUAGE_LABELS,
+    "proposal.action": labels.NORM_ACTION_LABELS, "proposal.proposer_role": labels.PROPOSER_ROLE_LABELS,
+    "relations.kind": {kind: text for (kind, side), text in labels.RELATION_LABELS.items() if side == "outgoing"},
+}
+
+
+def label(key: str) -> str:
+    """KEY's label in the reader's language."""
+    return str(FIELD_LABELS.get(key, key))
+
+
+def show(key: str, value: Any) -> str:
+    """One VALUE of KEY as the reader reads it (a theme's name, a date in their language)."""
+    if isinstance(value, date):
+        return format_date(value, "long")
+    names = _VALUES.get(key)
+    return str(names.get(value, value)) if names else str(value)
+
+
+def texts(doc) -> list[tuple[str, str]]:
+    """Every non-empty field of DOC as (key, text) in the reader's language."""
+    return fielddiff.fields(doc, show)
+
+
+TEMPLATE_GLOBALS = {"field_label": label, "field_value": show, "field_texts": texts}
