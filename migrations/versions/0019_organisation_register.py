@@ -1,7 +1,7 @@
 """organisation register: kinds for wellbeing services counties, regional councils, joint authorities, ministries; Swedish names
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-06
 """
 from typing import Sequence, Union
@@ -11,8 +11,8 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = '0018'
-down_revision: Union[str, None] = '0017'
+revision: str = '0019'
+down_revision: Union[str, None] = '0018'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
