@@ -87,6 +87,8 @@ PAGES = (
     PageType("my-entries", lambda w: "/my", "member"),
     PageType("account", lambda w: "/account", "member"),
     PageType("moderation-queue", lambda w: "/moderation", "moderator"),
+    PageType("vocabulary", lambda w: "/moderate/vocabulary/?q=koulu", "moderator"),
+    PageType("vocabulary-concept", lambda w: "/moderate/vocabulary/esiopetus", "moderator"),
     PageType("review", lambda w: f"/moderation/{w.submitted}", "moderator"),
     PageType("review-practice", lambda w: f"/moderation/{w.structured_review}", "moderator"),
     PageType("submission-form-practice", lambda w: "/new/practice", "member"),

@@ -77,11 +77,27 @@ class ConceptForm(FlaskForm):
             theme=self.theme.data or None, region=self.region.data or None, note=(self.note.data or "").strip())
 
     def show_problems(self, problems: list[str]) -> None:
-        """Each problem at the field it is about (the rest above the form)."""
+        """Each problem at the field it is about (the rest above the form), in the reader's language."""
         for problem in problems:
             detail = problem.split(": ", 2)[-1]
             target = _field_of(detail)
-            (getattr(self, target).errors if target else self.form_errors).append(detail)
+            (getattr(self, target).errors if target else self.form_errors).append(_message(detail))
+
+
+def _message(detail: str) -> str:
+    """The domain's problem (vocabulary_format, in English) as the page says it."""
+    if found := re.search(r"(?:label \((\w\w)\)|theme|region) '(.*)' is already '([^']*)''s$", detail):
+        return _("%(label)s is already a label of the concept %(key)s.", label=found.group(2), key=found.group(3))
+    if found := re.search(r"^(?:broader|related) '(.*)' is not a concept$", detail):
+        return _("No concept has the identifier %(key)s.", key=found.group(1))
+    if found := re.search(r"^exactMatch '(.*)' is not", detail):
+        return _("%(uri)s is not an http or https address.", uri=found.group(1))
+    if found := re.search(r"^label '(.*)' \((\w\w)\) appears twice$", detail):
+        return _("The label %(label)s appears twice.", label=found.group(1))
+    fixed = {"^id must be": _("Use lower-case letters a–z, digits and hyphens (at most 80)."),
+             "Finnish label": _("A Finnish label is required."), "links to itself": _("A concept cannot link to itself."),
+             "id already exists|id used": _("A concept with this identifier already exists.")}
+    return next((message for pattern, message in fixed.items() if re.search(pattern, detail)), detail)
 
 
 def _field_of(detail: str) -> str | None:
@@ -140,8 +156,8 @@ def _edit(key: str | None):
             flash(_("The concept was saved. Search uses it from the next query."))
             return redirect(url_for("vocabulary.edit", key=saved.key))
     history = vocabulary.history(session, 20, key) if key is not None else []
-    return render_template("moderate/vocabulary_concept.html", form=form, key=key, history=history,
-                           delete_form=ConfirmActionForm()), (422 if form.errors or form.form_errors else 200)
+    page = render_template("moderate/vocabulary_concept.html", form=form, key=key, history=history)
+    return page, (400 if form.errors or form.form_errors else 200)
 
 
 @bp.post("/<key>/delete")
