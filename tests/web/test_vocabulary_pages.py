@@ -68,7 +68,7 @@ def test_bad_input_is_shown_at_its_field_and_nothing_is_lost(moderator, app_sess
             "note": "", "labels_en": "", "hidden_fi": "", "hidden_sv": "", "hidden_en": ""}
     page = post_form(moderator, "/moderate/vocabulary/new", data)
     assert page.status_code == 400
-    assert "already a label of the concept kotihoito" in page.text
+    assert "kotihoito on jo käsitteen kotihoito termi" in page.text  # the page speaks Finnish by default
     assert "ei-ole-olemassa" in page.text and 'id="broader-error"' in page.text
     assert 'id="exact_match-error"' in page.text
     assert "kotikäyntiapu" in page.text and "hembesökshjälp" in page.text  # the typed values stay
