@@ -165,6 +165,8 @@ def build_config(overrides: dict | None = None) -> dict:
         "MAILS_PER_CLIENT": _positive_int("IDEAPANKKI_MAILS_PER_CLIENT", 20),
         # a site with one moderator: an admin may publish their own text, recorded (transitions.FOUR_EYES)
         "SINGLE_MODERATOR": os.environ.get("IDEAPANKKI_SINGLE_MODERATOR") == "1",
+        # readers' reports of errors per client address an hour (ideapankki.reports)
+        "REPORTS_PER_CLIENT": _positive_int("IDEAPANKKI_REPORTS_PER_CLIENT", 10),
         # followers' digests: planned per `notify` run, and mails per address a day (ideapankki.digests)
         "NOTIFY_PER_RUN": _positive_int("IDEAPANKKI_NOTIFY_PER_RUN", 1000),
         "NOTIFY_PER_ADDRESS_DAY": _positive_int("IDEAPANKKI_NOTIFY_PER_ADDRESS_DAY", 10),

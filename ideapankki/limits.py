@@ -66,6 +66,20 @@ def _use(session: Session, limits: list[tuple[str, int, Callable[[int, int], Exc
     session.flush()
 
 
+REPORTS_PER_CLIENT = 10  # an hour; default of IDEAPANKKI_REPORTS_PER_CLIENT
+
+
+class TooManyReports(RateLimited):
+    what = "reports"
+
+
+def count_report(session: Session, client: str, per_hour: int = REPORTS_PER_CLIENT,
+                 now: datetime | None = None) -> None:
+    """Record a reader's report from CLIENT (an address), or raise TooManyReports (against a flood,
+    like previews: two workers may both let the last one through)."""
+    _use(session, [(f"report-from:{client}"[:100], per_hour, TooManyReports)], now or utcnow())
+
+
 def count_preview(session: Session, user: User, per_hour: int = PREVIEWS_PER_HOUR,
                   now: datetime | None = None) -> None:
     """Record a preview by USER, or raise TooManyPreviews when they have had PER_HOUR this hour.

@@ -40,6 +40,7 @@ from .history import Revision, Transition, EntryChange
 from .programmes import Programme, ProgrammeMunicipality, ProgrammeLink
 from .mail import OutboxMail
 from .adoptions import Adoption
+from .reports import Report, ReportAction, ReportReason
 from .follow import EventKind, FollowEvent, FollowKind, Follower, Frequency, NotifyCursor, Subscription
 from .vocabulary import (VocabularyConcept, VocabularyLabel, VocabularyLink, VocabularyState, VocabularyChange,
                          LABEL_KINDS, LINK_KINDS, VOCABULARY_LANGUAGES)
@@ -91,6 +92,9 @@ __all__ = [
     "ProgrammeLink",
     "OutboxMail",
     "Adoption",
+    "Report",
+    "ReportAction",
+    "ReportReason",
     "EventKind",
     "FollowEvent",
     "FollowKind",

@@ -7,7 +7,8 @@ from flask import Flask
 from ..extensions import csrf
 from . import (accessibility, admin, adoptions, api, auth, contribute, crawl, downloads, entry_feed, feeds, follow,
                health, language, login_link, moderate, norm_status, practice,
-               privacy, programmes, programmes_api, public, search, stats, submit, vocabulary)
+               privacy, programmes, programmes_api, public, reports, search, stats,
+               submit, vocabulary)
 from . import history, status  # the version history; the author's status page
 
 
@@ -25,3 +26,4 @@ def init_app(app: Flask) -> None:
     adoptions.init_app(app)  # blueprint + the entry page's adoption_panel helper
     entry_feed.init_app(app)  # one entry's feed of adopters and versions
     practice.init_app(app)  # evidence confirmation + the structured description's template helpers
+    reports.init_app(app)  # blueprint + the open_reports_count template helper
