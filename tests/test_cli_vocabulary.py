@@ -23,7 +23,8 @@ def test_export_import_export_is_lossless(runner, tmp_path):
     result = runner.invoke(main, ["vocabulary", "export", str(first)])
     assert result.exit_code == 0, result.output
     assert read_file(first) == read_file(SHIPPED_FILE)
-    edited = first.read_text(encoding="utf-8").replace("fi: [esiopetus, esikoulu,", "fi: [esiopetus, eskarivuosi, esikoulu,")
+    edited = first.read_text(encoding="utf-8").replace("fi: [esiopetus, esikoulu,",
+                                                       "fi: [esiopetus, eskarivuosi, esikoulu,")
     first.write_text(edited, encoding="utf-8")
     result = runner.invoke(main, ["vocabulary", "import", str(first)])
     assert result.exit_code == 0 and "Imported 406 concepts" in result.output, result.output
@@ -49,7 +50,8 @@ def test_a_bad_file_changes_nothing_and_each_error_names_the_file_and_concept(ru
 
 def test_the_turtle_export_is_skos_that_rdflib_reads(runner, tmp_path):
     path = tmp_path / "vocabulary.ttl"
-    result = runner.invoke(main, ["vocabulary", "export", str(path), "--base-uri", "https://ideapankki.example/sanasto/"])
+    base = ["--base-uri", "https://ideapankki.example/sanasto/"]
+    result = runner.invoke(main, ["vocabulary", "export", str(path), *base])
     assert result.exit_code == 0 and "(turtle)" in result.output, result.output
     graph = rdflib.Graph().parse(path, format="turtle")
     concept = rdflib.URIRef("https://ideapankki.example/sanasto/esiopetus")

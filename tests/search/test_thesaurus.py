@@ -27,8 +27,8 @@ def entries(bench):
         "Kunta kokoaa hyvinvoinnin ja terveyden edistämisen tavoitteet talousarvioon.")
     add(bench, "nuorisotyo-kylilla", "Liikkuva nuorisotyö kylille",
         "Nuorisotyöntekijät kiertävät pakettiautolla kyliä, joissa ei ole nuorisotilaa.")
-    add(bench, "ungdomsarbete-i-skargarden", "Ungdomsarbete i skärgården", "Ungdomsarbetare besöker öarna varje vecka.",
-        language="sv")
+    add(bench, "ungdomsarbete-i-skargarden", "Ungdomsarbete i skärgården",
+        "Ungdomsarbetare besöker öarna varje vecka.", language="sv")
     add(bench, "kierratys-tapahtumat", "Kierrätystapahtumat kouluilla",
         "Oppilaat keräävät vaatteita ja tavaroita uudelleenkäyttöön.", themes=["ymparisto"])
     add(bench, "rovaniemen-kyytipalvelu", "Kyläläisten kyytipalvelu",

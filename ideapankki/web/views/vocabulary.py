@@ -17,11 +17,11 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ... import vocabulary
-from ...reference import THEME_SLUGS
-from ...vocabulary_format import Concept, VocabularyError, region_codes
+from ...reference import THEME_SLUGS, read_register
+from ...vocabulary_format import Concept, VocabularyError
 from ..database import db_session
 from ..forms import REQUIRED, ConfirmActionForm
-from ..labels import THEME_LABELS
+from ..labels import THEME_LABELS, region_name
 
 bp = Blueprint("vocabulary", __name__, url_prefix="/moderate/vocabulary")
 _SPLIT = re.compile(r"[\s,;]+")
@@ -31,11 +31,13 @@ LANGUAGES = ("fi", "sv", "en")
 class ConceptForm(FlaskForm):
     key = StringField(_l("Identifier"), validators=[DataRequired(REQUIRED), Length(max=80)],
                       description=_l("Lower-case letters a–z, digits and hyphens, e.g. esiopetus. Links use it."))
-    labels_fi = TextAreaField(_l("Finnish labels"), validators=[DataRequired(REQUIRED)],
+    labels_fi = TextAreaField(render_kw={"rows": 6}, label=_l("Finnish labels"), validators=[DataRequired(REQUIRED)],
                               description=_l("One per line. The first is the preferred label, the others are "
                                              "synonyms, colloquial words, acronyms and former names."))
-    labels_sv = TextAreaField(_l("Swedish labels"), description=_l("One per line; the first is the preferred label."))
-    labels_en = TextAreaField(_l("English labels"), description=_l("One per line; the first is the preferred label."))
+    labels_sv = TextAreaField(render_kw={"rows": 6}, label=_l("Swedish labels"),
+                              description=_l("One per line; the first is the preferred label."))
+    labels_en = TextAreaField(render_kw={"rows": 6}, label=_l("English labels"),
+                              description=_l("One per line; the first is the preferred label."))
     hidden_fi = TextAreaField(_l("Hidden Finnish labels"),
                               description=_l("One per line: spellings that search matches but never shows."))
     hidden_sv = TextAreaField(_l("Hidden Swedish labels"), description=_l("One per line."))
@@ -51,7 +53,8 @@ class ConceptForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.theme.choices = [("", _("None"))] + [(slug, str(THEME_LABELS[slug])) for slug in THEME_SLUGS]
-        self.region.choices = [("", _("None"))] + [(code, code) for code in sorted(region_codes())]
+        regions = {m.region_code: region_name(m.region_fi, m.region_sv) for m in read_register()}
+        self.region.choices = [("", _("None"))] + sorted(regions.items(), key=lambda item: item[1])
 
     def fill(self, concept: Concept) -> None:
         self.key.data = concept.key
@@ -95,7 +98,8 @@ def _message(detail: str) -> str:
     if found := re.search(r"^label '(.*)' \((\w\w)\) appears twice$", detail):
         return _("The label %(label)s appears twice.", label=found.group(1))
     fixed = {"^id must be": _("Use lower-case letters a–z, digits and hyphens (at most 80)."),
-             "Finnish label": _("A Finnish label is required."), "links to itself": _("A concept cannot link to itself."),
+             "Finnish label": _("A Finnish label is required."),
+             "links to itself": _("A concept cannot link to itself."),
              "id already exists|id used": _("A concept with this identifier already exists.")}
     return next((message for pattern, message in fixed.items() if re.search(pattern, detail)), detail)
 
