@@ -16,23 +16,24 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token
+from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, Token
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 from ..reference import MUNICIPALITIES_CSV
-from . import voikko
+from . import numbers, voikko
 
 log = logging.getLogger(__name__)
 
 # Bump when analysis changes: an index built with another version is rebuilt on open.
-ANALYZER_VERSION = 7  # also bumped when the schema changes
+ANALYZER_VERSION = 9  # also bumped when the schema changes
 
-TOKEN_PATTERN = r"\d{1,5}/\d{4}|\d+[a-z]?\s?§|§|\w+"
+TOKEN_PATTERN = r"\d{1,5}/\d{4}|\d+[a-z]?\s?§|§|" + numbers.TOKEN_PATTERN + r"|\w+"  # numbers.py: dates, amounts
 TOKENIZER = RegexTokenizer(TOKEN_PATTERN)
 _TOKEN_RE = re.compile(TOKEN_PATTERN, re.UNICODE)  # what TOKENIZER matches
 _SECTION_SPACE = re.compile(r"\s+")
 
-# Stop words are dropped as surface forms (Snowball's lists) and, for Finnish, as base forms.
+# Stop words are dropped as surface forms (Snowball's lists) and, for Finnish, as base forms; one-character
+# tokens too, except a digit (the 3 of 3-vuotiaat).
 FINNISH_STOP_LEMMAS = frozenset(
     "olla ja tai sekä että ei se joka mikä mitä kuka miten miksi missä milloin kuinka voida "
     "tämä tuo nämä ne hän he me te minä sinä jos kun kuin niin myös vain jo vielä sitten".split()
@@ -276,15 +277,15 @@ class WordByWord(Analyzer):
 
 def finnish_analyzer():
     """Voikko base forms and compound parts, with municipality names in both languages."""
-    return WordByWord(TOKENIZER | LowercaseFilter() | LiteralFilter()
-                      | StopFilter(stopwords_for_language("fi"), minsize=2) | FinnishLemmaFilter()
+    return WordByWord(TOKENIZER | LowercaseFilter() | LiteralFilter() | numbers.NumberFilter(words=True)
+                      | numbers.StopWords(stopwords_for_language("fi"), minsize=2) | FinnishLemmaFilter()
                       | MunicipalityNameFilter())
 
 
 def snowball_analyzer(language: str):
     """Snowball stemming with stop words; the baseline for Finnish and the analyzer for sv/en."""
-    return WordByWord(TOKENIZER | LowercaseFilter() | LiteralFilter()
-                      | StopFilter(stopwords_for_language(language), minsize=2) | MunicipalityNameFilter()
+    return WordByWord(TOKENIZER | LowercaseFilter() | LiteralFilter() | numbers.NumberFilter()
+                      | numbers.StopWords(stopwords_for_language(language), minsize=2) | MunicipalityNameFilter()
                       | StemFilter(language))
 
 

@@ -15,6 +15,7 @@ from whoosh import query as Q
 from whoosh.lang import stopwords_for_language
 
 from .analysis import FINNISH_STOP_LEMMAS, TOKENIZER, finnish_lemma, is_literal, municipality_pairs
+from .numbers import query_forms
 from .schema import LANGUAGES, TEXT_FIELDS, WEIGHTS
 from .weighting import combine, word_weight
 
@@ -29,8 +30,9 @@ def query_words(text: str) -> list[str]:
     words = []
     for token in TOKENIZER(text.lower()):
         word = "".join(token.text.split()) if "§" in token.text else token.text
-        if word not in _FI_STOP and word not in words:
-            words.append(word)
+        for form in query_forms(word):  # dates, amounts and number words as the index keeps them
+            if form not in _FI_STOP and form not in words:
+                words.append(form)
     return words
 
 

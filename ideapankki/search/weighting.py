@@ -13,6 +13,7 @@ from __future__ import annotations
 from whoosh import query as Q
 
 from .analysis import finnish_lemma, is_literal
+from .numbers import AGE_WORD
 
 ALL_WORDS_BOOST = 20.0
 LOW_WEIGHT = 0.25  # of a topic word's weight
@@ -23,7 +24,7 @@ QUESTION_LEMMAS = frozenset(
     "kunta kaupunki asia keino tapa mahdollinen mahdollisuus "
     "how what why when where who can could should does do is are "
     "hur vad varför när var vem kan ska".split()
-)
+) | {AGE_WORD}  # "65-vuotiaat": the number says which age
 _CLITICS = ("ko", "kö")
 
 

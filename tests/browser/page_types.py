@@ -45,6 +45,21 @@ def _register_with_mistakes(page) -> None:
     assert page.locator(".error-summary").count() == 1, "the form did not show its errors"
 
 
+def _return_without_a_comment(page) -> None:
+    """Return the entry with the comment left empty: the review page says so at the comment field."""
+    with page.expect_navigation():
+        page.click("section.decide button[value=return]")
+    assert page.locator("#comment-error").count() == 1, "the comment field did not show its error"
+
+
+def _ask_to_reject(page) -> None:
+    """Reject with a reason: the confirmation page (nothing is rejected until it is confirmed)."""
+    page.fill("#comment", "Ei kuulu ideapankkiin.")
+    with page.expect_navigation():
+        page.click("section.decide button[value=reject]")
+    assert page.locator("input[name=confirmed]").count() == 1, "no confirmation was asked"
+
+
 @dataclass(frozen=True)
 class PageType:
     name: str
@@ -88,10 +103,16 @@ PAGES = (
     PageType("submit-start-member", lambda w: "/submit", "member"),
     PageType("my-entries", lambda w: "/my", "member"),
     PageType("account", lambda w: "/account", "member"),
+    PageType("account-moderator", lambda w: "/account", "moderator"),
     PageType("moderation-queue", lambda w: "/moderation", "moderator"),
     PageType("review", lambda w: f"/moderation/{w.submitted}", "moderator"),
     PageType("review-practice", lambda w: f"/moderation/{w.structured_review}", "moderator"),
     PageType("submission-form-practice", lambda w: "/new/practice", "member"),
+    PageType("review-edit", lambda w: f"/moderation/{w.revised}", "moderator"),  # the pending edit's field diff
+    PageType("review-refused", lambda w: f"/moderation/{w.structured_review}", "moderator", _return_without_a_comment),
+    PageType("review-confirm", lambda w: f"/moderation/{w.structured_review}", "moderator", _ask_to_reject),
+    PageType("author-status", lambda w: f"/entries/{w.submitted}/status", "member"),
+    PageType("version-history", lambda w: f"/entries/{w.versions}/history"),
     PageType("revisions", lambda w: f"/entries/{w.revised}/revisions", "moderator"),
     PageType("revision-diff", lambda w: f"/entries/{w.revised}/diff?a=1&b=2", "moderator"),
     PageType("admin-memberships", lambda w: "/admin/memberships", "admin"),

@@ -44,6 +44,7 @@ class World:
     municipality: str = "205"  # Kajaani
     structured: str = ""  # a published practice with every structured field
     structured_review: str = ""  # the same, a submission in review (the evidence level form)
+    versions: str = ""  # published twice: its public version history has a field diff
 
 
 def _doc(title: str, body: str) -> EntryDocument:
@@ -85,6 +86,15 @@ def build_world(engine) -> World:
         assert revision is not None and revision.number == 2
         workflow.act(session, revised, Action.submit, member)
         world.revised = revised.slug
+
+        versions = entries.create_entry(session, _doc("Koulukuljetusten yhteissuunnittelu",
+                                                      "## Tausta\n\nKunnat suunnittelevat reitit yhdessä."), ["205"], member)
+        for text in (None, "## Tausta\n\nKunnat suunnittelevat reitit yhdessä kahdesti vuodessa."):
+            if text:
+                revisions.save_edit(session, versions, _doc(versions.title, text), ["205"], member)
+            for action in (Action.submit, Action.take, Action.publish):
+                workflow.act(session, versions, action, member if action == Action.submit else moderator)
+        world.versions = versions.slug
 
         for attribute, publish in (("structured", True), ("structured_review", False)):
             doc = parse(structured_samples.PRACTICE, "practice/jasennelty.md")

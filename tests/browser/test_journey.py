@@ -241,9 +241,10 @@ def test_register_submit_return_fix_publish_search_follow(site, new_context, inb
     row = member.get_by_role("row").filter(has_text=TITLE)
     expect(row).to_contain_text("Palautettu")
     expect(row).to_contain_text(COMMENT)
-    row.get_by_role("link", name=TITLE).click()
+    row.get_by_role("link", name=TITLE).click()  # the author's status page: the comment first
     expect(state_line(member)).to_contain_text("Palautettu")
-    expect(member.get_by_role("listitem").filter(has_text=COMMENT)).to_be_visible()
+    expect(member.get_by_role("note").filter(has_text=COMMENT)).to_be_visible()
+    expect(member.get_by_label("Kommentti tekijälle")).to_have_count(0)
     member.get_by_role("link", name="Muokkaa", exact=True).click()
     expect(member.get_by_role("heading", name=f"Muokkaa: {TITLE}")).to_be_visible()
     summary = member.get_by_label("Tiivistelmä", exact=True)

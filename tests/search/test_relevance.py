@@ -8,14 +8,14 @@ import pytest
 
 from relevance_eval import evaluate_all, load_cases
 
-OVERALL = {"recall_at_k": 0.80, "ndcg": 0.78, "p_at_5": 0.77}
+OVERALL = {"recall_at_k": 0.82, "ndcg": 0.80, "p_at_5": 0.80}
 # recall@10 per kind of query
 PER_KIND_RECALL = {
-    "synonym": 0.72, "acronym": 0.50, "typo": 0.97, "question": 0.83, "topic": 0.90, "number": 0.75,
+    "synonym": 0.72, "acronym": 0.50, "typo": 0.97, "question": 0.83, "topic": 0.90, "number": 0.97,
     "crosslang": 0.28, "place": 0.55, "bilingual": 0.88, "compound": 0.93, "exact": 0.98, "inflection": 0.93,
     "law": 0.92,
 }
-MAX_ZERO_HITS = 7
+MAX_ZERO_HITS = 6
 QUESTION_NDCG = 0.82  # down-weighting question words lifted it from 0.78
 
 

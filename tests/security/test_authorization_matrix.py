@@ -71,6 +71,37 @@ def take_status(state, role):
     return 302 if role in ("moderator", "admin") else 403
 
 
+def publish_status(state, role):
+    """Four eyes: a moderator who did not write the text publishes it; its author never (a member anyway)."""
+    if role == "anonymous":
+        return LOGIN
+    if role == "other" and state != "published":
+        return 404
+    if state != "in_review":
+        return 409
+    return 302 if role in ("moderator", "admin") else 403
+
+
+def appeal_status(state, role):
+    """The author's organisation asks once for reconsideration of a rejected entry, with reasons."""
+    if role == "anonymous":
+        return LOGIN
+    if role == "other" and state != "published":
+        return 404
+    if state != "rejected":
+        return 409
+    return 302 if role == "same" else 403
+
+
+def reopen_status(state, role):
+    """Deciding on an appeal needs an open appeal (there is none in this world) and a moderator."""
+    if role == "anonymous":
+        return LOGIN
+    if role == "other" and state != "published":
+        return 404
+    return 409 if state != "rejected" else 403
+
+
 # endpoint -> (method, url template, form data, expectation: table or function(state, role))
 MATRIX = {
     "public.front": ("GET", "/", None, everyone(200)),
@@ -101,6 +132,11 @@ MATRIX = {
     "moderate.revisions": ("GET", "/entries/{slug}/revisions", None, lambda s, r: review_like(s)[r]),
     "moderate.diff": ("GET", "/entries/{slug}/diff?a=1&b=1", None, lambda s, r: review_like(s)[r]),
     "moderate.act": ("POST", "/entries/{slug}/act", {"action": "take"}, take_status),
+    "moderate.act publish": ("POST", "/entries/{slug}/act", {"action": "publish"}, publish_status),
+    "moderate.act appeal": ("POST", "/entries/{slug}/act", {"action": "appeal", "comment": "Perustelut."},
+                            appeal_status),
+    "moderate.act reopen": ("POST", "/entries/{slug}/act", {"action": "reopen", "comment": "Avataan."},
+                            reopen_status),
     "norm_status.record": ("POST", "/entries/{slug}/norm-status", {"status": "sent_to_ministry"},
                            lambda s, r: LOGIN if r == "anonymous" else 404 if s != "published"
                            else 409 if r in ("moderator", "admin") else 403),
@@ -116,6 +152,7 @@ MATRIX = {
     "adoption_feed.entry_feed": ("GET", "/feeds/entry/{slug}.atom", None,
                                  lambda s, r: 200 if s == "published" else 404),
     "contribute.start": ("GET", "/submit", None, everyone(200)),
+    "notices.preference": ("POST", "/account/notices", {"notices": "daily"}, table(LOGIN, 403, 403, 302, 302)),
     "submit.mine": ("GET", "/my", None, table(LOGIN, 200, 200, 200)),
     "submit.new": ("GET", "/new/norm", None, table(LOGIN, 200, 200, 200)),
     "submit.new POST": ("POST", "/new/norm", {"title": ""}, table(LOGIN, 400, 400, 400)),
@@ -257,3 +294,24 @@ def test_the_waiting_member_was_approved_only_by_a_moderator(world, databases, t
     with Session(app.extensions[ENGINE_KEY]) as session:
         assert session.exec(select(User).where(User.id == world.ids["waiting"])).one().membership_approved_at is None
     close_app(app)
+
+
+@pytest.mark.parametrize("who, waive, single, status", [
+    ("moderator", "", False, 403), ("admin", "yes", False, 403), ("admin", "", True, 403), ("admin", "yes", True, 302)])
+def test_four_eyes_a_moderator_who_rewrote_the_text_does_not_publish_it(world, databases, tmp_path, who, waive,
+                                                                       single, status):
+    """The text in review last edited by WHO: WHO publishes it only as an admin who asks to waive the
+    rule on a single-moderator site (IDEAPANKKI_SINGLE_MODERATOR)."""
+    app = app_on_copy(world, databases, tmp_path)
+    app.config["SINGLE_MODERATOR"] = single
+    try:
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"], session["_fresh"] = world.users[who], True
+        edited = client.post("/entries/e-in_review/edit", data={"title": "Uusi otsikko", "summary": "Uusi.",
+                                                                 "language": "fi", "do": "save"})
+        assert edited.status_code == 302, edited.status_code
+        response = client.post("/entries/e-in_review/act", data={"action": "publish", "waive": waive})
+        assert response.status_code == status
+    finally:
+        close_app(app)

@@ -8,9 +8,10 @@ import pytest
 from sqlmodel import select
 
 from clients import PASSWORD, sign_in
-from factories import make_entry
-from ideapankki import accounts
+from factories import make_entry, make_user
+from ideapankki import accounts, entries, revisions, workflow
 from ideapankki.models import Adoption, Role
+from ideapankki.workflow import Action
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -109,3 +110,36 @@ def test_the_entry_feed_lists_new_adopters_and_versions(client, oulu, practice):
     titles = [e.findtext(f"{ATOM}title") for e in ElementTree.fromstring(feed.data).iter(f"{ATOM}entry")]
     assert titles == ["Oulu: käytössä vuodesta 2025", "Julkaistu: Omavalmentaja"]
     assert client.get("/feeds/entry/ei-ole.atom").status_code == 404
+
+
+def test_a_published_edit_is_a_new_version_in_the_feed(client, practice, member, app_session):
+    moderator = make_user(app_session, "moderaattori@kuntaliitto.fi", role=Role.moderator)
+    doc = entries.to_document(practice)
+    doc.summary = "Uusi tiivistelmä."
+    revisions.save_edit(app_session, practice, doc, ["205"], member)
+    workflow.act(app_session, practice, Action.submit, member)
+    workflow.act(app_session, practice, Action.take, moderator)
+    workflow.act(app_session, practice, Action.publish, moderator)
+    app_session.commit()
+    feed = ElementTree.fromstring(client.get("/feeds/entry/omavalmentaja.atom").data)
+    items = [(e.findtext(f"{ATOM}title"), e.find(f"{ATOM}link").get("href")) for e in feed.iter(f"{ATOM}entry")]
+    assert items == [("Versio 2 julkaistu: Omavalmentaja", "http://localhost/entries/omavalmentaja/history#version-2"),
+                     ("Julkaistu: Omavalmentaja", "http://localhost/entries/omavalmentaja/history#version-1")]
+
+
+def test_adapted_from_is_shown_on_both_pages(client, practice, app_session):
+    make_entry(app_session, "omavalmentaja-oulu", title="Omavalmentaja Oulussa",
+               relations=[{"kind": "adapted_from", "entry": "omavalmentaja"}])
+    adapted = client.get("/entries/omavalmentaja-oulu").text
+    assert re.search(r'Sovellettu merkinnästä: <a href="/entries/omavalmentaja"[^>]*>Omavalmentaja</a>', adapted)
+    original = client.get("/entries/omavalmentaja").text
+    assert re.search(r'Sovellettu muualla nimellä: <a href="/entries/omavalmentaja-oulu"', original)
+
+
+def test_a_note_is_text_never_markup(client, oulu, practice):
+    assert _post(oulu, "/entries/omavalmentaja/adoption",
+                 {"status": "interested", "note": '<script>alert(1)</script><img src=x onerror=alert(2)>'}
+                 ).status_code == 302
+    page = client.get("/entries/omavalmentaja").text
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -73,6 +73,7 @@ PAGES = [
     ("submission-form", "member", "GET", "/new/norm"),
     ("submission-errors", "member", "POST", "/new/norm"),
     ("account", "member", "GET", "/account"),
+    ("account-moderator", "moderator", "GET", "/account"),
     ("moderation-queue", "moderator", "GET", "/moderation"),
     ("review", "moderator", "GET", "/moderation/odottaa-tarkastusta"),
     ("entry-structured", None, "GET", "/entries/jasennelty-kokeilu"),
@@ -82,10 +83,17 @@ PAGES = [
     ("review-practice", "moderator", "GET", "/moderation/arvioitava-kokeilu"),
     ("revisions", "moderator", "GET", "/entries/odottaa-tarkastusta/revisions"),
     ("diff", "moderator", "GET", "/entries/odottaa-tarkastusta/diff?a=1&b=2"),
+    ("author-status", "member", "GET", "/entries/odottaa-tarkastusta/status"),
+    ("review-refused", "moderator", "POST", "/entries/arvioitava-kokeilu/act"),
+    ("confirm-reject", "moderator", "POST", "/entries/arvioitava-kokeilu/act"),
+    ("version-history", None, "GET", "/entries/jasennelty-normi/history"),
     ("admin-users", "admin", "GET", "/admin/users"),
     ("admin-memberships", "admin", "GET", "/admin/memberships"),
     ("admin-organisations", "admin", "GET", "/admin/organisations"),
 ]
+# POSTs that send a form (where the token comes from, the form, the status): a refusal and a confirmation
+FORMS = {"review-refused": ("/moderation/arvioitava-kokeilu", {"action": "return", "comment": ""}, 400),
+         "confirm-reject": ("/moderation/arvioitava-kokeilu", {"action": "reject", "comment": "Ei kuulu."}, 200)}
 ACCOUNTS = {"member": "maija@kajaani.fi", "moderator": "moderaattori@kuntaliitto.fi", "admin": "yllapito@kuntaliitto.fi",
             "adopter": "liisa@ouka.fi"}
 ORGANISATIONS = {"member": "Kajaani", "adopter": "Oulu"}
@@ -127,6 +135,7 @@ def _arrange(app) -> None:
         save_document(session, doc, ["205"])
         workflow.place_by_operator(session, session.exec(select(Entry).where(Entry.slug == entry.slug)).one(),
                                    EntryState.submitted, "test")
+        entry.author_id, entry.organisation_id = users["member"].id, users["member"].organisation_id  # its status page
         # Every structured field: published practice and norm proposal, and a practice in review.
         for text, slug, state in ((structured_samples.PRACTICE, "jasennelty-kokeilu", EntryState.published),
                                   (structured_samples.NORM, "jasennelty-normi", EntryState.published),
@@ -135,19 +144,28 @@ def _arrange(app) -> None:
             saved, _changed = save_document(session, doc, ["205"] if doc.municipalities else [])
             workflow.place_by_operator(session, saved, state, "test")
         session.commit()
+        # a second published text of the norm proposal (an import's update): its version history shows a diff
+        doc = parse(structured_samples.NORM, "norm/jasennelty-normi.md")
+        doc.summary = f"{doc.summary} Päivitetty tiivistelmä."
+        save_document(session, doc, ["205"] if doc.municipalities else [])
+        session.commit()
     app.extensions[SEARCH_KEY].catch_up()  # as `ideapankki serve` does before the first request
 
 
-def _fetch(app, who: str | None, method: str, path: str, language: str) -> str:
+def _fetch(app, who: str | None, method: str, path: str, language: str, form=None) -> str:
     client = app.test_client()
     client.get(f"/language/{language}?next=/")
     if who:
         sign_in(client, ACCOUNTS[who])
-    if method == "POST":
+    expected = 404 if path.startswith("/entries/ei-") else 400 if method == "POST" else 200
+    if form:
+        source, data, expected = form
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(source).text).group(1)
+        response = client.post(path, data={**data, "csrf_token": token})
+    elif method == "POST":
         response = post_form(client, path, {})
     else:
         response = client.get(path)
-    expected = 404 if path.startswith("/entries/ei-") else 400 if method == "POST" else 200
     assert response.status_code == expected, (path, response.status_code)
     assert response.mimetype == "text/html"
     return response.text
@@ -166,7 +184,8 @@ def findings(tmp_path_factory) -> dict[str, list[str]]:
         pages.mkdir()
         for language in LANGUAGES:
             for name, who, method, path in PAGES:
-                (pages / f"{language}-{name}.html").write_text(_fetch(app, who, method, path, language), "utf-8")
+                html = _fetch(app, who, method, path, language, FORMS.get(name))
+                (pages / f"{language}-{name}.html").write_text(html, "utf-8")
     finally:
         close_app(app)
     done = subprocess.run([*command, "--format", "json", "--exit-zero-always", str(pages)],

@@ -157,3 +157,42 @@ def test_a_single_moderator_site_lets_an_admin_waive_four_eyes_and_logs_it(app, 
     assert app_session.exec(select(Transition).where(Transition.action == "publish")).one().waived
     assert "Neljän silmän" in app.test_client().get("/moderation-log").text or \
         "neljän silmän" in app.test_client().get("/moderation-log").text
+
+
+def test_the_review_page_shows_every_field_the_submitter_and_a_near_copy(app, people, app_session, entry_factory):
+    from ideapankki.web.index import SEARCH_KEY
+
+    entry_factory("kirjastoauto", type="idea", title=IDEA["title"], summary=IDEA["summary"], body=IDEA["body"])
+    app.extensions[SEARCH_KEY].catch_up()
+    copy = {**IDEA, "origin": "Kuntamarkkinat 2022", "links": "Kirjasto | https://kirjasto.example.fi/auto",
+            "relations-0-kind": "similar_to", "relations-0-entry": "kirjastoauto", "do": "submit"}
+    assert post_form(people["author"], "/new/idea", copy).status_code == 302
+    slug = app_session.exec(select(Entry.slug).where(Entry.slug != "kirjastoauto")).one()
+    page = people["mod1"].get(f"/moderation/{slug}").text
+    assert "Mahdollinen kaksoiskappale" in page and "% sanoista yhteisiä" in page and "/entries/kirjastoauto" in page
+    for shown in ("Kuntamarkkinat 2022", "https://kirjasto.example.fi/auto", "maija@kajaani.fi", "Kajaani",
+                  "Samankaltainen", "Koulutus"):
+        assert shown in page, shown
+
+
+def test_a_pending_edit_shows_its_changed_fields_in_the_readers_language(people, app_session, entry_factory):
+    from ideapankki import revisions, workflow
+    from ideapankki.content import EntryDocument
+    from ideapankki.models import User
+
+    maija = app_session.exec(select(User).where(User.email == "maija@kajaani.fi")).one()
+    entry = entry_factory("normi", type="norm", title="Joustavat ryhmäkoot", summary="Pienet kunnat joustaisivat.",
+                          proposal={"action": "loosen", "justification": "Ryhmät vaihtelevat.", "proposer_role": "official"},
+                          laws=[{"title": "Perusopetuslaki", "number": "628/1998"}])
+    entry.organisation_id, entry.author_id = maija.organisation_id, maija.id
+    app_session.commit()
+    doc = EntryDocument(slug="normi", type="norm", title="Joustavat ryhmäkoot", summary="Pienet kunnat joustaisivat aina.",
+                        proposal={"action": "remove", "justification": "Ryhmät vaihtelevat.", "proposer_role": "official"},
+                        laws=[{"title": "Perusopetuslaki", "number": "628/1998"}], body="Teksti.")
+    revisions.save_edit(app_session, entry, doc, [], maija)
+    workflow.act(app_session, entry, workflow.Action.submit, maija)
+    app_session.commit()
+    page = people["mod1"].get("/moderation/normi").text
+    diff = page[page.index('class="field-diff"'):page.index("</dl>", page.index('class="field-diff"'))]
+    assert "<dt>Tiivistelmä</dt>" in diff and "<ins><span class=\"visually-hidden\">Lisätty: </span> aina</ins>" in diff
+    assert "Säännös poistetaan" in diff and "<dt>Otsikko</dt>" not in diff and "summary:" not in page

@@ -28,10 +28,12 @@ def _item(entry: Entry, page: str, news: entry_news.News) -> feeds.Item:
                           summary=mark.adoption.note or title, content_html="", published=news.at,
                           updated=news.at, author=mark.organisation.name)
     version = news.version
-    title = (_("Version %(number)s published: %(title)s", number=version.number, title=entry.title)
-             if version.number else _("Published: %(title)s", title=entry.title))
-    return feeds.Item(id=f"{page}#version-{version.id}", url=page, title=title, summary=entry.summary,
-                      content_html="", published=news.at, updated=news.at, author="Ideapankki")
+    title = (_("Version %(number)s published: %(title)s", number=version.number, title=version.document.title)
+             if version.number > 1 else _("Published: %(title)s", title=version.document.title))
+    history = url_for("history.versions", slug=entry.slug, _external=True) + f"#version-{version.number}"
+    return feeds.Item(id=history, url=history, title=title, summary=version.document.summary, content_html="",
+                      published=news.at, updated=news.at,
+                      author=version.organisation.name if version.organisation else "Ideapankki")
 
 
 @bp.get("/entry/<slug>.atom")
