@@ -159,9 +159,12 @@ class Probe:
         """Wrap OWNER.NAME; with OPTIONAL, return False when it does not exist (the code moved on)."""
         if optional and not hasattr(owner, name):
             return False
-        if isinstance(owner, type):
+        if isinstance(owner, type) and name in owner.__dict__:
             original = owner.__dict__[name]
             self._undo.append(lambda: setattr(owner, name, original))
+        elif isinstance(owner, type):  # inherited (BulkWriter's _flush_segment): wrap here, remove after
+            original = getattr(owner, name)
+            self._undo.append(lambda: delattr(owner, name))
         elif isinstance(owner, types.ModuleType) or name not in getattr(owner, "__dict__", {}):
             original = getattr(owner, name)
             had_own = isinstance(owner, types.ModuleType)

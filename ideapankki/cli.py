@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import config, migrate
+from . import config, migrate, progress
 from .db import open_engine, session_scope
 from .web.digest_command import moderator_digest
 from .web.notify_command import notify as notify_command
@@ -138,7 +138,8 @@ def reindex_command() -> None:
     """Rebuild the search index from the database into a new folder and swap it in."""
     engine = _engine()
     migrate.init_database(engine)
-    count = _search_index(engine).rebuild()
+    with progress.bar("Indexing") as report:  # a bar on a terminal only: entries done, rate, time left
+        count = _search_index(engine).rebuild(progress=report)
     click.echo(f"Search index rebuilt: {count} published entries.")
 
 

@@ -45,9 +45,11 @@ class SearchIndex:
     def voikko(self) -> bool:
         return self.finnish == "voikko"
 
-    def rebuild(self) -> int:
-        """Rebuild the whole index from the database (new folder, atomic swap); return its size."""
-        return indexer.rebuild(self.store, self.engine)
+    def rebuild(self, progress=None) -> int:
+        """Rebuild the whole index from the database (new folder, atomic swap); return its size.
+
+        PROGRESS(done, total) hears of the entries indexed (ideapankki.progress.bar draws it)."""
+        return indexer.rebuild(self.store, self.engine, progress)
 
     def catch_up(self, wait: bool = True) -> int:
         """Apply pending changes (building the index first if it is missing or outdated).
