@@ -20,7 +20,7 @@ from .reference import THEME_SLUGS
 from .search.filters import Facet, Filters  # browse.Filters is the same class
 
 WITH_PLACES = selectinload(Entry.municipality_links)  # cards name the places: one query, not one per card
-FILTER_NAMES = ("type", "theme", "region", "municipality", "year", "trial_status", "norm_status")
+FILTER_NAMES = ("type", "theme", "region", "municipality", "year", "trial_status", "norm_status", "evidence")
 
 
 class FilterError(ValueError):
@@ -59,6 +59,10 @@ def parse_filters(session: Session, args: dict[str, str]) -> Filters:
         raise FilterError("norm_status", values["norm_status"], f"unknown norm status {values['norm_status']!r}")
     if "theme" in values and values["theme"] not in THEME_SLUGS:
         raise FilterError("theme", values["theme"], f"unknown theme {values['theme']!r}")
+    if "evidence" in values:
+        if values["evidence"] not in ("1", "2", "3", "4", "5"):
+            raise FilterError("evidence", values["evidence"], f"{values['evidence']!r} is not an evidence level 1–5")
+        values["evidence"] = int(values["evidence"])
     if "year" in values:
         if not re.fullmatch(r"[0-9]{4}", values["year"]) or not 1900 <= int(values["year"]) <= 2100:
             raise FilterError("year", values["year"], f"{values['year']!r} is not a year")
@@ -125,9 +129,9 @@ def count_by_type(session: Session) -> dict[str, int]:
 
 
 def latest(session: Session, limit: int = 6) -> list[Entry]:
-    """Return the most recently published entries."""
+    """Return the newest published entries by their own date (a practice by its start, listing.NEWEST)."""
     return list(session.exec(
-        select(Entry).where(PUBLISHED).order_by(Entry.published_on.desc().nulls_last(), Entry.id.desc()).limit(limit)
+        select(Entry).where(PUBLISHED).order_by(*listing.NEWEST).limit(limit)
     ).all())
 
 

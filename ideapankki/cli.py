@@ -9,6 +9,7 @@ import click
 
 from . import config, migrate
 from .db import open_engine, session_scope
+from .web.digest_command import moderator_digest
 from .web.notify_command import notify as notify_command
 
 
@@ -291,6 +292,7 @@ def revision_command(message: str) -> None:
 
 
 main.add_command(notify_command)  # followers' mail: ideapankki/web/notify_command.py
+main.add_command(moderator_digest)  # moderators' daily digest: ideapankki/web/digest_command.py
 
 
 if __name__ == "__main__":

@@ -4,18 +4,19 @@ The confirmed level (`evidence_level` in the content format) is what readers see
 export; the author's `evidence_proposed` is only a proposal. A member's form can never move the
 confirmed level (`keep_confirmed`, applied to every form save); only `confirm` can, by a
 moderator, while the entry or its pending edit is in review: it saves the reviewed text with the
-level set, so the level is published with it and kept in the revision history. An import (the
+level set (keeping the text's author and editor), so the level is published with it and kept in
+the revision history. An import (the
 operator) writes the confirmed level directly.
 """
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from . import revisions
 from .content import EntryDocument
 from .entries import resolve_references
-from .models import Entry, EntryState, EntryType, User
+from .models import Entry, EntryState, EntryType, Revision, User
 from .reference import MunicipalityIndex
 from .structured import EVIDENCE_LEVELS, write
 from .transitions import NotAllowed, WorkflowError
@@ -49,7 +50,22 @@ def confirm(session: Session, actor: User, entry: Entry, level: int | None) -> N
     if level is not None:
         doc.details = _with_level(doc.details, level)
     codes = resolve_references(doc, MunicipalityIndex.from_session(session), f"{entry.type}/{entry.slug}")
-    revisions.save_edit(session, entry, doc, codes, actor)
+    # Confirming the level is a moderator's decision, not writing the text: the saved version keeps its
+    # author and last editor, so the four-eyes rule (transitions.FOUR_EYES) still lets this moderator publish.
+    if _revision is not None:
+        editor = _revision.editor_id
+        revisions.save_edit(session, entry, doc, codes, actor)
+        _revision.editor_id = editor
+    else:
+        author = _latest(session, entry).author_id
+        revisions.save_edit(session, entry, doc, codes, actor)
+        _latest(session, entry).author_id = author
+    session.flush()
+
+
+def _latest(session: Session, entry: Entry) -> Revision:
+    return session.exec(select(Revision).where(Revision.entry_id == entry.id)
+                        .order_by(Revision.number.desc())).first()
 
 
 def _with_level(details: dict, level: int) -> dict:

@@ -64,6 +64,7 @@ CSV_FIELDS = [
     ("adopted_by", "organisations that have it in use, each with the year it was taken into use, "
                    "e.g. Oulu (2024), separated by ;"),
     ("interested", "organisations interested in it, separated by ;"),
+    *structured.CSV_FIELDS,
     ("body_markdown", "the full text in Markdown"),
 ]
 
@@ -108,6 +109,7 @@ def csv_row(record: dict) -> dict:
                            for law in record["laws"]),
         **{f"proposal_{key}": proposal.get(key) for key in
            ("action", "justification", "savings", "time", "people", "proposer_role")},
+        **structured.csv_cells(record),
     })
     return {name: "" if value is None else neutralise(str(value)) for name, value in row.items()}
 

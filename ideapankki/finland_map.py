@@ -90,9 +90,11 @@ def region_map(map_id: str, title: str, desc: str, values: dict[str, int], names
         name = names.get(tile.code, tile.code)
         written = lines.get(tile.code, [])
         tip = f"{name}: {', '.join(written)}" if written else name
+        name_lines = _name_lines(name, w // 7 - 2)
         text = [f'<text x="{x + 8}" y="{y + 17 + i * 14}" font-size="12" fill="{ink}">{escape(part)}</text>'
-                for i, part in enumerate(_name_lines(name, w // 7 - 2))]
-        text += [f'<text x="{x + 8}" y="{y + 48 + i * 15}" font-size="13" font-weight="bold" fill="{ink}">'
+                for i, part in enumerate(name_lines)]
+        below = y + 20 + len(name_lines) * 14  # the numbers start right under the name
+        text += [f'<text x="{x + 8}" y="{below + i * 15}" font-size="13" font-weight="bold" fill="{ink}">'
                  f"{escape(line)}</text>" for i, line in enumerate(written)]
         body.append(f'<g><title>{escape(tip)}</title><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="4" '
                     f'fill="{fill}" stroke="{MUTED}" stroke-width="1"/>' + "".join(text) + "</g>")

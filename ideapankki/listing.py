@@ -22,11 +22,14 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from . import countcache, normstatus
-from .models import Entry, EntryMunicipality, EntryState, EntryTheme, Municipality
+from .models import OWN_DATE, Entry, EntryMunicipality, EntryState, EntryTheme, Municipality
 
 PUBLISHED = Entry.state == EntryState.published.value
-YEAR = sa.extract("year", Entry.published_on)
-FACETS = ("type", "theme", "region", "municipality", "year", "trial_status", "norm_status")
+YEAR = sa.extract("year", OWN_DATE)  # a practice counts in the year it started, not when it was entered
+# "Latest" on the front page: newest by the entry's own date (OWN_DATE), so the 2015–2016 trials
+# entered in 2026 are not the newest. Listings and feeds stay in the order entries were published.
+NEWEST = (OWN_DATE.desc().nulls_last(), Entry.id.desc())
+FACETS = ("type", "theme", "region", "municipality", "year", "trial_status", "norm_status", "evidence")
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,8 @@ def table(session: Session) -> Table:
 
 def _build(session: Session) -> Table:
     rows = session.exec(
-        select(Entry.id, Entry.type, YEAR, Entry.trial_status, normstatus.latest_status()).where(PUBLISHED)
-        .order_by(Entry.published_on.desc().nulls_last(), Entry.id.desc())
+        select(Entry.id, Entry.type, YEAR, Entry.trial_status, normstatus.latest_status(), Entry.evidence_level)
+        .where(PUBLISHED).order_by(Entry.published_on.desc().nulls_last(), Entry.id.desc())
     ).all()
     position = {row[0]: i for i, row in enumerate(rows)}
     found: dict[str, dict[object, list[int]]] = {name: {} for name in FACETS}
@@ -83,11 +86,12 @@ def _build(session: Session) -> Table:
         if value is not None:
             found[name].setdefault(value, []).append(position[entry_id])
 
-    for entry_id, type_, year, trial_status, norm_status in rows:
+    for entry_id, type_, year, trial_status, norm_status, evidence in rows:
         add("type", type_, entry_id)
         add("year", int(year) if year is not None else None, entry_id)
         add("trial_status", trial_status, entry_id)
         add("norm_status", norm_status, entry_id)
+        add("evidence", evidence, entry_id)
     for entry_id, theme in session.exec(
             select(EntryTheme.entry_id, EntryTheme.theme_slug).join(Entry, Entry.id == EntryTheme.entry_id)
             .where(PUBLISHED)).all():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from . import structured
 from .browse import PUBLISHED
 from .models import Entry, EntryMunicipality, EntryType, Municipality, as_utc
 
@@ -34,6 +35,7 @@ def summary_record(entry: Entry, url: str) -> dict:
         "municipalities": [m.code for m in entry.municipalities],
         "themes": list(entry.theme_slugs),
         "trial_status": entry.trial_status,
+        "evidence_level": entry.evidence_level,  # confirmed by a moderator (practices, 1–5)
     }
 
 
@@ -51,7 +53,10 @@ def entry_record(entry: Entry, url: str, links: list[dict] | None = None, adopte
                    if entry.period_start or entry.period_end else None),
         "origin": entry.origin,
         "laws": [{"title": law.title, "number": law.number, "section": law.section} for law in entry.laws],
-        "contacts": [{"name": c.name, "role": c.role, "email": c.email} for c in entry.contacts],
+        "contacts": [{"name": c.name, "role": c.role, "organisation": c.organisation, "email": c.email,
+                      "phone": c.phone} for c in structured.shown_contacts(entry.contacts)],
+        "evidence_proposed": entry.evidence_proposed,  # the author's proposal, not confirmed
+        "details": structured.to_json(structured.from_json(entry.details)) or {},
         "links": [{"title": link.title, "url": link.url} for link in entry.links],
         "programme": entry.programme_slug,  # the trial programme of a practice (slug), or None
         "proposal": _proposal(entry) if entry.type == EntryType.norm.value else None,

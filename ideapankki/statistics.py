@@ -12,13 +12,15 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from .models import (Entry, EntryMunicipality, EntryState, EntryTheme, EntryType, LawReference, Municipality,
-                     NormAction, Programme, ProgrammeMunicipality, ProposerRole)
+from .models import (OWN_DATE, Entry, EntryMunicipality, EntryState, EntryTheme, EntryType, LawReference,
+                     Municipality, NormAction, Programme, ProgrammeMunicipality, ProposerRole)
 from . import normstatus
 from .reference import THEME_SLUGS
 
 PUBLISHED = Entry.state == EntryState.published.value
-YEAR = sa.extract("year", Entry.published_on)
+# A practice counts in the year its own period started, anything else in the year it was published
+# (models.OWN_DATE): the 2015–2016 trials entered in 2026 belong to 2015.
+YEAR = sa.extract("year", OWN_DATE)
 NOT_STATED = "not_stated"  # the key for a norm proposal that leaves a field empty
 ENTRY_COUNT = sa.func.count(sa.distinct(Entry.id))
 
@@ -92,13 +94,14 @@ class Statistics:
     norm_proposer_roles: list[Count]
     norm_statuses: list[Count]
     programmes: list[ProgrammeCount]
+    evidence_levels: list[Count]
 
 
 def _by_year(session: Session, key, keys: tuple[str, ...], *joins) -> ByYear:
     query = select(YEAR, key, ENTRY_COUNT).select_from(Entry)
     for target, on in joins:
         query = query.join(target, on)
-    query = query.where(PUBLISHED, Entry.published_on.is_not(None)).group_by(YEAR, key)
+    query = query.where(PUBLISHED, OWN_DATE.is_not(None)).group_by(YEAR, key)
     table: dict[int, dict[str, int]] = {}
     for year, value, count in session.exec(query).all():
         table.setdefault(int(year), dict.fromkeys(keys, 0))[value] = count
@@ -106,7 +109,7 @@ def _by_year(session: Session, key, keys: tuple[str, ...], *joins) -> ByYear:
 
 
 def types_by_year(session: Session) -> ByYear:
-    """Published entries per type per year of publication."""
+    """Published entries per type per year (a practice's start, else publication: OWN_DATE)."""
     return _by_year(session, Entry.type, tuple(t.value for t in EntryType))
 
 
@@ -169,6 +172,13 @@ def norm_statuses(session: Session) -> list[Count]:
     return _norm_field(session, normstatus.latest_status(), normstatus.STATUSES)
 
 
+def evidence_levels(session: Session) -> list[Count]:
+    """Published practices per confirmed evidence level ("1"…"5"), then those without one (NOT_STATED)."""
+    found = dict(session.exec(select(Entry.evidence_level, sa.func.count()).where(
+        PUBLISHED, Entry.type == EntryType.practice.value).group_by(Entry.evidence_level)).all())
+    return [Count(str(level), found.get(level, 0)) for level in range(1, 6)] + [Count(NOT_STATED, found.get(None, 0))]
+
+
 def programme_counts(session: Session) -> list[ProgrammeCount]:
     """Each trial programme's named participants and published practices (two GROUP BY queries)."""
     named = dict(session.exec(
@@ -195,6 +205,7 @@ def collect(session: Session) -> Statistics:
         norm_proposer_roles=norm_proposer_roles(session),
         norm_statuses=norm_statuses(session),
         programmes=programme_counts(session),
+        evidence_levels=evidence_levels(session),
     )
 
 
@@ -213,6 +224,7 @@ def to_json(stats: Statistics) -> dict:
         "norm_actions": {c.key: c.count for c in stats.norm_actions},
         "norm_proposer_roles": {c.key: c.count for c in stats.norm_proposer_roles},
         "norm_statuses": {c.key: c.count for c in stats.norm_statuses},
+        "practices_by_evidence_level": {c.key: c.count for c in stats.evidence_levels},
         "programmes": [{"slug": p.slug, "title": p.title, "named_municipalities": p.named,
                         "stated_total": p.stated_total, "practices": p.practices} for p in stats.programmes],
     }

@@ -137,6 +137,51 @@ def write(details: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# The CSV's columns for the structured description (exports.CSV_FIELDS), each (name, meaning).
+CSV_FIELDS = [
+    ("evidence_level", "evidence level a moderator confirmed, 1–5 (Nesta standards; practices)"),
+    ("practice_status", "a practice's status now: ongoing, ended or permanent"),
+    ("goals", "a practice's goals"),
+    ("target_groups", "its target groups, separated by ;"),
+    *[(f"resources_{key}", meaning) for key, meaning in (
+        ("person_years", "work in person-years"), ("euros", "costs in euros"), ("duration", "duration"),
+        ("funding", "source of funding"))],
+    ("results", "results as indicators: indicator = value unit (baseline, period, source); several separated by |"),
+    *[(f"evaluation_{key}", meaning) for key, meaning in (
+        ("evaluator", "who evaluated it"), ("method", "method of evaluation"), ("report", "evaluation report URL"))],
+    ("lessons", "lessons learned"),
+    *[(f"transferability_{key}", meaning) for key, meaning in (
+        ("size", "size of municipality it suits"), ("partners", "partners needed"), ("legal_basis", "legal basis"),
+        ("systems", "information systems needed"))],
+    *[(key, f"{meaning} (ideas)") for key, meaning in (
+        ("problem", "the problem"), ("solution", "proposed solution"), ("beneficiaries", "who would benefit"),
+        ("needs", "what is needed to try it"), ("next_steps", "next steps"))],
+    ("authority", "ministry or authority a norm proposal concerns"),
+    *[(f"response_{key}", f"the response it received: {key}") for key in RESPONSE_KEYS],
+    ("contacts", "contacts who agreed to publication: name, role, organisation, e-mail, phone; several separated by |"),
+]
+
+
+def csv_cells(record: dict) -> dict:
+    """The structured columns of an entry record (opendata.entry_record), as text or numbers."""
+    details = record.get("details") or {}
+    cells = {"evidence_level": record.get("evidence_level"), "target_groups": ";".join(details.get("target_groups", []))}
+    for key in ("practice_status", "goals", "lessons", *IDEA_KEYS, "authority"):
+        cells[key] = details.get(key)
+    for group in ("resources", "evaluation", "transferability", "response"):
+        for sub, value in details.get(group, {}).items():
+            cells[f"{group}_{sub}"] = value
+    cells["results"] = " | ".join(
+        f"{r['indicator']} = {r['value']}{' ' + r['unit'] if 'unit' in r else ''}"
+        + (f" ({', '.join(str(r[k]) for k in ('baseline', 'period', 'source') if k in r)})"
+           if any(k in r for k in ('baseline', 'period', 'source')) else "")
+        for r in details.get("results", []))
+    cells["contacts"] = " | ".join(", ".join(filter(None, (c["name"], c.get("role"), c.get("organisation"),
+                                                           c.get("email"), c.get("phone"))))
+                                   for c in record.get("contacts", []))
+    return cells
+
+
 def to_json(details: dict[str, Any]) -> dict[str, Any] | None:
     """DETAILS for a JSON column or document (the response's date as YYYY-MM-DD); None when empty."""
     out = write(details)

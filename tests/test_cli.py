@@ -127,3 +127,12 @@ def test_user_add_refuses_weak_passwords_and_duplicates(runner):
     assert again.exit_code == 1 and "exists" in again.output
     missing = runner.invoke(main, ["user", "role", "nobody@b.fi", "admin"])
     assert missing.exit_code == 1 and "no account" in missing.output
+
+
+def test_moderator_digest_runs_from_cron_with_nothing_to_send(runner, monkeypatch):
+    monkeypatch.setenv("IDEAPANKKI_SECRET_KEY", "cron-test")
+    monkeypatch.setenv("IDEAPANKKI_PUBLIC_URL", "https://ideapankki.example.fi")
+    for _run in range(2):  # twice: a second run the same day is as harmless as the first
+        result = runner.invoke(main, ["moderator-digest"])
+        assert result.exit_code == 0, result.output
+        assert result.output.startswith("0 digests planned for 0 moderators due")

@@ -21,6 +21,7 @@ from .base import (
     ProposerRole,
     Role,
     OrganisationKind,
+    ModeratorNotices,
 )
 from .register import Municipality, Theme
 from .accounts import Organisation, User, LoginAttempt, RateEvent
@@ -58,6 +59,7 @@ __all__ = [
     "ProposerRole",
     "Role",
     "OrganisationKind",
+    "ModeratorNotices",
     "Municipality",
     "Theme",
     "Organisation",

@@ -1,13 +1,13 @@
 """Organisations, accounts, log-in attempts and other rate-limited actions."""
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from typing import ClassVar, Optional
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from .base import OrganisationKind, Role, _one_of, _timestamp
+from .base import ModeratorNotices, OrganisationKind, Role, _one_of, _timestamp
 
 
 class Organisation(SQLModel, table=True):
@@ -43,8 +43,13 @@ class User(SQLModel, table=True):
     session_token: str = Field(default_factory=lambda: secrets.token_urlsafe(24), max_length=64)
     last_login_at: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))
     created_at: datetime = _timestamp()
+    # moderators: mail about new work at once, or one daily digest (ideapankki.moderator_notices)
+    moderator_notices: str = Field(default=ModeratorNotices.immediate.value, max_length=20,
+                                   sa_column_kwargs={"server_default": ModeratorNotices.immediate.value})
+    moderator_digest_on: Optional[date] = None  # the day of the last daily digest (one a day)
 
-    __table_args__ = (_one_of("role", Role, "ck_account_role"),)
+    __table_args__ = (_one_of("role", Role, "ck_account_role"),
+                      _one_of("moderator_notices", ModeratorNotices, "ck_account_moderator_notices"))
 
     # The user-object protocol of Flask-Login, without importing Flask here.
     is_authenticated: ClassVar[bool] = True

@@ -112,6 +112,13 @@ class Role(str, enum.Enum):
     admin = "admin"
 
 
+class ModeratorNotices(str, enum.Enum):
+    """How a moderator hears of new work: a mail at once, or a daily digest (`ideapankki moderator-digest`)."""
+
+    immediate = "immediate"
+    daily = "daily"
+
+
 class OrganisationKind(str, enum.Enum):
     """What an organisation is (ideapankki.organisations: the register members choose from)."""
 

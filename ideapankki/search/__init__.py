@@ -19,6 +19,7 @@ from .filters import Filters
 from . import indexer
 from .analysis import voikko_available
 from .healing import Healer
+from .nearest import nearest_ids
 from .query import Hit, SearchResponse, matching_ids, more_like, run_search, similar_titles
 from .reading import IndexUnavailable, Readers
 from .store import IndexStore
@@ -116,6 +117,10 @@ class SearchIndex:
     def matching(self, text: str = "", filters: Filters | None = None) -> set[int]:
         """Ids of all the published entries a search for TEXT within FILTERS finds (followers' searches)."""
         return self._reading(lambda: matching_ids(self.readers, text, filters or Filters(), self.voikko))
+
+    def nearest(self, text: str, limit: int = 5) -> list[int]:
+        """Ids of the published entries nearest a query that found nothing (search.nearest)."""
+        return self._reading(lambda: nearest_ids(self.readers, text, self.voikko, limit))
 
     def more_like(self, entry_id: int, limit: int = 5) -> list[int]:
         """Ids of the published entries most like ENTRY_ID."""

@@ -16,6 +16,7 @@ class Filters:
     year: int | None = None
     trial_status: str | None = None
     norm_status: str | None = None
+    evidence: int | None = None  # a practice's confirmed evidence level, 1–5
 
     def active(self) -> dict[str, object]:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}

@@ -7,7 +7,7 @@ index that has not caught up yet) is dropped, so search never shows an unpublish
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from sqlmodel import Session, select
@@ -17,6 +17,7 @@ from ..models import Entry, EntryState
 from . import Hit, SearchIndex, SearchResponse
 
 MAX_PAGE_SIZE = 100
+NEAREST = 5  # entries offered when nothing was found
 
 
 @dataclass
@@ -33,6 +34,8 @@ class ResultPage:
     facets: dict[str, Facet]
     suggestion: str | None
     corrected: bool = False  # results are for the suggestion: the query itself found nothing
+    nearest: list[Entry] = field(default_factory=list)  # when nothing was found: the nearest entries
+    latest: bool = False  # `nearest` are the newest entries: no word even began like an indexed one
 
     @property
     def pages(self) -> int:
@@ -54,8 +57,17 @@ def find(session: Session, index: SearchIndex, text: str, filters: Filters, *, s
     by_id = _entries_in_order(session, [h.entry_id for h in response.hits])
     hits = [h for h in response.hits if h.entry_id in by_id]
     facets = {name: Facet(name, counts) for name, counts in response.facets.items()}
+    nearest, latest = [], False
+    if not response.total and text.strip():  # never an empty page: the entries nearest the words
+        ids = index.nearest(text, NEAREST)
+        nearest_by_id = _entries_in_order(session, ids)
+        nearest = [nearest_by_id[i] for i in ids if i in nearest_by_id]
+        latest = not nearest
+        if latest:
+            nearest = list(session.exec(select(Entry).where(Entry.state == EntryState.published.value)
+                                        .order_by(Entry.published_on.desc(), Entry.id.desc()).limit(NEAREST)))
     return ResultPage(text, sort, [by_id[h.entry_id] for h in hits], {h.entry_id: h for h in hits},
-                      response.total, page, per_page, facets, response.suggestion, response.corrected)
+                      response.total, page, per_page, facets, response.suggestion, response.corrected, nearest, latest)
 
 
 def more_like(session: Session, index: SearchIndex, entry: Entry, limit: int = 5) -> list[Entry]:

@@ -17,7 +17,7 @@ LANGUAGES = ("fi", "sv", "en")
 TEXT_FIELDS = ("title", "summary", "body")
 # Field weights: a match in the title says more than one deep in the body.
 WEIGHTS = {"title": 3.0, "summary": 2.0, "body": 1.0, "tags": 2.0, "laws": 2.0, "places": 1.5}
-FACETS = ("type", "theme", "region", "municipality", "year", "trial_status", "norm_status")
+FACETS = ("type", "theme", "region", "municipality", "year", "trial_status", "norm_status", "evidence")
 MULTI_VALUED = {"theme", "region", "municipality"}
 
 _TAG = re.compile(r"<[^>]+>")
@@ -92,9 +92,10 @@ def facet_values(entry: Entry) -> dict[str, list[str]]:
         "theme": list(entry.theme_slugs),
         "region": sorted({m.region_code for m in municipalities}),
         "municipality": [m.code for m in municipalities],
-        "year": [str(entry.published_on.year)] if entry.published_on else [],
+        "year": [str(entry.own_date.year)] if entry.own_date else [],  # a practice by its start (OWN_DATE)
         "trial_status": [entry.trial_status] if entry.trial_status else [],
         "norm_status": [entry.norm_events[-1].status] if entry.norm_events else [],
+        "evidence": [str(entry.evidence_level)] if entry.evidence_level else [],
     }
 
 

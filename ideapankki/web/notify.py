@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from flask import Flask, current_app, url_for
 from flask_babel import force_locale, gettext as _
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from .. import mail, outbox
-from ..models import Entry, Role, User
+from ..models import Entry, User
 from ..workflow import Action
 from .database import db_session, engine
+from .moderator_mail import submission_waiting
 
 
 def init_app(app: Flask) -> None:
@@ -43,12 +44,7 @@ def deliver_after_response(session: Session, response) -> None:
 def after_action(session: Session, entry: Entry, action: Action, comment: str | None) -> None:
     """Tell whom it concerns: moderators about a submission, the author about a decision."""
     if action == Action.submit:
-        link = url_for("moderate.review", slug=entry.slug, _external=True)
-        for moderator in session.exec(select(User).where(User.role.in_((Role.moderator.value, Role.admin.value)),
-                                                         User.is_active)):
-            with force_locale("fi"):
-                send_mail(moderator.email, _("New in the moderation queue: %(title)s", title=entry.title),
-                          _("A new entry is waiting for review:\n\n%(title)s\n%(link)s", title=entry.title, link=link))
+        submission_waiting(session, entry)  # to moderators who want word at once; the others get a digest
         return
     if action not in (Action.publish, Action.return_, Action.reject) or entry.author_id is None:
         return

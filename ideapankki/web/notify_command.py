@@ -60,20 +60,10 @@ def run(app, limit: int | None = None) -> dict[str, int]:
               help="Digests to plan in this run (default: IDEAPANKKI_NOTIFY_PER_RUN).")
 def notify(limit: int | None) -> None:
     """Mail followers what is new in what they follow (run it every few minutes from a timer)."""
-    from .. import close_app, create_app, migrate
-    from ..config import ConfigError
-    from .database import engine
+    from .command_app import site_app  # shared with `moderator-digest`
 
-    try:
-        app = create_app()
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
-    try:
-        migrate.init_database(engine(app))
-        with app.test_request_context("/"):
-            counts = run(app, limit)
-    finally:
-        close_app(app)
+    with site_app() as app:
+        counts = run(app, limit)
     click.echo("{events} new events, {digests} digests planned ({left} followers wait for the next run), "
                "{expired} unconfirmed addresses expired; {sent} messages sent, {waiting} waiting "
                "({failed} after a failed try).".format(**counts))

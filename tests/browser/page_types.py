@@ -103,6 +103,7 @@ PAGES = (
     PageType("submit-start-member", lambda w: "/submit", "member"),
     PageType("my-entries", lambda w: "/my", "member"),
     PageType("account", lambda w: "/account", "member"),
+    PageType("account-moderator", lambda w: "/account", "moderator"),
     PageType("moderation-queue", lambda w: "/moderation", "moderator"),
     PageType("review", lambda w: f"/moderation/{w.submitted}", "moderator"),
     PageType("review-practice", lambda w: f"/moderation/{w.structured_review}", "moderator"),

@@ -86,3 +86,31 @@ def test_the_open_data_zip_leaves_out_contacts_who_did_not_agree(session, tmp_pa
         text = archive.read("practice/omavalmentaja-kokeilu.md").decode()
     assert "Maija Meikäläinen" in text and "Pekka Piilo" not in text
     assert "evidence_level: 3" in text and "indicator: Työllistyneiden osuus" in text
+
+
+def test_a_member_proposes_an_evidence_level_and_only_a_moderator_confirms_it(session):
+    from factories import make_member, make_user
+    from ideapankki import evidence, submissions, workflow
+    from ideapankki.content import parse
+    from ideapankki.models import Role
+    from ideapankki.transitions import Action, NotAllowed, WorkflowError
+
+    member = make_member(session)
+    moderator = make_user(session, "mod@kuntaliitto.fi", role=Role.moderator)
+    doc = parse(PRACTICE, "practice/oma.md")  # says evidence_level: 3, evidence_proposed: 4
+    entry, _sent = submissions.save(session, member, doc, ["205"], None, submit=True, per_hour=20)
+    assert (entry.evidence_level, entry.evidence_proposed) == (None, 4)  # the form cannot confirm
+    with pytest.raises(NotAllowed):
+        evidence.confirm(session, member, entry, 5)
+    with pytest.raises(WorkflowError):  # not yet in review
+        evidence.confirm(session, moderator, entry, 2)
+    workflow.act(session, entry, Action.take, moderator)
+    evidence.confirm(session, moderator, entry, 2)
+    assert entry.evidence_level == 2
+    workflow.act(session, entry, Action.publish, moderator)  # confirming is not writing the text
+    session.commit()
+    edited = parse(PRACTICE.replace("evidence_level: 3", "evidence_level: 5"), "practice/oma.md")
+    revision = submissions.save(session, member, edited, ["205"], entry, submit=False, per_hour=20)[0]
+    assert revision.evidence_level == 2
+    from ideapankki.revisions import current_document
+    assert current_document(session, entry).details["evidence_level"] == 2  # the edit keeps the confirmed level

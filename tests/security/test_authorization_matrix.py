@@ -152,6 +152,7 @@ MATRIX = {
     "adoption_feed.entry_feed": ("GET", "/feeds/entry/{slug}.atom", None,
                                  lambda s, r: 200 if s == "published" else 404),
     "contribute.start": ("GET", "/submit", None, everyone(200)),
+    "notices.preference": ("POST", "/account/notices", {"notices": "daily"}, table(LOGIN, 403, 403, 302, 302)),
     "submit.mine": ("GET", "/my", None, table(LOGIN, 200, 200, 200)),
     "submit.new": ("GET", "/new/norm", None, table(LOGIN, 200, 200, 200)),
     "submit.new POST": ("POST", "/new/norm", {"title": ""}, table(LOGIN, 400, 400, 400)),

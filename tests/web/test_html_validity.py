@@ -73,6 +73,7 @@ PAGES = [
     ("submission-form", "member", "GET", "/new/norm"),
     ("submission-errors", "member", "POST", "/new/norm"),
     ("account", "member", "GET", "/account"),
+    ("account-moderator", "moderator", "GET", "/account"),
     ("moderation-queue", "moderator", "GET", "/moderation"),
     ("review", "moderator", "GET", "/moderation/odottaa-tarkastusta"),
     ("entry-structured", None, "GET", "/entries/jasennelty-kokeilu"),

@@ -154,3 +154,12 @@ def test_a_respelled_search_offers_the_words_as_typed(reader):
     literal = reader.get("/search?q=etaopetus&respell=0")
     assert literal.status_code == 200 and "Search instead" not in literal.text and "Hae sen sijaan" not in literal.text
     assert reader.get("/search?q=etaopetus&respell=maybe").status_code == 400
+
+
+def test_nothing_found_is_never_an_empty_page(reader):
+    near = reader.get("/search?q=omavalmxyz").text  # no word, no safe correction: the nearest entries
+    assert 'class="nearest"' in near and "Omavalmentaja" in near and "Hakusanoja lähimmät merkinnät" in near
+    newest = reader.get("/search?q=zzqqxxvv").text  # nothing even begins alike: the newest entries
+    assert 'class="nearest"' in newest and "Uusimmat merkinnät" in newest
+    theme = reader.get("/search?q=koulutuksellisuuxx").text  # a theme's name in the words
+    assert "/themes/koulutus" in theme and "Teemat, joissa on nämä sanat" in theme

@@ -98,7 +98,7 @@ def test_page_renders_in_each_language_with_translated_labels(reader, language, 
 def test_every_chart_is_valid_svg_with_title_and_desc(reader):
     html = reader.get("/statistics").text
     charts = svgs(html)
-    assert len(charts) == 7
+    assert len(charts) == 8
     for svg in charts:
         title, desc = svg.find(f"{SVG}title"), svg.find(f"{SVG}desc")
         assert svg.get("role") == "img" and title.text and desc.text
@@ -110,7 +110,7 @@ def test_every_chart_is_valid_svg_with_title_and_desc(reader):
 def test_tables_are_accessible_and_headings_in_order(reader):
     html = reader.get("/statistics").text
     parsed = read(html)
-    assert len(parsed.tables) == 7
+    assert len(parsed.tables) == 8
     for table in parsed.tables:
         assert table["caption"] and table["scopes"] and set(table["scopes"]) <= {"col", "row"}
     levels = parsed.headings
@@ -156,7 +156,7 @@ def test_titles_from_entries_are_escaped_in_charts_and_tables(client, entry_fact
     entry_factory("paha", type="norm", laws=[{"title": '<script>alert("x")</script> & laki'}])
     html = client.get("/statistics").text
     assert "<script>" not in html and "&lt;script&gt;" in html
-    assert len(svgs(html)) == 7
+    assert len(svgs(html)) == 8
 
 
 def test_an_empty_bank_says_so(client):

@@ -1,6 +1,8 @@
 """A member fills every structured field through the form; a moderator sees them, confirms the
 evidence level and publishes; the entry page, the API and the CSV show them."""
 
+import csv
+import io
 import re
 
 import pytest
@@ -86,6 +88,30 @@ def test_every_structured_field_from_the_form_to_the_published_page(app, app_ses
     assert "Pekka Piilo" not in page and "pekka@kajaani.fi" not in page
     assert "Maija Meikäläinen, kehittämispäällikkö, Kajaanin kaupunki" in page  # in the citation too
 
+    record = app.test_client().get(f"/api/v1/entries/{entry.slug}").get_json()
+    assert (record["evidence_level"], record["evidence_proposed"]) == (3, 4)
+    assert record["details"]["results"][0] == {"indicator": "Työllistyneiden osuus", "value": 35, "unit": "%",
+                                               "baseline": 20.5, "period": "2021–2023",
+                                               "source": "https://example.fi/tulos"}
+    assert record["details"]["practice_status"] == "permanent" and record["details"]["resources"]["euros"] == 120000
+    assert [c["name"] for c in record["contacts"]] == ["Maija Meikäläinen"]
+    assert record["contacts"][0]["phone"] == "+358 40 123 4567"
+
+    rows = list(csv.DictReader(io.StringIO(app.test_client().get("/data/ideapankki-entries.csv").text.lstrip("\ufeff"))))
+    (row,) = [r for r in rows if r["slug"] == entry.slug]
+    assert row["evidence_level"] == "3" and row["practice_status"] == "permanent"
+    assert row["results"] == ("Työllistyneiden osuus = 35 % (20.5, 2021–2023, https://example.fi/tulos) | "
+                              "Asiakkaita = 1200")
+    assert row["resources_person_years"] == "2.5" and row["evaluation_evaluator"] == "VATT"
+    assert "Pekka" not in row["contacts"] and row["contacts"].startswith("Maija Meikäläinen, kehittämispäällikkö")
+
+    listing = app.test_client().get("/api/v1/entries?evidence=3").get_json()
+    assert [e["slug"] for e in listing["results"]] == [entry.slug]
+    assert app.test_client().get("/api/v1/entries?evidence=4").get_json()["results"] == []
+    assert app.test_client().get("/api/v1/entries?evidence=9").status_code == 400
+    browse = app.test_client().get("/entries").text
+    assert "Näytön taso" in browse and "3 – Syy-yhteys osoitettu" in browse  # the facet
+
 
 def test_a_member_cannot_confirm_an_evidence_level(app, app_session, member, moderator):
     author = sign_in(app.test_client())
@@ -95,7 +121,7 @@ def test_a_member_cannot_confirm_an_evidence_level(app, app_session, member, mod
     page = author.get(f"/moderation/{entry.slug}")
     assert 'name="evidence_level"' not in page.text
     answer = author.post(f"/moderation/{entry.slug}/evidence",
-                         data={"csrf_token": token_of(page.text), "evidence_level": "5"})
+                         data={"csrf_token": token_of(author.get("/new/practice").text), "evidence_level": "5"})
     assert answer.status_code == 403
     app_session.expire_all()
     assert entry.evidence_level is None

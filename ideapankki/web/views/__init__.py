@@ -10,6 +10,7 @@ from . import (accessibility, admin, adoptions, api, auth, contribute, crawl, do
                privacy, programmes, programmes_api, public, reports, search, stats,
                submit)
 from . import history, status  # the version history; the author's status page
+from . import notices  # moderators' header counts and notice preference
 
 
 def init_app(app: Flask) -> None:
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
     feeds.init_app(app)  # blueprint + the page_feed template helper
     programmes.init_app(app)  # blueprint + the programme_of template helper
     contribute.init_app(app)  # blueprint + the may_edit_entry template helper
+    notices.init_app(app)  # blueprint + the moderator_waiting template helper
     follow.init_app(app)  # blueprint + the follow_link template helper
     adoptions.init_app(app)  # blueprint + the entry page's adoption_panel helper
     entry_feed.init_app(app)  # one entry's feed of adopters and versions

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from ... import accounts, organisations as register
 from ...models import Organisation, Role, User
+from .. import moderator_mail
 from ..database import db_session
 from ..forms import ConfirmActionForm
 from ..organisation_choices import KIND_SINGULAR, OrganisationForm
@@ -42,10 +43,13 @@ def approve(user_id: int):
     user = db_session().get(User, user_id)
     if user is None:
         abort(404)
+    waited = user.membership_approved_at is None
     try:
         accounts.approve_membership(db_session(), current_user._get_current_object(), user)
     except accounts.AccountError:
         abort(409)
+    if waited:
+        moderator_mail.membership_approved(db_session(), user)
     flash(_("%(name)s can now submit entries.", name=user.name))
     return redirect(url_for("admin.memberships"))
 

@@ -21,6 +21,7 @@ from ..extensions import login_manager, start_session
 from ..forms import LoginForm, PasswordChangeForm, RegisterForm, ResetForm, ResetRequestForm
 from ..redirects import safe_next
 from .login_link import mail_link
+from .. import moderator_mail
 from ..organisation_choices import register_choices
 from ..notify import send_mail
 
@@ -126,7 +127,10 @@ def confirm(token: str):
     user = db_session().get(User, data.get("u"))
     if user is None or user.email != data.get("e"):
         abort(404)
+    first = user.email_confirmed_at is None
     accounts.confirm_email(db_session(), user)
+    if first and not user.can_submit and user.organisation_id is not None:
+        moderator_mail.membership_waiting(db_session(), user)  # moderators who want word at once
     message = (_("Your e-mail address is confirmed and you can submit entries.") if user.can_submit else
                _("Your e-mail address is confirmed. A moderator will approve your membership of your "
                  "organisation; after that you can submit entries."))

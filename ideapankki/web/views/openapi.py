@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from ...models import EntryType, Language, NormStatus, RelationKind, TrialStatus
 from ...reference import THEME_SLUGS, read_register
+from .openapi_details import DETAILS
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 NO_NUL = "^[^\\u0000]*$"  # a NUL anywhere in a request is refused with 400 (web/params.py)
@@ -44,6 +45,8 @@ SUMMARY = {
     "title": {"type": "string"}, "summary": {"type": "string"}, "published": DAY,
     "municipalities": _array({"type": "string"}), "themes": _array({"type": "string", "enum": list(THEME_SLUGS)}),
     "trial_status": {"type": ["string", "null"], "enum": [*STATUSES, None]},
+    "evidence_level": {"type": ["integer", "null"], "minimum": 1, "maximum": 5,
+                       "description": "a practice's evidence level (Nesta standards 1–5) confirmed by a moderator"},
 }
 ENTRY = {
     **SUMMARY,
@@ -55,7 +58,12 @@ ENTRY = {
     "period": {"oneOf": [{"type": "null"}, _object({"start": DAY, "end": DAY})]},
     "origin": NULLABLE_STRING,
     "laws": _array(_object({"title": {"type": "string"}, "number": NULLABLE_STRING, "section": NULLABLE_STRING})),
-    "contacts": _array(_object({"name": {"type": "string"}, "role": NULLABLE_STRING, "email": NULLABLE_STRING})),
+    # only the contacts who agreed to publication
+    "contacts": _array(_object({"name": {"type": "string"}, "role": NULLABLE_STRING, "organisation": NULLABLE_STRING,
+                                "email": NULLABLE_STRING, "phone": NULLABLE_STRING})),
+    "evidence_proposed": {"type": ["integer", "null"], "minimum": 1, "maximum": 5,
+                          "description": "the evidence level the author proposed (not confirmed)"},
+    "details": DETAILS,
     "links": _array(_object({"title": {"type": "string"}, "url": {"type": "string"}})),
     "programme": {"type": ["string", "null"], "description": "slug of the trial programme a practice belongs to"},
     "proposal": {"oneOf": [{"type": "null"}, _object({
@@ -128,9 +136,11 @@ def _filters() -> list[dict]:
         _query("theme", {"type": "string", "enum": list(THEME_SLUGS)}, "theme slug"),
         _query("region", {"type": "string", "enum": regions}, "region code (maakunta, e.g. FI1D8 Kainuu)"),
         _query("municipality", {"type": "string", "enum": codes}, "municipality code of the register"),
-        _query("year", {"type": "integer", "minimum": 1900, "maximum": 2100}, "year of publication"),
+        _query("year", {"type": "integer", "minimum": 1900, "maximum": 2100},
+               "year: a practice's start, other entries' publication"),
         _query("trial_status", {"type": "string", "enum": STATUSES}, "status of a trial"),
         _query("norm_status", {"type": "string", "enum": NORM_STATUSES}, "current status of a norm proposal"),
+        _query("evidence", {"type": "integer", "minimum": 1, "maximum": 5}, "a practice's confirmed evidence level"),
     ]
 
 
@@ -237,6 +247,7 @@ def document(server_url: str) -> dict:
                 "norm_laws": _array(_object({"number": NULLABLE_STRING, "title": {"type": "string"},
                                              "count": {"type": "integer"}})),
                 "norm_actions": COUNTS, "norm_proposer_roles": COUNTS, "norm_statuses": COUNTS,
+                "practices_by_evidence_level": COUNTS,
                 "programmes": _array(_object({"slug": {"type": "string"}, "title": {"type": "string"},
                                               "named_municipalities": {"type": "integer"},
                                               "stated_total": {"type": ["integer", "null"]},

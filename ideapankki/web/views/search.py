@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, render_template, request
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 
 from ... import browse
 from ...search import results as searching
 from ...search import SORTS, IndexUnavailable
+from ...search.schema import LANGUAGES
+from ...search.spelling import fold
 from ..database import db_session
 from .. import params
 from ..index import search_index
+from ..labels import THEME_LABELS
 from .public import facet_municipalities, region_names
 
 bp = Blueprint("search", __name__)
@@ -61,5 +65,21 @@ def search_page():
         return render_template("search/unavailable.html"), 503, {"Retry-After": str(RETRY_AFTER_S)}
     if args.page > result.pages:
         abort(404)
-    return render_template("search/results.html", result=result, filters=args.filters,
+    themes = matching_themes(args.text) if not result.total else []
+    return render_template("search/results.html", result=result, filters=args.filters, themes=themes,
                            municipalities=facet_municipalities(result.facets, args.filters), regions=region_names())
+
+
+def matching_themes(text: str) -> list[str]:
+    """Slugs of the themes whose name, in any of the three languages, shares a word with TEXT
+    (the first five letters, ä, ö and å folded: "asumisesta" meets Asuminen)."""
+    typed = {fold(word)[:5] for word in re.findall(r"\w+", text.lower()) if len(word) >= 4}
+    found = []
+    for slug, label in THEME_LABELS.items():
+        names = {slug}
+        for language in LANGUAGES:
+            with force_locale(language):
+                names.update(re.findall(r"\w+", str(label).lower()))
+        if typed & {fold(name)[:5] for name in names if len(name) >= 4}:
+            found.append(slug)
+    return found

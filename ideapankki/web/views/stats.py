@@ -15,6 +15,7 @@ from ..database import db_session
 from .. import labels
 from . import adoption_sections
 from .chart_sections import Section, Table, horizontal as _horizontal
+from ..structured_labels import EVIDENCE_LABELS
 
 bp = Blueprint("stats", __name__)
 
@@ -37,8 +38,8 @@ def _types_section(stats: statistics.Statistics, locale: str) -> Section:
     years = [str(row.year) for row in table.rows]
     series = [charts.Series(str(labels.TYPE_PLURALS[key]), [row.counts[key] for row in table.rows], *TYPE_STYLES[key])
               for key in table.keys]
-    desc = _("Bar chart: published entries per year of publication, grouped by type. "
-             "The same numbers are in the table below.")
+    desc = _("Bar chart: published entries per year, grouped by type: a practice in the year it started, "
+             "other entries in the year they were published. The same numbers are in the table below.")
     chart = charts.vertical_bars("chart-types", heading, desc, years, series, locale)
     totals = table.totals()
     return Section("types", heading, chart, Table(
@@ -98,6 +99,12 @@ def sections(stats: statistics.Statistics, locale: str) -> list[Section]:
                     _("Status of the proposal"), proposals,
                     [(str(labels.NORM_STATUS_LABELS.get(c.key, _("No step recorded yet"))), c.count)
                      for c in stats.norm_statuses], locale),
+        _horizontal("evidence", _("Practices by evidence level"),
+                    _("Bar chart: published practices per evidence level a moderator confirmed (Nesta standards "
+                      "1–5), and those without one. The same numbers are in the table below."),
+                    _("Evidence level"), _("Practices"),
+                    [(str(EVIDENCE_LABELS[int(c.key)]) if c.key != statistics.NOT_STATED else _("Not confirmed"),
+                      c.count) for c in stats.evidence_levels], locale),
     ] + ([_programmes_section(stats, locale)] if stats.programmes else [])
 
 
