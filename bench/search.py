@@ -159,9 +159,12 @@ class Probe:
         """Wrap OWNER.NAME; with OPTIONAL, return False when it does not exist (the code moved on)."""
         if optional and not hasattr(owner, name):
             return False
-        if isinstance(owner, type):
+        if isinstance(owner, type) and name in owner.__dict__:
             original = owner.__dict__[name]
             self._undo.append(lambda: setattr(owner, name, original))
+        elif isinstance(owner, type):  # inherited (BulkWriter's _flush_segment): wrap here, remove after
+            original = getattr(owner, name)
+            self._undo.append(lambda: delattr(owner, name))
         elif isinstance(owner, types.ModuleType) or name not in getattr(owner, "__dict__", {}):
             original = getattr(owner, name)
             had_own = isinstance(owner, types.ModuleType)
@@ -865,7 +868,7 @@ def instrumented_rebuild(index: SearchIndex) -> tuple[int, float, dict[str, floa
         probe.patch(search_bulk.BulkWriter, "add_document", "writer.add_document")
         probe.patch(search_analysis.WordByWord, "counts", "analysis")
         probe.patch(whoosh.formats.Existence, "word_values", "analysis")
-        probe.patch(search_bulk.BulkWriter, "_flush_segment", "writer.commit (write segment)")
+        probe.patch(search_bulk.BulkWriter, "flush_segment", "writer.commit (write segment)")
         # a parallel rebuild reads, analyses and indexes in forked processes, whose clocks we cannot read
         probe.patch(search_indexer, "write_segments", "forked processes")
         if search_analysis._voikko is not None:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from . import config, migrate
+from . import config, migrate, progress
 from .db import open_engine, session_scope
+from .vocabulary_cli import vocabulary_group
 from .web.digest_command import moderator_digest
 from .web.notify_command import notify as notify_command
 
@@ -138,7 +139,8 @@ def reindex_command() -> None:
     """Rebuild the search index from the database into a new folder and swap it in."""
     engine = _engine()
     migrate.init_database(engine)
-    count = _search_index(engine).rebuild()
+    with progress.bar("Indexing") as report:  # a bar on a terminal only: entries done, rate, time left
+        count = _search_index(engine).rebuild(progress=report)
     click.echo(f"Search index rebuilt: {count} published entries.")
 
 
@@ -292,8 +294,8 @@ def revision_command(message: str) -> None:
 
 
 main.add_command(notify_command)  # followers' mail: ideapankki/web/notify_command.py
+main.add_command(vocabulary_group)  # the thesaurus: ideapankki/vocabulary_cli.py
 main.add_command(moderator_digest)  # moderators' daily digest: ideapankki/web/digest_command.py
-
 
 if __name__ == "__main__":
     main()

@@ -7,6 +7,7 @@ import smtplib
 import ssl
 import time
 from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -36,9 +37,14 @@ class MailSettings:
         )
 
 
+# Header lines up to SMTP's 998 characters: a List-Unsubscribe address is one long word, which
+# the default 78-character policy would turn into an encoded word that mail clients do not read.
+UNFOLDED = policy.default.clone(max_line_length=998)
+
+
 def build_message(settings: MailSettings, to: str, subject: str, body: str,
                   headers: dict[str, str] | None = None) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=UNFOLDED if headers else policy.default)
     message["From"] = settings.sender
     message["To"] = to
     message["Subject"] = " ".join(subject.split())  # one line, whatever the title held
@@ -50,19 +56,60 @@ def build_message(settings: MailSettings, to: str, subject: str, body: str,
     return message
 
 
+class Sender:
+    """Sends messages over one SMTP connection, opened at the first message and again after a
+    failure (a batch of digests costs one connection, not one each); or writes .eml files."""
+
+    def __init__(self, settings: MailSettings):
+        self.settings, self.smtp = settings, None
+
+    def __enter__(self) -> "Sender":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        smtp, self.smtp = self.smtp, None
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                smtp.close()
+
+    def _connection(self) -> smtplib.SMTP:
+        if self.smtp is None:
+            settings = self.settings
+            smtp = smtplib.SMTP(settings.host, settings.port, timeout=30)
+            try:
+                if settings.starttls:
+                    smtp.starttls(context=ssl.create_default_context())
+                if settings.username:
+                    smtp.login(settings.username, settings.password or "")
+            except BaseException:
+                smtp.close()
+                raise
+            self.smtp = smtp
+        return self.smtp
+
+    def send(self, to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> EmailMessage:
+        """Send one plain-text message (UTF-8), with HEADERS added, and return it."""
+        message = build_message(self.settings, to, subject, body, headers)
+        if self.settings.host:
+            try:
+                self._connection().send_message(message)
+            except BaseException:
+                self.close()  # the next message starts on a new connection
+                raise
+        else:
+            self.settings.folder.mkdir(parents=True, exist_ok=True)
+            path = self.settings.folder / f"{time.time_ns()}.eml"
+            path.write_bytes(bytes(message))
+        return message
+
+
 def send(settings: MailSettings, to: str, subject: str, body: str,
          headers: dict[str, str] | None = None) -> EmailMessage:
-    """Send one plain-text message (UTF-8), with HEADERS added, and return it."""
-    message = build_message(settings, to, subject, body, headers)
-    if settings.host:
-        with smtplib.SMTP(settings.host, settings.port, timeout=30) as smtp:
-            if settings.starttls:
-                smtp.starttls(context=ssl.create_default_context())
-            if settings.username:
-                smtp.login(settings.username, settings.password or "")
-            smtp.send_message(message)
-    else:
-        settings.folder.mkdir(parents=True, exist_ok=True)
-        path = settings.folder / f"{time.time_ns()}.eml"
-        path.write_bytes(bytes(message))
-    return message
+    """Send one plain-text message (UTF-8), with HEADERS added, on a connection of its own."""
+    with Sender(settings) as sender:
+        return sender.send(to, subject, body, headers)

@@ -76,20 +76,21 @@ def deliver(engine: Engine, settings: mail.MailSettings, ids: list[int] | None =
         with Session(engine) as session:
             ids = list(session.exec(select(OutboxMail.id).order_by(OutboxMail.id)))
     sent = 0
-    for mail_id in ids:
-        message = _claim(engine, mail_id, utcnow())
-        if message is None:
-            continue  # already sent, being sent by another process, or given up on
-        try:
-            mail.send(settings, message.recipient, message.subject, message.body,
-                      json.loads(message.headers) if message.headers else None)
-        except Exception as exc:  # noqa: BLE001 - SMTP and the network fail in many ways; the row stays
-            log.error("mail %s to %s not sent (attempt %s): %s", mail_id, message.recipient,
-                      message.attempts, exc)
-            _finish(engine, mail_id, f"{type(exc).__name__}: {exc}")
-        else:
-            _finish(engine, mail_id, None)
-            sent += 1
+    with mail.Sender(settings) as sender:  # one SMTP connection for the batch
+        for mail_id in ids:
+            message = _claim(engine, mail_id, utcnow())
+            if message is None:
+                continue  # already sent, being sent by another process, or given up on
+            try:
+                sender.send(message.recipient, message.subject, message.body,
+                            json.loads(message.headers) if message.headers else None)
+            except Exception as exc:  # noqa: BLE001 - SMTP and the network fail in many ways; the row stays
+                log.error("mail %s to %s not sent (attempt %s): %s", mail_id, message.recipient,
+                          message.attempts, exc)
+                _finish(engine, mail_id, f"{type(exc).__name__}: {exc}")
+            else:
+                _finish(engine, mail_id, None)
+                sent += 1
     return sent
 
 

@@ -19,7 +19,7 @@ from ideapankki.models import Role
 
 def notify_here(app, limit=None) -> dict:
     """One `notify` run in this process (the app's own mail settings)."""
-    with app.test_request_context("/"):
+    with app.test_request_context("/", base_url=app.config["PUBLIC_URL"]):
         return run(app, limit)
 
 

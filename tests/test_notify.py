@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from ideapankki.models import Follower, OutboxMail, Subscription, utcnow
-from ideapankki import outbox
+from ideapankki import mail, outbox
 
 from clients import post_form
 from loopback_mail import Inbox, smtp_inbox
@@ -63,6 +63,9 @@ def test_subscribe_confirm_change_and_the_digest_arrives_once(site, inbox):
 
     unsubscribe = re.search(r"<http://localhost(/follow/unsubscribe/[^>]+)>", digest["List-Unsubscribe"]).group(1)
     assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    raw = bytes(mail.build_message(site.config["MAIL_SETTINGS"], digest["To"], "s", "b",
+                                   {"List-Unsubscribe": digest["List-Unsubscribe"]}))
+    assert f"\nList-Unsubscribe: <http://localhost{unsubscribe}>".encode() in raw  # one line, not an encoded word
     assert f"http://localhost{unsubscribe}" in body
     manage = re.search(r"http://localhost(/follow/manage/\S+)", body).group(1)
     assert "Otsikko kokeilu" in client.get(manage).text

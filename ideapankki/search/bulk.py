@@ -29,6 +29,7 @@ from .schema import WordCounts
 from .whoosh_private import HookedSegmentWriter, append_postings, index_has_segments, posting_writer
 
 POLL_S = 1.0
+PROGRESS_EVERY = 50  # documents a child writes between reports to the parent
 
 
 _PACKED = [pack_uint(i) for i in range(256)]  # Frequency's value: the frequency as 4 bytes
@@ -144,42 +145,51 @@ class BulkWriter(HookedSegmentWriter):
         self.docnum += 1
 
 
-def _write_share(ix, share: list, documents: Callable, turn: tuple[int, int], results, writer_args: dict) -> None:
-    """In child k of n (TURN): index the documents of SHARE into a new segment, send it back."""
+def _write_share(ix, share: list, documents: Callable, turn: tuple[int, int], results, writer_args: dict,
+                 done=None) -> None:
+    """In child k of n (TURN): index the documents of SHARE into a new segment, send it back;
+    DONE (a shared counter) counts the documents written, for the parent's progress."""
     number = turn[0]
     gc.enable()  # a web worker's rebuild forks from a process that collects between requests only
     voikko.use_local()  # new words are analysed here, in parallel, not queued at the one service
     try:
         writer = BulkWriter(ix, _lk=False, **writer_args)
-        for doc in documents(share, turn):
+        for number_done, doc in enumerate(documents(share, turn), 1):
             writer.add_document(**doc)
+            if done is not None and number_done % PROGRESS_EVERY == 0:
+                with done.get_lock():
+                    done.value += PROGRESS_EVERY
         results.put((number, writer.finalize_segment(), None))
     except BaseException:  # noqa: BLE001 - reported to the parent, which raises
         results.put((number, None, traceback.format_exc()))
 
 
 def write_segments(ix, items: list, documents: Callable[[list, tuple[int, int]], list[dict]], procs: int,
-                   timeout: float, **writer_args) -> None:
+                   timeout: float, progress: Callable[[int, int], None] | None = None, **writer_args) -> None:
     """Index ITEMS into the empty index IX in PROCS forked processes and commit.
 
     Child k of n turns its share of ITEMS (say, entry ids) into documents with
     DOCUMENTS(share, (k, n)), so reading and analysis run in parallel too. Raises RuntimeError when a child fails or
-    dies; TIMEOUT bounds the wait for Whoosh's write lock, as for any writer.
+    dies; TIMEOUT bounds the wait for Whoosh's write lock, as for any writer. PROGRESS(done, total) is
+    called about once a second with the documents the children have written.
     """
     context = multiprocessing.get_context("fork")
+    done = context.Value("q", 0)
     results = context.Queue()
     size = -(-len(items) // procs)
     shares = [items[start:start + size] for start in range(0, len(items), size)]
     # Take the write lock first, so that no one else writes while the children do.
     writer = BulkWriter(ix, timeout=timeout, **writer_args)
     children = [context.Process(target=_write_share, daemon=True,
-                                args=(ix, share, documents, (number, len(shares)), results, writer_args))
+                                args=(ix, share, documents, (number, len(shares)), results, writer_args, done))
                 for number, share in enumerate(shares)]
     try:
         for child in children:
             child.start()
         segments, failures = {}, []
         while len(segments) + len(failures) < len(children):
+            if progress is not None:
+                progress(done.value, len(items))
             try:
                 number, segment, failure = results.get(timeout=POLL_S)
             except queue.Empty:
@@ -195,6 +205,8 @@ def write_segments(ix, items: list, documents: Callable[[list, tuple[int, int]],
             raise RuntimeError("indexing failed in a child process:\n" + failures[0])
         for child in children:
             child.join()
+        if progress is not None:
+            progress(len(items), len(items))
     except BaseException:
         for child in children:
             if child.is_alive():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from typing import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -19,7 +20,7 @@ from whoosh.reading import TermNotFound
 from ..changes import site_version
 from ..models import Entry, EntryChange, EntryMunicipality, EntryState
 from .lemmas import learn
-from .bulk import BulkWriter, write_segments
+from .bulk import PROGRESS_EVERY, BulkWriter, write_segments
 from .schema import IndexCodec, document, words_of
 from .store import WRITER_TIMEOUT_S, IndexState, IndexStore, open_dir
 
@@ -47,13 +48,15 @@ def _published(session: Session, ids: list[int] | None = None) -> list[Entry]:
     return list(session.exec(query).all())
 
 
-def rebuild(store: IndexStore, engine: Engine) -> int:
-    """Build a complete index from the database in a new folder and swap it in; return its size."""
+def rebuild(store: IndexStore, engine: Engine, progress: Callable[[int, int], None] | None = None) -> int:
+    """Build a complete index from the database in a new folder and swap it in; return its size.
+
+    PROGRESS(done, total), when given, hears of the entries indexed (ideapankki.progress draws it)."""
     with store.writing():
-        return rebuild_locked(store, engine)
+        return rebuild_locked(store, engine, progress)
 
 
-def rebuild_locked(store: IndexStore, engine: Engine) -> int:
+def rebuild_locked(store: IndexStore, engine: Engine, progress: Callable[[int, int], None] | None = None) -> int:
     """rebuild() for a caller that holds the writer lock."""
     directory = store.new_generation()
     with Session(engine) as session:
@@ -65,12 +68,14 @@ def rebuild_locked(store: IndexStore, engine: Engine) -> int:
     if procs > 1:
         # One forked process per core reads, analyses and indexes its share: one segment each.
         write_segments(ix, ids, lambda share, turn: _documents(engine, store, share, turn), procs,
-                       WRITER_TIMEOUT_S, codec=IndexCodec())
+                       WRITER_TIMEOUT_S, progress, codec=IndexCodec())
     else:
         writer = BulkWriter(ix, timeout=WRITER_TIMEOUT_S, codec=IndexCodec())
         try:
-            for doc in _documents(engine, store, ids):
+            for done, doc in enumerate(_documents(engine, store, ids), 1):
                 writer.add_document(**doc)
+                if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(ids)):
+                    progress(done, len(ids))
             writer.commit()
         except BaseException:
             writer.cancel()

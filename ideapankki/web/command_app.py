@@ -21,7 +21,8 @@ def site_app():
         raise click.ClickException(str(exc)) from exc
     try:
         migrate.init_database(engine(app))
-        with app.test_request_context("/"):
+        # the public URL as the request's: a Host outside TRUSTED_HOSTS would leave no URL adapter
+        with app.test_request_context("/", base_url=app.config["PUBLIC_URL"]):
             yield app
     finally:
         close_app(app)

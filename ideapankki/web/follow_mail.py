@@ -88,20 +88,23 @@ def queue_confirmation(session: Session, follower: Follower, subscription: Subsc
         outbox.queue(session, follower.email, _("Confirm that you want to follow Ideapankki"), body)
 
 
-def queue_digest(session: Session, follower: Follower, items: list[tuple[Entry, list[str]]]) -> None:
-    """Queue one mail to FOLLOWER listing ITEMS (published entries and what happened to each)."""
+def queue_digest(session: Session, follower: Follower, items: list[tuple[Entry, list[str]]],
+                 total: int | None = None) -> None:
+    """Queue one mail to FOLLOWER listing ITEMS (published entries and what happened to each; at
+    most MAX_ITEMS are listed) of TOTAL entries with news (default: all of ITEMS)."""
+    total = len(items) if total is None else total
     with force_locale(follower.language):
         lines = []
         for entry, kinds in items[:MAX_ITEMS]:
             happened = ", ".join(str(EVENT_LABELS[k]) for k in kinds)
             lines.append(f"{entry.title}\n{happened} · {labels.TYPE_LABELS[entry.type]}\n{entry.summary.strip()}\n"
                          f"{url_for('public.entry', slug=entry.slug, _external=True)}")
-        if len(items) == 1:
+        if total == 1:
             subject = _("Ideapankki: %(title)s", title=items[0][0].title)
         else:
-            subject = _("Ideapankki: %(count)s new or changed entries", count=len(items))
-        if len(items) > MAX_ITEMS:
-            lines.append(_("… and %(count)s more: %(link)s", count=len(items) - MAX_ITEMS,
+            subject = _("Ideapankki: %(count)s new or changed entries", count=total)
+        if total > len(lines):
+            lines.append(_("… and %(count)s more: %(link)s", count=total - len(lines),
                            link=url_for("public.entries", _external=True)))
         intro = _("New and changed entries in what you follow at Ideapankki:")
         body = "\n\n".join([intro, *lines, "—", _footer(follower)]) + "\n"

@@ -29,16 +29,23 @@ def run(app, limit: int | None = None) -> dict[str, int]:
     from .. import browse, digests, following, outbox
     from ..db import writing
     from .database import engine as app_engine
-    from .follow_mail import queue_digest
+    from .follow_mail import MAX_ITEMS, queue_digest
     from .index import search_index
     from .notify import mail_settings
 
     engine, index = app_engine(app), search_index(app)
     index.catch_up()
 
+    translated = {}  # (entry id, language) -> the entry to show: one look-up per run, not per mail
+
     def render(session, follower, items):
-        queue_digest(session, follower, [(digests.in_language(session, item.entry, follower.language), item.kinds)
-                                         for item in items])
+        shown = []
+        for item in items[:MAX_ITEMS]:
+            key = (item.entry.id, follower.language)
+            if key not in translated:
+                translated[key] = digests.in_language(session, item.entry, follower.language)
+            shown.append((translated[key], item.kinds))
+        queue_digest(session, follower, shown, len(items))
 
     with Session(writing(engine), expire_on_commit=False) as session:
         def matches(query: str) -> set[int]:

@@ -29,6 +29,8 @@ KNOWN = {
     "the entry it needs must be a norm proposal": _l("The entry it needs must be a norm proposal."),
     "an idea leads to a trial or practice": _l("An idea leads to a trial or an operating model."),
     "a translation is an entry of the same type": _l("A translation is an entry of the same type."),
+    "only a practice or an idea is adapted from another practice or idea":
+        _l("Only a practice or an idea is adapted from another practice or idea."),
     "an entry cannot be related to itself": _l("An entry cannot be linked to itself."),
     "the same relation is listed twice": _l("The same link is listed twice."),
 }

@@ -161,3 +161,22 @@ def test_learning_alongside_other_processes_learns_every_word_once(tmp_path, mon
     other = lemmas.LemmaStore(tmp_path / "lemmas.sqlite")
     other.load()
     assert other.words == words
+
+
+def test_a_rebuild_reports_its_progress(bench):
+    for slug in ("a", "b", "c"):
+        bench.add(slug, title=f"Kokeilu {slug}", summary="S.", body="Teksti.")
+    calls = []
+    assert bench.index.rebuild(progress=lambda done, total: calls.append((done, total))) == 3
+    assert calls[-1] == (3, 3)
+
+
+def test_a_parallel_rebuild_reports_its_progress(bench, monkeypatch):
+    from ideapankki.search import indexer
+
+    monkeypatch.setattr(indexer, "PARALLEL_FROM", 1)  # forked writers, as for a large bank
+    for slug in ("a", "b", "c", "d"):
+        bench.add(slug, title=f"Kokeilu {slug}", summary="S.", body="Teksti.")
+    calls = []
+    assert bench.index.rebuild(progress=lambda done, total: calls.append((done, total))) == 4
+    assert calls[-1] == (4, 4) and all(total == 4 for _done, total in calls)

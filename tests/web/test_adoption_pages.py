@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 import pytest
 from sqlmodel import select
 
-from clients import PASSWORD, sign_in
+from clients import PASSWORD, post_form, sign_in
 from factories import make_entry, make_user
 from ideapankki import accounts, entries, revisions, workflow
 from ideapankki.models import Adoption, Role
@@ -143,3 +143,16 @@ def test_a_note_is_text_never_markup(client, oulu, practice):
     page = client.get("/entries/omavalmentaja").text
     assert "<script>alert(1)" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_member_says_in_the_form_what_the_entry_is_adapted_from(client, oulu, practice, app_session):
+    make_entry(app_session, "normi", type="norm", title="Normi")
+    data = {"title": "Omavalmentaja Oulussa", "summary": "Oulun versio.", "language": "fi", "municipalities": "Oulu",
+            "do": "save", "relations-0-kind": "adapted_from", "relations-0-entry": "normi"}
+    bad = post_form(oulu, "/new/practice", data)
+    assert bad.status_code == 400 and 'id="relations-0-kind-error"' in bad.text
+    assert "Vain käytäntö tai idea voi olla sovellettu" in bad.text
+    data["relations-0-entry"] = "http://localhost/entries/omavalmentaja"
+    saved = post_form(oulu, "/new/practice", data)
+    assert saved.status_code == 302
+    assert 'value="omavalmentaja"' in oulu.get(saved.headers["Location"]).text

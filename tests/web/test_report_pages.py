@@ -32,7 +32,7 @@ def test_a_reader_reports_and_a_moderator_resolves_with_a_reply(app, client, inb
     sign_in(moderator, "mod@kuntaliitto.fi")
     queue = moderator.get("/moderation/reports").text
     assert queue.index("Henkilötietoja, joiden") < queue.index("Asiavirhe")  # personal data first
-    assert re.search(r'class="header-count">2<', queue)
+    assert re.search(r'class="nav-count">2<', queue)
     first = app_session.exec(select(Report).where(Report.reason == "factual_error")).one()
     token = re.search(r'name="csrf_token" value="([^"]+)"', queue).group(1)
     done = moderator.post(f"/moderation/reports/{first.id}", data={"csrf_token": token, "action": "edit",
@@ -43,7 +43,7 @@ def test_a_reader_reports_and_a_moderator_resolves_with_a_reply(app, client, inb
     app_session.expire_all()
     resolved = app_session.get(Report, first.id)
     assert resolved.email is None and resolved.action == "edit" and resolved.replied
-    assert re.search(r'class="header-count">1<', moderator.get("/moderation/reports").text)
+    assert re.search(r'class="nav-count">1<', moderator.get("/moderation/reports").text)
 
 
 def test_archiving_from_a_report_takes_the_entry_down(app, client, app_session):
