@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from . import config, migrate, progress
+from . import config, migrate, progress, vocabulary_cli
 from .db import open_engine, session_scope
-from .vocabulary_cli import vocabulary_group
-from .web import digest_command, notify_command as _notify
+from .web.digest_command import moderator_digest
+from .web.notify_command import notify as notify_command
 
 
 def _engine():
@@ -292,9 +292,9 @@ def revision_command(message: str) -> None:
     command.revision(migrate.alembic_config(engine), message=message, autogenerate=True)
 
 
-main.add_command(_notify.notify)  # followers' mail: ideapankki/web/notify_command.py
-main.add_command(vocabulary_group)  # the thesaurus: ideapankki/vocabulary_cli.py
-main.add_command(digest_command.moderator_digest)  # moderators' daily digest: ideapankki/web/digest_command.py
+main.add_command(notify_command)  # followers' mail: ideapankki/web/notify_command.py
+main.add_command(vocabulary_cli.vocabulary_group)  # the thesaurus: ideapankki/vocabulary_cli.py
+main.add_command(moderator_digest)  # moderators' daily digest: ideapankki/web/digest_command.py
 
 if __name__ == "__main__":
     main()
