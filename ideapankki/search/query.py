@@ -59,7 +59,7 @@ def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "re
         total = int(match.final.sum())
         found, rare = corrections(view.corpus, searcher.schema, readers.store.lemmas.vocabulary(),
                                   match.parsed.words, voikko, capitals(text),
-                                  thesaurus.knows if thesaurus is not None else None) if respell else ({}, {})
+                                  thesaurus.knows if thesaurus is not None else None, total) if respell else ({}, {})
         suggestion, corrected = respelled(match.parsed.words, {**rare, **found}), False
         if found and not total:  # nothing as typed: the respelled query's results ("search instead for")
             match = _match(searcher, view, suggestion, filters, voikko, thesaurus=thesaurus)

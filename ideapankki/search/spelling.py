@@ -38,6 +38,7 @@ from .vectors import Corpus, evaluate
 
 MAX_DISTANCE = 2
 SHORT = 4  # words this short are never respelled: acronyms (sote, hyte, AVI) and one edit is a quarter
+FEW = 3  # results below which every typed word is counted in the index
 CANDIDATES = 12  # close words looked up in the index per typed word
 _FOLD = str.maketrans("äöå", "aoa")
 _CAPITALS = re.compile(r"\b[A-ZÄÖÅ][A-ZÄÖÅ0-9]+\b")
@@ -119,6 +120,11 @@ def _close_folded(vocabulary: list[str], word: str, maxdist: int) -> list[tuple[
     return found
 
 
+def _in(vocabulary: list[str], word: str) -> bool:
+    pos = bisect_left(vocabulary, word)
+    return pos < len(vocabulary) and vocabulary[pos] == word
+
+
 def allowed_edits(word: str) -> int:
     """Edits a respelling of WORD may make: none for short words, one up to seven letters, then two."""
     return 0 if len(word) <= SHORT else 1 if len(word) <= 7 else MAX_DISTANCE
@@ -167,14 +173,18 @@ def correct_word(corpus: Corpus, schema, vocabulary: list[str], word: str, voikk
 
 
 def corrections(corpus: Corpus, schema, vocabulary: list[str], words: list[str], voikko: bool,
-                acronyms: set[str] = frozenset(), label: Callable[[str], bool] | None = None
-                ) -> tuple[dict[str, str], dict[str, str]]:
+                acronyms: set[str] = frozenset(), label: Callable[[str], bool] | None = None,
+                total: int = 0) -> tuple[dict[str, str], dict[str, str]]:
     """Typed word -> confident respelling: (for WORDS no text uses, searched alongside them; for
-    words one text uses, perhaps with the same typo, offered only as "did you mean")."""
+    words one text uses, perhaps with the same typo, offered only as "did you mean"). When the
+    query found TOTAL >= FEW results, a word written as in some text is not counted (the cost of a
+    search): only the others can be unknown, and rare words get no "did you mean"."""
     if not vocabulary:
         return {}, {}
     unknown, rare = {}, {}
     for word in words:
+        if total >= FEW and _in(vocabulary, word):
+            continue
         used = 0 if is_literal(word) else texts_using(corpus, schema, word, voikko)
         if is_literal(word) or used > 1:
             continue
