@@ -868,7 +868,7 @@ def instrumented_rebuild(index: SearchIndex) -> tuple[int, float, dict[str, floa
         probe.patch(search_bulk.BulkWriter, "add_document", "writer.add_document")
         probe.patch(search_analysis.WordByWord, "counts", "analysis")
         probe.patch(whoosh.formats.Existence, "word_values", "analysis")
-        probe.patch(search_bulk.BulkWriter, "_flush_segment", "writer.commit (write segment)")
+        probe.patch(search_bulk.BulkWriter, "flush_segment", "writer.commit (write segment)")
         # a parallel rebuild reads, analyses and indexes in forked processes, whose clocks we cannot read
         probe.patch(search_indexer, "write_segments", "forked processes")
         if search_analysis._voikko is not None:

@@ -24,7 +24,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 
 from .models import (Adoption, Contact, Entry, EntryChange, EntryLink, EntryMunicipality, EntryRelation, EntryTheme,
-                     EntryTag, LawReference, NormStatusEvent, Programme, utcnow)
+                     EntryTag, LawReference, NormStatusEvent, Programme, VocabularyState, utcnow)
 
 _CHILDREN = (EntryMunicipality, EntryTheme, EntryTag, LawReference, Contact, EntryLink, NormStatusEvent,
              EntryRelation, Adoption)
@@ -92,12 +92,14 @@ VERSION_QUERY = sa.select(
     sa.select(EntryChange.at).where(EntryChange.id == _HEAD).scalar_subquery(),
     sa.select(sa.func.count()).select_from(Programme).scalar_subquery(),
     sa.select(sa.func.max(Programme.updated_at)).scalar_subquery(),
+    sa.select(VocabularyState.version).where(VocabularyState.id == 1).scalar_subquery(),  # search expands through it
 )
 _VERSION_SQL: dict[str, str] = {}  # dialect name -> VERSION_QUERY as SQL
 
 
 def site_version(source: sa.Engine | OrmSession) -> tuple:
-    """(head id, head time, programme count, newest programme change): equal only while nothing changed.
+    """(head id, head time, programme count, newest programme change, thesaurus version): equal only
+    while nothing changed (search results follow the thesaurus, so its version is part of it).
 
     The head's time tells a rolled-back and reused SQLite id from the old one. Programmes are
     written only by `ideapankki import`, outside the change log, so they are counted here.

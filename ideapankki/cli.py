@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import config, migrate, progress
+from . import config, migrate, progress, vocabulary_cli
 from .db import open_engine, session_scope
 from .web.digest_command import moderator_digest
 from .web.notify_command import notify as notify_command
@@ -293,8 +293,8 @@ def revision_command(message: str) -> None:
 
 
 main.add_command(notify_command)  # followers' mail: ideapankki/web/notify_command.py
+main.add_command(vocabulary_cli.vocabulary_group)  # the thesaurus: ideapankki/vocabulary_cli.py
 main.add_command(moderator_digest)  # moderators' daily digest: ideapankki/web/digest_command.py
-
 
 if __name__ == "__main__":
     main()

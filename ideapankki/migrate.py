@@ -12,6 +12,7 @@ from sqlmodel import select
 from .config import MIGRATIONS_DIR
 from .db import session_scope, writing
 from .models import Entry
+from . import vocabulary
 from .organisations import load_register
 from .reference import load_reference_data
 
@@ -41,10 +42,12 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 
 def init_database(engine: Engine) -> None:
-    """Migrate to head and load the reference data (municipalities, themes, the organisation register)."""
+    """Migrate to head and load the reference data (municipalities, themes, the organisation register)
+    and, into a database that never had one, the shipped thesaurus."""
     upgrade(engine)
     with session_scope(engine) as session:
         load_reference_data(session)
+        vocabulary.seed_if_empty(session)
         load_register(session)
 
 

@@ -43,8 +43,18 @@ from .mail import OutboxMail
 from .adoptions import Adoption
 from .reports import Report, ReportAction, ReportReason
 from .follow import EventKind, FollowEvent, FollowKind, Follower, Frequency, NotifyCursor, Subscription
+from .vocabulary import (VocabularyConcept, VocabularyLabel, VocabularyLink, VocabularyState, VocabularyChange,
+                         LABEL_KINDS, LINK_KINDS, VOCABULARY_LANGUAGES)
 
 __all__ = [
+    "VocabularyConcept",
+    "VocabularyLabel",
+    "VocabularyLink",
+    "VocabularyState",
+    "VocabularyChange",
+    "LABEL_KINDS",
+    "LINK_KINDS",
+    "VOCABULARY_LANGUAGES",
     "as_utc",
     "utcnow",
     "EntryType",

@@ -23,6 +23,7 @@ from .nearest import nearest_ids
 from .query import Hit, SearchResponse, matching_ids, more_like, run_search, similar_titles
 from .reading import IndexUnavailable, Readers
 from .store import IndexStore
+from .thesaurus import VocabularyCache
 
 __all__ = ["SearchIndex", "open_index", "Filters", "SearchResponse", "Hit", "IndexUnavailable", "SORTS"]
 
@@ -40,6 +41,7 @@ class SearchIndex:
         self.readers = Readers(self.store)
         self.healer = Healer(self.store, engine)
         self._current_at: tuple | None = None  # the site's version at which nothing was left to apply
+        self.vocabulary = VocabularyCache(engine, self.voikko)  # the thesaurus, as of each search
 
     @property
     def voikko(self) -> bool:
@@ -113,12 +115,15 @@ class SearchIndex:
         """Search published entries; see ideapankki.search.query.run_search."""
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}")
+        thesaurus = self.vocabulary.current()
         return self._reading(lambda: run_search(self.readers, text, filters or Filters(), sort=sort, page=page,
-                                                per_page=per_page, voikko=self.voikko, respell=respell))
+                                                per_page=per_page, voikko=self.voikko, respell=respell,
+                                                thesaurus=thesaurus))
 
     def matching(self, text: str = "", filters: Filters | None = None) -> set[int]:
         """Ids of all the published entries a search for TEXT within FILTERS finds (followers' searches)."""
-        return self._reading(lambda: matching_ids(self.readers, text, filters or Filters(), self.voikko))
+        thesaurus = self.vocabulary.current()
+        return self._reading(lambda: matching_ids(self.readers, text, filters or Filters(), self.voikko, thesaurus))
 
     def nearest(self, text: str, limit: int = 5) -> list[int]:
         """Ids of the published entries nearest a query that found nothing (search.nearest)."""

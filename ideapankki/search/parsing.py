@@ -9,7 +9,7 @@ matches.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from whoosh import query as Q
 from whoosh.lang import stopwords_for_language
@@ -87,6 +87,8 @@ class Parsed:
     ranked: Q.Query | None
     any_word: Q.Query | None
     words: list[str]
+    exact: Q.Query | None = None  # the words as typed, when the thesaurus added to them (thesaurus.exact_first)
+    concepts: list[str] = field(default_factory=list)  # keys of the thesaurus concepts the query matched
 
 
 def build_query(schema, text: str, voikko: bool = True) -> tuple[Q.Query | None, list[str]]:
@@ -95,9 +97,19 @@ def build_query(schema, text: str, voikko: bool = True) -> tuple[Q.Query | None,
     return parsed.ranked, parsed.words
 
 
-def parse_query(schema, text: str, voikko: bool = True, respell: dict[str, str] | None = None) -> Parsed:
-    """Build the queries for TEXT; RESPELL adds a correction to a typed word (spelling.py)."""
+def parse_query(schema, text: str, voikko: bool = True, respell: dict[str, str] | None = None,
+                thesaurus=None) -> Parsed:
+    """Build the queries for TEXT; RESPELL adds a correction to a typed word (spelling.py), THESAURUS
+    (search.thesaurus.Thesaurus) the labels of the concepts the words name."""
     words = query_words(text)
-    found = [(q, word_weight(w, voikko)) for w in words if (q := _respelled(schema, w, voikko, respell)) is not None]
-    ranked, any_word = combine([q for q, _w in found], [w for _q, w in found])
-    return Parsed(ranked, any_word, words)
+    exact = [_respelled(schema, w, voikko, respell) for w in words]
+    expansion = thesaurus.expand(schema, text, words, voikko) if thesaurus is not None else None
+    per_word = expansion.widen(exact) if expansion else exact
+    found = [(q, word_weight(w, voikko)) for w, q in zip(words, per_word) if q is not None]
+    found += [(q, 1.0) for q in expansion.extra] if expansion else []
+    parsed = Parsed(*combine([q for q, _w in found], [w for _q, w in found]), words)
+    if expansion:
+        typed = [q for q in exact if q is not None]
+        parsed.exact = (typed[0] if len(typed) == 1 else Q.Or(typed)) if typed else None
+        parsed.concepts = expansion.concepts
+    return parsed

@@ -17,6 +17,7 @@ from .parsing import LANGUAGES, Parsed, _field_alternatives, parse_query, query_
 from .reading import Generation, Readers
 from .schema import FACETS
 from .spelling import capitals, corrections, respelled
+from .thesaurus import exact_first
 from .vectors import evaluate, from_int, to_int, top
 
 MORE_LIKE_TERMS = 12  # as many key terms as before: the same neighbours, now cheap to score
@@ -44,7 +45,7 @@ class SearchResponse:
 
 
 def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "relevance", page: int = 1,
-               per_page: int = 20, voikko: bool = True, respell: bool = True) -> SearchResponse:
+               per_page: int = 20, voikko: bool = True, respell: bool = True, thesaurus=None) -> SearchResponse:
     """Search the index: matching documents, facet counts, one page of hits, a spelling suggestion.
 
     Words no text uses get their safe corrections (spelling.py; not with RESPELL false): searched
@@ -54,16 +55,17 @@ def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "re
 
     def operation(searcher) -> SearchResponse:
         view = readers.corpus(searcher)
-        match = _match(searcher, view, text, filters, voikko)
+        match = _match(searcher, view, text, filters, voikko, thesaurus=thesaurus)
         total = int(match.final.sum())
         found, rare = corrections(view.corpus, searcher.schema, readers.store.lemmas.vocabulary(),
-                                  match.parsed.words, voikko, capitals(text)) if respell else ({}, {})
+                                  match.parsed.words, voikko, capitals(text),
+                                  thesaurus.knows if thesaurus is not None else None) if respell else ({}, {})
         suggestion, corrected = respelled(match.parsed.words, {**rare, **found}), False
         if found and not total:  # nothing as typed: the respelled query's results ("search instead for")
-            match = _match(searcher, view, suggestion, filters, voikko)
+            match = _match(searcher, view, suggestion, filters, voikko, thesaurus=thesaurus)
             total, corrected = int(match.final.sum()), True
         elif found:  # the typed words find something: keep them, their corrections search alongside
-            match = _match(searcher, view, text, filters, voikko, found)
+            match = _match(searcher, view, text, filters, voikko, found, thesaurus)
             total = int(match.final.sum())
         hits = _page(searcher, view, match, sort, page, per_page, voikko) if total else []
         return SearchResponse(total, hits, match.facets, suggestion, page, per_page, match.parsed.words, corrected)
@@ -80,12 +82,14 @@ class _Matched:
 
 
 def _match(searcher, view: Generation, text: str, filters: Filters, voikko: bool,
-           respell: dict[str, str] | None = None) -> _Matched:
+           respell: dict[str, str] | None = None, thesaurus=None) -> _Matched:
     # The documents are those with any of the words; the all-words part of the query only ranks.
-    parsed = parse_query(searcher.schema, text, voikko, respell)
+    parsed = parse_query(searcher.schema, text, voikko, respell, thesaurus)
     corpus, bits = view.corpus, view.facets
     if parsed.ranked is not None:
         scores, matched = evaluate(corpus, parsed.ranked)
+        if parsed.exact is not None:
+            scores = exact_first(corpus, parsed.exact, scores)
     else:
         scores, matched = np.zeros(corpus.size, np.float32), corpus.live
     matched_bits = to_int(matched)
@@ -104,12 +108,12 @@ def _match(searcher, view: Generation, text: str, filters: Filters, voikko: bool
     return _Matched(parsed, scores, final_flags, bits.count(allowed))
 
 
-def matching_ids(readers: Readers, text: str, filters: Filters, voikko: bool = True) -> set[int]:
+def matching_ids(readers: Readers, text: str, filters: Filters, voikko: bool = True, thesaurus=None) -> set[int]:
     """Ids of every entry TEXT and FILTERS match (as a search finds them; no page, no respelling)."""
 
     def operation(searcher) -> set[int]:
         view = readers.corpus(searcher)
-        match = _match(searcher, view, text, filters, voikko)
+        match = _match(searcher, view, text, filters, voikko, thesaurus=thesaurus)
         return {int(searcher.stored_fields(int(docnum))["id"]) for docnum in np.flatnonzero(match.final)}
 
     return readers.run(operation)

@@ -19,7 +19,7 @@ from ..reference import THEME_SLUGS, MunicipalityIndex
 from . import structured_form
 from .forms import EntryForm, choices
 from .labels import THEME_LABELS
-from .relation_field import relation_message
+from .relation_field import filled, relation_message
 
 KEY_TO_FIELD = {
     "title": "title", "summary": "summary", "language": "language", "municipalities": "municipalities",
@@ -75,8 +75,8 @@ def form_mapping(form: EntryForm, entry_type: str) -> dict | None:
     if links is None:
         return None
     data["links"] = links
-    data["relations"] = [{"kind": row.form.kind.data, "entry": _slug_of(row.form.entry.data)}
-                         for row in form.relations if row.form.kind.data or (row.form.entry.data or "").strip()]
+    data["relations"] = [{"kind": row.form.kind.data, "entry": row.form.pick.data or _slug_of(row.form.entry.data)}
+                         for row in form.relations if filled(row)]
     if form.law_title.data or form.law_number.data or form.law_section.data:
         data["laws"] = [{"title": form.law_title.data, "number": form.law_number.data or None,
                          "section": form.law_section.data or None}]
@@ -143,8 +143,8 @@ def _relation_error(form: EntryForm, data: dict, key: str | None, message: str) 
     found = re.match(r"relations\[(\d+)\](?:\.(kind|entry))?", key or "")
     if not found:
         return False
-    filled = [row for row in form.relations if row.form.kind.data or (row.form.entry.data or "").strip()]
-    row = filled[int(found.group(1))].form
+    filled_rows = [row for row in form.relations if filled(row)]
+    row = filled_rows[int(found.group(1))].form
     (row.kind if found.group(2) == "kind" else row.entry).errors.append(message)
     return True
 

@@ -91,8 +91,9 @@ class RelationRow(Form):
 
     kind = SelectField(_l("Kind of link"), choices=choices(RELATION_KINDS), validate_choice=False)
     entry = StringField(_l("Linked entry"), validators=[Length(max=300)],
-                        description=_l("Its address in Ideapankki, e.g. https://…/entries/omavalmentaja, "
-                                       "or the last part of the address."))
+                        description=_l("Type words of its title and press “Find”, then pick it; or paste "
+                                       "its address in Ideapankki."))
+    pick = RadioField(_l("Pick the entry"), choices=[], validate_choice=False, validators=[Optional()])  # found
 
 
 class EntryForm(FlaskForm):

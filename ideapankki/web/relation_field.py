@@ -1,7 +1,10 @@
-"""The entry form's links to other entries, in the reader's language.
+"""The entry form's links to other entries: the picker, and their errors in the reader's language.
 
-The domain (content.relation_type_problem, entries.relation_problems) explains a bad relation in
-English for the operator's import report; the form shows the same reason translated.
+The picker works without JavaScript: a row's "Find" button posts the form, and the published
+entries whose titles resemble what was typed come back as choices of that row (`offer`);
+static/picker.js offers the same entries while one types. The domain
+(content.relation_type_problem, entries.relation_problems) explains a bad relation in English
+for the operator's import report; the form shows the same reason translated.
 """
 
 from __future__ import annotations
@@ -9,6 +12,13 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
+from sqlmodel import Session
+from wtforms import SelectChoice
+
+from ..search import IndexUnavailable, SearchIndex
+from ..search import results as searching
+
+PICKS = 8  # choices offered for one search
 
 NO_ENTRY = re.compile(r"^there is no entry '(.*)' to link to$")
 KNOWN = {
@@ -39,3 +49,29 @@ def relation_message(english: str, key: str | None = None) -> str:
     if "missing" in english:
         return str(_l("Pick the entry to link to."))
     return str(KNOWN.get(english, _l("Check this link.")))
+
+
+def filled(row) -> bool:
+    """Whether a relation row of the form says anything (a kind, a picked entry or typed text)."""
+    return bool(row.form.kind.data or row.form.pick.data or (row.form.entry.data or "").strip())
+
+
+def offer(session: Session, index: SearchIndex, form, number: int) -> None:
+    """Offer the published entries whose titles resemble row NUMBER's text as that row's choices."""
+    if not 0 <= number < len(form.relations):
+        return
+    row = form.relations[number].form
+    text = (row.entry.data or "").strip()
+    try:
+        found = searching.similar(session, index, text, PICKS) if len(text) >= 2 else []
+    except IndexUnavailable:
+        found = []
+    row.pick.choices = [SelectChoice(entry.slug, entry.title) for entry, _score in found]
+    row.pick.searched = True
+
+
+def settle_picks(form) -> None:
+    """Put each picked entry's slug in its row's text field, so the pick outlives the next post."""
+    for row in form.relations:
+        if row.form.pick.data:
+            row.form.entry.data = row.form.pick.data

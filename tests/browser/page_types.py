@@ -105,6 +105,8 @@ PAGES = (
     PageType("account", lambda w: "/account", "member"),
     PageType("account-moderator", lambda w: "/account", "moderator"),
     PageType("moderation-queue", lambda w: "/moderation", "moderator"),
+    PageType("vocabulary", lambda w: "/moderate/vocabulary/?q=koulu", "moderator"),
+    PageType("vocabulary-concept", lambda w: "/moderate/vocabulary/esiopetus", "moderator"),
     PageType("review", lambda w: f"/moderation/{w.submitted}", "moderator"),
     PageType("review-practice", lambda w: f"/moderation/{w.structured_review}", "moderator"),
     PageType("submission-form-practice", lambda w: "/new/practice", "member"),

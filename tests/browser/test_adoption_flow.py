@@ -64,6 +64,7 @@ def test_member_of_another_municipality_marks_a_practice_in_use(site, page, page
     page.locator("#adoptions-title").screenshot(path=ARTIFACTS / "adoption-entry-heading-1280.png")
     page.locator("section.adoptions").screenshot(path=ARTIFACTS / "adoption-entry-1280.png")
     page.set_viewport_size({"width": 360, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # the map and table scroll in their frames
     page.locator("section.adoptions").screenshot(path=ARTIFACTS / "adoption-entry-360.png")
     oulu.set_viewport_size({"width": 360, "height": 800})
     oulu.locator("form.adoption-form").screenshot(path=ARTIFACTS / "adoption-form-360.png")

@@ -43,3 +43,28 @@ def test_an_official_finds_submit_saves_a_title_only_draft_and_sees_what_is_miss
     expect(page.locator("#summary")).to_be_focused()
     page.screenshot(path=f"browser-artifacts/onboard-submit-errors-{device}.png", full_page=False)
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[device]["width"]
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["without-js", "with-js"])
+def test_an_official_links_an_entry_with_the_picker(new_context, logged_in_state, javascript):
+    page = new_context(java_script_enabled=javascript, storage_state=logged_in_state("member")).new_page()
+    page.goto("/new/idea?lang=fi")
+    page.get_by_label("Otsikko").fill(f"Kuntakokeilun jatkoidea ({javascript})")
+    page.select_option("#relations-0-kind", "based_on")
+    if javascript:  # suggestions while typing (a datalist filled from the API)
+        page.locator("#relations-0-entry").press_sequentially("Työllisyyden kuntakokeilu", delay=20)
+        page.wait_for_selector("#picker-list-0 option", state="attached")
+        slug = page.locator("#picker-list-0 option").first.get_attribute("value")
+        page.fill("#relations-0-entry", slug)
+    else:  # "Find" posts the form; the entries found come back as choices
+        page.fill("#relations-0-entry", "Työllisyyden kuntakokeilu")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Hae (yhteys 1)").click()
+        choice = page.locator("input[name='relations-0-pick']").first
+        slug = choice.get_attribute("value")
+        choice.check()
+        page.screenshot(path="browser-artifacts/onboard-picker-without-js.png")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tallenna luonnoksena").click()
+    assert re.search(r"/entries/[a-z0-9-]+/edit$", page.url), page.url
+    expect(page.locator("#relations-0-entry")).to_have_value(slug)

@@ -5,6 +5,7 @@ import re
 import pytest
 from sqlmodel import select
 
+from ideapankki.entries import to_document
 from ideapankki.models import Entry
 
 from clients import post_form, sign_in
@@ -91,3 +92,23 @@ def test_the_norm_preview_shows_the_law_the_action_and_the_justification(app, me
     shown = preview.text.split('class="preview"')[1].split("</section>")[0]
     for text in ("Perusopetuslaki 628/1998, 30 §", "Loosen the rule", "Pienissä kouluissa ryhmät vaihtelevat."):
         assert text in shown
+
+
+def test_the_entry_picker_finds_by_title_and_links_the_picked_entry_without_javascript(app, member, app_session):
+    from ideapankki.web.index import SEARCH_KEY
+    make_entry(app_session, "tyollisyyden-kuntakokeilu", title="Työllisyyden kuntakokeilu Kainuussa")
+    app.extensions[SEARCH_KEY].catch_up()
+    typed = {"title": "Kainuun idea", "summary": "Lyhyesti.", "language": "fi", "relations-0-kind": "based_on",
+             "relations-0-entry": "työllisyyden kuntakokeilu"}
+    found = post_form(member, "/new/idea", {**typed, "find": "0"})
+    assert found.status_code == 200 and "error-summary" not in found.text
+    assert re.search(r'<input[^>]*name="relations-0-pick"[^>]*value="tyollisyyden-kuntakokeilu"', found.text)
+    assert "Työllisyyden kuntakokeilu Kainuussa" in found.text
+    nothing = post_form(member, "/new/idea", {**typed, "relations-0-entry": "zxqwv", "find": "0"})
+    assert "Hakusanoja vastaavaa julkaistua merkintää ei löytynyt" in nothing.text
+    saved = post_form(member, "/new/idea", {**typed, "relations-0-pick": "tyollisyyden-kuntakokeilu", "do": "save"})
+    assert saved.status_code == 302
+    idea = app_session.exec(select(Entry).where(Entry.title == "Kainuun idea")).one()
+    assert to_document(idea).relations == [{"kind": "based_on", "entry": "tyollisyyden-kuntakokeilu"}]
+    edit = member.get(saved.headers["Location"]).text
+    assert 'name="relations-0-entry" type="text" value="tyollisyyden-kuntakokeilu"' in edit

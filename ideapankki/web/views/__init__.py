@@ -8,7 +8,7 @@ from ..extensions import csrf
 from . import (accessibility, admin, adoptions, api, auth, contribute, crawl, downloads, entry_feed, feeds, follow,
                health, language, login_link, moderate, norm_status, practice,
                privacy, programmes, programmes_api, public, reports, search, stats,
-               submit)
+               submit, vocabulary)
 from . import history, status  # the version history; the author's status page
 from . import notices  # moderators' header counts and notice preference
 
@@ -16,7 +16,7 @@ from . import notices  # moderators' header counts and notice preference
 def init_app(app: Flask) -> None:
     for blueprint in (language.bp, public.bp, search.bp, api.bp, auth.bp, login_link.bp, admin.bp, submit.bp,
                       moderate.bp, downloads.bp, norm_status.bp, stats.bp, programmes_api.bp, crawl.bp, health.bp,
-                      accessibility.bp, privacy.bp):
+                      accessibility.bp, privacy.bp, vocabulary.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(status.bp), app.register_blueprint(history.bp)  # review's
     csrf.exempt(api.bp)  # token-less JSON for every origin; it reads only

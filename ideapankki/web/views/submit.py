@@ -13,6 +13,7 @@ from ...search import IndexUnavailable
 from ..database import begin_writes, db_session, reads_first
 from ..index import search_index
 from ..entry_form import entry_form, fill_form, mark_missing, read_form
+from ..relation_field import offer, settle_picks
 from ..notify import after_action
 from .. import labels
 from ...transitions import ROLE
@@ -84,6 +85,10 @@ def _handle(form, entry_type: str, entry: Entry | None):
     preview = similar = None
     status = 200
     if request.method == "POST":
+        settle_picks(form)
+    if request.method == "POST" and (request.form.get("find") or "").isdigit():  # the picker, without JS
+        offer(session, search_index(), form, int(request.form["find"]))
+    elif request.method == "POST":
         if not form.validate():
             if request.form.get("do") == "submit":
                 mark_missing(form, entry_type)  # every missing field at once, not the title first

@@ -1,0 +1,239 @@
+"""Query-time expansion through the domain thesaurus (ideapankki.vocabulary keeps it in the database).
+
+A query's words are matched against every label of every concept (Finnish labels by Voikko base
+form, Swedish and English ones by their Snowball stems, so "Lapissa", "esikoulussa" and
+"förskolan" find Lappi, esikoulu and förskola; a label of several words matches those words in a
+row). A matched concept adds its other labels in all three languages — each searched in the
+fields of its own language with the index's own analysis, several words as one group that must
+all be in the same field — and, for a theme's or a region's concept, that facet value. So a
+Swedish or English query reaches Finnish entries and the other way round, and an acronym finds
+the texts that write it out.
+
+Expansions weigh less than the words typed (EXPANSION_WEIGHT), and `exact_first` lifts every
+document that matches a typed word above all those found only through the thesaurus: an
+expansion never outranks an exact match. Nothing is indexed: an edit is seen at the next search
+of every worker, which compares the thesaurus' version (one primary-key read) first.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from whoosh import query as Q
+from whoosh.lang import stemmer_for_language
+
+from ..models import VocabularyConcept, VocabularyLabel, VocabularyState
+from .analysis import TOKENIZER, finnish_lemma, is_literal
+from .parsing import _field_alternatives, query_words
+from .schema import TEXT_FIELDS, WEIGHTS
+from .vectors import evaluate
+
+EXPANSION_WEIGHT = 0.4  # of the typed word's weight in the same field
+FACET_WEIGHT = 1.0  # a theme's or region's own entries (the facet term scores about as a body match)
+MAX_LABELS = 24  # expansion labels per concept (pref first): bounds the cost of a broad concept
+_SV_DEFINITE = ("arna", "orna", "erna", "na", "en", "et", "n")
+_STEMMERS = {"sv": stemmer_for_language("sv"), "en": stemmer_for_language("en"), "fi": stemmer_for_language("fi")}
+
+
+@lru_cache(maxsize=50_000)
+def token_forms(token: str, language: str, voikko: bool) -> frozenset[str]:
+    """The forms a token is matched by in LANGUAGE: itself and its base forms or stem."""
+    forms = {token}
+    if is_literal(token):
+        return frozenset(forms)
+    if language == "fi" and voikko:
+        forms.update(finnish_lemma(token).forms)
+    else:
+        forms.add(_STEMMERS[language](token))
+    if language == "sv":  # Snowball keeps the definite forms (förskolan, ungdomarna): matching strips them
+        forms.update(_STEMMERS["sv"](token[:-len(end)]) for end in _SV_DEFINITE
+                     if token.endswith(end) and len(token) - len(end) >= 4)
+    return frozenset(forms)
+
+
+def tokens(text: str) -> list[str]:
+    return [t.text for t in TOKENIZER(text.lower())]
+
+
+@dataclass
+class _Label:
+    language: str
+    text: str
+    words: list[str]  # lower-case tokens
+    kind: str
+
+
+@dataclass
+class _Concept:
+    key: str
+    theme: str | None
+    region: str | None
+    labels: list[_Label] = field(default_factory=list)
+
+
+@dataclass
+class Expansion:
+    """What the thesaurus adds to a query: per typed word, the alternatives that stand for it."""
+
+    per_word: dict[int, list[Q.Query]]
+    extra: list[Q.Query]  # concepts matched only by words the query drops (stop words)
+    concepts: list[str]
+
+    def widen(self, exact: list[Q.Query | None]) -> list[Q.Query | None]:
+        """Each word's query (None for none) with its expansions as alternatives."""
+        parts: list[Q.Query | None] = []
+        for i, query in enumerate(exact):
+            options = ([query] if query is not None else []) + self.per_word.get(i, [])
+            parts.append(None if not options else options[0] if len(options) == 1 else Q.Or(options))
+        return parts
+
+
+class Thesaurus:
+    """One version of the thesaurus, compiled for matching query words to labels."""
+
+    def __init__(self, concepts: list[_Concept], voikko: bool, version: int = 0):
+        self.concepts, self.voikko, self.version = concepts, voikko, version
+        self._first: dict[tuple[str, str], list[tuple[int, int]]] = {}  # (language, form) -> (concept, label)
+        self._forms: dict[tuple[int, int], list[frozenset[str]]] = {}
+        self._words: set[tuple[str, str]] = set()  # (language, form) of every word of every label
+        for ci, concept in enumerate(concepts):
+            for li, label in enumerate(concept.labels):
+                if not label.words:
+                    continue
+                forms = [token_forms(w, label.language, voikko) for w in label.words]
+                self._forms[(ci, li)] = forms
+                self._words.update((label.language, form) for word_forms in forms for form in word_forms)
+                for form in forms[0]:
+                    self._first.setdefault((label.language, form), []).append((ci, li))
+
+    def knows(self, word: str) -> bool:
+        """Whether WORD (any inflection) is a word of some label: never 'correct' it into another word."""
+        return any((language, form) in self._words
+                   for language in ("fi", "sv", "en") for form in token_forms(word.lower(), language, self.voikko))
+
+    def match(self, text: str) -> list[tuple[int, int, int, int]]:
+        """(start, end, concept, label) of the labels found in TEXT's tokens; the longest where they overlap."""
+        words = tokens(text)
+        found = []
+        for start in range(len(words)):
+            for language in ("fi", "sv", "en"):
+                for form in token_forms(words[start], language, self.voikko):
+                    for ci, li in self._first.get((language, form), ()):
+                        forms = self._forms[(ci, li)]
+                        end = start + len(forms)
+                        if end <= len(words) and all(
+                                forms[k] & token_forms(words[start + k], language, self.voikko)
+                                for k in range(1, len(forms))):
+                            found.append((start, end, ci, li))
+        found = list(dict.fromkeys(found))
+        return [m for m in found if not any(o[0] <= m[0] and m[1] <= o[1] and (o[1] - o[0]) > (m[1] - m[0])
+                                            for o in found)]
+
+    def expand(self, schema, text: str, words: list[str], voikko: bool) -> Expansion | None:
+        """The expansion of TEXT (whose search words are WORDS), or None when no label matches."""
+        matches = self.match(text)
+        if not matches:
+            return None
+        raw = tokens(text)
+        per_word: dict[int, list[Q.Query]] = {}
+        extra: list[Q.Query] = []
+        done: dict[int, Q.Query | None] = {}
+        keys = []
+        for start, end, ci, li in matches:
+            if ci not in done:
+                done[ci] = self._concept_query(schema, self.concepts[ci], voikko)
+                keys.append(self.concepts[ci].key)
+            query = done[ci]
+            if query is None:
+                continue
+            span = set(raw[start:end])
+            targets = [i for i, w in enumerate(words) if w in span]
+            if not targets and query not in extra:
+                extra.append(query)
+            for i in targets:
+                if query not in per_word.setdefault(i, []):
+                    per_word[i].append(query)
+        return Expansion(per_word, extra, keys)
+
+    def _concept_query(self, schema, concept: _Concept, voikko: bool) -> Q.Query | None:
+        options: list[Q.Query] = []
+        labels = [label for label in concept.labels if label.kind != "hidden"][:MAX_LABELS]
+        for label in labels:
+            options += _label_queries(schema, label, voikko)
+        if concept.theme:
+            options.append(Q.Term("f_theme", concept.theme, boost=FACET_WEIGHT))
+        if concept.region:
+            options.append(Q.Term("f_region", concept.region, boost=FACET_WEIGHT))
+        options = list({repr(o): o for o in options}.values())
+        return Q.Or(options) if options else None
+
+
+def _label_queries(schema, label: _Label, voikko: bool) -> list[Q.Query]:
+    """LABEL in each field of its language (Finnish also in tags), all its words in the same field."""
+    fields = [f"{name}_{label.language}" for name in TEXT_FIELDS] + (["tags"] if label.language == "fi" else [])
+    words = query_words(label.text) if label.language == "fi" else tokens(label.text)
+    queries = []
+    for fieldname in fields:
+        per_word = [_field_alternatives(schema, fieldname, w, voikko, parts=False) for w in words]
+        per_word = [q for q in per_word if q is not None]
+        if not per_word:
+            continue
+        query = per_word[0] if len(per_word) == 1 else Q.And(per_word)
+        queries.append(query.with_boost(WEIGHTS[fieldname.split("_")[0]] * EXPANSION_WEIGHT))
+    return queries
+
+
+def exact_first(corpus, exact: Q.Query, scores: np.ndarray) -> np.ndarray:
+    """SCORES with every document that matches EXACT (the words as typed) above every one that does not."""
+    _exact_scores, matched = evaluate(corpus, exact)
+    if not matched.any():
+        return scores
+    others = scores[~matched]
+    lift = np.float32(float(others.max()) + 1.0) if len(others) else np.float32(0.0)
+    return np.where(matched, scores + lift, scores).astype(np.float32)
+
+
+class VocabularyCache:
+    """The current thesaurus of one database for this process: reloaded when its version moves."""
+
+    def __init__(self, engine: Engine, voikko: bool):
+        self.engine, self.voikko = engine, voikko
+        self._current: Thesaurus | None = None
+        self._lock = threading.Lock()
+
+    def current(self) -> Thesaurus | None:
+        """The thesaurus as of now (one primary-key read; a reload after an edit); None without one."""
+        try:
+            with self.engine.connect() as connection:
+                version = connection.execute(sa.select(VocabularyState.version)
+                                             .where(VocabularyState.id == 1)).scalar()
+        except sa.exc.SQLAlchemyError:  # a database older than the thesaurus: search without it
+            return None
+        if version is None:
+            return None
+        current = self._current
+        if current is not None and current.version == version:
+            return current
+        with self._lock:
+            if self._current is None or self._current.version != version:
+                self._current = self._load(version)
+            return self._current
+
+    def _load(self, version: int) -> Thesaurus:
+        with self.engine.connect() as connection:
+            rows = connection.execute(sa.select(VocabularyConcept.id, VocabularyConcept.key,
+                                                VocabularyConcept.theme_slug, VocabularyConcept.region_code)
+                                      .order_by(VocabularyConcept.id)).all()
+            labels = connection.execute(sa.select(VocabularyLabel.concept_id, VocabularyLabel.kind,
+                                                  VocabularyLabel.language, VocabularyLabel.text)
+                                        .order_by(VocabularyLabel.concept_id, VocabularyLabel.position)).all()
+        concepts = {row.id: _Concept(row.key, row.theme_slug, row.region_code) for row in rows}
+        for label in labels:
+            concepts[label.concept_id].labels.append(
+                _Label(label.language, label.text, tokens(label.text), label.kind))
+        return Thesaurus(list(concepts.values()), self.voikko, version)

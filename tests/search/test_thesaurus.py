@@ -1,0 +1,95 @@
+"""Query-time expansion through the thesaurus: each class with real entries, exact matches first,
+and an edit seen by another worker's index on the next search, without a reindex."""
+
+import pytest
+
+from factories import make_user
+from ideapankki import vocabulary
+from ideapankki.changes import site_version
+from ideapankki.models import Role
+from ideapankki.search import SearchIndex
+from ideapankki.vocabulary_format import Concept
+
+BODY = "## Tausta\n\n{}\n\n## Tulokset\n\nKokeilusta kerättiin palautetta ja se jatkuu."
+
+
+def add(bench, slug, title, text, **fields):
+    return bench.add(slug, title=title, summary=text.split(".")[0] + ".", body=BODY.format(text), **fields)
+
+
+@pytest.fixture
+def entries(bench):
+    add(bench, "toimeentulotuen-neuvonta", "Toimeentulotuen hakemisen neuvonta kirjastossa",
+        "Kunta neuvoo toimeentulotuen hakemisessa ja ohjaa asiakkaat Kelan palveluihin.")
+    add(bench, "esiopetuksen-liikunta", "Liikuntaa esiopetuksen arkeen",
+        "Esiopetusryhmät liikkuvat päivittäin ulkona ja esiopetuksen opettajat saavat koulutusta.")
+    add(bench, "hyvinvoinnin-edistaminen-kunnassa", "Hyvinvoinnin ja terveyden edistäminen kunnan johtamisessa",
+        "Kunta kokoaa hyvinvoinnin ja terveyden edistämisen tavoitteet talousarvioon.")
+    add(bench, "nuorisotyo-kylilla", "Liikkuva nuorisotyö kylille",
+        "Nuorisotyöntekijät kiertävät pakettiautolla kyliä, joissa ei ole nuorisotilaa.")
+    add(bench, "ungdomsarbete-i-skargarden", "Ungdomsarbete i skärgården",
+        "Ungdomsarbetare besöker öarna varje vecka.", language="sv")
+    add(bench, "kierratys-tapahtumat", "Kierrätystapahtumat kouluilla",
+        "Oppilaat keräävät vaatteita ja tavaroita uudelleenkäyttöön.", themes=["ymparisto"])
+    add(bench, "rovaniemen-kyytipalvelu", "Kyläläisten kyytipalvelu",
+        "Kyläläiset yhdistävät asiointimatkansa samaan autoon.", municipalities=["Rovaniemi"])
+    add(bench, "julkiset-hankinnat-pk-yrityksille", "Julkiset hankinnat pienille yrityksille",
+        "Kunta jakaa hankinnat osiin, jotta paikalliset yritykset voivat tarjota.")
+    return bench
+
+
+CLASSES = {
+    "toimari": "toimeentulotuen-neuvonta",  # colloquial word → the official one
+    "esikoulussa": "esiopetuksen-liikunta",  # an inflected everyday word
+    "hyte": "hyvinvoinnin-edistaminen-kunnassa",  # an acronym → its written-out form (a phrase)
+    "förskolan": "esiopetuksen-liikunta",  # Swedish → a Finnish entry
+    "youth work": "nuorisotyo-kylilla",  # English → a Finnish entry
+    "nuorisotyö": "ungdomsarbete-i-skargarden",  # Finnish → a Swedish entry
+    "public procurement": "julkiset-hankinnat-pk-yrityksille",
+    "ympäristö": "kierratys-tapahtumat",  # a theme's name → its entries, though their text never says it
+    "Lapland": "rovaniemen-kyytipalvelu",  # a region's name → its municipalities' entries
+    "Lapissa": "rovaniemen-kyytipalvelu",
+}
+
+
+def test_each_class_finds_the_entry(entries):
+    found = {query: entries.slugs(query)[:3] for query in CLASSES}
+    assert {query: expected for query, expected in CLASSES.items() if expected not in found[query]} == {}, found
+
+
+def test_without_the_thesaurus_those_queries_find_nothing(entries):
+    """The same index, searched without expansion: the words as typed are not in the texts."""
+    entries.index.vocabulary.current = lambda: None
+    for query in ("toimari", "hyte", "förskolan", "youth work", "ympäristö"):
+        assert entries.slugs(query) == [], query
+
+
+def test_an_exact_match_always_ranks_above_an_expansion(bench):
+    """The expansion (esiopetus, in the title and summary) scores high; the typed word (esikoulu,
+    once in the body) still comes first."""
+    add(bench, "esiopetus-ulkona", "Esiopetus ulkona: esiopetuksen metsäpäivät",
+        "Esiopetus siirtyy kerran viikossa metsään, ja esiopetuksen ryhmät retkeilevät.")
+    add(bench, "kirjaston-satutunnit", "Kirjaston satutunnit",
+        "Kirjasto järjestää satutunteja päiväkodeille ja lähialueen esikoululle.")
+    assert bench.slugs("esikoulu") == ["kirjaston-satutunnit", "esiopetus-ulkona"]
+
+
+def test_results_say_which_language_each_entry_is_in(entries):
+    response = entries.index.search("ungdomsarbete")
+    assert {(h.slug, h.language) for h in response.hits} >= {("ungdomsarbete-i-skargarden", "sv"),
+                                                            ("nuorisotyo-kylilla", "fi")}
+
+
+def test_an_edit_is_seen_by_another_worker_at_its_next_search_without_a_reindex(entries, session, tmp_path):
+    other = SearchIndex(tmp_path / "other-worker", entries.engine)  # another process's index, same database
+    other.catch_up()
+    assert other.search("kyytiringi").hits == []
+    before = site_version(entries.engine)
+    moderator = make_user(session, "moderaattori@example.fi", role=Role.moderator)
+    concept = vocabulary.concept(session, "taksi")  # its labels include kyytipalvelu
+    concept.hidden.setdefault("fi", []).append("kyytiringi")
+    vocabulary.save_concept(session, moderator, concept, "taksi")
+    session.commit()
+    assert site_version(entries.engine) != before  # the pages' ETags move with it
+    assert [h.slug for h in other.search("kyytiringi").hits] == ["rovaniemen-kyytipalvelu"]
+    assert [h.slug for h in entries.index.search("kyytiringi").hits] == ["rovaniemen-kyytipalvelu"]
