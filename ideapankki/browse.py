@@ -129,10 +129,15 @@ def count_by_type(session: Session) -> dict[str, int]:
 
 
 def latest(session: Session, limit: int = 6) -> list[Entry]:
-    """Return the newest published entries by their own date (a practice by its start, listing.NEWEST)."""
-    return list(session.exec(
-        select(Entry).where(PUBLISHED).order_by(*listing.NEWEST).limit(limit)
-    ).all())
+    """Return the newest published entries by their own date (a practice by its start, listing.NEWEST).
+
+    The order is an expression no index holds (a scan of the published rows, ~50 ms at 20,000 on
+    SQLite), so the ids are computed once per site version (countcache) and only the entries read.
+    """
+    ids = countcache.cached(session, ("latest", limit), lambda: tuple(session.exec(
+        select(Entry.id).where(PUBLISHED).order_by(*listing.NEWEST).limit(limit)).all()), copier=tuple)
+    by_id = {e.id: e for e in session.exec(select(Entry).where(Entry.id.in_(ids)))} if ids else {}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def regions(session: Session) -> list[tuple[str, str, str, int]]:

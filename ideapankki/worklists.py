@@ -17,6 +17,7 @@ from .revisions import subject_state
 from .transitions import belongs_to
 
 QUEUE_STATES = (EntryState.submitted.value, EntryState.in_review.value)
+APPEALED = EntryState.rejected.value  # a rejected entry whose author asked for reconsideration waits too
 
 
 @dataclass
@@ -71,13 +72,14 @@ def moderation_queue(session: Session, narrowed: QueueFilter, now: datetime | No
     """Entries and edits waiting for review, oldest first: only entries in review states, or
     published ones with an edit in them — never the whole bank."""
     waiting = Entry.state.in_(QUEUE_STATES) | Entry.id.in_(
-        select(Revision.entry_id).where(Revision.state.in_(QUEUE_STATES)))
+        select(Revision.entry_id).where(Revision.state.in_(QUEUE_STATES))) | (
+        (Entry.state == APPEALED) & Entry.id.in_(select(Transition.entry_id).where(Transition.action == "appeal")))
     items = []
     for entry in session.exec(select(Entry).where(waiting).order_by(Entry.updated_at, Entry.id)):
         current, revision = subject_state(session, entry)
-        if current in QUEUE_STATES:
+        if current in QUEUE_STATES or (current == APPEALED and _appeal_open(session, entry)):
             items.append((entry, current, revision))
-    counts = {s: sum(1 for _e, c, _r in items if c == s) for s in QUEUE_STATES}
+    counts = {s: sum(1 for _e, c, _r in items if c == s) for s in (*QUEUE_STATES, APPEALED)}
     themed = (set(session.exec(select(EntryTheme.entry_id).where(EntryTheme.theme_slug == narrowed.theme)))
               if narrowed.theme else None)
     cutoff = (now or utcnow()) - timedelta(days=narrowed.days) if narrowed.days else None
@@ -89,3 +91,10 @@ def moderation_queue(session: Session, narrowed: QueueFilter, now: datetime | No
                 and (themed is None or entry.id in themed) and (cutoff is None or as_utc(changed) <= cutoff))
 
     return Queue([item for item in items if keep(item)], counts, len(items))
+
+
+def _appeal_open(session: Session, entry: Entry) -> bool:
+    """The entry's latest move is its author's appeal: a moderator's decision is awaited."""
+    last = session.exec(select(Transition.action).where(Transition.entry_id == entry.id)
+                        .order_by(Transition.id.desc())).first()
+    return last == "appeal"

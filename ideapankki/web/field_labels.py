@@ -25,6 +25,15 @@ FIELD_LABELS = {
     "proposal.people": _l("People affected"), "proposal.proposer_role": _l("Proposed by"),
     "laws": _l("Laws and regulations"), "contacts": _l("Contacts"), "links": _l("Links"),
     "relations": _l("Related entries"),
+    # the structured description (ideapankki.structured), as the form names its parts
+    "details.practice_status": _l("Status of the practice now"), "details.evidence_level": _l("Evidence level"),
+    "details.evidence_proposed": _l("Evidence level you propose"), "details.goals": _l("Goals"),
+    "details.target_groups": _l("Target groups"), "details.resources": _l("Resources"),
+    "details.results": _l("Results"), "details.evaluation": _l("Evaluation"), "details.lessons": _l("Lessons learned"),
+    "details.transferability": _l("What another municipality needs"), "details.problem": _l("Problem"),
+    "details.solution": _l("Proposed solution"), "details.beneficiaries": _l("Who would benefit"),
+    "details.needs": _l("What is needed to try it"), "details.next_steps": _l("Next steps"),
+    "details.authority": _l("Ministry or authority concerned"), "details.response": _l("Response received"),
 }
 _VALUES = {
     "themes": labels.THEME_LABELS, "trial_status": labels.TRIAL_STATUS_LABELS, "language": labels.LANGUAGE_LABELS,

@@ -39,3 +39,13 @@ def wrong_state(action: Action, state: str | None) -> str:
 def incomplete(keys: list[str]) -> str:
     """A draft sent for review before its required fields are filled in."""
     return _("Fill in before sending for review: %(fields)s.", fields=", ".join(field_labels.label(k) for k in keys))
+
+
+def ACTION_LABELS():  # noqa: N802 - a table, built per request for the reader's language
+    return {
+        Action.submit: _("sent for review"), Action.take: _("taken into review"),
+        Action.publish: _("published"), Action.return_: _("returned to the author"),
+        Action.reject: _("rejected"), Action.archive: _("archived"),
+        Action.appeal: _("asked for reconsideration"), Action.reopen: _("reopened for review"),
+        Action.uphold: _("rejection upheld"),
+    }

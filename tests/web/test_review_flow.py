@@ -127,6 +127,9 @@ def test_an_author_appeals_once_and_another_moderator_decides(app, people, in_re
         "csrf_token": token_of(people["author"].get(f"/entries/{in_review}/status").text), "action": "appeal",
         "comment": "Uudestaan."})
     assert again.status_code == 403 and "Uudestaan." in again.text
+    queue = people["mod2"].get("/moderation").text
+    assert IDEA["title"] in queue and "uudelleenkäsittelyä pyydetty" in queue.lower()
+    assert "Kunnat ylläpitävät kirjastoja." in people["mod2"].get(f"/moderation/{in_review}").text
     own = act(people["mod1"], in_review, "reopen", "Avaan.")
     assert own.status_code == 403 and "Avaan." in own.text  # the rejecter does not decide
     assert act(people["mod2"], in_review, "uphold", "Päätös pysyy.").status_code == 200  # confirm first

@@ -14,6 +14,7 @@ from ...reference import THEME_SLUGS
 from ...search import IndexUnavailable
 from ..database import db_session
 from .. import field_labels, params, refusals
+from ..refusals import ACTION_LABELS
 from ..forms import ConfirmActionForm
 from ..index import search_index
 from ..notify import after_action
@@ -92,7 +93,7 @@ def render_review(entry: Entry, *, action: str | None = None, comment: str | Non
                            actions=workflow.allowed_actions(session, user, entry, may_waive),
                            own_text=user.id in workflow.facts(session, entry, found.revision).text_authors,
                            can_edit=can_edit(session, user, entry), form=ConfirmActionForm(),
-                           chosen=action, comment=comment, error=error), status
+                           chosen=action, comment=comment, error=error, action_labels=ACTION_LABELS()), status
 
 
 @bp.post("/entries/<slug>/act")
@@ -149,16 +150,6 @@ def _refused(entry: Entry, action, comment, message: str, status: int):
     if _user().is_moderator:
         return render_review(entry, action=action.value, comment=comment, error=message, status=status)
     return status_view.render_status(entry, comment=comment, error=message, status=status)
-
-
-def ACTION_LABELS():  # noqa: N802 - a table, built per request for the reader's language
-    return {
-        workflow.Action.submit: _("sent for review"), workflow.Action.take: _("taken into review"),
-        workflow.Action.publish: _("published"), workflow.Action.return_: _("returned to the author"),
-        workflow.Action.reject: _("rejected"), workflow.Action.archive: _("archived"),
-        workflow.Action.appeal: _("asked for reconsideration"), workflow.Action.reopen: _("reopened for review"),
-        workflow.Action.uphold: _("rejection upheld"),
-    }
 
 
 @bp.get("/entries/<slug>/revisions")

@@ -13,6 +13,7 @@ from ...revisions import can_edit
 from ..database import db_session
 from ..field_labels import show
 from ..forms import ConfirmActionForm
+from ..refusals import ACTION_LABELS
 
 bp = Blueprint("status", __name__)
 AUTHOR_ACTIONS = (workflow.Action.submit, workflow.Action.appeal)
@@ -40,7 +41,7 @@ def render_status(entry: Entry, *, comment: str | None = None, error: str | None
     appeal = workflow.facts(session, entry, found.revision)
     return render_template("status/page.html", entry=entry, review=found, actions=actions, appeal=appeal,
                            can_edit=can_edit(session, user, entry), form=ConfirmActionForm(), comment=comment,
-                           error=error), status
+                           error=error, action_labels=ACTION_LABELS()), status
 
 
 @bp.app_template_global()
