@@ -44,7 +44,7 @@ UNFOLDED = policy.default.clone(max_line_length=998)
 
 def build_message(settings: MailSettings, to: str, subject: str, body: str,
                   headers: dict[str, str] | None = None) -> EmailMessage:
-    message = EmailMessage(policy=UNFOLDED if headers else policy.default)
+    message = EmailMessage()
     message["From"] = settings.sender
     message["To"] = to
     message["Subject"] = " ".join(subject.split())  # one line, whatever the title held
@@ -52,7 +52,9 @@ def build_message(settings: MailSettings, to: str, subject: str, body: str,
     message["Message-ID"] = make_msgid(domain="ideapankki")
     for name, value in (headers or {}).items():
         message[name] = value
-    message.set_content(body)
+    message.set_content(body)  # encoded under the default policy: body lines stay within 78
+    if headers:
+        message.policy = UNFOLDED  # only the header lines are written wider
     return message
 
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 WIDTHS = {"phone": 360, "desktop": 1280}
 SCREENSHOT_PAGES = ("front", "search-results", "entry-practice", "entry-structured", "entry-norm-timeline", "statistics",
-                    "submission-errors", "accessibility")
+                    "submission-errors", "accessibility", "browse-filtered", "my-entries", "moderation-log", "open-data")
 WIDEST = """() => {
     const limit = document.documentElement.clientWidth;
     return [...document.querySelectorAll('body *')]
@@ -39,3 +39,16 @@ def test_layout_fits_and_screenshot(site, new_context, logged_in_state, name, de
     page.screenshot(path=ARTIFACTS / f"{name}-{width}.png", full_page=True)
     scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
     assert scroll_width <= width, f"{name} scrolls sideways at {width} px ({scroll_width} px): {page.evaluate(WIDEST)}"
+
+
+@pytest.mark.parametrize("name", ["search-results", "browse-filtered"])
+def test_on_a_phone_the_first_result_comes_before_the_filters_and_above_the_fold(site, new_context, name):
+    page = new_context(viewport={"width": 360, "height": 740}).new_page()
+    page.goto(in_language(by_name(name).path(site.world), "fi"))
+    first = page.locator(".results article, .results li").first.bounding_box()
+    assert first["y"] < 740, f"the first result starts at {first['y']:.0f} px, below the fold"
+    assert page.locator("#facets-title").bounding_box()["y"] > first["y"], "the filters come before the results"
+    jump = page.locator(".facets-jump a")
+    assert jump.is_visible()
+    jump.click()
+    assert page.evaluate("location.hash") == "#facets-title"

@@ -42,7 +42,9 @@ def test_an_official_finds_submit_saves_a_title_only_draft_and_sees_what_is_miss
     summary.get_by_role("link").click()
     expect(page.locator("#summary")).to_be_focused()
     page.screenshot(path=f"browser-artifacts/onboard-submit-errors-{device}.png", full_page=False)
-    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[device]["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[device]["width"], page.evaluate(
+        "[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
+        ".slice(-4).map(e => e.tagName + '.' + e.className + '#' + e.id)")
 
 
 @pytest.mark.parametrize("javascript", [False, True], ids=["without-js", "with-js"])
