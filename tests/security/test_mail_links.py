@@ -98,7 +98,7 @@ MAILS = {
     "returned": ("mod@kuntaliitto.fi", "/entries/tarkastus/act",
                  lambda s: entry_of(s, "tarkastus", EntryState.in_review) and {"action": "return", "comment": "Täydennä."}),
     "rejected": ("mod@kuntaliitto.fi", "/entries/tarkastus/act",
-                 lambda s: entry_of(s, "tarkastus", EntryState.in_review) and {"action": "reject", "comment": "Ei."}),
+                 lambda s: entry_of(s, "tarkastus", EntryState.in_review) and {"action": "reject", "comment": "Ei.", "confirmed": "yes"}),
     "log-in link": (None, "/login", guarded),
 }
 SERVED = (200, 302, 429)  # 429: the guarded log-in's answer, which mails the link

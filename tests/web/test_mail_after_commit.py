@@ -25,7 +25,7 @@ def _arrange(app_session):
 
 
 def _submit(client):
-    page = client.get("/moderation/luonnos")
+    page = client.get("/moderation/luonnos", follow_redirects=True)  # the author's status page
     token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
     return client.post("/entries/luonnos/act", data={"csrf_token": token, "action": "submit"})
 
