@@ -195,6 +195,29 @@ MATRIX = {
     "crawl.sitemap_xml": ("GET", "/sitemap.xml", None, everyone(200)),
     "crawl.robots_txt": ("GET", "/robots.txt", None, everyone(200)),
     "health.healthz": ("GET", "/healthz", None, everyone(200)),
+    "privacy.statement": ("GET", "/privacy", None, everyone(200)),
+    # Following needs no account: the mailed token is the only key to an address's subscriptions.
+    "follow.subscribe": ("GET", "/follow", None, everyone(200)),
+    "follow.confirm": ("GET", "/follow/confirm/not-a-token", None, everyone(404)),
+    "follow.manage": ("GET", "/follow/manage/not-a-token", None, everyone(404)),
+    "follow.subscribe POST": ("POST", "/follow", {}, everyone(400)),
+    "follow.confirm POST": ("POST", "/follow/confirm/not-a-token", {}, everyone(404)),
+    "follow.manage POST": ("POST", "/follow/manage/not-a-token", {}, everyone(404)),
+    # One-click unsubscribe (RFC 8058) is idempotent: an unknown or used token says "nothing is followed".
+    "follow.unsubscribe POST": ("POST", "/follow/unsubscribe/not-a-token", {}, everyone(200)),
+    "follow.remove": ("POST", "/follow/manage/not-a-token/remove/1", {}, everyone(404)),
+    "follow.unsubscribe": ("GET", "/follow/unsubscribe/not-a-token", None, everyone(404)),
+    # Anyone may report an error on a published entry; only moderators see and resolve reports.
+    "reports.report": ("GET", "/entries/{slug}/report", None, lambda s, r: 200 if s == "published" else 404),
+    "reports.report POST": ("POST", "/entries/{slug}/report", {}, lambda s, r: 400 if s == "published" else 404),
+    "reports.queue": ("GET", "/moderation/reports", None, table(LOGIN, 403, 403, 200)),
+    "reports.resolve": ("POST", "/moderation/reports/999", {"action": "none"}, table(LOGIN, 403, 403, 404)),
+    "vocabulary.index": ("GET", "/moderate/vocabulary/", None, table(LOGIN, 403, 403, 200)),
+    "vocabulary.new": ("GET", "/moderate/vocabulary/new", None, table(LOGIN, 403, 403, 200)),
+    "vocabulary.edit": ("GET", "/moderate/vocabulary/theme-tyollisyys", None, table(LOGIN, 403, 403, 200)),
+    "vocabulary.new POST": ("POST", "/moderate/vocabulary/new", {}, table(LOGIN, 403, 403, 400)),
+    "vocabulary.edit POST": ("POST", "/moderate/vocabulary/theme-tyollisyys", {}, table(LOGIN, 403, 403, 400)),
+    "vocabulary.delete": ("POST", "/moderate/vocabulary/no-such-concept/delete", {}, table(LOGIN, 403, 403, 404)),
 }
 # /static/<filename> serves the site's own CSS and JavaScript to everyone; it has no row.
 NOT_IN_MATRIX = {"static"}
