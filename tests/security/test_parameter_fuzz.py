@@ -36,7 +36,8 @@ READ: ContextVar[set | None] = ContextVar("read", default=None)
 ROUNDS = 3  # rounds of discovery: a name found in round n is fuzzed in round n + 1
 EXAMPLES = {"anonymous": 12, "admin": 6}
 PATH_SAMPLES = {"slug": ["omavalmentaja", "ohjelma", "tyollisyys"], "code": ["205", "sv"], "kind": ["practice"],
-                "entry_type": ["norm"], "token": ["not-a-token"], "name": ["README.md"], "filename": ["site.css"]}
+                "entry_type": ["norm"], "token": ["not-a-token"], "name": ["README.md"], "filename": ["site.css"],
+                "key": ["theme-tyollisyys"]}
 HOSTILE = ["", "0", "-1", "9223372036854775808", "99999999999999999999999999", "²", "١", "１", "\x00", "\n",
            "x" * 600, "1e3", " 1", "%ff"]  # each tried on every parameter and path part, as the probe did
 VOCABULARY = [*HOSTILE, "1", "2", "20", "100", "10000", "10001", "2022", "1899", "0x10", "1 ", "NaN", "%", "\t",
