@@ -11,7 +11,6 @@ The caller commits; the reply mail is the web layer's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -25,15 +24,9 @@ MAX_TEXT = 4000
 MAX_REPLY = 4000
 
 
-@dataclass
-class ReportError(ValueError):
-    """Input that cannot be taken as given; FIELD names the form field."""
-
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
+class ReportError(FollowError):
+    """Input that cannot be taken as given; FIELD names the form field (the same field error as
+    following's: one shape for the readers' forms)."""
 
 
 def submit(session: Session, entry: Entry, reason: str, text: str, email: str | None = None) -> Report:
