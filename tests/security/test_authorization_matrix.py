@@ -153,6 +153,7 @@ MATRIX = {
                                  lambda s, r: 200 if s == "published" else 404),
     "contribute.start": ("GET", "/submit", None, everyone(200)),
     "notices.preference": ("POST", "/account/notices", {"notices": "daily"}, table(LOGIN, 403, 403, 302, 302)),
+    "account_language.choose": ("POST", "/account/language", {"language": "sv"}, table(LOGIN, 302, 302, 302)),
     "submit.mine": ("GET", "/my", None, table(LOGIN, 200, 200, 200)),
     "submit.new": ("GET", "/new/norm", None, table(LOGIN, 200, 200, 200)),
     "submit.new POST": ("POST", "/new/norm", {"title": ""}, table(LOGIN, 400, 400, 400)),
