@@ -178,7 +178,8 @@ class Thesaurus:
             options += _label_queries(schema, label, voikko)
         if not (concept.theme or concept.region):
             for narrower in self._narrower(ci):
-                for label in [label for label in narrower.labels if label.kind != "hidden"][:MAX_NARROWER_LABELS]:
+                for label in [label for label in narrower.labels if label.kind != "hidden"  # and no "1–6":
+                              and not any(is_literal(w) for w in label.words)][:MAX_NARROWER_LABELS]:
                     options += _label_queries(schema, label, voikko, NARROWER_WEIGHT)
         options += _facet_terms(concept)
         options = list({repr(o): o for o in options}.values())
