@@ -29,8 +29,7 @@ ANALYZER_VERSION = 10  # also bumped when the schema changes (10: titles keep th
 
 TOKEN_PATTERN = r"\d{1,5}/\d{4}|\d+[a-z]?\s?§|§|" + numbers.TOKEN_PATTERN + r"|\w+"  # numbers.py: dates, amounts
 TOKENIZER = RegexTokenizer(TOKEN_PATTERN)
-# What TOKENIZER matches, twice as fast: the numeric alternatives are tried only where a digit is
-_TOKEN_RE = re.compile(r"(?=\d)(?:\d{1,5}/\d{4}|\d+[a-z]?\s?§|" + numbers.TOKEN_PATTERN + r")|§|\w+", re.UNICODE)
+_TOKEN_RE = re.compile(r"(?=\d)(?:\d{1,5}/\d{4}|\d+[a-z]?\s?§|" + numbers.TOKEN_PATTERN + r")|§|\w+")  # TOKENIZER's
 _SECTION_SPACE = re.compile(r"\s+")
 
 # Stop words are dropped from summaries and bodies as surface forms (Snowball's lists) and, for Finnish, as base
@@ -100,8 +99,8 @@ finnish_lemma.cache_clear = LEMMAS.clear  # the names functools.lru_cache gives,
 finnish_lemma.cache_info = LEMMAS.info
 
 
-def analyse_word(word: str) -> Lemma:
-    """Ask Voikko (uncached); the Snowball stem when Voikko is missing or does not know WORD."""
+def analyse_word(word: str, analyses: list | None = None) -> Lemma:
+    """Ask Voikko (uncached) unless ANALYSES are its answer; the Snowball stem when Voikko is missing or does not know WORD."""
     global _warned_missing
     if _voikko is None:
         if not _warned_missing:
@@ -109,15 +108,10 @@ def analyse_word(word: str) -> Lemma:
             _warned_missing = True
         return Lemma((_FI_STEM(word),), known=False)
     try:
-        analyses = _voikko.analyse(word)
+        analyses = _voikko.analyse(word) if analyses is None else analyses
     except Exception:  # noqa: BLE001 - a bad word must never take the indexer down
         log.warning("Voikko failed on %r; using the Snowball stemmer", word, exc_info=True)
         analyses = []
-    return lemma_of(word, analyses)
-
-
-def lemma_of(word: str, analyses) -> Lemma:
-    """The Lemma of WORD from Voikko's ANALYSES (the Snowball stem when there are none)."""
     if not analyses:
         log.debug("Voikko does not know %r; using the Snowball stemmer", word)
         return Lemma((_FI_STEM(word),), known=False)

@@ -144,7 +144,7 @@ def prime(words: Iterable[str]) -> int:
         log.warning("Voikko failed on a batch of %d words", len(missing), exc_info=True)
         return 0
     for word, analyses in zip(missing, answers):
-        analysis.LEMMAS.setdefault(word, analysis.lemma_of(word, analyses))
+        analysis.LEMMAS.setdefault(word, analysis.analyse_word(word, analyses))
     return len(missing)
 
 

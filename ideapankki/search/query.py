@@ -88,9 +88,10 @@ def _match(searcher, view: Generation, text: str, filters: Filters, voikko: bool
     parsed = parse_query(searcher.schema, text, voikko, respell, thesaurus)
     corpus, bits = view.corpus, view.facets
     if parsed.ranked is not None:
-        scores, matched = evaluate(corpus, parsed.ranked)
+        memo: dict = {}  # the words as typed are parts of the ranked query: scored once
+        scores, matched = evaluate(corpus, parsed.ranked, memo)
         if parsed.exact is not None:
-            scores = exact_first(corpus, parsed.exact, scores)
+            scores = exact_first(corpus, parsed.exact, scores, memo)
     else:
         scores, matched = np.zeros(corpus.size, np.float32), corpus.live
     matched_bits = to_int(matched)

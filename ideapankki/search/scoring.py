@@ -19,15 +19,17 @@ def boosted(query, boost: float):
     return found
 
 
-def evaluate(corpus, query) -> tuple[np.ndarray, np.ndarray]:
+def evaluate(corpus, query, memo: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Return (score per document, match flag per document) of a query of Term, Or and And over CORPUS
     (a vectors.Corpus).
 
     A Term's postings are added into its parent's arrays where they are (a few hundred documents
     of 20,000), not spread into arrays of its own first: a Finnish query has dozens of terms. The
     sums are made in the same order as adding whole arrays, so the scores are the same, bit for bit.
+    MEMO, a dict the caller keeps while the query objects live, shares the parts already scored
+    with a second query built of the same objects (thesaurus.exact_first).
     """
-    memo: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    memo = {} if memo is None else memo
     size = corpus.size
 
     def combined(node) -> tuple[np.ndarray, np.ndarray]:

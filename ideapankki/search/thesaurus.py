@@ -223,9 +223,10 @@ def _label_queries(schema, label: _Label, voikko: bool, weight: float = EXPANSIO
     return queries
 
 
-def exact_first(corpus, exact: Q.Query, scores: np.ndarray) -> np.ndarray:
-    """SCORES with every document that matches EXACT (the words as typed) above every one that does not."""
-    _exact_scores, matched = evaluate(corpus, exact)
+def exact_first(corpus, exact: Q.Query, scores: np.ndarray, memo: dict | None = None) -> np.ndarray:
+    """SCORES with every document that matches EXACT (the words as typed) above every one that does not
+    (MEMO: evaluate's, from scoring the query EXACT is part of)."""
+    _exact_scores, matched = evaluate(corpus, exact, memo)
     if not matched.any():
         return scores
     others = scores[~matched]

@@ -67,6 +67,7 @@ def test_stop_words_are_dropped():
 
 
 def test_the_fast_token_pattern_splits_as_the_tokenizer_does():
+    """_TOKEN_RE tries the numeric alternatives only at a digit (twice as fast): the same tokens."""
     from ideapankki.search.analysis import TOKEN_PATTERN, _TOKEN_RE
 
     plain = re.compile(TOKEN_PATTERN)
