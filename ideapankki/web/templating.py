@@ -11,6 +11,7 @@ from markupsafe import Markup
 from ..reference import THEME_SLUGS
 from . import field_labels, labels
 from .i18n import here_without_language, url_in_language
+from .template_cache import PROCESS_CACHE
 
 FINLEX_URL = "https://www.finlex.fi/fi/lainsaadanto/{year}/{number}"
 FACET_VALUES_SHOWN = 15  # values per facet in the sidebar (templates/partials/filters.html)
@@ -65,6 +66,7 @@ def long_date(value: date | None) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.bytecode_cache = PROCESS_CACHE  # compiled once per process, not per app
     app.jinja_env.globals.update(
         labels=labels,
         theme_slugs=THEME_SLUGS,
