@@ -4,6 +4,7 @@ evidence level and publishes; the entry page, the API and the CSV show them."""
 import csv
 import io
 import re
+from xml.etree import ElementTree
 
 import pytest
 from sqlmodel import select
@@ -12,6 +13,8 @@ from ideapankki import accounts
 from ideapankki.models import Entry, Role
 
 from clients import PASSWORD, post_form, sign_in
+
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 PRACTICE = {
     "title": "Omavalmentaja pienessä kunnassa",
@@ -109,12 +112,42 @@ def test_every_structured_field_from_the_form_to_the_published_page(app, app_ses
     assert row["resources_person_years"] == "2.5" and row["evaluation_evaluator"] == "VATT"
     assert "Pekka" not in row["contacts"] and row["contacts"].startswith("Maija Meikäläinen, kehittämispäällikkö")
 
+    _the_feeds_show_it(app.test_client(), entry.slug)
+
     listing = app.test_client().get("/api/v1/entries?evidence=3").get_json()
     assert [e["slug"] for e in listing["results"]] == [entry.slug]
     assert app.test_client().get("/api/v1/entries?evidence=4").get_json()["results"] == []
     assert app.test_client().get("/api/v1/entries?evidence=9").status_code == 400
     browse = app.test_client().get("/entries").text
     assert "Näytön taso" in browse and "3 – Syy-yhteys osoitettu" in browse  # the facet
+
+
+def _feed_content(client, url, href):
+    """The HTML content of the Atom entry of URL whose link is HREF (parsed as the reader's feed reader would)."""
+    feed = ElementTree.fromstring(client.get(url).data)
+    (item,) = [e for e in feed.iter(f"{ATOM}entry") if e.find(f"{ATOM}link").get("href") == href]
+    return item.findtext(f"{ATOM}content")
+
+
+def _the_feeds_show_it(client, slug):
+    """Every feed that lists the entry carries its structured sections, labelled in the feed's language, in the
+    entry page's order; the entry's own feed carries them in its version; nothing that is not allowed in a body."""
+    page = f"http://localhost/entries/{slug}"
+    for url in ("/feeds/entries.atom", "/feeds/type/practice.atom", "/feeds/municipality/205.atom"):
+        content = _feed_content(client, url, page)
+        order = [content.index(text) for text in ("Aloitimme kolmella", "Tavoitteet", "pitkäaikaistyöttömät",
+                                                   "Resurssit", "120&nbsp;000", "Tulokset", "Työllistyneiden osuus",
+                                                   "Arviointi", "3 – Syy-yhteys osoitettu", "Opit",
+                                                   "Mitä toinen kunta tarvitsee", "Kuntakokeilulaki", "Tilanne nyt",
+                                                   "Vakinaistettu")]
+        assert order == sorted(order), url
+        assert 'href="https://example.fi/tulos"' in content
+        assert not re.search(r"<(section|span|script)|tabindex|aria-|class=", content), url
+    swedish = _feed_content(client, "/feeds/entries.atom?lang=sv", page)
+    assert "Mål</h2>" in swedish and "Resultat</h2>" in swedish
+    assert "Tavoitteet" not in swedish and "Työnhakijat työllistyvät nopeammin." in swedish
+    versions = _feed_content(client, f"/feeds/entry/{slug}.atom", f"{page}/history#version-1")
+    assert "Tulokset" in versions and "Työllistyneiden osuus" in versions and "Kuntakokeilulaki" in versions
 
 
 def test_a_member_cannot_confirm_an_evidence_level(app, app_session, member, moderator):
