@@ -11,7 +11,7 @@ from flask_babel import format_date, format_decimal, get_locale
 from markupsafe import Markup
 
 from ..reference import THEME_SLUGS
-from . import field_labels, labels
+from . import field_labels, labels, page_gettext
 from .i18n import here_without_language, url_in_language
 
 QUERY_SAFE = "!$'()*,/:;?@"  # what werkzeug leaves unquoted when url_for encodes a query
@@ -95,6 +95,7 @@ def long_date(value: date | None) -> str:
 
 
 def init_app(app: Flask) -> None:
+    page_gettext.init_app(app)  # `_`, `ngettext`, current_locale() bound once per page
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals.update(
