@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from zxcvbn import zxcvbn
 
 from .reference import MunicipalityIndex
-from .models import Municipality, Organisation, OrganisationKind, Role, User, utcnow
+from .models import Language, Municipality, Organisation, OrganisationKind, Role, User, utcnow
 
 MIN_PASSWORD_LENGTH = 12
 MIN_PASSWORD_SCORE = 4  # zxcvbn: 4 = over 10^10 guesses, "very unguessable"
@@ -104,8 +104,9 @@ def find_or_create_organisation(session: Session, name: str) -> Organisation:
     return org
 
 
-def register(session: Session, *, email: str, name: str, password: str, organisation: Organisation) -> User:
-    """Create an unconfirmed member account of ORGANISATION.
+def register(session: Session, *, email: str, name: str, password: str, organisation: Organisation,
+             language: str = Language.fi.value) -> User:
+    """Create an unconfirmed member account of ORGANISATION whose mail is in LANGUAGE.
 
     The password is judged and hashed before the address is looked up: a taken address
     ("email_taken") then costs the same time and gets the same password errors as a new one.
@@ -118,7 +119,8 @@ def register(session: Session, *, email: str, name: str, password: str, organisa
     if get_by_email(session, email) is not None:
         raise AccountError("email_taken", "an account with this e-mail address exists")
     user = User(email=email, name=name.strip(), password_hash=password_hash, role=Role.member.value,
-                organisation_id=organisation.id)
+                organisation_id=organisation.id,
+                language=language if language in {n.value for n in Language} else Language.fi.value)
     session.add(user)
     session.flush()
     return user
@@ -239,4 +241,12 @@ def set_auto_approve_domain(session: Session, actor: User, organisation: Organis
     if domain is not None and not DOMAIN_RE.match(domain):
         raise AccountError("bad_domain", f"{domain!r} is not a domain name")
     organisation.auto_approve_domain = domain
+    session.flush()
+
+
+def set_language(session: Session, user: User, value: str) -> None:
+    """Set the language of the mail USER gets (fi, sv or en)."""
+    if value not in {n.value for n in Language}:
+        raise AccountError("bad_choice", f"{value!r} is not one of fi, sv, en")
+    user.language = value
     session.flush()

@@ -4,6 +4,8 @@ Each chart is an <svg role="img"> labelled by its own <title> and <desc>, writes
 next to its bar, and tells series apart by pattern and legend as well as by colour (WCAG 1.4.1);
 every fill has at least 3:1 contrast against the white background (WCAG 1.4.11). Text is escaped,
 numbers are formatted for the reader's locale. The page shows the same numbers as a table below.
+Bars run horizontally; the grouped chart (years × types) is drawn NARROW so that on a phone it fills
+the screen with its text still legible instead of scrolling.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ class Bar:
 
 @dataclass(frozen=True)
 class Series:
-    """One group member of a vertical chart: its name, one value per category, colour and pattern."""
+    """One group member of a grouped chart: its name, one value per category, colour and pattern."""
 
     label: str
     values: list[int]
@@ -54,15 +56,16 @@ def _attrs(**values) -> str:
     return " ".join(f'{name.rstrip("_").replace("_", "-")}="{escape(value)}"' for name, value in values.items())
 
 
-def _svg(chart_id: str, title: str, desc: str, height: float, body: list[str]) -> Markup:
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+def _svg(chart_id: str, title: str, desc: str, height: float, body: list[str], width: int = WIDTH,
+         css_class: str = "chart") -> Markup:
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" role="img" '
             f'{_attrs(id=chart_id, aria_labelledby=f"{chart_id}-title {chart_id}-desc")} '
-            f'viewBox="0 0 {WIDTH} {height:.0f}" width="{WIDTH}" height="{height:.0f}" {FONT}>')
+            f'viewBox="0 0 {width} {height:.0f}" width="{width}" height="{height:.0f}" {FONT}>')
     return Markup("\n".join([
         head,
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
         f'<desc id="{escape(chart_id)}-desc">{escape(desc)}</desc>',
-        f'<rect width="{WIDTH}" height="{height:.0f}" fill="{BACKGROUND}"/>',
+        f'<rect width="{width}" height="{height:.0f}" fill="{BACKGROUND}"/>',
         *body,
         "</svg>",
     ]))
@@ -118,12 +121,12 @@ def horizontal_bars(chart_id: str, title: str, desc: str, bars: list[Bar], local
     return _svg(chart_id, title, desc, height, body)
 
 
-def _legend(chart_id: str, series: list[Series]) -> tuple[list[str], float]:
+def _legend(chart_id: str, series: list[Series], chart_width: int = WIDTH) -> tuple[list[str], float]:
     """Swatches with names, wrapped into rows; returns the elements and the height they take."""
     items, x, y = [], 10.0, 10.0
     for index, s in enumerate(series):
         width = 24 + len(s.label) * CHAR_WIDTH + 20
-        if x > 10 and x + width > WIDTH:
+        if x > 10 and x + width > chart_width:
             x, y = 10.0, y + 24
         items.append(f'<g><rect x="{x:.0f}" y="{y:.0f}" width="16" height="16" fill="{_fill(chart_id, index, s)}" '
                      f'stroke="{escape(s.colour)}" stroke-width="1.5"/>'
@@ -132,31 +135,36 @@ def _legend(chart_id: str, series: list[Series]) -> tuple[list[str], float]:
     return items, y + 30
 
 
-def vertical_bars(chart_id: str, title: str, desc: str, categories: list[str], series: list[Series],
-                  locale: str) -> Markup:
-    """Grouped vertical bars: one group per category (e.g. year), one patterned bar per series in it."""
-    legend, top = _legend(chart_id, series)
-    plot_height, bottom, left = 220, 34, 16
-    base = top + 18 + plot_height
-    group = (WIDTH - 2 * left) / max(len(categories), 1)
-    bar_width = min(44.0, group * 0.8 / max(len(series), 1))
+NARROW = 360  # a chart that fits a phone's width with its text at a legible size
+
+
+def grouped_bars(chart_id: str, title: str, desc: str, categories: list[str], series: list[Series],
+                            locale: str) -> Markup:
+    """Grouped horizontal bars, narrow enough for a phone: one group of rows per category (e.g. year)
+    with its name on the left, one patterned bar per series, each number at its bar's end."""
+    legend, top = _legend(chart_id, series, NARROW)
+    bar, gap, group_gap = 16, 3, 14
+    label_width = max((len(c) for c in categories), default=4) * 9.0 + 10
+    x0 = label_width + 6
+    numbers = [[number(v, locale) for v in s.values] for s in series]
+    span = NARROW - x0 - max((len(n) for row in numbers for n in row), default=1) * 8.5 - 12
     most = max((v for s in series for v in s.values), default=0) or 1
+    group = len(series) * (bar + gap) - gap
     body = [_pattern_defs(chart_id, series), *legend]
+    y = top + 4
     for c, category in enumerate(categories):
-        start = left + c * group + (group - bar_width * len(series)) / 2
+        body.append(f'<text x="{label_width:.0f}" y="{y + group / 2 + 6:.1f}" text-anchor="end" font-size="16" '
+                    f'font-weight="bold" fill="{INK}">{escape(category)}</text>')
         for index, s in enumerate(series):
-            value = s.values[c]
-            x = start + index * bar_width
-            height = plot_height * value / most
-            shown = escape(number(value, locale))
+            value, shown = s.values[c], escape(numbers[index][c])
+            length = max(span * value / most, 2.0) if value else 0.0
+            row = y + index * (bar + gap)
             body.append(
                 f'<g><title>{escape(category)}, {escape(s.label)}: {shown}</title>'
-                + (f'<rect x="{x + 1:.1f}" y="{base - height:.1f}" width="{bar_width - 2:.1f}" height="{height:.1f}" '
+                + (f'<rect x="{x0:.0f}" y="{row:.1f}" width="{length:.1f}" height="{bar}" '
                    f'fill="{_fill(chart_id, index, s)}" stroke="{escape(s.colour)}" stroke-width="1.5"/>'
                    if value else "")
-                + f'<text x="{x + bar_width / 2:.1f}" y="{base - height - 5:.1f}" text-anchor="middle" '
-                f'font-size="12" fill="{INK}">{shown}</text></g>')
-        body.append(f'<text x="{left + c * group + group / 2:.1f}" y="{base + 22:.0f}" text-anchor="middle" '
-                    f'font-size="14" font-weight="bold" fill="{INK}">{escape(category)}</text>')
-    body.append(f'<line x1="{left}" y1="{base:.0f}" x2="{WIDTH - left}" y2="{base:.0f}" stroke="{MUTED}"/>')
-    return _svg(chart_id, title, desc, base + bottom, body)
+                + f'<text x="{x0 + length + 5:.1f}" y="{row + 13:.1f}" font-size="15" fill="{INK}">{shown}</text></g>')
+        y += group + group_gap
+    body.append(f'<line x1="{x0:.0f}" y1="{top:.0f}" x2="{x0:.0f}" y2="{y - group_gap + 4:.0f}" stroke="{MUTED}"/>')
+    return _svg(chart_id, title, desc, y - group_gap + 10, body, NARROW, "chart chart-narrow")

@@ -7,7 +7,7 @@ from typing import ClassVar, Optional
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from .base import ModeratorNotices, OrganisationKind, Role, _one_of, _timestamp
+from .base import Language, ModeratorNotices, OrganisationKind, Role, _one_of, _timestamp
 
 
 class Organisation(SQLModel, table=True):
@@ -47,9 +47,12 @@ class User(SQLModel, table=True):
     moderator_notices: str = Field(default=ModeratorNotices.immediate.value, max_length=20,
                                    sa_column_kwargs={"server_default": ModeratorNotices.immediate.value})
     moderator_digest_on: Optional[date] = None  # the day of the last daily digest (one a day)
+    # the language of the mail the account gets: the UI language at registration, changed on the account page
+    language: str = Field(default=Language.fi.value, max_length=2, sa_column_kwargs={"server_default": "fi"})
 
     __table_args__ = (_one_of("role", Role, "ck_account_role"),
-                      _one_of("moderator_notices", ModeratorNotices, "ck_account_moderator_notices"))
+                      _one_of("moderator_notices", ModeratorNotices, "ck_account_moderator_notices"),
+                      _one_of("language", Language, "ck_account_language"))
 
     # The user-object protocol of Flask-Login, without importing Flask here.
     is_authenticated: ClassVar[bool] = True

@@ -75,7 +75,7 @@ class SearchIndex:
         version = site_version(self.engine)
         if version == self._current_at:
             return
-        if self.pending() == 0:
+        if self.pending() == 0 and self.store.is_current():  # an index of an older analysis is rebuilt
             self._current_at = version
             return
         try:

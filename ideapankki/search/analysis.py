@@ -25,15 +25,15 @@ from . import numbers, voikko
 log = logging.getLogger(__name__)
 
 # Bump when analysis changes: an index built with another version is rebuilt on open.
-ANALYZER_VERSION = 9  # also bumped when the schema changes
+ANALYZER_VERSION = 10  # also bumped when the schema changes (10: titles keep their stop words)
 
 TOKEN_PATTERN = r"\d{1,5}/\d{4}|\d+[a-z]?\s?§|§|" + numbers.TOKEN_PATTERN + r"|\w+"  # numbers.py: dates, amounts
 TOKENIZER = RegexTokenizer(TOKEN_PATTERN)
 _TOKEN_RE = re.compile(TOKEN_PATTERN, re.UNICODE)  # what TOKENIZER matches
 _SECTION_SPACE = re.compile(r"\s+")
 
-# Stop words are dropped as surface forms (Snowball's lists) and, for Finnish, as base forms; one-character
-# tokens too, except a digit (the 3 of 3-vuotiaat).
+# Stop words are dropped from summaries and bodies as surface forms (Snowball's lists) and, for Finnish, as base
+# forms; titles keep them (weighting.py weighs them low). One-character tokens go, except a digit (3-vuotiaat).
 FINNISH_STOP_LEMMAS = frozenset(
     "olla ja tai sekä että ei se joka mikä mitä kuka miten miksi missä milloin kuinka voida "
     "tämä tuo nämä ne hän he me te minä sinä jos kun kuin niin myös vain jo vielä sitten".split()
@@ -169,18 +169,22 @@ class LiteralFilter(Filter):
 
 
 class FinnishLemmaFilter(Filter):
-    """Replace each token by its base forms and compound parts (same position)."""
+    """Each token's base forms and compound parts (same position); STOPS: drop the stop words' base forms."""
+
+    stops = True  # also for a filter pickled into an index before it had the attribute
+
+    def __init__(self, stops: bool = True):
+        self.stops = stops
 
     def __call__(self, tokens):
+        dropped = FINNISH_STOP_LEMMAS if self.stops else frozenset()
         for t in tokens:
             if is_literal(t.text):
                 yield t
                 continue
-            lemma = finnish_lemma(t.text)
-            original = t.text
-            emitted = set()
+            lemma, original, emitted = finnish_lemma(t.text), t.text, set()
             for text in (*lemma.forms, *lemma.parts):
-                if text in emitted or text in FINNISH_STOP_LEMMAS:
+                if text in emitted or text in dropped:
                     continue
                 emitted.add(text)
                 t.text = text
@@ -275,21 +279,21 @@ class WordByWord(Analyzer):
                 yield token
 
 
-def finnish_analyzer():
-    """Voikko base forms and compound parts, with municipality names in both languages."""
+def finnish_analyzer(stops: bool = True):
+    """Voikko base forms and compound parts, municipality names in both languages; STOPS: drop stop words."""
     return WordByWord(TOKENIZER | LowercaseFilter() | LiteralFilter() | numbers.NumberFilter(words=True)
-                      | numbers.StopWords(stopwords_for_language("fi"), minsize=2) | FinnishLemmaFilter()
-                      | MunicipalityNameFilter())
+                      | numbers.StopWords(stopwords_for_language("fi") if stops else (), minsize=2)
+                      | FinnishLemmaFilter(stops) | MunicipalityNameFilter())
 
 
-def snowball_analyzer(language: str):
-    """Snowball stemming with stop words; the baseline for Finnish and the analyzer for sv/en."""
+def snowball_analyzer(language: str, stops: bool = True):
+    """Snowball stemming, STOPS dropping stop words; the baseline for Finnish and the analyzer for sv/en."""
     return WordByWord(TOKENIZER | LowercaseFilter() | LiteralFilter() | numbers.NumberFilter()
-                      | numbers.StopWords(stopwords_for_language(language), minsize=2) | MunicipalityNameFilter()
-                      | StemFilter(language))
+                      | numbers.StopWords(stopwords_for_language(language) if stops else (), minsize=2)
+                      | MunicipalityNameFilter() | StemFilter(language))
 
 
-def analyzers(finnish: str = "voikko") -> dict[str, object]:
-    """Return the analyzer per content language; FINNISH picks Voikko or the Snowball baseline."""
-    fi = finnish_analyzer() if finnish == "voikko" else snowball_analyzer("fi")
-    return {"fi": fi, "sv": snowball_analyzer("sv"), "en": snowball_analyzer("en")}
+def analyzers(finnish: str = "voikko", stops: bool = True) -> dict[str, object]:
+    """The analyzer per content language; FINNISH: Voikko or the Snowball baseline; STOPS false: for titles."""
+    fi = finnish_analyzer(stops) if finnish == "voikko" else snowball_analyzer("fi", stops)
+    return {"fi": fi, "sv": snowball_analyzer("sv", stops), "en": snowball_analyzer("en", stops)}

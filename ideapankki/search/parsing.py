@@ -17,7 +17,7 @@ from whoosh.lang import stopwords_for_language
 from .analysis import FINNISH_STOP_LEMMAS, TOKENIZER, finnish_lemma, is_literal, municipality_pairs
 from .numbers import query_forms
 from .schema import LANGUAGES, TEXT_FIELDS, WEIGHTS
-from .weighting import combine, word_weight
+from .weighting import combine, is_function_word, word_weight
 
 PARTS_BOOST = 0.5
 RESPELL_BOOST = 0.8  # a correction of a word no text uses, searched with it
@@ -25,23 +25,24 @@ FINNISH_FIELDS = ("places", "laws", "tags")
 _FI_STOP = stopwords_for_language("fi") | FINNISH_STOP_LEMMAS
 
 
-def query_words(text: str) -> list[str]:
-    """Split TEXT into lower-case search words, dropping stop words."""
+def query_words(text: str, stops: bool = False) -> list[str]:
+    """Split TEXT into lower-case search words, dropping Finnish stop words (keeping them with STOPS)."""
     words = []
     for token in TOKENIZER(text.lower()):
         word = "".join(token.text.split()) if "§" in token.text else token.text
         for form in query_forms(word):  # dates, amounts and number words as the index keeps them
-            if form not in _FI_STOP and form not in words:
+            if (stops or form not in _FI_STOP) and form not in words:
                 words.append(form)
     return words
 
 
 def _field_alternatives(schema, fieldname: str, word: str, voikko: bool, parts: bool = True) -> Q.Query | None:
-    """The ways WORD can appear in FIELDNAME, analysed as that field is."""
+    """The ways WORD can appear in FIELDNAME, analysed as that field is (titles keep stop words)."""
     finnish = fieldname.endswith("_fi") or fieldname in FINNISH_FIELDS
     if finnish and voikko and not is_literal(word):
         lemma = finnish_lemma(word)
-        forms = [f for f in lemma.forms if f not in FINNISH_STOP_LEMMAS]
+        title = fieldname.startswith("title_")
+        forms = [f for f in lemma.forms if title or f not in FINNISH_STOP_LEMMAS]
         options: list[Q.Query] = [Q.Term(fieldname, f) for f in forms]
         options += [Q.Term(fieldname, municipality_pairs()[f]) for f in forms if f in municipality_pairs()]
         if parts and len(lemma.parts) > 1:
@@ -62,9 +63,14 @@ def _field_alternatives(schema, fieldname: str, word: str, voikko: bool, parts: 
 
 
 def word_query(schema, word: str, voikko: bool, parts: bool = True) -> Q.Query | None:
-    """WORD in any field, each field weighted; PARTS false leaves out a compound's parts written apart."""
+    """WORD in any field, each field weighted; PARTS false leaves out a compound's parts written apart.
+
+    A function word (miten, ja, hur, the) is searched in titles only: only they index it."""
     per_field = []
-    fields = [f"{name}_{lang}" for lang in LANGUAGES for name in TEXT_FIELDS] + list(FINNISH_FIELDS)
+    if is_function_word(word, voikko):
+        fields = [f"title_{lang}" for lang in LANGUAGES]
+    else:
+        fields = [f"{name}_{lang}" for lang in LANGUAGES for name in TEXT_FIELDS] + list(FINNISH_FIELDS)
     for fieldname in fields:
         alternatives = _field_alternatives(schema, fieldname, word, voikko, parts)
         if alternatives is not None:
@@ -72,10 +78,10 @@ def word_query(schema, word: str, voikko: bool, parts: bool = True) -> Q.Query |
     return Q.Or(per_field) if per_field else None
 
 
-def _respelled(schema, word: str, voikko: bool, respell: dict[str, str] | None) -> Q.Query | None:
+def _respelled(schema, word: str, voikko: bool, respell: dict[str, str] | None, parts: bool = True) -> Q.Query | None:
     """WORD in any field, or its correction too (a little lower) when RESPELL has one."""
-    typed = word_query(schema, word, voikko)
-    if not respell or word not in respell or (other := word_query(schema, respell[word], voikko)) is None:
+    typed = word_query(schema, word, voikko, parts)
+    if not respell or word not in respell or (other := word_query(schema, respell[word], voikko, parts)) is None:
         return typed
     return Q.Or([typed, other.with_boost(RESPELL_BOOST)]) if typed is not None else other.with_boost(RESPELL_BOOST)
 
@@ -101,15 +107,17 @@ def parse_query(schema, text: str, voikko: bool = True, respell: dict[str, str] 
                 thesaurus=None) -> Parsed:
     """Build the queries for TEXT; RESPELL adds a correction to a typed word (spelling.py), THESAURUS
     (search.thesaurus.Thesaurus) the labels of the concepts the words name."""
-    words = query_words(text)
+    words = query_words(text, stops=True)  # stop words count, a little (weighting.py), in titles
     exact = [_respelled(schema, w, voikko, respell) for w in words]
     expansion = thesaurus.expand(schema, text, words, voikko) if thesaurus is not None else None
     per_word = expansion.widen(exact) if expansion else exact
     found = [(q, word_weight(w, voikko)) for w, q in zip(words, per_word) if q is not None]
     found += [(q, 1.0) for q in expansion.extra] if expansion else []
     parsed = Parsed(*combine([q for q, _w in found], [w for _q, w in found]), words)
-    if expansion:
-        typed = [q for q in exact if q is not None]
+    if expansion:  # the typed words but stop words decide what is exact: "ja" in a title is no exact match
+        typed = ([q for q, w in zip(exact, words) if q is not None and not is_function_word(w, voikko)]
+                 or [q for q in exact if q is not None])
+        typed += expansion.facets  # a theme or region named is exact: its entries are what was asked for
         parsed.exact = (typed[0] if len(typed) == 1 else Q.Or(typed)) if typed else None
         parsed.concepts = expansion.concepts
     return parsed

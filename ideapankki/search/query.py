@@ -19,6 +19,7 @@ from .schema import FACETS
 from .spelling import capitals, corrections, respelled
 from .thesaurus import exact_first
 from .vectors import evaluate, from_int, to_int, top
+from .weighting import is_function_word
 
 MORE_LIKE_TERMS = 12  # as many key terms as before: the same neighbours, now cheap to score
 
@@ -58,7 +59,7 @@ def run_search(readers: Readers, text: str, filters: Filters, *, sort: str = "re
         match = _match(searcher, view, text, filters, voikko, thesaurus=thesaurus)
         total = int(match.final.sum())
         found, rare = corrections(view.corpus, searcher.schema, readers.store.lemmas.vocabulary(),
-                                  match.parsed.words, voikko, capitals(text),
+                                  [w for w in match.parsed.words if not is_function_word(w, voikko)], voikko, capitals(text),
                                   thesaurus.knows if thesaurus is not None else None, total) if respell else ({}, {})
         suggestion, corrected = respelled(match.parsed.words, {**rare, **found}), False
         if found and not total:  # nothing as typed: the respelled query's results ("search instead for")

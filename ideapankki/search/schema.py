@@ -61,6 +61,7 @@ def _text(analyzer, stored: bool = False) -> TEXT:
 def build_schema(finnish: str = "voikko") -> Schema:
     """Return the schema; FINNISH chooses the Voikko analyzer or the Snowball baseline."""
     per_language = analyzers(finnish)
+    titles = analyzers(finnish, stops=False)  # a title keeps its stop words: "Miten ..." (weighting.py)
     fields = {
         "id": ID(stored=True, unique=True),
         "slug": ID(stored=True),
@@ -75,7 +76,7 @@ def build_schema(finnish: str = "voikko") -> Schema:
         fields[f"f_{facet}"] = KEYWORD(lowercase=False, commas=False) if facet in MULTI_VALUED else ID()
     for language in LANGUAGES:
         for name in TEXT_FIELDS:
-            fields[f"{name}_{language}"] = _text(per_language[language], stored=True)
+            fields[f"{name}_{language}"] = _text((titles if name == "title" else per_language)[language], stored=True)
     return Schema(**fields)
 
 

@@ -27,14 +27,17 @@ from sqlalchemy.engine import Engine
 from whoosh import query as Q
 from whoosh.lang import stemmer_for_language
 
-from ..models import VocabularyConcept, VocabularyLabel, VocabularyState
+from ..models import VocabularyConcept, VocabularyLabel, VocabularyLink, VocabularyState
 from .analysis import TOKENIZER, finnish_lemma, is_literal
 from .parsing import _field_alternatives, query_words
 from .schema import TEXT_FIELDS, WEIGHTS
 from .vectors import evaluate
 
 EXPANSION_WEIGHT = 0.4  # of the typed word's weight in the same field
-FACET_WEIGHT = 1.0  # a theme's or region's own entries (the facet term scores about as a body match)
+NARROWER_WEIGHT = 0.2  # a narrower concept's labels: below the concept's own (sote → sote-keskus)
+MAX_NARROWER = 12  # narrower concepts followed per concept (two levels down at most)
+MAX_NARROWER_LABELS = 8  # labels per narrower concept (pref first)
+FACET_WEIGHT = 3.0  # a theme's or region's own entries: the facet term scores as a title match
 MAX_LABELS = 24  # expansion labels per concept (pref first): bounds the cost of a broad concept
 _SV_DEFINITE = ("arna", "orna", "erna", "na", "en", "et", "n")
 _STEMMERS = {"sv": stemmer_for_language("sv"), "en": stemmer_for_language("en"), "fi": stemmer_for_language("fi")}
@@ -74,6 +77,7 @@ class _Concept:
     theme: str | None
     region: str | None
     labels: list[_Label] = field(default_factory=list)
+    narrower: list[int] = field(default_factory=list)  # positions of the concepts whose broader this is
 
 
 @dataclass
@@ -83,6 +87,7 @@ class Expansion:
     per_word: dict[int, list[Q.Query]]
     extra: list[Q.Query]  # concepts matched only by words the query drops (stop words)
     concepts: list[str]
+    facets: list[Q.Query] = field(default_factory=list)  # the themes and regions the query names
 
     def widen(self, exact: list[Q.Query | None]) -> list[Q.Query | None]:
         """Each word's query (None for none) with its expansions as alternatives."""
@@ -98,6 +103,7 @@ class Thesaurus:
 
     def __init__(self, concepts: list[_Concept], voikko: bool, version: int = 0):
         self.concepts, self.voikko, self.version = concepts, voikko, version
+        self._queries: dict[int, Q.Query | None] = {}  # concept -> its expansion (the same for every query)
         self._first: dict[tuple[str, str], list[tuple[int, int]]] = {}  # (language, form) -> (concept, label)
         self._forms: dict[tuple[int, int], list[frozenset[str]]] = {}
         self._words: set[tuple[str, str]] = set()  # (language, form) of every word of every label
@@ -143,11 +149,12 @@ class Thesaurus:
         per_word: dict[int, list[Q.Query]] = {}
         extra: list[Q.Query] = []
         done: dict[int, Q.Query | None] = {}
-        keys = []
+        keys, facets = [], []
         for start, end, ci, li in matches:
             if ci not in done:
-                done[ci] = self._concept_query(schema, self.concepts[ci], voikko)
+                done[ci] = self._concept_query(schema, ci, voikko)
                 keys.append(self.concepts[ci].key)
+                facets += _facet_terms(self.concepts[ci])
             query = done[ci]
             if query is None:
                 continue
@@ -158,22 +165,45 @@ class Thesaurus:
             for i in targets:
                 if query not in per_word.setdefault(i, []):
                     per_word[i].append(query)
-        return Expansion(per_word, extra, keys)
+        return Expansion(per_word, extra, keys, facets)
 
-    def _concept_query(self, schema, concept: _Concept, voikko: bool) -> Q.Query | None:
+    def _concept_query(self, schema, ci: int, voikko: bool) -> Q.Query | None:
+        """Concept CI's labels, its narrower concepts' labels lower (not a theme's or a region's: their
+        facet stands for them), its facet value; built once per version of the thesaurus."""
+        if ci in self._queries:
+            return self._queries[ci]
+        concept = self.concepts[ci]
         options: list[Q.Query] = []
-        labels = [label for label in concept.labels if label.kind != "hidden"][:MAX_LABELS]
-        for label in labels:
+        for label in [label for label in concept.labels if label.kind != "hidden"][:MAX_LABELS]:
             options += _label_queries(schema, label, voikko)
-        if concept.theme:
-            options.append(Q.Term("f_theme", concept.theme, boost=FACET_WEIGHT))
-        if concept.region:
-            options.append(Q.Term("f_region", concept.region, boost=FACET_WEIGHT))
+        if not (concept.theme or concept.region):
+            for narrower in self._narrower(ci):
+                for label in [label for label in narrower.labels if label.kind != "hidden"  # and no "1–6":
+                              and not any(is_literal(w) for w in label.words)][:MAX_NARROWER_LABELS]:
+                    options += _label_queries(schema, label, voikko, NARROWER_WEIGHT)
+        options += _facet_terms(concept)
         options = list({repr(o): o for o in options}.values())
-        return Q.Or(options) if options else None
+        query = self._queries[ci] = Q.Or(options) if options else None
+        return query
+
+    def _narrower(self, ci: int) -> list[_Concept]:
+        """Up to MAX_NARROWER concepts below CI, the nearest first, two levels down at most."""
+        found: list[int] = []
+        level = self.concepts[ci].narrower
+        for _depth in range(2):
+            level = [n for n in level if n != ci and n not in found]
+            found += level[:MAX_NARROWER - len(found)]
+            level = [m for n in level for m in self.concepts[n].narrower]
+        return [self.concepts[n] for n in found]
 
 
-def _label_queries(schema, label: _Label, voikko: bool) -> list[Q.Query]:
+def _facet_terms(concept: _Concept) -> list[Q.Query]:
+    """A theme's or region's concept: its entries (the facet value)."""
+    return ([Q.Term("f_theme", concept.theme, boost=FACET_WEIGHT)] if concept.theme else []) + \
+        ([Q.Term("f_region", concept.region, boost=FACET_WEIGHT)] if concept.region else [])
+
+
+def _label_queries(schema, label: _Label, voikko: bool, weight: float = EXPANSION_WEIGHT) -> list[Q.Query]:
     """LABEL in each field of its language (Finnish also in tags), all its words in the same field."""
     fields = [f"{name}_{label.language}" for name in TEXT_FIELDS] + (["tags"] if label.language == "fi" else [])
     words = query_words(label.text) if label.language == "fi" else tokens(label.text)
@@ -184,7 +214,7 @@ def _label_queries(schema, label: _Label, voikko: bool) -> list[Q.Query]:
         if not per_word:
             continue
         query = per_word[0] if len(per_word) == 1 else Q.And(per_word)
-        queries.append(query.with_boost(WEIGHTS[fieldname.split("_")[0]] * EXPANSION_WEIGHT))
+        queries.append(query.with_boost(WEIGHTS[fieldname.split("_")[0]] * weight))
     return queries
 
 
@@ -232,8 +262,14 @@ class VocabularyCache:
             labels = connection.execute(sa.select(VocabularyLabel.concept_id, VocabularyLabel.kind,
                                                   VocabularyLabel.language, VocabularyLabel.text)
                                         .order_by(VocabularyLabel.concept_id, VocabularyLabel.position)).all()
+            links = connection.execute(sa.select(VocabularyLink.concept_id, VocabularyLink.target_id)
+                                       .where(VocabularyLink.kind == "broader")
+                                       .order_by(VocabularyLink.target_id, VocabularyLink.concept_id)).all()
         concepts = {row.id: _Concept(row.key, row.theme_slug, row.region_code) for row in rows}
         for label in labels:
             concepts[label.concept_id].labels.append(
                 _Label(label.language, label.text, tokens(label.text), label.kind))
+        position = {concept_id: i for i, concept_id in enumerate(concepts)}
+        for link in links:
+            concepts[link.target_id].narrower.append(position[link.concept_id])
         return Thesaurus(list(concepts.values()), self.voikko, version)

@@ -207,8 +207,11 @@ class Corpus:
 
     def lengths(self, fieldname: str) -> np.ndarray:
         if fieldname not in self._lengths:
-            self._lengths[fieldname] = self._concat(f"len:{fieldname}", _lengths(fieldname))
-            self._avg[fieldname] = (self.reader.field_length(fieldname) / self.size) if self.size else 1.0
+            lengths = self._lengths[fieldname] = self._concat(f"len:{fieldname}", _lengths(fieldname))
+            # the average over the documents that have the field: over all of them (as Whoosh does), a
+            # Swedish title is "long" because most entries have none, and Swedish entries rank low
+            having = int(np.count_nonzero(lengths))
+            self._avg[fieldname] = (self.reader.field_length(fieldname) / having) if having else 1.0
         return self._lengths[fieldname]
 
     def bm25(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:

@@ -10,9 +10,12 @@ question's phrasing ("mitä kunta voi tehdä ...").
 
 from __future__ import annotations
 
-from whoosh import query as Q
+from functools import lru_cache
 
-from .analysis import finnish_lemma, is_literal
+from whoosh import query as Q
+from whoosh.lang import stopwords_for_language
+
+from .analysis import FINNISH_STOP_LEMMAS, finnish_lemma, is_literal
 from .numbers import AGE_WORD
 
 ALL_WORDS_BOOST = 20.0
@@ -26,6 +29,26 @@ QUESTION_LEMMAS = frozenset(
     "hur vad varför när var vem kan ska".split()
 ) | {AGE_WORD}  # "65-vuotiaat": the number says which age
 _CLITICS = ("ko", "kö")
+_FI_STOP = stopwords_for_language("fi") | FINNISH_STOP_LEMMAS
+_OTHER_STOP = stopwords_for_language("sv") | stopwords_for_language("en")
+
+
+@lru_cache(maxsize=10_000)
+def is_function_word(word: str, voikko: bool) -> bool:
+    """Whether WORD is a stop word (ja, miten, että; och, hur; the, how): only titles index it.
+
+    A Finnish stop word as typed or by all its base forms; a Swedish or English one unless it is
+    also a Finnish word (vara, alla)."""
+    if is_literal(word):
+        return False
+    if word in _FI_STOP:
+        return True
+    if not voikko:
+        return word in _OTHER_STOP
+    lemma = finnish_lemma(word)
+    if lemma.known:
+        return bool(lemma.forms) and all(form in FINNISH_STOP_LEMMAS for form in lemma.forms)
+    return word in _OTHER_STOP
 
 
 def word_weight(word: str, voikko: bool) -> float:
@@ -37,7 +60,7 @@ def word_weight(word: str, voikko: bool) -> float:
     if voikko:
         for candidate in list(candidates):
             candidates.update(finnish_lemma(candidate).forms)
-    return LOW_WEIGHT if candidates & QUESTION_LEMMAS else 1.0
+    return LOW_WEIGHT if candidates & QUESTION_LEMMAS or is_function_word(word, voikko) else 1.0
 
 
 def combine(parts: list[Q.Query], weights: list[float]) -> tuple[Q.Query | None, Q.Query | None]:

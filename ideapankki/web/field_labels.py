@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_babel import format_date, lazy_gettext as _l
+from flask_babel import format_date, format_decimal, lazy_gettext as _l
 
 from .. import fielddiff
 from . import labels
+from .structured_labels import PART_LABELS, YES_NO
 
 FIELD_LABELS = {
     "title": _l("Title"), "summary": _l("Summary"), "body": _l("Description"), "language": _l("Language"),
@@ -48,11 +49,19 @@ def label(key: str) -> str:
 
 
 def show(key: str, value: Any) -> str:
-    """One VALUE of KEY as the reader reads it (a theme's name, a date in their language)."""
-    if isinstance(value, date):
-        return format_date(value, "long")
-    names = _VALUES.get(key)
-    return str(names.get(value, value)) if names else str(value)
+    """One VALUE of KEY as the reader reads it (a theme's name, a date in their language); a part of a
+    grouped field (resources, results, contacts…) with its label: "Costs (euros): 120000"."""
+    if isinstance(value, bool):
+        text = str(YES_NO[value])
+    elif isinstance(value, date):
+        text = format_date(value, "long")
+    elif isinstance(value, (int, float)):
+        text = format_decimal(value)
+    else:
+        names = _VALUES.get(key)
+        text = str(names.get(value, value)) if names else str(value)
+    part = PART_LABELS.get(key)
+    return f"{part}: {text}" if part else text
 
 
 def texts(doc) -> list[tuple[str, str]]:

@@ -1,6 +1,7 @@
 """Mail about memberships and new work: the member whose membership was approved, moderators who
 want word at once (ideapankki.moderator_notices), and the daily digest. Every mail carries the
-link to act on; links are built from the public URL. Queued in the transaction (ideapankki.outbox)."""
+link to act on; links are built from the public URL, texts are in the account's language (User.language).
+Queued in the transaction (ideapankki.outbox)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,6 @@ from sqlmodel import Session
 from .. import moderator_notices, outbox
 from ..models import Entry, Organisation, User
 
-LOCALE = "fi"  # moderators' mail is in Finnish, as the moderation notices have been
-
-
 def send_mail(session: Session, to: str, subject: str, body: str) -> None:
     """Queue a message in SESSION's transaction (the request's or the command's); sent after the commit."""
     outbox.queue(session, to, subject, body)
@@ -22,7 +20,7 @@ def send_mail(session: Session, to: str, subject: str, body: str) -> None:
 def membership_approved(session: Session, user: User) -> None:
     """Tell USER their membership was approved and where to start submitting."""
     org = session.get(Organisation, user.organisation_id) if user.organisation_id else None
-    with force_locale(LOCALE):
+    with force_locale(user.language):
         send_mail(session, user.email, _("Your Ideapankki membership has been approved"), _(
             "Hello %(name)s,\n\na moderator has approved your membership of %(organisation)s. You can now "
             "submit trials, ideas and norm proposals:\n%(link)s\n\nA draft can be saved with only a title.",
@@ -35,7 +33,7 @@ def membership_waiting(session: Session, user: User) -> None:
     org = session.get(Organisation, user.organisation_id) if user.organisation_id else None
     link = url_for("admin.memberships", _external=True)
     for moderator in moderator_notices.immediate_recipients(session):
-        with force_locale(LOCALE):
+        with force_locale(moderator.language):
             send_mail(session, moderator.email, _("A membership waits for approval: %(name)s", name=user.name), _(
                 "%(name)s (%(email)s) has confirmed their address and asks to submit for %(organisation)s.\n\n"
                 "Approve the membership:\n%(link)s", name=user.name, email=user.email,
@@ -46,14 +44,14 @@ def submission_waiting(session: Session, entry: Entry) -> None:
     """Tell the moderators who want word at once that ENTRY was sent for review."""
     link = url_for("moderate.review", slug=entry.slug, _external=True)
     for moderator in moderator_notices.immediate_recipients(session):
-        with force_locale(LOCALE):
+        with force_locale(moderator.language):
             send_mail(session, moderator.email, _("New in the moderation queue: %(title)s", title=entry.title),
                       _("A new entry is waiting for review:\n\n%(title)s\n%(link)s", title=entry.title, link=link))
 
 
 def queue_digest(session: Session, moderator: User, entries: list[Entry], members: list[User]) -> None:
     """Queue MODERATOR's daily digest of what waits."""
-    with force_locale(LOCALE):
+    with force_locale(moderator.language):
         lines = [_("Waiting in Ideapankki today:"), ""]
         if entries:
             lines += [_("Entries to review (%(count)s):", count=len(entries))]

@@ -56,12 +56,12 @@ def after_action(session: Session, entry: Entry, action: Action, comment: str | 
         if action == Action.publish:
             subject = _("Your entry has been published: %(title)s", title=entry.title)
             link = url_for("public.entry", slug=entry.slug, _external=True)
-        elif action == Action.return_:
-            subject = _("Your entry was returned for changes: %(title)s", title=entry.title)
-            link = url_for("submit.mine", _external=True)
-        else:
-            subject = _("Your entry was not accepted: %(title)s", title=entry.title)
-            link = url_for("submit.mine", _external=True)
+        else:  # returned or rejected: the status page says why and what to do next
+            if action == Action.return_:
+                subject = _("Your entry was returned for changes: %(title)s", title=entry.title)
+            else:
+                subject = _("Your entry was not accepted: %(title)s", title=entry.title)
+            link = url_for("status.page", slug=entry.slug, _external=True)
         body = _("%(title)s\n\nModerator's comment:\n%(comment)s\n\n%(link)s", title=entry.title,
                  comment=comment or "–", link=link)
     send_mail(author.email, subject, body)

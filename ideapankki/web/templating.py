@@ -13,6 +13,7 @@ from markupsafe import Markup
 from ..reference import THEME_SLUGS
 from . import field_labels, labels, page_gettext
 from .i18n import here_without_language, url_in_language
+from .template_cache import PROCESS_CACHE
 
 QUERY_SAFE = "!$'()*,/:;?@"  # what werkzeug leaves unquoted when url_for encodes a query
 FINLEX_URL = "https://www.finlex.fi/fi/lainsaadanto/{year}/{number}"
@@ -98,6 +99,7 @@ def init_app(app: Flask) -> None:
     page_gettext.init_app(app)  # `_`, `ngettext`, current_locale() bound once per page
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.bytecode_cache = PROCESS_CACHE  # compiled once per process, not per app
     app.jinja_env.globals.update(
         labels=labels,
         theme_slugs=THEME_SLUGS,

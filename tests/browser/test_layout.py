@@ -52,3 +52,26 @@ def test_on_a_phone_the_first_result_comes_before_the_filters_and_above_the_fold
     assert jump.is_visible()
     jump.click()
     assert page.evaluate("location.hash") == "#facets-title"
+
+
+LEGIBLE_PX = 12  # the smallest text of a chart, in CSS pixels as drawn
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_the_year_chart_fits_the_screen_with_legible_text_and_its_table(site, new_context, device):
+    width = WIDTHS[device]
+    page = new_context(viewport={"width": width, "height": 800}).new_page()
+    page.goto(in_language("/statistics", "fi"))
+    chart = page.locator("#chart-types")
+    chart.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("section.stats-section").first.screenshot(path=ARTIFACTS / f"statistics-years-{width}.png")
+    frame = page.locator(".chart-frame").filter(has=chart)
+    assert frame.evaluate("el => el.scrollWidth <= el.clientWidth"), "the year chart scrolls inside its frame"
+    box = chart.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    smallest = chart.evaluate("""svg => svg.getBoundingClientRect().width / svg.viewBox.baseVal.width
+        * Math.min(...[...svg.querySelectorAll('text')].map(t => Number(t.getAttribute('font-size'))))""")
+    assert smallest >= LEGIBLE_PX, f"the year chart's smallest text is {smallest:.1f} px at {width} px"
+    years = page.locator("#types-caption").locator("xpath=..").locator("tbody tr")
+    assert years.count() >= 1 and chart.locator("text[font-weight='bold']").count() == years.count()

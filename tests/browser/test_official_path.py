@@ -47,9 +47,11 @@ def test_an_official_finds_submit_saves_a_title_only_draft_and_sees_what_is_miss
         ".slice(-4).map(e => e.tagName + '.' + e.className + '#' + e.id)")
 
 
-@pytest.mark.parametrize("javascript", [False, True], ids=["without-js", "with-js"])
-def test_an_official_links_an_entry_with_the_picker(new_context, logged_in_state, javascript):
-    page = new_context(java_script_enabled=javascript, storage_state=logged_in_state("member")).new_page()
+@pytest.mark.parametrize(("javascript", "device"), [(False, "desktop"), (False, "phone"), (True, "desktop")],
+                         ids=["without-js", "without-js-phone", "with-js"])
+def test_an_official_links_an_entry_with_the_picker(new_context, logged_in_state, javascript, device):
+    page = new_context(java_script_enabled=javascript, viewport=WIDTHS[device],
+                       storage_state=logged_in_state("member")).new_page()
     page.goto("/new/idea?lang=fi")
     page.get_by_label("Otsikko").fill(f"Kuntakokeilun jatkoidea ({javascript})")
     page.select_option("#relations-0-kind", "based_on")
@@ -62,10 +64,12 @@ def test_an_official_links_an_entry_with_the_picker(new_context, logged_in_state
         page.fill("#relations-0-entry", "Työllisyyden kuntakokeilu")
         with page.expect_navigation():
             page.get_by_role("button", name="Hae (yhteys 1)").click()
+        assert page.url.endswith("#relation-0"), page.url  # back at the row, not at the top of a long form
         choice = page.locator("input[name='relations-0-pick']").first
+        expect(choice).to_be_in_viewport()
         slug = choice.get_attribute("value")
         choice.check()
-        page.screenshot(path="browser-artifacts/onboard-picker-without-js.png")
+        page.screenshot(path=f"browser-artifacts/onboard-picker-without-js-{device}.png")
     with page.expect_navigation():
         page.get_by_role("button", name="Tallenna luonnoksena").click()
     assert re.search(r"/entries/[a-z0-9-]+/edit$", page.url), page.url

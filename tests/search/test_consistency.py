@@ -15,6 +15,7 @@ from factories import make_entry
 
 from ideapankki import entries, workflow
 from ideapankki.models import EntryState
+from ideapankki.search import SearchIndex
 from ideapankki.search.indexer import GAP_TIMEOUT_S, _advance
 from ideapankki.search.store import IndexState
 
@@ -87,6 +88,20 @@ def test_changed_analysis_forces_a_rebuild(bench):
     assert store.current.resolve() != old
     assert store.read_state().analyzer_version != -1
     assert bench.slugs("omavalmentaja") == ["a"]
+
+
+def test_a_new_process_rebuilds_an_index_of_older_analysis_before_its_first_read(bench):
+    """After an upgrade that changes the analysis, nothing is pending, yet the index is rebuilt."""
+    bench.add("a", title="Miten omavalmentaja auttaa", summary="S.")
+    store = bench.index.store
+    state = store.read_state()
+    state.analyzer_version = -1
+    store.write_state(state)
+    old = store.current.resolve()
+    restarted = SearchIndex(store.root, bench.engine)
+    restarted.refresh_if_behind()
+    assert store.current.resolve() != old and store.read_state().analyzer_version != -1
+    assert [hit.slug for hit in restarted.search("miten").hits] == ["a"]
 
 
 def test_missing_index_is_built_on_first_catch_up(bench, session):

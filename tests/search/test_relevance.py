@@ -8,12 +8,12 @@ import pytest
 
 from relevance_eval import evaluate_all, load_cases
 
-OVERALL = {"recall_at_k": 0.92, "ndcg": 0.90, "p_at_5": 0.90}  # with the thesaurus (search/thesaurus.py)
+OVERALL = {"recall_at_k": 0.94, "ndcg": 0.91, "p_at_5": 0.90}  # with the thesaurus (search/thesaurus.py)
 # recall@10 per kind of query
 PER_KIND_RECALL = {
-    "synonym": 0.90, "acronym": 0.80, "typo": 0.97, "question": 0.82, "topic": 0.94, "number": 0.97,
-    "crosslang": 0.90, "place": 0.85, "bilingual": 0.90, "compound": 0.97, "exact": 0.98, "inflection": 0.94,
-    "law": 0.92,
+    "synonym": 0.90, "acronym": 0.80, "typo": 0.97, "question": 0.84, "topic": 0.94, "number": 0.97,
+    "crosslang": 0.93, "place": 0.95, "bilingual": 0.90, "compound": 0.97, "exact": 0.98, "inflection": 0.94,
+    "law": 0.97,
 }
 MAX_ZERO_HITS = 0
 QUESTION_NDCG = 0.83  # down-weighting question words lifted it from 0.78

@@ -164,7 +164,15 @@ def test_empty_query_lists_everything_newest_first(bench):
     bench.add("vanha", title="A", summary="S.", published=date(2020, 1, 1))
     bench.add("uusi", title="B", summary="S.", published=date(2024, 1, 1))
     assert bench.slugs("") == ["uusi", "vanha"]
-    assert bench.slugs("ja tai") == ["uusi", "vanha"]  # only stop words: nothing to narrow by
+
+
+def test_stop_words_are_kept_in_titles_and_weigh_little(bench):
+    bench.add("miten", title="Miten kunta tukee omaishoitajia", summary="Vapaapäivät joustavasti.",
+              body="Omaishoitajat saavat vapaata.")
+    bench.add("tuki", title="Omaishoitajien tuki", summary="Miten tuki haetaan.", body="Miten ja milloin tukea saa.")
+    assert bench.slugs("miten") == ["miten"]  # a title's stop word is searchable ("Miten ..."), a body's is not
+    assert set(bench.slugs("miten omaishoitajien tuki")) == {"miten", "tuki"}
+    assert bench.slugs("miten omaishoitajien tuki")[0] == "tuki"  # the topic words, not the question word
 
 
 

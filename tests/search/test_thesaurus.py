@@ -93,3 +93,18 @@ def test_an_edit_is_seen_by_another_worker_at_its_next_search_without_a_reindex(
     assert site_version(entries.engine) != before  # the pages' ETags move with it
     assert [h.slug for h in other.search("kyytiringi").hits] == ["rovaniemen-kyytipalvelu"]
     assert [h.slug for h in entries.index.search("kyytiringi").hits] == ["rovaniemen-kyytipalvelu"]
+
+
+def test_a_broader_concept_reaches_its_narrower_ones_below_its_synonyms_and_the_typed_word(bench):
+    """perusterveydenhuolto (primary care) is broader than terveyskeskus (health centre): a search for
+    primary care finds the health-centre entry, below an entry that names primary care's synonym
+    and below one that uses the word as typed."""
+    add(bench, "terveysaseman-iltavastaanotto", "Terveysaseman iltavastaanotto",
+        "Terveysasema pitää vastaanottoa kahtena iltana viikossa.")
+    add(bench, "perusterveydenhoidon-jonot", "Perusterveydenhoidon jonot lyhyemmiksi",
+        "Perusterveydenhoidon hoitajat ottavat kiireettömät asiakkaat.")
+    add(bench, "sote-strategia", "Hyvinvointialueen strategia",
+        "Strategiassa mainitaan myös perusterveydenhuolto.")
+    assert bench.slugs("perusterveydenhuolto") == [
+        "sote-strategia", "perusterveydenhoidon-jonot", "terveysaseman-iltavastaanotto"]
+    assert bench.slugs("terveyskeskus") == ["terveysaseman-iltavastaanotto"]  # never upwards

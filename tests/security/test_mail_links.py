@@ -2,23 +2,32 @@
 
 For every mail the site sends, a request naming a host the site does not serve (in Host, or in
 X-Forwarded-Host through a proxy that forwards it) is answered 400 and sends and changes nothing,
-and a request through another host the site does serve mails links to the public URL only.
+and a request through another host the site does serve mails links to the public URL only. Every
+link is absolute, opens a page of the site (a log-in page at worst, never a 404 or an error), and
+carries no secret of the request: neither its CSRF token nor the recipient's address. The mails a
+command sends (follow digests, the moderators' digest) are built in the command's own context.
 """
 
 import logging
 import re
+from datetime import date
 
 import pytest
 from sqlmodel import Session, select
 
-from ideapankki import accounts, create_app, login
+from itsdangerous import URLSafeTimedSerializer
+
+from ideapankki import accounts, create_app, login, moderator_notices, reports
 from ideapankki.models import Entry, EntryState, LoginAttempt, Role, User, utcnow
+from ideapankki.web import digest_command, notify_command
+from ideapankki.web.command_app import site_app
 from ideapankki.web.database import ENGINE_KEY
 from ideapankki import close_app
 
 from clients import PASSWORD, ClosingClient
 from factories import make_entry
 from loopback_mail import smtp_inbox
+from notify_world import follow, publish
 
 PUBLIC = "https://ideapankki.example.fi"
 ALIAS = "http://alias.example.fi"  # also served (IDEAPANKKI_TRUSTED_HOSTS), but not the public URL
@@ -52,8 +61,11 @@ def browser(app, email=None):
 
 def send(client, method, path, data=None, **headers):
     """METHOD PATH on the alias host with the form's CSRF token (read from PATH's page or the front page)."""
-    page = client.get(path if method == "POST" and not path.endswith("/act") else "/", base_url=ALIAS)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text)
+    token = None
+    for page in ([path] if method == "POST" and not path.endswith("/act") else []) + ["/"]:
+        token = token or re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(page, base_url=ALIAS).text)
+    if method == "GET":
+        return client.open(path, method=method, base_url=ALIAS, headers=headers)
     data = {**(data or {}), **({"csrf_token": token.group(1)} if token else {})}
     return client.open(path, method=method, data=data, base_url=ALIAS, headers=headers)
 
@@ -86,7 +98,49 @@ def guarded(session):
     return {"email": "maija@kajaani.fi", "password": PASSWORD}
 
 
-# Every mail the site sends: who acts (None: anonymous), the request, and the state it needs.
+def published_by_maija(session, slug="julkaistu-kokeilu"):
+    return entry_of(session, slug, EntryState.published)
+
+
+def waiting_member(session, email="matti@kajaani.fi"):
+    """A member of Kajaani who registered and (unless CONFIRMED is False) confirmed the address."""
+    user = accounts.register(session, email=email, name="Matti Virtanen", password=PASSWORD,
+                             organisation=accounts.find_or_create_organisation(session, "Kajaani"))
+    session.commit()
+    return user
+
+
+def approve(session):
+    user = waiting_member(session)
+    accounts.confirm_email(session, user)
+    session.commit()
+    return {"_path": f"/admin/memberships/{user.id}/approve"}
+
+
+def confirm_link(session):
+    """Matti's confirmation link: opening it tells the moderators who want word at once."""
+    user = waiting_member(session)
+    token = URLSafeTimedSerializer("test-secret", salt="ideapankki-confirm").dumps({"u": user.id, "e": user.email})
+    return {"_path": f"/confirm/{token}", "_method": "GET"}
+
+
+def report_to_answer(session):
+    entry = published_by_maija(session)
+    report = reports.submit(session, entry, "outdated", "Vanhentunut.", "lukija@example.fi")
+    session.commit()
+    return {"_path": f"/moderation/reports/{report.id}", "action": "none", "reply": "Kiitos, korjattu."}
+
+
+def adoption_by_oulu(session):
+    published_by_maija(session)
+    accounts.add_user(session, email="liisa@ouka.fi", role=Role.member, password=PASSWORD,
+                      organisation=accounts.find_or_create_organisation(session, "Oulu"))
+    session.commit()
+    return {"_path": "/entries/julkaistu-kokeilu/adoption", "status": "interested"}
+
+
+# Every mail the site sends on a request: who acts (None: anonymous), the request, and the state it
+# needs (ARRANGE returns the form; `_path` and `_method` in it, when given, name the request).
 MAILS = {
     "confirmation": (None, "/register", lambda s: register("matti@kajaani.fi")),
     "already registered": (None, "/register", lambda s: register("maija@kajaani.fi")),
@@ -100,8 +154,34 @@ MAILS = {
     "rejected": ("mod@kuntaliitto.fi", "/entries/tarkastus/act",
                  lambda s: entry_of(s, "tarkastus", EntryState.in_review) and {"action": "reject", "comment": "Ei.", "confirmed": "yes"}),
     "log-in link": (None, "/login", guarded),
+    "follow confirmation": (None, "/follow", lambda s: {"kind": "all", "value": "", "email": "lukija@example.fi",
+                                                        "frequency": "daily", "language": "fi"}),
+    "report reply": ("mod@kuntaliitto.fi", None, report_to_answer),
+    "adoption notice to the author": ("liisa@ouka.fi", None, adoption_by_oulu),
+    "membership approved": ("mod@kuntaliitto.fi", None, approve),
+    "membership waiting (to moderators)": (None, None, confirm_link),
 }
 SERVED = (200, 302, 429)  # 429: the guarded log-in's answer, which mails the link
+
+
+def request_of(mail, session):
+    """(method, path, form) of MAIL's request, its state arranged in SESSION."""
+    _who, path, arrange = MAILS[mail]
+    data = dict(arrange(session) or {})
+    return data.pop("_method", "POST"), data.pop("_path", path), data
+
+
+def check_links(app, message):
+    """MESSAGE's links: absolute, on the public URL, opening a page, carrying no secret."""
+    body = message.get_body().get_content()
+    links = re.findall(r"\w+://\S+", body)
+    assert links and all(link.startswith(PUBLIC + "/") for link in links), body
+    assert "alias.example.fi" not in body and "localhost" not in body
+    for link in links:
+        assert message["To"] not in link and "csrf" not in link.lower(), link
+        path = link[len(PUBLIC):].split("#")[0]
+        status = app.test_client().get(path, base_url=ALIAS).status_code
+        assert status in (200, 302, 303), (link, status)
 
 
 def _state(session):
@@ -113,32 +193,65 @@ def _state(session):
 @pytest.mark.parametrize("mail", list(MAILS))
 def test_a_hostile_host_gets_400_and_nothing_is_sent_or_changed(site, mail, how, caplog):
     app, box, session = site
-    who, path, arrange = MAILS[mail]
-    data = arrange(session)
-    client = browser(app, who)
+    method, path, data = request_of(mail, session)
+    client = browser(app, MAILS[mail][0])
     before = _state(session)
     with caplog.at_level(logging.WARNING, logger="ideapankki.web.serving.public_url"):
-        response = hostile(client, "POST", path, data, how)
+        response = hostile(client, method, path, data, how)
     assert response.status_code == 400 and "refused a request for host 'attacker.example'" in caplog.text
     assert _state(session) == before
     assert box.messages == []
-    assert send(client, "POST", path, data).status_code in SERVED  # the same request on a served host works
+    assert send(client, method, path, data).status_code in SERVED  # the same request on a served host works
     assert box.messages, mail
 
 
 @pytest.mark.parametrize("mail", list(MAILS))
 def test_links_in_every_mail_use_only_the_public_url(site, mail):
     app, box, session = site
-    who, path, arrange = MAILS[mail]
-    data = arrange(session)
-    response = send(browser(app, who), "POST", path, data)
+    method, path, data = request_of(mail, session)
+    response = send(browser(app, MAILS[mail][0]), method, path, data)
     assert response.status_code in SERVED
     assert box.messages, mail
     for message in box.messages:
-        body = message.get_body().get_content()
-        links = re.findall(r"\w+://\S+", body)
-        assert links and all(link.startswith(PUBLIC + "/") for link in links), (mail, body)
-        assert "alias.example.fi" not in body and "localhost" not in body
+        check_links(app, message)
+
+
+def follower_news(app, frequency):
+    follow(app, "lukija@example.fi", frequency=frequency)
+    publish(app, "uutinen", themes=["asuminen"])
+    return notify_command.run
+
+
+def moderator_news(app):
+    with Session(app.extensions[ENGINE_KEY]) as session:
+        moderator_notices.set_preference(session, accounts.get_by_email(session, "mod@kuntaliitto.fi"), "daily")
+        entry_of(session, "odottaa", EntryState.submitted)
+        waiting_member(session).email_confirmed_at = utcnow()
+        session.commit()
+    return lambda command_app: digest_command.run(command_app, date.today())
+
+
+# The mails a command sends: what it needs, and the command's run(app).
+COMMAND_MAILS = {
+    "follow digest, immediate": lambda app: follower_news(app, "immediate"),
+    "follow digest, daily": lambda app: follower_news(app, "daily"),
+    "moderators' digest": moderator_news,
+}
+
+
+@pytest.mark.parametrize("mail", list(COMMAND_MAILS))
+def test_links_in_the_mail_of_commands_use_only_the_public_url(site, mail, monkeypatch, tmp_path):
+    app, box, _session = site
+    run = COMMAND_MAILS[mail](app)
+    for name, value in {"INSTANCE": str(app.config["INSTANCE_DIR"]), "DATABASE_URL": app.config["DATABASE_URL"],
+                        "SECRET_KEY": "test-secret", "PUBLIC_URL": PUBLIC, "HTTPS": "1", "SMTP_HOST": "127.0.0.1",
+                        "SMTP_PORT": str(app.config["MAIL_SETTINGS"].port)}.items():
+        monkeypatch.setenv(f"IDEAPANKKI_{name}", value)
+    with site_app() as command_app:
+        run(command_app)
+    assert box.messages, mail
+    for message in box.messages:
+        check_links(app, message)
 
 
 @pytest.mark.parametrize("path", ["/sitemap.xml", "/robots.txt", "/feeds/entries.atom", "/api/v1/openapi.json",

@@ -18,7 +18,7 @@ def vertical(locale="en", **kw):
     series = [charts.Series("Practices", [1, 1234], "#1d5e36"),
               charts.Series("Ideas", [0, 5], "#7a4a00", "stripes"),
               charts.Series("Norms", [3, 0], "#8a1c3b", "dots")]
-    return charts.vertical_bars(kw.get("chart_id", "c-v"), "By year", "Entries per year.", ["2021", "2022"],
+    return charts.grouped_bars(kw.get("chart_id", "c-v"), "By year", "Entries per year.", ["2021", "2022"],
                                 series, locale)
 
 
@@ -102,4 +102,4 @@ def test_text_is_escaped_and_long_labels_are_shortened_with_the_whole_label_as_t
 
 def test_empty_charts_are_still_valid_svg():
     assert parse(charts.horizontal_bars("e1", "T", "D", [], "fi")).get("role") == "img"
-    assert parse(charts.vertical_bars("e2", "T", "D", [], [], "fi")).get("role") == "img"
+    assert parse(charts.grouped_bars("e2", "T", "D", [], [], "fi")).get("role") == "img"

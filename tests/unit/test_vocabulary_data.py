@@ -1,10 +1,12 @@
 """The shipped thesaurus (ideapankki/data/vocabulary.yaml) is valid, large enough and covers every theme and region."""
 
 from collections import Counter
+from pathlib import Path
 
 from ideapankki.reference import THEME_SLUGS, read_register
 from ideapankki.vocabulary import SHIPPED_FILE, read_file
 
+PROJECT = Path(__file__).resolve().parent.parent.parent
 CONCEPTS = read_file(SHIPPED_FILE)  # parse_vocabulary checks ids, labels and links; a problem raises here
 
 
@@ -28,6 +30,24 @@ def test_every_theme_is_a_concept_in_fi_sv_and_en():
     assert set(themes) == set(THEME_SLUGS)
     for concept in themes.values():
         assert concept.pref("fi") and concept.pref("sv") and concept.pref("en"), concept.key
+
+
+def test_a_theme_concept_has_the_names_the_site_shows_for_the_theme():
+    from babel.messages.pofile import read_po
+
+    from ideapankki.web.labels import THEME_LABELS
+
+    names = {"en": {slug: label._args[0] for slug, label in THEME_LABELS.items()}}
+    for language in ("fi", "sv"):
+        with (PROJECT / "ideapankki" / "translations" / language / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+            catalog = read_po(fh)
+        names[language] = {slug: catalog[msgid].string for slug, msgid in names["en"].items()}
+    themes = {c.theme: c for c in CONCEPTS if c.theme}
+    for language, per_theme in names.items():
+        for slug, name in per_theme.items():
+            labels = [text.lower() for _kind, label_language, text in themes[slug].all_labels()
+                      if label_language == language]
+            assert name.lower() in labels, (slug, language, name)
 
 
 def test_every_region_is_a_concept_named_as_the_register_names_it():

@@ -100,3 +100,34 @@ def test_the_digest_goes_once_a_day_to_those_who_chose_it_and_only_when_somethin
         assert digest_command.run(app, today)["planned"] == 0  # cron again the same day: nothing twice
     with app.test_request_context("/"):
         assert digest_command.run(app, date(2026, 12, 7))["planned"] == 1
+
+
+APPROVED = {"fi": "Jäsenyytesi Ideapankissa on hyväksytty", "sv": "Ditt medlemskap i Ideapankki har godkänts",
+            "en": "Your Ideapankki membership has been approved"}
+RESET = {"fi": "Aseta uusi salasana Ideapankkiin", "sv": "Ange ett nytt lösenord för Ideapankki",
+         "en": "Reset your Ideapankki password"}
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_account_mail_is_in_the_language_of_registration_and_of_the_account_page(
+        app, client, inbox, moderators, app_session, language):
+    page = post_form(client, f"/register?lang={language}", {
+        "name": "Maija Meikäläinen", "email": "maija@kajaani.fi", "municipality": "205",
+        "password": PASSWORD, "confirm": PASSWORD})
+    assert page.status_code == 200
+    user = app_session.exec(select(User).where(User.email == "maija@kajaani.fi")).one()
+    assert user.language == language
+    client.get(inbox.last_link())
+    token = re.search(r'name="csrf_token" value="([^"]+)"', moderators.get("/admin/memberships").text).group(1)
+    assert moderators.post(f"/admin/memberships/{user.id}/approve", data={"csrf_token": token}).status_code == 302
+    assert inbox.messages[-1]["Subject"] == APPROVED[language]  # the moderator's UI is Finnish; the mail is not
+
+    other = {"fi": "sv", "sv": "en", "en": "fi"}[language]  # changed on the account page
+    sign_in(client, "maija@kajaani.fi")
+    account = client.get("/account").text
+    assert f'id="mail-language-{language}" name="language" value="{language}" checked' in account
+    token = re.search(r'name="csrf_token" value="([^"]+)"', account).group(1)
+    assert client.post("/account/language", data={"csrf_token": token, "language": other}).status_code == 302
+    assert client.post("/account/language", data={"csrf_token": token, "language": "de"}).status_code == 400
+    post_form(app.test_client(), "/reset?lang=fi", {"email": "maija@kajaani.fi"})
+    assert inbox.messages[-1]["Subject"] == RESET[other]

@@ -70,6 +70,9 @@ def test_every_structured_field_from_the_form_to_the_published_page(app, app_ses
     for shown in ("Työllistyneiden osuus", "VATT", "Oma työntekijä on tärkein.", "Kuntakokeilulaki",
                   "4 – Itsenäisesti toistettu", "Pekka Piilo", "ei suostumusta"):
         assert shown in review, shown
+    for part in ("Kustannukset (euroa): 120\u00a0000", "Mittari: Työllistyneiden osuus · Arvo: 35",
+                 "Nimi: Pekka Piilo", "Lähde: https://example.fi/tulos"):  # grouped fields with their parts' labels
+        assert part in review, part
     confirmed = moderator.post(f"/moderation/{entry.slug}/evidence",
                                data={"csrf_token": token_of(review), "evidence_level": "3"})
     assert confirmed.status_code == 302

@@ -93,6 +93,8 @@ def test_norm_proposal_from_registration_to_publication_and_edit(app, client, in
     assert act(moderator_client, entry.slug, "return", "Lisää arvio säästöistä.").status_code == 302
     assert inbox.messages[-1]["To"] == "maija@kajaani.fi"
     assert "Lisää arvio säästöistä." in client.get("/my").text
+    assert inbox.last_link() == f"/entries/{entry.slug}/status"  # the mail leads to the status page
+    assert "Lisää arvio säästöistä." in client.get(inbox.last_link()).text
 
     # the author fixes it and sends it again
     fixed = post_form(client, f"/entries/{entry.slug}/edit",

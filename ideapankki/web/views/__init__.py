@@ -11,12 +11,13 @@ from . import (accessibility, admin, adoptions, api, auth, contribute, crawl, do
                submit, vocabulary)
 from . import history, status  # the version history; the author's status page
 from . import notices  # moderators' header counts and notice preference
+from . import account_language  # the language of an account's mail
 
 
 def init_app(app: Flask) -> None:
     for blueprint in (language.bp, public.bp, search.bp, api.bp, auth.bp, login_link.bp, admin.bp, submit.bp,
                       moderate.bp, downloads.bp, norm_status.bp, stats.bp, programmes_api.bp, crawl.bp, health.bp,
-                      accessibility.bp, privacy.bp, vocabulary.bp):
+                      accessibility.bp, privacy.bp, vocabulary.bp, account_language.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(status.bp), app.register_blueprint(history.bp)  # review's
     csrf.exempt(api.bp)  # token-less JSON for every origin; it reads only

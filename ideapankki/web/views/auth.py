@@ -8,7 +8,7 @@ and per client (limits.check_mail_rate).
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask_babel import force_locale, get_locale, gettext as _
 from flask_login import current_user, login_required, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session
@@ -63,7 +63,8 @@ def register():
         else:
             try:
                 user = accounts.register(db_session(), email=form.email.data, name=form.name.data,
-                                         password=form.password.data, organisation=organisation)
+                                         password=form.password.data, organisation=organisation,
+                                         language=str(get_locale()))
             except accounts.AccountError as exc:
                 if exc.code != "email_taken":
                     form.password.errors.append(PASSWORD_MESSAGES[exc.code]())
@@ -98,6 +99,11 @@ def _mail_rate_limited(form, address: str) -> dict | None:
 
 
 def _send_already_registered(user: User) -> None:
+    with force_locale(user.language):  # the owner's language, not the stranger's
+        _mail_already_registered(user)
+
+
+def _mail_already_registered(user: User) -> None:
     send_mail(user.email, _("Someone tried to register with your address at Ideapankki"), _(
         "Hello %(name)s,\n\nsomeone tried to create a new Ideapankki account with your e-mail address. "
         "You already have an account. If it was you, log in:\n%(login)s\n\nor set a new password:\n%(reset)s"
@@ -108,6 +114,11 @@ def _send_already_registered(user: User) -> None:
 def _send_confirmation(user: User) -> None:
     token = _serializer("confirm").dumps({"u": user.id, "e": user.email})
     link = url_for("auth.confirm", token=token, _external=True)
+    with force_locale(user.language):
+        _mail_confirmation(user, link)
+
+
+def _mail_confirmation(user: User, link: str) -> None:
     send_mail(user.email, _("Confirm your e-mail address for Ideapankki"), _(
         "Hello %(name)s,\n\nconfirm your e-mail address for Ideapankki by opening this link:\n%(link)s\n\n"
         "The link is valid for three days. If you did not register, ignore this message.",
@@ -193,10 +204,11 @@ def reset_request():
         user = accounts.get_by_email(db_session(), form.email.data)
         if user is not None and user.is_active:
             token = _serializer("reset").dumps({"u": user.id, "t": user.session_token})
-            send_mail(user.email, _("Reset your Ideapankki password"), _(
-                "Hello %(name)s,\n\nset a new password for Ideapankki by opening this link:\n%(link)s\n\n"
-                "The link works once and for one hour. If you did not ask for it, ignore this message.",
-                name=user.name, link=url_for("auth.reset", token=token, _external=True)))
+            with force_locale(user.language):
+                send_mail(user.email, _("Reset your Ideapankki password"), _(
+                    "Hello %(name)s,\n\nset a new password for Ideapankki by opening this link:\n%(link)s\n\n"
+                    "The link works once and for one hour. If you did not ask for it, ignore this message.",
+                    name=user.name, link=url_for("auth.reset", token=token, _external=True)))
         return render_template("auth/message.html", title=_("Check your e-mail"), message=_(
             "If %(email)s has an account, we sent it a link for setting a new password.", email=form.email.data))
     return render_template("auth/reset_request.html", form=form), 400 if form.is_submitted() else 200

@@ -15,7 +15,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, RadioField, StringField
+from wtforms import EmailField, HiddenField, RadioField
 from wtforms.validators import DataRequired, Email, Length
 
 from ... import following, limits
@@ -25,6 +25,7 @@ from ..extensions import csrf
 from ..follow_mail import FREQUENCY_LABELS, KIND_LABELS, describe, queue_confirmation
 from ..forms import ConfirmActionForm, choices
 from ..labels import LANGUAGE_ENDONYMS
+from .. import readers_guard
 
 bp = Blueprint("follow", __name__, url_prefix="/follow")
 REQUIRED = _l("This field is required.")
@@ -43,7 +44,7 @@ class FollowForm(ChoicesForm):
                                       check_deliverability=False), Length(max=254)])
     kind = HiddenField()
     value = HiddenField()
-    website = StringField(_l("Leave this field empty"))  # a honeypot: hidden from people, filled by robots
+    website = readers_guard.honeypot()
 
 
 def _target() -> tuple[str, str, str]:
@@ -70,16 +71,16 @@ def subscribe():
     session = db_session()
     what = describe(session, kind, stored)
     if form.validate_on_submit():
-        if form.website.data:  # a robot filled the honeypot: answer as to anyone, do nothing
+        verdict = readers_guard.check(
+            form, lambda: limits.check_mail_rate(session, form.email.data, request.remote_addr or "unknown",
+                                                 current_app.config["MAILS_PER_ADDRESS"],
+                                                 current_app.config["MAILS_PER_CLIENT"]),
+            lambda minutes: _("Too many e-mail requests. Nothing was sent: try again in %(minutes)s minutes.",
+                              minutes=minutes))
+        if verdict.robot:  # answer as to anyone, do nothing
             return _check_mail(form.email.data)
-        try:
-            limits.check_mail_rate(session, form.email.data, request.remote_addr or "unknown",
-                                   current_app.config["MAILS_PER_ADDRESS"], current_app.config["MAILS_PER_CLIENT"])
-        except limits.TooManyMails as exc:
-            form.form_errors.append(_("Too many e-mail requests. Nothing was sent: try again in %(minutes)s minutes.",
-                                      minutes=-(-exc.retry_after // 60)))
-            return render_template("follow/subscribe.html", form=form, what=what), 429, {
-                "Retry-After": str(exc.retry_after)}
+        if verdict.retry_after is not None:
+            return render_template("follow/subscribe.html", form=form, what=what), 429, verdict.headers
         own = (current_user.is_authenticated and current_user.email_confirmed_at is not None
                and following.normalise_email(form.email.data) == current_user.email.lower())
         follower, subscription = following.subscribe(session, form.email.data, kind, value, form.frequency.data,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, abort, after_this_request, current_app, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ... import limits, login, login_throttle
@@ -48,12 +48,13 @@ def mail_link(user: User, remember: bool, next_url: str | None) -> None:
         return
     token = _serializer().dumps({"u": user.id, "s": login_throttle.link_state(user), "r": bool(remember),
                                  "n": safe_next(next_url)})
-    to, subject, body = user.email, _("Your Ideapankki log-in link"), _(
-        "Hello %(name)s,\n\nthe right password for your Ideapankki account was entered after several failed "
-        "attempts, so for safety the log-in needs this link as well:\n%(link)s\n\n"
-        "The link works once and for %(minutes)s minutes. If it was not you, someone knows your password: "
-        "change it.", name=user.name, link=url_for("login_link.use", token=token, _external=True),
-        minutes=login_throttle.LINK_MAX_AGE_S // 60)
+    with force_locale(user.language):
+        to, subject, body = user.email, _("Your Ideapankki log-in link"), _(
+            "Hello %(name)s,\n\nthe right password for your Ideapankki account was entered after several failed "
+            "attempts, so for safety the log-in needs this link as well:\n%(link)s\n\n"
+            "The link works once and for %(minutes)s minutes. If it was not you, someone knows your password: "
+            "change it.", name=user.name, link=url_for("login_link.use", token=token, _external=True),
+            minutes=login_throttle.LINK_MAX_AGE_S // 60)
     send_mail(to, subject, body)  # queued in the outbox
     session.commit()  # the guarded answer is a 429, and the request's end commits only answers below 400
 

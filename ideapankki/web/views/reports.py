@@ -1,7 +1,7 @@
 """Report an error ("Ilmoita virheestä") on a published entry, and the moderators' queue of reports.
 
 Thin views over ideapankki.reports. The form needs no account: a honeypot field and a limit
-per client (limits.count_report) instead of a CAPTCHA. A moderator resolves a report with an
+per client (limits.count_report) instead of a CAPTCHA, checked by the readers' form guard. A moderator resolves a report with an
 action and an optional reply, mailed to the reporter through the outbox after the commit.
 """
 
@@ -11,13 +11,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, StringField, TextAreaField
+from wtforms import EmailField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ... import browse, limits, reports
 from ...models import Entry, Report
 from ..database import db_session
 from ..forms import choices
+from .. import readers_guard
 from ..notify import send_mail
 
 bp = Blueprint("reports", __name__)
@@ -43,7 +44,7 @@ class ReportForm(FlaskForm):
     email = EmailField(_l("Your e-mail address (optional)"), validators=[
         Optional(), Email(message=_l("Enter an e-mail address like name@example.fi."), check_deliverability=False),
         Length(max=254)], description=_l("Only for a reply. It is deleted when the report has been handled."))
-    website = StringField(_l("Leave this field empty"))  # a honeypot: hidden from people, filled by robots
+    website = readers_guard.honeypot()
 
 
 class ResolveForm(FlaskForm):
@@ -60,15 +61,14 @@ def report(slug: str):
         abort(404)
     form = ReportForm()
     if form.validate_on_submit():
-        if not form.website.data:  # a robot filled the honeypot: the same thanks, nothing kept
-            try:
-                limits.count_report(session, request.remote_addr or "unknown",
-                                    current_app.config["REPORTS_PER_CLIENT"])
-            except limits.TooManyReports as exc:
-                form.form_errors.append(_("Too many reports from your network. Try again in %(minutes)s minutes.",
-                                          minutes=-(-exc.retry_after // 60)))
-                return render_template("reports/form.html", form=form, entry=entry), 429, {
-                    "Retry-After": str(exc.retry_after)}
+        verdict = readers_guard.check(
+            form, lambda: limits.count_report(session, request.remote_addr or "unknown",
+                                              current_app.config["REPORTS_PER_CLIENT"]),
+            lambda minutes: _("Too many reports from your network. Try again in %(minutes)s minutes.",
+                              minutes=minutes))
+        if verdict.retry_after is not None:
+            return render_template("reports/form.html", form=form, entry=entry), 429, verdict.headers
+        if not verdict.robot:  # a robot gets the same thanks, and nothing is kept
             reports.submit(session, entry, form.reason.data, form.text.data, form.email.data)
         return render_template("auth/message.html", title=_("Thank you"), message=_(
             "Your report was sent to the moderators. If you gave your e-mail address, you will get a reply."))

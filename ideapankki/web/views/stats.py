@@ -40,7 +40,7 @@ def _types_section(stats: statistics.Statistics, locale: str) -> Section:
               for key in table.keys]
     desc = _("Bar chart: published entries per year, grouped by type: a practice in the year it started, "
              "other entries in the year they were published. The same numbers are in the table below.")
-    chart = charts.vertical_bars("chart-types", heading, desc, years, series, locale)
+    chart = charts.grouped_bars("chart-types", heading, desc, years, series, locale)
     totals = table.totals()
     return Section("types", heading, chart, Table(
         heading, _("Year"), [str(labels.TYPE_PLURALS[key]) for key in table.keys] + [_("Total")],
