@@ -51,8 +51,8 @@ def import_command(path: Path, publish: bool) -> None:
     engine = _engine()
     migrate.init_database(engine)
     try:
-        with session_scope(engine) as session:
-            report = import_path(session, path, publish=publish)
+        with session_scope(engine) as session, progress.bar("Importing") as shown:  # on a terminal only
+            report = import_path(session, path, publish=publish, progress=shown)
     except ImportFailed as exc:
         for error in exc.errors:
             click.echo(f"error: {error}", err=True)

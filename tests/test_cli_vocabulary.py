@@ -1,5 +1,8 @@
 """`ideapankki vocabulary export|import`: a lossless round trip, all or nothing, and SKOS Turtle that parses."""
 
+import io
+from types import SimpleNamespace
+
 import pytest
 import rdflib
 from click.testing import CliRunner
@@ -62,3 +65,23 @@ def test_the_turtle_export_is_skos_that_rdflib_reads(runner, tmp_path):
     assert len(set(graph.subjects(rdflib.RDF.type, SKOS.Concept))) == 406
     bad = runner.invoke(main, ["vocabulary", "export", str(path), "--base-uri", "not a uri"])
     assert bad.exit_code == 2 and "--base-uri" in bad.output
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_import_shows_progress_on_a_terminal_and_nothing_in_a_pipe(runner, tmp_path, monkeypatch):
+    from ideapankki import progress
+
+    monkeypatch.delenv("CI", raising=False)
+    piped = runner.invoke(main, ["vocabulary", "import", str(SHIPPED_FILE)])  # the runner's streams: no terminal
+    assert piped.exit_code == 0 and "concepts/s" not in piped.output, piped.output
+    terminal = _Terminal()
+    monkeypatch.setattr(progress, "sys", SimpleNamespace(stderr=terminal))
+    result = runner.invoke(main, ["vocabulary", "import", str(SHIPPED_FILE)])
+    assert result.exit_code == 0, result.output
+    count = len(read_file(SHIPPED_FILE))
+    shown = terminal.getvalue()
+    assert "Importing" in shown and f"{count}/{count}" in shown and "concepts/s" in shown

@@ -25,7 +25,8 @@ from . import numbers, voikko
 log = logging.getLogger(__name__)
 
 # Bump when analysis changes: an index built with another version is rebuilt on open.
-ANALYZER_VERSION = 10  # also bumped when the schema changes (10: titles keep their stop words)
+ANALYZER_VERSION = 11  # also bumped when the schema or what a document holds changes (10: titles keep their
+# stop words; 11: the structured description's text is indexed with the body)
 
 TOKEN_PATTERN = r"\d{1,5}/\d{4}|\d+[a-z]?\s?§|§|" + numbers.TOKEN_PATTERN + r"|\w+"  # numbers.py: dates, amounts
 TOKENIZER = RegexTokenizer(TOKEN_PATTERN)
