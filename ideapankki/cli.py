@@ -51,8 +51,8 @@ def import_command(path: Path, publish: bool) -> None:
     engine = _engine()
     migrate.init_database(engine)
     try:
-        with session_scope(engine) as session:
-            report = import_path(session, path, publish=publish)
+        with session_scope(engine) as session, progress.bar("Importing") as shown:  # on a terminal only
+            report = import_path(session, path, publish=publish, progress=shown)
     except ImportFailed as exc:
         for error in exc.errors:
             click.echo(f"error: {error}", err=True)
@@ -104,7 +104,7 @@ def serve_command(host: str, port: int, workers: int | None, debug: bool) -> Non
         serving.start_voikko()  # first: the indexing in _prepare asks it too, so the master never loads Voikko
     _prepare()
     if workers:
-        serving.share_with_workers(config.instance_dir() / "search")
+        serving.share_with_workers(config.instance_dir() / "search", config.storage()["DATABASE_URL"])
         click.echo(f"Ideapankki is running at http://{host}:{port}/ with {workers} workers (Ctrl+C stops it)")
         serving.run(serving.options(workers, host, port))
         return

@@ -162,8 +162,10 @@ def read_documents(session: Session, paths: list[Path], programme_slugs: set[str
     return docs
 
 
-def import_path(session: Session, root: Path, *, publish: bool = False) -> ImportReport:
-    """Import every content file under ROOT, programmes first; idempotent by slug."""
+def import_path(session: Session, root: Path, *, publish: bool = False, progress=None) -> ImportReport:
+    """Import every content file under ROOT, programmes first; idempotent by slug.
+
+    PROGRESS(done, total) hears of the entries saved (ideapankki.progress.bar draws it)."""
     report = ImportReport()
     programme_docs, errors = read_programmes(session, Path(root))
     known = set(session.exec(select(Programme.slug))) | {doc.slug for doc, _codes in programme_docs}
@@ -176,7 +178,7 @@ def import_path(session: Session, root: Path, *, publish: bool = False) -> Impor
     for doc, codes in programme_docs:
         if programmes.save_document(session, doc, codes)[1]:
             report.programmes.append(doc.slug)
-    for doc, codes in documents:
+    for done, (doc, codes) in enumerate(documents, 1):
         existed = entries.get_by_slug(session, doc.slug) is not None
         entry, changed = entries.save_document(session, doc, codes)
         bucket = report.updated if existed else report.created
@@ -185,6 +187,8 @@ def import_path(session: Session, root: Path, *, publish: bool = False) -> Impor
             workflow.place_by_operator(session, entry, EntryState.submitted, "imported from content files")
         if publish and workflow.place_by_operator(session, entry, EntryState.published, "imported with --publish"):
             report.published.append(doc.slug)
+        if progress is not None:
+            progress(done, len(documents))
     return report
 
 

@@ -1,4 +1,4 @@
-"""Progress of long commands (reindex) on a terminal: entries done, the rate and the time left.
+"""Progress of long commands (reindex, import, vocabulary import) on a terminal: done, rate, time left.
 
 Shown only when standard error is a terminal and the CI variable is not set: in a pipe, a log
 file or CI the command prints its summary line alone. Uses click's own progress bar.
@@ -24,8 +24,8 @@ def shown(stream=None) -> bool:
 
 
 @contextmanager
-def bar(label: str, stream=None) -> Iterator[Report | None]:
-    """A REPORT(done, total) callback drawing a bar on STREAM, or None where none is shown."""
+def bar(label: str, stream=None, unit: str = "entries") -> Iterator[Report | None]:
+    """A REPORT(done, total) callback drawing a bar on STREAM (the rate in UNIT/s), or None where none is shown."""
     stream = stream or sys.stderr
     if not shown(stream):
         yield None
@@ -36,6 +36,6 @@ def bar(label: str, stream=None) -> Iterator[Report | None]:
         def report(done: int, total: int) -> None:
             progress.length = max(total, 1)
             rate = done / max(time.monotonic() - started, 1e-6)
-            progress.update(done - progress.pos, current_item=f"{rate:,.0f} entries/s")
+            progress.update(done - progress.pos, current_item=f"{rate:,.0f} {unit}/s")
 
         yield report

@@ -20,6 +20,7 @@ from .models import (User, VocabularyChange, VocabularyConcept, VocabularyLabel,
 from .vocabulary_format import Concept, VocabularyError, check_all, check_concept, parse_vocabulary
 
 SHIPPED_FILE = DATA_DIR / "vocabulary.yaml"
+WRITE_BATCH = 100  # concepts whose labels and links are written at a time (a step of the progress bar)
 
 
 class VocabularyForbidden(PermissionError):
@@ -95,8 +96,11 @@ def _columns(concept: Concept) -> dict:
             "exact_match": "\n".join(concept.exact_match), "updated_at": utcnow()}
 
 
-def replace_all(session: Session, concepts: list[Concept], actor: User | None = None, action: str = "import") -> int:
-    """Make CONCEPTS the whole thesaurus (all or nothing: the caller commits); return how many."""
+def replace_all(session: Session, concepts: list[Concept], actor: User | None = None, action: str = "import",
+                progress=None) -> int:
+    """Make CONCEPTS the whole thesaurus (all or nothing: the caller commits); return how many.
+
+    PROGRESS(done, total) hears of the concepts written (ideapankki.progress.bar draws it)."""
     _require_moderator(actor)
     problems = [p for c in concepts for p in check_concept(c, f"concept {c.key!r}")] + check_all(concepts, "import")
     if problems:
@@ -107,7 +111,10 @@ def replace_all(session: Session, concepts: list[Concept], actor: User | None = 
     if concepts:
         session.execute(sa.insert(VocabularyConcept), [_columns(c) for c in concepts])
     ids = dict(session.execute(sa.select(VocabularyConcept.key, VocabularyConcept.id)).all())
-    _write_children(session, ids, concepts)
+    for start in range(0, len(concepts), WRITE_BATCH):  # labels and links, a batch at a time
+        _write_children(session, ids, concepts[start:start + WRITE_BATCH])
+        if progress is not None:
+            progress(min(start + WRITE_BATCH, len(concepts)), len(concepts))
     _audit(session, actor, "*", action, f"{len(concepts)} concepts")
     return len(concepts)
 
@@ -119,9 +126,9 @@ def seed_if_empty(session: Session, path: Path = SHIPPED_FILE) -> int:
     return replace_all(session, read_file(path), None, "seed")
 
 
-def import_file(session: Session, path: Path, actor: User | None = None) -> int:
+def import_file(session: Session, path: Path, actor: User | None = None, progress=None) -> int:
     """Replace the thesaurus with the file at PATH, or change nothing (VocabularyError)."""
-    return replace_all(session, read_file(path), actor, "import")
+    return replace_all(session, read_file(path), actor, "import", progress)
 
 
 def save_concept(session: Session, actor: User, concept: Concept, original_key: str | None = None) -> Concept:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import config, migrate, vocabulary
+from . import config, migrate, progress, vocabulary
 from .db import open_engine, session_scope
 from .vocabulary_format import VocabularyError, serialise_vocabulary
 from .vocabulary_turtle import DEFAULT_BASE, check_base, to_turtle
@@ -56,8 +56,8 @@ def import_command(file: Path) -> None:
     engine = _engine()
     migrate.init_database(engine)
     try:
-        with session_scope(engine) as session:
-            count = vocabulary.import_file(session, file)
+        with session_scope(engine) as session, progress.bar("Importing", unit="concepts") as shown:  # a terminal
+            count = vocabulary.import_file(session, file, progress=shown)
     except VocabularyError as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem}", err=True)

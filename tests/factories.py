@@ -3,12 +3,12 @@
 from datetime import date
 from pathlib import Path
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from ideapankki import programmes, workflow
 from ideapankki.content import EntryDocument
 from ideapankki.entries import save_document
-from ideapankki.models import Entry, EntryState, Programme, Role, User, utcnow
+from ideapankki.models import Adoption, Entry, EntryState, Municipality, Organisation, Programme, Role, User, utcnow
 from ideapankki.programme_format import ProgrammeDocument
 from ideapankki.reference import MunicipalityIndex
 
@@ -64,3 +64,20 @@ def make_member(session: Session, email: str = "maija@kajaani.fi", municipality:
     user = accounts.add_user(session, email=email, role=Role.member, password=password, organisation=org)
     session.commit()
     return user
+
+
+def mark_by_many(session: Session, entry: Entry, n: int, *, skip: tuple[str, ...] = ("205",)) -> list[Municipality]:
+    """N organisations, one in each municipality by code (those in SKIP left out), mark ENTRY: two of
+    three in use (since a year), every third interested. Rows written directly (not committed):
+    as many marks as no test would make through the form."""
+    places = session.exec(select(Municipality).where(Municipality.code.not_in(skip)).order_by(Municipality.code)
+                          .limit(n)).all()
+    for i, place in enumerate(places):
+        org = Organisation(name=f"{place.name_fi}, sivistystoimi", kind="municipality", municipality_code=place.code)
+        session.add(org)
+        session.flush()
+        interested = i % 3 == 2
+        session.add(Adoption(entry_id=entry.id, organisation_id=org.id, status="interested" if interested else "adopted",
+                             year=None if interested else 2010 + i % 15))
+    session.flush()
+    return places

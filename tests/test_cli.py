@@ -1,11 +1,13 @@
 """The `ideapankki` command as an operator uses it."""
 
+import io
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -136,3 +138,23 @@ def test_moderator_digest_runs_from_cron_with_nothing_to_send(runner, monkeypatc
         result = runner.invoke(main, ["moderator-digest"])
         assert result.exit_code == 0, result.output
         assert result.output.startswith("0 digests planned for 0 moderators due")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_import_shows_done_rate_and_time_left_on_a_terminal_and_nothing_in_a_pipe(runner, monkeypatch):
+    from ideapankki import progress
+
+    monkeypatch.delenv("CI", raising=False)
+    count = sum(1 for p in CONTENT_DIR.rglob("*.md") if p.parent.name != "programmes")
+    piped = runner.invoke(main, ["import", str(CONTENT_DIR)])  # the runner's streams are no terminal
+    assert piped.exit_code == 0 and "Importing" not in piped.output and "entries/s" not in piped.output
+    terminal = _Terminal()
+    monkeypatch.setattr(progress, "sys", SimpleNamespace(stderr=terminal))
+    result = runner.invoke(main, ["import", str(CONTENT_DIR)])
+    assert result.exit_code == 0, result.output
+    shown = terminal.getvalue()
+    assert "Importing" in shown and f"{count}/{count}" in shown and "entries/s" in shown

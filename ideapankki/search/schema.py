@@ -100,10 +100,35 @@ def facet_values(entry: Entry) -> dict[str, list[str]]:
     }
 
 
+# The structured description's values that are not words to search: choices, levels, addresses, dates.
+_NOT_TEXT = frozenset({"practice_status", "evidence_level", "evidence_proposed", "source", "report", "url", "date"})
+
+
+def structured_text(details: dict | None) -> str:
+    """The words of a structured description (goals, results' indicators, lessons, transferability…):
+    every text value of the JSON column, in its canonical order, one paragraph each."""
+    texts: list[str] = []
+
+    def walk(value) -> None:
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key not in _NOT_TEXT:
+                    walk(item)
+
+    walk(details or {})
+    return "\n\n".join(texts)
+
+
 def document(entry: Entry) -> dict:
     """Return the index document of a published ENTRY."""
     language = entry.language if entry.language in LANGUAGES else "fi"
-    body = plain_text(entry.body_html)
+    # the structured description is read as part of the body: secondary text, the body's weight
+    body = "\n\n".join(filter(None, (plain_text(entry.body_html), structured_text(entry.details))))
     facets = facet_values(entry)
     places = []
     for m in entry.municipalities:

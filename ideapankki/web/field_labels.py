@@ -14,7 +14,7 @@ from flask_babel import format_date, format_decimal, lazy_gettext as _l
 
 from .. import fielddiff
 from . import labels
-from .structured_labels import PART_LABELS, YES_NO
+from .structured_labels import EVIDENCE_LABELS, PART_LABELS, PRACTICE_STATUS_LABELS, YES_NO
 
 FIELD_LABELS = {
     "title": _l("Title"), "summary": _l("Summary"), "body": _l("Description"), "language": _l("Language"),
@@ -40,6 +40,8 @@ _VALUES = {
     "themes": labels.THEME_LABELS, "trial_status": labels.TRIAL_STATUS_LABELS, "language": labels.LANGUAGE_LABELS,
     "proposal.action": labels.NORM_ACTION_LABELS, "proposal.proposer_role": labels.PROPOSER_ROLE_LABELS,
     "relations.kind": {kind: text for (kind, side), text in labels.RELATION_LABELS.items() if side == "outgoing"},
+    "details.practice_status": PRACTICE_STATUS_LABELS, "details.evidence_level": EVIDENCE_LABELS,
+    "details.evidence_proposed": EVIDENCE_LABELS,
 }
 
 
@@ -55,11 +57,12 @@ def show(key: str, value: Any) -> str:
         text = str(YES_NO[value])
     elif isinstance(value, date):
         text = format_date(value, "long")
+    elif key in _VALUES:
+        text = str(_VALUES[key].get(value, value))
     elif isinstance(value, (int, float)):
         text = format_decimal(value)
     else:
-        names = _VALUES.get(key)
-        text = str(names.get(value, value)) if names else str(value)
+        text = str(value)
     part = PART_LABELS.get(key)
     return f"{part}: {text}" if part else text
 

@@ -77,7 +77,8 @@ PAGES = (
     PageType("entry-idea", lambda w: f"/entries/{w.idea}"),  # with organisations using it, and their map
     PageType("entry-adoption-form", lambda w: f"/entries/{w.practice}", "adopter"),
     PageType("entry-adoption-errors", lambda w: f"/entries/{w.practice}", "adopter", _mark_without_a_year),
-    PageType("entry-structured", lambda w: f"/entries/{w.structured}"),
+    PageType("entry-structured", lambda w: f"/entries/{w.structured}"),  # with more marks than its table shows
+    PageType("adopters", lambda w: f"/entries/{w.structured}/adopters"),
     PageType("entry-norm-timeline", lambda w: f"/entries/{w.norm}"),
     PageType("entry-norm-moderator", lambda w: f"/entries/{w.norm}", "moderator"),
     PageType("municipality", lambda w: f"/municipalities/{w.municipality}"),

@@ -15,10 +15,12 @@ from sqlmodel import Session
 from ideapankki import accounts, adoptions, entries, normstatus, revisions, workflow
 from ideapankki.config import CONTENT_DIR
 import structured_samples
+from factories import mark_by_many
 from ideapankki.content import EntryDocument, parse
 from ideapankki.db import session_scope
 from ideapankki.migrate import init_database, seed_if_empty
 from ideapankki.models import NormStatus, Role
+from ideapankki.web.views.adoptions import SHOWN
 from ideapankki.workflow import Action
 
 PASSWORD = "kuusi sanaa kulkee kauas"
@@ -125,6 +127,8 @@ def _adopters(session: Session, world: World, member) -> None:
     idea = entries.get_by_slug(session, IDEA)
     adoptions.mark(session, idea, member, "adopted", year=2024, note="Kokeilussa kirjastoissa.")
     adoptions.mark(session, idea, porvoo, "interested")
+    # the structured practice (Kajaani's) marked by more organisations than its page's table lists
+    mark_by_many(session, entries.get_by_slug(session, world.structured), SHOWN + 5, skip=("205", "564", "638"))
 
 
 def _first_programme(session: Session) -> str:

@@ -14,8 +14,9 @@ from page_types import by_name
 pytestmark = pytest.mark.browser
 
 WIDTHS = {"phone": 360, "desktop": 1280}
-SCREENSHOT_PAGES = ("front", "search-results", "entry-practice", "entry-structured", "entry-norm-timeline", "statistics",
-                    "submission-errors", "accessibility", "browse-filtered", "my-entries", "moderation-log", "open-data")
+SCREENSHOT_PAGES = ("front", "search-results", "entry-practice", "entry-structured", "adopters", "entry-norm-timeline",
+                    "statistics", "submission-errors", "accessibility", "browse-filtered", "my-entries", "moderation-log",
+                    "open-data", "review-practice", "author-status")
 WIDEST = """() => {
     const limit = document.documentElement.clientWidth;
     return [...document.querySelectorAll('body *')]

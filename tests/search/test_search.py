@@ -183,3 +183,23 @@ def test_a_question_ranks_the_topic_above_its_own_phrasing(bench):
               body="Kotona asuvien ikäihmisten yksinäisyys väheni, kun he soittivat toisilleen aamuisin.")
     assert bench.slugs("miten kunta voi vähentää ikäihmisten yksinäisyyttä")[0] == "yksinaisyys"
     assert bench.slugs("kunta") == ["strategia"]  # a question word alone is searched as typed
+
+
+@pytest.mark.parametrize("query", ["nuorisotakuu", "luottamussuhde", "työllistymisaste", "seurakunnat",
+                                   "palvelusetelilaki", "ohjausryhmä"])
+def test_a_word_only_in_the_structured_description_finds_the_entry(bench, query):
+    bench.add("rakenne", title="T", summary="S.", body="Tarina.", details={
+        "goals": "Nuorisotakuun toteutuminen.", "lessons": "Luottamussuhteen rakentaminen vie aikaa.",
+        "results": [{"indicator": "Työllistymisaste", "value": 35, "unit": "%",
+                     "source": "https://example.fi/seurantaraportti"}],
+        "transferability": {"partners": "Seurakunnat", "legal_basis": "Palvelusetelilaki"},
+        "evaluation": {"method": "Ohjausryhmän arvio"}, "practice_status": "ongoing"})
+    bench.add("muu", title="T", summary="S.", body="Jotain muuta.")
+    assert bench.slugs(query) == ["rakenne"]
+
+
+def test_addresses_and_choices_of_the_structured_description_are_not_words(bench):
+    bench.add("rakenne", title="T", summary="S.", body="Tarina.", details={
+        "results": [{"indicator": "Osuus", "value": 1, "source": "https://example.fi/seurantaraportti"}],
+        "practice_status": "permanent"})
+    assert bench.slugs("seurantaraportti") == [] and bench.slugs("permanent") == []

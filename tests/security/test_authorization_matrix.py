@@ -150,6 +150,7 @@ MATRIX = {
     "adoptions.withdraw": ("POST", "/entries/{slug}/adoption/withdraw", {},
                            lambda s, r: LOGIN if r == "anonymous" else 404 if s != "published"
                            else 302 if r == "other" else 403),
+    "adoptions.adopters": ("GET", "/entries/{slug}/adopters", None, lambda s, r: 200 if s == "published" else 404),
     "adoption_feed.entry_feed": ("GET", "/feeds/entry/{slug}.atom", None,
                                  lambda s, r: 200 if s == "published" else 404),
     "contribute.start": ("GET", "/submit", None, everyone(200)),

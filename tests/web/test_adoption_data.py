@@ -63,7 +63,9 @@ def test_the_statistics_page_shows_the_spread_as_charts_tables_and_a_map(reader)
     assert "Eniten käyttöön otetut käytännöt ja ideat" in page
     top = page[page.index('id="adoption-top-caption"'):]
     top = top[:top.index("</table>")]
-    assert re.search(r"<th scope=\"row\">Omavalmentaja</th><td class=\"num\">2</td>", top)
+    assert re.search(r"<th scope=\"row\"><a href=\"/entries/omavalmentaja\">Omavalmentaja</a></th>"
+                     r"<td class=\"num\">2</td>", top)  # each row links to its entry
+    assert '<a href="/entries/idea">Idea</a>' in top
     regions = page[page.index('id="adoption-regions-caption"'):]
     assert re.search(r"<th scope=\"row\">Pohjois-Pohjanmaa</th><td class=\"num\">2</td><td class=\"num\">0</td>",
                      regions)

@@ -195,5 +195,14 @@ def test_the_search_page_offers_to_follow_the_search(reader):
 
 
 def test_pages_that_are_not_listings_advertise_no_feed(reader):
-    for url in ("/entries/kainuu", "/login", "/entries?type=nope"):
+    for url in ("/login", "/entries?type=nope"):
         assert "application/atom+xml" not in reader.get(url).text.split("</head>")[0], url
+
+
+def test_an_entry_page_advertises_its_own_feed(reader):
+    head = reader.get("/entries/kainuu").text.split("</head>")[0]
+    (link,) = re.findall(r'<link rel="alternate" type="application/atom\+xml"[^>]*>', head)
+    assert 'href="/feeds/entry/kainuu.atom"' in link and "title=\"Ideapankki: " in link
+    swedish = reader.get("/entries/kainuu?lang=sv").text.split("</head>")[0]
+    assert 'href="/feeds/entry/kainuu.atom?lang=sv"' in swedish
+    assert reader.get("/feeds/entry/kainuu.atom?lang=sv").status_code == 200

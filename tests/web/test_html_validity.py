@@ -19,7 +19,7 @@ import pytest
 from sqlmodel import Session, select
 
 from clients import PASSWORD, post_form, sign_in
-from factories import CONTENT_DIR, PROJECT_DIR, make_entry
+from factories import CONTENT_DIR, PROJECT_DIR, make_entry, mark_by_many
 from ideapankki import accounts, adoptions, create_app, workflow
 import structured_samples
 from ideapankki.content import EntryDocument, parse
@@ -28,6 +28,7 @@ from ideapankki.migrate import init_database, seed_if_empty
 from ideapankki.models import Entry, EntryState, Role
 from ideapankki.web.database import ENGINE_KEY
 from ideapankki.web.index import SEARCH_KEY
+from ideapankki.web.views.adoptions import SHOWN
 from ideapankki import close_app
 
 LANGUAGES = ("fi", "sv", "en")
@@ -80,6 +81,8 @@ PAGES = [
     ("moderation-queue", "moderator", "GET", "/moderation"),
     ("review", "moderator", "GET", "/moderation/odottaa-tarkastusta"),
     ("entry-structured", None, "GET", "/entries/jasennelty-kokeilu"),
+    ("adopters", None, "GET", "/entries/jasennelty-kokeilu/adopters"),
+    ("municipality-adoptions", None, "GET", "/municipalities/564"),  # Oulu's marks
     ("entry-structured-norm", None, "GET", "/entries/jasennelty-normi"),
     ("submission-form-practice", "member", "GET", "/new/practice"),
     ("submission-errors-practice", "member", "POST", "/new/practice"),
@@ -146,6 +149,9 @@ def _arrange(app) -> None:
             doc = parse(text, f"{text.split('type: ')[1].split()[0]}/{slug}.md")
             saved, _changed = save_document(session, doc, ["205"] if doc.municipalities else [])
             workflow.place_by_operator(session, saved, state, "test")
+            if slug == "jasennelty-kokeilu":  # Kajaani's, marked by more organisations than its page's table lists
+                saved.organisation_id = users["member"].organisation_id
+                mark_by_many(session, saved, SHOWN + 5, skip=("205", "564"))
         session.commit()
         # a second published text of the norm proposal (an import's update): its version history shows a diff
         doc = parse(structured_samples.NORM, "norm/jasennelty-normi.md")

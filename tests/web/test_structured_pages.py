@@ -4,6 +4,7 @@ evidence level and publishes; the entry page, the API and the CSV show them."""
 import csv
 import io
 import re
+from xml.etree import ElementTree
 
 import pytest
 from sqlmodel import select
@@ -12,6 +13,8 @@ from ideapankki import accounts
 from ideapankki.models import Entry, Role
 
 from clients import PASSWORD, post_form, sign_in
+
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 PRACTICE = {
     "title": "Omavalmentaja pienessä kunnassa",
@@ -70,8 +73,9 @@ def test_every_structured_field_from_the_form_to_the_published_page(app, app_ses
     for shown in ("Työllistyneiden osuus", "VATT", "Oma työntekijä on tärkein.", "Kuntakokeilulaki",
                   "4 – Itsenäisesti toistettu", "Pekka Piilo", "ei suostumusta"):
         assert shown in review, shown
+    # grouped fields with their parts' labels, and named values (not "permanent")
     for part in ("Kustannukset (euroa): 120\u00a0000", "Mittari: Työllistyneiden osuus · Arvo: 35",
-                 "Nimi: Pekka Piilo", "Lähde: https://example.fi/tulos"):  # grouped fields with their parts' labels
+                 "Nimi: Pekka Piilo", "Lähde: https://example.fi/tulos", ">Vakinaistettu</dd>"):
         assert part in review, part
     confirmed = moderator.post(f"/moderation/{entry.slug}/evidence",
                                data={"csrf_token": token_of(review), "evidence_level": "3"})
@@ -108,12 +112,42 @@ def test_every_structured_field_from_the_form_to_the_published_page(app, app_ses
     assert row["resources_person_years"] == "2.5" and row["evaluation_evaluator"] == "VATT"
     assert "Pekka" not in row["contacts"] and row["contacts"].startswith("Maija Meikäläinen, kehittämispäällikkö")
 
+    _the_feeds_show_it(app.test_client(), entry.slug)
+
     listing = app.test_client().get("/api/v1/entries?evidence=3").get_json()
     assert [e["slug"] for e in listing["results"]] == [entry.slug]
     assert app.test_client().get("/api/v1/entries?evidence=4").get_json()["results"] == []
     assert app.test_client().get("/api/v1/entries?evidence=9").status_code == 400
     browse = app.test_client().get("/entries").text
     assert "Näytön taso" in browse and "3 – Syy-yhteys osoitettu" in browse  # the facet
+
+
+def _feed_content(client, url, href):
+    """The HTML content of the Atom entry of URL whose link is HREF (parsed as the reader's feed reader would)."""
+    feed = ElementTree.fromstring(client.get(url).data)
+    (item,) = [e for e in feed.iter(f"{ATOM}entry") if e.find(f"{ATOM}link").get("href") == href]
+    return item.findtext(f"{ATOM}content")
+
+
+def _the_feeds_show_it(client, slug):
+    """Every feed that lists the entry carries its structured sections, labelled in the feed's language, in the
+    entry page's order; the entry's own feed carries them in its version; nothing that is not allowed in a body."""
+    page = f"http://localhost/entries/{slug}"
+    for url in ("/feeds/entries.atom", "/feeds/type/practice.atom", "/feeds/municipality/205.atom"):
+        content = _feed_content(client, url, page)
+        order = [content.index(text) for text in ("Aloitimme kolmella", "Tavoitteet", "pitkäaikaistyöttömät",
+                                                   "Resurssit", "120&nbsp;000", "Tulokset", "Työllistyneiden osuus",
+                                                   "Arviointi", "3 – Syy-yhteys osoitettu", "Opit",
+                                                   "Mitä toinen kunta tarvitsee", "Kuntakokeilulaki", "Tilanne nyt",
+                                                   "Vakinaistettu")]
+        assert order == sorted(order), url
+        assert 'href="https://example.fi/tulos"' in content
+        assert not re.search(r"<(section|span|script)|tabindex|aria-|class=", content), url
+    swedish = _feed_content(client, "/feeds/entries.atom?lang=sv", page)
+    assert "Mål</h2>" in swedish and "Resultat</h2>" in swedish
+    assert "Tavoitteet" not in swedish and "Työnhakijat työllistyvät nopeammin." in swedish
+    versions = _feed_content(client, f"/feeds/entry/{slug}.atom", f"{page}/history#version-1")
+    assert "Tulokset" in versions and "Työllistyneiden osuus" in versions and "Kuntakokeilulaki" in versions
 
 
 def test_a_member_cannot_confirm_an_evidence_level(app, app_session, member, moderator):
@@ -148,3 +182,53 @@ def test_a_bad_structured_field_gets_its_error_at_the_field_and_loses_nothing(
     assert error and message in error.group(1), answer.text[answer.text.find("error-summary"):][:800]
     assert 'value="Työllistyneiden osuus"' in answer.text and "Oma työntekijä on tärkein." in answer.text
     assert app_session.exec(select(Entry)).all() == []
+
+
+IDEA = {"title": "Kannustinloukun purku", "summary": "Etuudet sovitetaan kuukausittain.", "language": "fi",
+        "municipalities": "Kajaani", "origin": "Kuntamarkkinat 2022, hackathon",
+        "problem": "Työn vastaanottaminen ei kannata.", "solution": "Sovitellaan etuudet kuukausittain.",
+        "beneficiaries": "Osa-aikatyötä tekevät", "needs": "Kelan ja kunnan yhteinen kokeilu",
+        "next_steps": "Etsitään kokeilukunnat."}
+
+
+def test_every_idea_field_from_the_form_to_the_page_api_csv_and_feeds(app, app_session, member, moderator):
+    author = sign_in(app.test_client())
+    assert post_form(author, "/new/idea", {**IDEA, "do": "submit"}).status_code == 302
+    entry = app_session.exec(select(Entry).where(Entry.title == IDEA["title"])).one()
+    assert moderate(moderator, entry.slug, "take").status_code == 302
+    review = moderator.get(f"/moderation/{entry.slug}").text
+    headings = ("Ongelma", "Ehdotettu ratkaisu", "Keitä hyödyttäisi", "Mitä kokeilu vaatii", "Seuraavat askeleet")
+    values = [IDEA[k] for k in ("problem", "solution", "beneficiaries", "needs", "next_steps")]
+    assert all(text in review for text in (*headings, *values))
+    assert moderate(moderator, entry.slug, "publish").status_code == 302
+    reader = app.test_client()
+    page = reader.get(f"/entries/{entry.slug}").text
+    order = [page.index(text) for text in values]
+    assert order == sorted(order) and all(h in page for h in headings)
+    record = reader.get(f"/api/v1/entries/{entry.slug}").get_json()
+    assert {k: record["details"][k] for k in ("problem", "solution", "beneficiaries", "needs", "next_steps")} == {
+        k: IDEA[k] for k in ("problem", "solution", "beneficiaries", "needs", "next_steps")}
+    rows = list(csv.DictReader(io.StringIO(reader.get("/data/ideapankki-entries.csv").text.lstrip("\ufeff"))))
+    (row,) = [r for r in rows if r["slug"] == entry.slug]
+    assert row["problem"] == IDEA["problem"] and row["next_steps"] == IDEA["next_steps"]
+    href = f"http://localhost/entries/{entry.slug}"
+    for url, link in (("/feeds/type/idea.atom", href), (f"/feeds/entry/{entry.slug}.atom", f"{href}/history#version-1")):
+        content = _feed_content(reader, url, link)
+        order = [content.index(text) for pair in zip(headings, values) for text in pair]
+        assert order == sorted(order), url
+
+
+def test_a_norm_proposals_authority_and_response_are_in_its_feeds(client, app_session):
+    from factories import make_entry
+    from datetime import date
+
+    make_entry(app_session, "normi", type="norm", title="Normi", summary="Ehdotus.",
+               proposal={"action": "loosen", "justification": "Pula opettajista."},
+               details={"authority": "Opetus- ja kulttuuriministeriö",
+                        "response": {"text": "Ministeriö selvittää asiaa.", "date": date(2024, 3, 1),
+                                     "url": "https://okm.fi/vastaus"}})
+    content = _feed_content(client, "/feeds/type/norm.atom", "http://localhost/entries/normi")
+    order = [content.index(text) for text in ("Ministeriö tai viranomainen, jota ehdotus koskee",
+                                              "Opetus- ja kulttuuriministeriö", "Saatu vastaus",
+                                              "Ministeriö selvittää asiaa.", 'href="https://okm.fi/vastaus"')]
+    assert order == sorted(order)

@@ -3,6 +3,9 @@ adopted, and a schematic map of adoptions per region (counts in ideapankki.adopt
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from flask import url_for
 from flask_babel import gettext as _, ngettext
 from sqlmodel import Session
 
@@ -46,4 +49,5 @@ def sections(session: Session, locale: str) -> list[Section]:
         _("Bar chart: the practices and ideas in use in the most municipalities. "
           "The same numbers are in the table below."),
         _("Entry"), _("Adopting municipalities"), [(s.title, s.municipalities) for s in most], locale)
+    top = replace(top, table=replace(top.table, links=tuple(url_for("public.entry", slug=s.slug) for s in most)))
     return [by_count, top, _map_section(stats, locale)]

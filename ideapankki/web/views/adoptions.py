@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, g, redirect, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -20,7 +20,7 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from ... import adoptions, browse, finland_map
-from ...models import Entry, User
+from ...models import Adoption, Entry, User
 from ..database import db_session
 from ..forms import REQUIRED, ConfirmActionForm, choices
 from ..labels import region_name
@@ -54,24 +54,34 @@ def _messages() -> dict[str, str]:
     }
 
 
+SHOWN = 20  # the entry page's table shows the first this many marks; the rest are on the adopters' page
+
+
 @dataclass(frozen=True)
 class Panel:
-    """What the entry page shows of ENTRY's adopters, and what the reader may do there."""
+    """What the entry page shows of ENTRY's adopters, and what the reader may do there: the counts and
+    the map of all marks, the first SHOWN of them in the table, the member's form."""
 
     marks: list[adoptions.Mark]
+    counts: adoptions.Counts
     map: Markup | None
     form: AdoptionForm | None
     withdraw_form: ConfirmActionForm | None
-    own: adoptions.Mark | None
+    own: Adoption | None
     refusal: str | None
 
     @property
-    def adopted(self) -> list[adoptions.Mark]:
-        return [m for m in self.marks if m.adoption.status == "adopted"]
+    def adopted(self) -> int:
+        return self.counts.statuses.get("adopted", 0)
 
     @property
-    def interested(self) -> list[adoptions.Mark]:
-        return [m for m in self.marks if m.adoption.status == "interested"]
+    def interested(self) -> int:
+        return self.counts.statuses.get("interested", 0)
+
+    @property
+    def more(self) -> bool:
+        """Whether the table leaves some marks to the adopters' page."""
+        return self.counts.total > len(self.marks)
 
 
 def region_names(session: Session) -> dict[str, str]:
@@ -79,18 +89,17 @@ def region_names(session: Session) -> dict[str, str]:
     return {code: region_name(fi, sv) for code, fi, sv, _count in browse.regions(session)}
 
 
-def entry_map(session: Session, marks: list[adoptions.Mark]) -> Markup:
-    """The schematic map of the regions of the organisations that use ENTRY or are interested in it."""
-    counts = adoptions.region_counts(marks)
+def entry_map(session: Session, counts: adoptions.Counts) -> Markup:
+    """The schematic map of the regions of the organisations that use an entry or are interested in it."""
     lines = {code: [text for text in (
         _("In use: %(count)s", count=c["adopted"]) if c["adopted"] else "",
         _("Interested: %(count)s", count=c["interested"]) if c["interested"] else "") if text]
-        for code, c in counts.items()}
+        for code, c in counts.regions.items()}
     return finland_map.region_map(
         "adoption-map", _("Where it is in use"),
         _("Schematic map of Finland's regions, each a box placed roughly where the region lies; a region is "
           "shaded by the organisations that have it in use there. The same data are in the table below."),
-        {code: c["adopted"] for code, c in counts.items()}, region_names(session), lines,
+        {code: c["adopted"] for code, c in counts.regions.items()}, region_names(session), lines,
         _("Organisations using it"), str(get_locale()))
 
 
@@ -99,23 +108,24 @@ def panel(entry: Entry) -> Panel | None:
     if entry.type not in adoptions.ADOPTABLE_TYPES:
         return None
     session = db_session()
-    marks = adoptions.of_entry(session, entry)
+    counts = adoptions.counts(session, entry)
+    marks = adoptions.of_entry(session, entry, SHOWN) if counts.total else []
     actor = current_user if current_user.is_authenticated else None
     refusal = adoptions.refusal(actor, entry)
-    own = next((m for m in marks if actor is not None and m.organisation.id == actor.organisation_id), None)
-    form = withdraw_form = None
+    form = withdraw_form = own = None
     if refusal is None:  # only then a form (and so a CSRF token in the session): anonymous pages stay cacheable
+        own = adoptions.own(session, entry, actor)
         form = getattr(g, "adoption_form", None) or AdoptionForm(formdata=None, data=_form_data(own))
         withdraw_form = ConfirmActionForm(formdata=None) if own else None
-    return Panel(marks, entry_map(session, marks) if marks else None, form, withdraw_form, own,
+    return Panel(marks, counts, entry_map(session, counts) if counts.total else None, form, withdraw_form, own,
                  refusal if actor is not None else None)
 
 
-def _form_data(own: adoptions.Mark | None) -> dict:
+def _form_data(own: Adoption | None) -> dict:
     if own is None:
         return {}
-    a = own.adoption
-    return {"status": a.status, "year": str(a.year) if a.year else "", "note": a.note or "", "link": a.link or ""}
+    return {"status": own.status, "year": str(own.year) if own.year else "", "note": own.note or "",
+            "link": own.link or ""}
 
 
 def tell_author(session: Session, entry: Entry, saved: adoptions.Saved) -> None:
@@ -198,6 +208,17 @@ def withdraw(slug: str):
         session.commit()
         flash(_("Your organisation's mark was withdrawn."))
     return _back(entry)
+
+
+@bp.get("/entries/<slug>/adopters")
+def adopters(slug: str):
+    """Every organisation that has a published practice or idea in use or is interested, in one table."""
+    session = db_session()
+    entry = browse.get_published(session, slug)
+    if entry is None or entry.type not in adoptions.ADOPTABLE_TYPES:
+        abort(404)
+    return render_template("public/adopters.html", entry=entry, marks=adoptions.of_entry(session, entry),
+                           counts=adoptions.counts(session, entry))
 
 
 def _back(entry: Entry):

@@ -18,6 +18,7 @@ class Table:
     columns: list[str]
     rows: list[tuple[str, list[int]]]
     foot: tuple[str, list[int]] | None = None
+    links: tuple[str, ...] = ()  # a row's label links here (the rows' order), when given
 
 
 @dataclass(frozen=True)

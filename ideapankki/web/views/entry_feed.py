@@ -11,7 +11,7 @@ from flask_babel import get_locale, gettext as _
 from ... import browse, entry_news, feeds
 from ...models import Entry
 from ..database import db_session
-from .feeds import ATOM
+from .feeds import ATOM, FeedLink, _language_args, structured_html
 
 bp = Blueprint("adoption_feed", __name__, url_prefix="/feeds")
 
@@ -31,7 +31,8 @@ def _item(entry: Entry, page: str, news: entry_news.News) -> feeds.Item:
     title = (_("Version %(number)s published: %(title)s", number=version.number, title=version.document.title)
              if version.number > 1 else _("Published: %(title)s", title=version.document.title))
     history = url_for("history.versions", slug=entry.slug, _external=True) + f"#version-{version.number}"
-    return feeds.Item(id=history, url=history, title=title, summary=version.document.summary, content_html="",
+    return feeds.Item(id=history, url=history, title=title, summary=version.document.summary,
+                      content_html=structured_html(version.document, f"v{version.number}"),
                       published=news.at, updated=news.at,
                       author=version.organisation.name if version.organisation else "Ideapankki")
 
@@ -54,5 +55,12 @@ def entry_feed(slug: str):
     return Response(feeds.render(info, items), mimetype=ATOM)
 
 
+def entry_feed_link(entry: Entry) -> FeedLink:
+    """The entry's own feed, for its page's <head> (in the reader's language, as the listing pages' feeds)."""
+    return FeedLink(url_for("adoption_feed.entry_feed", slug=entry.slug, **_language_args()),
+                    _("Ideapankki: news of “%(title)s”", title=entry.title))
+
+
 def init_app(app) -> None:
     app.register_blueprint(bp)
+    app.jinja_env.globals["entry_feed_link"] = entry_feed_link

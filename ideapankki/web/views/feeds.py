@@ -7,13 +7,14 @@ page which feed shows what it shows, so the page can advertise it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 
-from ... import browse, feeds
+from ... import browse, feeds, markdown
 from ...search import results as searching
 from ...models import EntryType, Municipality
 from ...reference import THEME_SLUGS
@@ -26,6 +27,8 @@ from .search import parse_search_args
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
 ATOM = "application/atom+xml; charset=utf-8"
+_TAG = re.compile(r"<[^>]+>")
+_BLANK_LINES = re.compile(r"\n\s*\n")
 FILTER_NAMES = ("type", "theme", "region", "municipality", "year", "trial_status")
 SEARCH_NAMES = ("q", *FILTER_NAMES)
 
@@ -40,6 +43,16 @@ def _query(pairs) -> str:
     return f"?{encoded}" if encoded else ""
 
 
+def structured_html(subject, sid: str) -> str:
+    """SUBJECT's structured description (an Entry or an EntryDocument) as the entry page's sections
+    (and a norm proposal's response received) show it, in the reader's language, cleaned with the
+    body's allowlist for a feed's content."""
+    parts = [render_template(f"public/{name}.html", subject=subject, h=2, sid=sid)
+             for name in ("_structured", "_norm_response")]  # a norm proposal's response is beside its timeline
+    html = _BLANK_LINES.sub("\n", markdown.sanitize("\n".join(parts))).strip()
+    return html if _TAG.sub("", html).strip() else ""  # no section: no empty wrapper
+
+
 def _item(entry, organisations: dict[int, str]) -> feeds.Item:
     url = _absolute("public.entry", slug=entry.slug)
     categories = [feeds.Category(entry.type, str(labels.TYPE_LABELS[entry.type]), _absolute("public.entries") + "?type=")]
@@ -50,7 +63,8 @@ def _item(entry, organisations: dict[int, str]) -> feeds.Item:
         categories.append(feeds.Category(status, str(labels.NORM_STATUS_LABELS[status]),
                                          _absolute("public.entries") + "?norm_status="))
     return feeds.Item(
-        id=url, url=url, title=entry.title, summary=entry.summary, content_html=entry.body_html,
+        id=url, url=url, title=entry.title, summary=entry.summary,
+        content_html="\n".join(filter(None, (entry.body_html, structured_html(entry, f"s{entry.id}")))),
         published=feeds.published_at(entry), updated=feeds.updated_at(entry),
         author=organisations.get(entry.organisation_id) or "Ideapankki", categories=categories,
     )

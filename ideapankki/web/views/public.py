@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template
 from sqlmodel import select
 
-from ... import browse, relations
+from ... import adoption_places, browse, relations
 from ...search import results as searching
 from ...models import Municipality
 from ...reference import THEME_SLUGS
@@ -108,7 +108,8 @@ def municipality(code: str):
         abort(404)
     filters, result = _listing({"municipality": code})
     return _render_listing("public/municipality.html", filters, result, municipality=found,
-                           like_mine=browse.like_municipality(db_session(), found))
+                           like_mine=browse.like_municipality(db_session(), found),
+                           spread=adoption_places.of_municipality(db_session(), code))
 
 
 @bp.get("/themes/<slug>")
