@@ -104,7 +104,7 @@ def serve_command(host: str, port: int, workers: int | None, debug: bool) -> Non
         serving.start_voikko()  # first: the indexing in _prepare asks it too, so the master never loads Voikko
     _prepare()
     if workers:
-        serving.share_with_workers(config.instance_dir() / "search")
+        serving.share_with_workers(config.instance_dir() / "search", config.storage()["DATABASE_URL"])
         click.echo(f"Ideapankki is running at http://{host}:{port}/ with {workers} workers (Ctrl+C stops it)")
         serving.run(serving.options(workers, host, port))
         return

@@ -30,7 +30,7 @@ ANALYZER_VERSION = 11  # also bumped when the schema or what a document holds ch
 
 TOKEN_PATTERN = r"\d{1,5}/\d{4}|\d+[a-z]?\s?§|§|" + numbers.TOKEN_PATTERN + r"|\w+"  # numbers.py: dates, amounts
 TOKENIZER = RegexTokenizer(TOKEN_PATTERN)
-_TOKEN_RE = re.compile(TOKEN_PATTERN, re.UNICODE)  # what TOKENIZER matches
+_TOKEN_RE = re.compile(r"(?=\d)(?:\d{1,5}/\d{4}|\d+[a-z]?\s?§|" + numbers.TOKEN_PATTERN + r")|§|\w+")  # TOKENIZER's
 _SECTION_SPACE = re.compile(r"\s+")
 
 # Stop words are dropped from summaries and bodies as surface forms (Snowball's lists) and, for Finnish, as base
@@ -58,7 +58,6 @@ def voikko_available() -> bool:
 
 
 _warned_missing = False
-
 
 CacheInfo = namedtuple("CacheInfo", "hits misses maxsize currsize")  # as functools.lru_cache reports
 
@@ -101,8 +100,8 @@ finnish_lemma.cache_clear = LEMMAS.clear  # the names functools.lru_cache gives,
 finnish_lemma.cache_info = LEMMAS.info
 
 
-def analyse_word(word: str) -> Lemma:
-    """Ask Voikko (uncached); the Snowball stem when Voikko is missing or does not know WORD."""
+def analyse_word(word: str, analyses: list | None = None) -> Lemma:
+    """Ask Voikko (uncached) unless ANALYSES are its answer; the Snowball stem when Voikko is missing or does not know WORD."""
     global _warned_missing
     if _voikko is None:
         if not _warned_missing:
@@ -110,7 +109,7 @@ def analyse_word(word: str) -> Lemma:
             _warned_missing = True
         return Lemma((_FI_STEM(word),), known=False)
     try:
-        analyses = _voikko.analyse(word)
+        analyses = _voikko.analyse(word) if analyses is None else analyses
     except Exception:  # noqa: BLE001 - a bad word must never take the indexer down
         log.warning("Voikko failed on %r; using the Snowball stemmer", word, exc_info=True)
         analyses = []

@@ -9,18 +9,16 @@ form, compound part, stem) is one of the query's terms for that field.
 from __future__ import annotations
 
 import html
-import re
 from functools import lru_cache
 
 from whoosh import query as Q
 
-from .analysis import TOKEN_PATTERN, analyzers
+from .analysis import _TOKEN_RE as _TOKEN, analyzers
 
 MAX_CHARS = 160  # one fragment at most this long
 SURROUND = 50  # context on each side of a match
 TOP = 2  # fragments per snippet
 BETWEEN = " … "
-_TOKEN = re.compile(TOKEN_PATTERN)
 
 
 def query_terms(query) -> dict[str, set[str]]:
@@ -42,19 +40,38 @@ def _analyzers(finnish: str) -> dict:
     return analyzers(finnish)
 
 
-@lru_cache(maxsize=300_000)
+MAX_FORMS = 300_000  # distinct words remembered per analyzer
+_FORMS: dict[tuple[str, str], dict[str, frozenset[str]]] = {}
+
+
 def _forms(finnish: str, language: str, word: str) -> frozenset[str]:
-    """What the field analyzer of LANGUAGE makes of one lower-case WORD."""
-    return frozenset(t.text for t in _analyzers(finnish)[language](word))
+    """What the field analyzer of LANGUAGE makes of one lower-case WORD (remembered: it depends
+    only on the word and the analysis)."""
+    known = _FORMS.setdefault((finnish, language), {})
+    found = known.get(word)
+    if found is None:
+        if len(known) >= MAX_FORMS:
+            known.clear()
+        found = known[word] = frozenset(t.text for t in _analyzers(finnish)[language](word))
+    return found
 
 
-def highlight(text: str, terms: set[str], language: str, finnish: str) -> str:
-    """Return up to TOP fragments of TEXT around the words matching TERMS, as safe HTML ('' if none)."""
+def highlight(text: str, terms: set[str], language: str, finnish: str,
+              seen: tuple[set[str], set[str]] | None = None) -> str:
+    """Return up to TOP fragments of TEXT around the words matching TERMS, as safe HTML ('' if none).
+
+    SEEN, kept by the caller for one page of hits with the same TERMS, holds the tokens (as
+    written) found to match and not to match: the page's texts share most of their words, so
+    only a text's new tokens are looked up, and the rest is set arithmetic."""
     if not terms or not text:
         return ""
+    matching, other = (set(), set()) if seen is None else seen
     # Each distinct token is looked up once: a body repeats most of its words, and most fields
     # of a hit match nothing (then no second pass at all).
-    hits = {token for token in set(_TOKEN.findall(text)) if _forms(finnish, language, token.lower()) & terms}
+    distinct = set(_TOKEN.findall(text))
+    for token in distinct - matching - other:
+        (other if _forms(finnish, language, token.lower()).isdisjoint(terms) else matching).add(token)
+    hits = distinct & matching
     if not hits:
         return ""
     matches = [found.span() for found in _TOKEN.finditer(text) if found.group() in hits]

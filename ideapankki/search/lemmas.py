@@ -16,7 +16,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Iterable
 
-from . import analysis
+from . import analysis, voikko
 from .analysis import ANALYZER_VERSION, Lemma
 
 log = logging.getLogger(__name__)
@@ -130,6 +130,22 @@ class LemmaStore:
                 db.close()
         except sqlite3.Error:
             log.warning("cannot write the lemma cache %s", self.path, exc_info=True)
+
+
+def prime(words: Iterable[str]) -> int:
+    """Analyse the WORDS not yet in this process's cache in one batch (one message to the Voikko
+    service, not one a word) and keep them in this process only; return how many were analysed."""
+    missing = sorted({w for w in words if w not in analysis.LEMMAS and not analysis.is_literal(w)})
+    if not missing or not analysis.voikko_available():
+        return 0
+    try:
+        answers = voikko.analyse_many(missing)
+    except Exception:  # noqa: BLE001 - each word is analysed on its own when it is needed, then
+        log.warning("Voikko failed on a batch of %d words", len(missing), exc_info=True)
+        return 0
+    for word, analyses in zip(missing, answers):
+        analysis.LEMMAS.setdefault(word, analysis.analyse_word(word, analyses))
+    return len(missing)
 
 
 def _split(text: str) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from whoosh.lang import stopwords_for_language
 from .analysis import FINNISH_STOP_LEMMAS, TOKENIZER, finnish_lemma, is_literal, municipality_pairs
 from .numbers import query_forms
 from .schema import LANGUAGES, TEXT_FIELDS, WEIGHTS
+from .scoring import boosted
 from .weighting import combine, is_function_word, word_weight
 
 PARTS_BOOST = 0.5
@@ -47,7 +48,7 @@ def _field_alternatives(schema, fieldname: str, word: str, voikko: bool, parts: 
         options += [Q.Term(fieldname, municipality_pairs()[f]) for f in forms if f in municipality_pairs()]
         if parts and len(lemma.parts) > 1:
             # the parts written apart ("henkilöstön mitoitus") count, but less than the compound itself
-            options.append(Q.And([Q.Term(fieldname, p) for p in lemma.parts]).with_boost(PARTS_BOOST))
+            options.append(boosted(Q.And([Q.Term(fieldname, p) for p in lemma.parts]), PARTS_BOOST))
     else:
         analyzer = schema[fieldname].analyzer
         options = [Q.Term(fieldname, t.text) for t in analyzer(word)]
@@ -74,7 +75,7 @@ def word_query(schema, word: str, voikko: bool, parts: bool = True) -> Q.Query |
     for fieldname in fields:
         alternatives = _field_alternatives(schema, fieldname, word, voikko, parts)
         if alternatives is not None:
-            per_field.append(alternatives.with_boost(WEIGHTS[fieldname.split("_")[0]]))
+            per_field.append(boosted(alternatives, WEIGHTS[fieldname.split("_")[0]]))
     return Q.Or(per_field) if per_field else None
 
 
@@ -83,7 +84,7 @@ def _respelled(schema, word: str, voikko: bool, respell: dict[str, str] | None, 
     typed = word_query(schema, word, voikko, parts)
     if not respell or word not in respell or (other := word_query(schema, respell[word], voikko, parts)) is None:
         return typed
-    return Q.Or([typed, other.with_boost(RESPELL_BOOST)]) if typed is not None else other.with_boost(RESPELL_BOOST)
+    return Q.Or([typed, boosted(other, RESPELL_BOOST)]) if typed is not None else boosted(other, RESPELL_BOOST)
 
 
 @dataclass

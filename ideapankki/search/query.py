@@ -88,9 +88,10 @@ def _match(searcher, view: Generation, text: str, filters: Filters, voikko: bool
     parsed = parse_query(searcher.schema, text, voikko, respell, thesaurus)
     corpus, bits = view.corpus, view.facets
     if parsed.ranked is not None:
-        scores, matched = evaluate(corpus, parsed.ranked)
+        memo: dict = {}  # the words as typed are parts of the ranked query: scored once
+        scores, matched = evaluate(corpus, parsed.ranked, memo)
         if parsed.exact is not None:
-            scores = exact_first(corpus, parsed.exact, scores)
+            scores = exact_first(corpus, parsed.exact, scores, memo)
     else:
         scores, matched = np.zeros(corpus.size, np.float32), corpus.live
     matched_bits = to_int(matched)
@@ -128,13 +129,15 @@ def _page(searcher, view: Generation, match: _Matched, sort: str, page: int, per
     terms = query_terms(query) if query is not None else {}
     finnish = "voikko" if voikko else "snowball"
     hits = []
+    seen: dict[str, tuple[set[str], set[str]]] = {}  # per field: tokens that match, and that do not
     for docnum in docnums:
         stored = searcher.stored_fields(docnum)
         language = stored["language"]
         snippet = ""
         for name in ("body", "summary", "title"):
             fieldname = f"{name}_{language}"
-            snippet = highlight(stored.get(fieldname) or "", terms.get(fieldname, set()), language, finnish)
+            snippet = highlight(stored.get(fieldname) or "", terms.get(fieldname, set()), language, finnish,
+                                seen.setdefault(fieldname, (set(), set())))
             if snippet:
                 break
         hits.append(Hit(int(stored["id"]), stored["slug"], language, float(match.scores[docnum]), snippet))

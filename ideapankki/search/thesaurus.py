@@ -28,9 +28,11 @@ from whoosh import query as Q
 from whoosh.lang import stemmer_for_language
 
 from ..models import VocabularyConcept, VocabularyLabel, VocabularyLink, VocabularyState
-from .analysis import TOKENIZER, finnish_lemma, is_literal
+from .analysis import _TOKEN_RE, finnish_lemma, is_literal
+from .lemmas import prime
 from .parsing import _field_alternatives, query_words
 from .schema import TEXT_FIELDS, WEIGHTS
+from .scoring import boosted
 from .vectors import evaluate
 
 EXPANSION_WEIGHT = 0.4  # of the typed word's weight in the same field
@@ -60,7 +62,8 @@ def token_forms(token: str, language: str, voikko: bool) -> frozenset[str]:
 
 
 def tokens(text: str) -> list[str]:
-    return [t.text for t in TOKENIZER(text.lower())]
+    """TEXT's lower-case tokens, as TOKENIZER makes them (its pattern, without a Token per word)."""
+    return [match.group(0) for match in _TOKEN_RE.finditer(text.lower())]
 
 
 @dataclass
@@ -107,6 +110,8 @@ class Thesaurus:
         self._first: dict[tuple[str, str], list[tuple[int, int]]] = {}  # (language, form) -> (concept, label)
         self._forms: dict[tuple[int, int], list[frozenset[str]]] = {}
         self._words: set[tuple[str, str]] = set()  # (language, form) of every word of every label
+        if voikko:  # the labels' Finnish words in one batch (one message to the Voikko service)
+            prime(w for c in concepts for label in c.labels if label.language == "fi" for w in label.words)
         for ci, concept in enumerate(concepts):
             for li, label in enumerate(concept.labels):
                 if not label.words:
@@ -214,13 +219,14 @@ def _label_queries(schema, label: _Label, voikko: bool, weight: float = EXPANSIO
         if not per_word:
             continue
         query = per_word[0] if len(per_word) == 1 else Q.And(per_word)
-        queries.append(query.with_boost(WEIGHTS[fieldname.split("_")[0]] * weight))
+        queries.append(boosted(query, WEIGHTS[fieldname.split("_")[0]] * weight))
     return queries
 
 
-def exact_first(corpus, exact: Q.Query, scores: np.ndarray) -> np.ndarray:
-    """SCORES with every document that matches EXACT (the words as typed) above every one that does not."""
-    _exact_scores, matched = evaluate(corpus, exact)
+def exact_first(corpus, exact: Q.Query, scores: np.ndarray, memo: dict | None = None) -> np.ndarray:
+    """SCORES with every document that matches EXACT (the words as typed) above every one that does not
+    (MEMO: evaluate's, from scoring the query EXACT is part of)."""
+    _exact_scores, matched = evaluate(corpus, exact, memo)
     if not matched.any():
         return scores
     others = scores[~matched]
@@ -228,12 +234,25 @@ def exact_first(corpus, exact: Q.Query, scores: np.ndarray) -> np.ndarray:
     return np.where(matched, scores + lift, scores).astype(np.float32)
 
 
+_PREPARED: dict[tuple[str, bool], Thesaurus] = {}  # built in a server's master, adopted by its workers
+
+
+def prepare(engine: Engine, voikko: bool) -> Thesaurus | None:
+    """Build the current thesaurus of ENGINE's database ahead of any search, in a server's master
+    before it forks: each worker adopts it (VocabularyCache) while its version is still current,
+    sharing its pages copy-on-write, instead of building its own on a reader's first search."""
+    built = VocabularyCache(engine, voikko).current()
+    if built is not None:
+        _PREPARED[(repr(engine.url), voikko)] = built
+    return built
+
+
 class VocabularyCache:
     """The current thesaurus of one database for this process: reloaded when its version moves."""
 
     def __init__(self, engine: Engine, voikko: bool):
         self.engine, self.voikko = engine, voikko
-        self._current: Thesaurus | None = None
+        self._current: Thesaurus | None = _PREPARED.get((repr(engine.url), voikko))
         self._lock = threading.Lock()
 
     def current(self) -> Thesaurus | None:

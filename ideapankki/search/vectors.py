@@ -21,6 +21,7 @@ from whoosh import query as Q
 from whoosh.util.numeric import byte_to_length
 
 from .whoosh_private import blocks, length_bytes, reads_blocks
+from .scoring import evaluate  # noqa: F401 - the query modules import it from here
 
 K1, B = 1.2, 0.75
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
@@ -230,44 +231,6 @@ class Corpus:
         if "published" not in self._columns:
             self._columns["published"] = self._concat("published", _numeric_column("published"))
         return self._columns["published"]
-
-
-def evaluate(corpus: Corpus, query) -> tuple[np.ndarray, np.ndarray]:
-    """Return (score per document, match flag per document) of a query of Term, Or and And."""
-    memo: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-
-    def walk(node) -> tuple[np.ndarray, np.ndarray]:
-        found = memo.get(id(node))
-        if found is not None:
-            return found
-        if isinstance(node, Q.Term):
-            scores = np.zeros(corpus.size, np.float32)
-            matched = np.zeros(corpus.size, dtype=bool)
-            ids, values = corpus.bm25(node.fieldname, node.text)
-            scores[ids] = values * node.boost
-            matched[ids] = True
-        elif isinstance(node, (Q.Or, Q.And)):
-            results = [walk(sub) for sub in node.subqueries]
-            scores = np.sum([s for s, _m in results], axis=0, dtype=np.float32) if results else \
-                np.zeros(corpus.size, np.float32)
-            if isinstance(node, Q.And):
-                matched = np.logical_and.reduce([m for _s, m in results]) if results else \
-                    np.zeros(corpus.size, dtype=bool)
-                scores = scores * matched
-            else:
-                matched = np.logical_or.reduce([m for _s, m in results]) if results else \
-                    np.zeros(corpus.size, dtype=bool)
-            if node.boost != 1.0:
-                scores = scores * np.float32(node.boost)
-        elif isinstance(node, Q.Every):
-            scores, matched = np.ones(corpus.size, np.float32), np.ones(corpus.size, dtype=bool)
-        else:
-            raise TypeError(f"cannot evaluate {type(node).__name__}")
-        memo[id(node)] = (scores, matched)
-        return scores, matched
-
-    scores, matched = walk(query)
-    return scores, matched & corpus.live
 
 
 def top(corpus: Corpus, scores: np.ndarray, selected: np.ndarray, count: int, newest: bool) -> list[int]:

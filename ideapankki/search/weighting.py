@@ -17,6 +17,7 @@ from whoosh.lang import stopwords_for_language
 
 from .analysis import FINNISH_STOP_LEMMAS, finnish_lemma, is_literal
 from .numbers import AGE_WORD
+from .scoring import boosted
 
 ALL_WORDS_BOOST = 20.0
 LOW_WEIGHT = 0.25  # of a topic word's weight
@@ -69,8 +70,8 @@ def combine(parts: list[Q.Query], weights: list[float]) -> tuple[Q.Query | None,
         return None, None
     if len(parts) == 1:
         return parts[0], parts[0]
-    weighted = [p if w == 1.0 else p.with_boost(p.boost * w) for p, w in zip(parts, weights)]
+    weighted = [p if w == 1.0 else boosted(p, p.boost * w) for p, w in zip(parts, weights)]
     topic = [p for p, w in zip(parts, weights) if w == 1.0] or parts
     any_word = Q.Or(weighted)
     every = Q.And(topic) if len(topic) > 1 else topic[0]  # Whoosh would drop the boost of a one-part And
-    return Q.Or([every.with_boost(every.boost * ALL_WORDS_BOOST), any_word]), any_word
+    return Q.Or([boosted(every, every.boost * ALL_WORDS_BOOST), any_word]), any_word

@@ -1,9 +1,11 @@
 """Finnish analysis: base forms, compound parts, literals, bilingual names, graceful fallback."""
 
 import logging
+import re
 
 import pytest
 
+from ideapankki.config import CONTENT_DIR
 from ideapankki.search import analysis
 
 
@@ -62,3 +64,15 @@ def test_missing_voikko_falls_back_with_a_warning(monkeypatch, caplog):
 
 def test_stop_words_are_dropped():
     assert tokens("miten ja missä kunnat") == ["kunta"]
+
+
+def test_the_fast_token_pattern_splits_as_the_tokenizer_does():
+    """_TOKEN_RE tries the numeric alternatives only at a digit (twice as fast): the same tokens."""
+    from ideapankki.search.analysis import TOKEN_PATTERN, _TOKEN_RE
+
+    plain = re.compile(TOKEN_PATTERN)
+    texts = [path.read_text(encoding="utf-8") for path in sorted(CONTENT_DIR.rglob("*.md"))]
+    texts.append("Laki 1065/2021, 65 § ja 3a § sekä 2 §; 1.3.2021, 12. maaliskuuta 2021, 2021-03-01, "
+                 "50 000 euroa, 1 000 000/2020, 18–29 ja 65-vuotiaat, §§ 12 345/2021 Åbo ÄÖ_x 7b")
+    for text in texts:
+        assert [m.span() for m in _TOKEN_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]

@@ -95,6 +95,25 @@ def test_an_edit_is_seen_by_another_worker_at_its_next_search_without_a_reindex(
     assert [h.slug for h in entries.index.search("kyytiringi").hits] == ["rovaniemen-kyytipalvelu"]
 
 
+def test_a_thesaurus_prepared_before_the_fork_is_adopted_until_the_vocabulary_changes(entries, session, tmp_path):
+    from ideapankki.search import thesaurus
+
+    prepared = thesaurus.prepare(entries.engine, entries.index.voikko)  # the server's master, before forking
+    try:
+        worker = SearchIndex(tmp_path / "worker", entries.engine)
+        assert worker.vocabulary.current() is prepared  # nothing built on a reader's first search
+        worker.catch_up()
+        moderator = make_user(session, "moderaattori@example.fi", role=Role.moderator)
+        concept = vocabulary.concept(session, "taksi")
+        concept.hidden.setdefault("fi", []).append("kyytiringi")
+        vocabulary.save_concept(session, moderator, concept, "taksi")
+        session.commit()
+        assert worker.vocabulary.current() is not prepared
+        assert [h.slug for h in worker.search("kyytiringi").hits] == ["rovaniemen-kyytipalvelu"]
+    finally:
+        thesaurus._PREPARED.clear()
+
+
 def test_a_broader_concept_reaches_its_narrower_ones_below_its_synonyms_and_the_typed_word(bench):
     """perusterveydenhuolto (primary care) is broader than terveyskeskus (health centre): a search for
     primary care finds the health-centre entry, below an entry that names primary care's synonym

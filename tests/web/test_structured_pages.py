@@ -182,3 +182,53 @@ def test_a_bad_structured_field_gets_its_error_at_the_field_and_loses_nothing(
     assert error and message in error.group(1), answer.text[answer.text.find("error-summary"):][:800]
     assert 'value="Työllistyneiden osuus"' in answer.text and "Oma työntekijä on tärkein." in answer.text
     assert app_session.exec(select(Entry)).all() == []
+
+
+IDEA = {"title": "Kannustinloukun purku", "summary": "Etuudet sovitetaan kuukausittain.", "language": "fi",
+        "municipalities": "Kajaani", "origin": "Kuntamarkkinat 2022, hackathon",
+        "problem": "Työn vastaanottaminen ei kannata.", "solution": "Sovitellaan etuudet kuukausittain.",
+        "beneficiaries": "Osa-aikatyötä tekevät", "needs": "Kelan ja kunnan yhteinen kokeilu",
+        "next_steps": "Etsitään kokeilukunnat."}
+
+
+def test_every_idea_field_from_the_form_to_the_page_api_csv_and_feeds(app, app_session, member, moderator):
+    author = sign_in(app.test_client())
+    assert post_form(author, "/new/idea", {**IDEA, "do": "submit"}).status_code == 302
+    entry = app_session.exec(select(Entry).where(Entry.title == IDEA["title"])).one()
+    assert moderate(moderator, entry.slug, "take").status_code == 302
+    review = moderator.get(f"/moderation/{entry.slug}").text
+    headings = ("Ongelma", "Ehdotettu ratkaisu", "Keitä hyödyttäisi", "Mitä kokeilu vaatii", "Seuraavat askeleet")
+    values = [IDEA[k] for k in ("problem", "solution", "beneficiaries", "needs", "next_steps")]
+    assert all(text in review for text in (*headings, *values))
+    assert moderate(moderator, entry.slug, "publish").status_code == 302
+    reader = app.test_client()
+    page = reader.get(f"/entries/{entry.slug}").text
+    order = [page.index(text) for text in values]
+    assert order == sorted(order) and all(h in page for h in headings)
+    record = reader.get(f"/api/v1/entries/{entry.slug}").get_json()
+    assert {k: record["details"][k] for k in ("problem", "solution", "beneficiaries", "needs", "next_steps")} == {
+        k: IDEA[k] for k in ("problem", "solution", "beneficiaries", "needs", "next_steps")}
+    rows = list(csv.DictReader(io.StringIO(reader.get("/data/ideapankki-entries.csv").text.lstrip("\ufeff"))))
+    (row,) = [r for r in rows if r["slug"] == entry.slug]
+    assert row["problem"] == IDEA["problem"] and row["next_steps"] == IDEA["next_steps"]
+    href = f"http://localhost/entries/{entry.slug}"
+    for url, link in (("/feeds/type/idea.atom", href), (f"/feeds/entry/{entry.slug}.atom", f"{href}/history#version-1")):
+        content = _feed_content(reader, url, link)
+        order = [content.index(text) for pair in zip(headings, values) for text in pair]
+        assert order == sorted(order), url
+
+
+def test_a_norm_proposals_authority_and_response_are_in_its_feeds(client, app_session):
+    from factories import make_entry
+    from datetime import date
+
+    make_entry(app_session, "normi", type="norm", title="Normi", summary="Ehdotus.",
+               proposal={"action": "loosen", "justification": "Pula opettajista."},
+               details={"authority": "Opetus- ja kulttuuriministeriö",
+                        "response": {"text": "Ministeriö selvittää asiaa.", "date": date(2024, 3, 1),
+                                     "url": "https://okm.fi/vastaus"}})
+    content = _feed_content(client, "/feeds/type/norm.atom", "http://localhost/entries/normi")
+    order = [content.index(text) for text in ("Ministeriö tai viranomainen, jota ehdotus koskee",
+                                              "Opetus- ja kulttuuriministeriö", "Saatu vastaus",
+                                              "Ministeriö selvittää asiaa.", 'href="https://okm.fi/vastaus"')]
+    assert order == sorted(order)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import logging
 import pkgutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -107,12 +108,14 @@ class Server(BaseApplication):
         return self.factory()
 
 
-def share_with_workers(search_root: Path) -> None:
+def share_with_workers(search_root: Path, database_url: str | None = None) -> None:
     """In the master, before the fork: import every module of the app (and so zxcvbn's word lists,
-    Markdown, lxml, argon2...), which the workers would otherwise each import, and load
-    the Voikko analyses of indexed words, then freeze them out of the garbage collector's sight,
-    so that the workers share these pages copy-on-write instead of each building its own
-    (about 30 MB a worker). No app, engine or index is opened here: those stay per worker."""
+    Markdown, lxml, argon2...), which the workers would otherwise each import, load the Voikko
+    analyses of indexed words and build the search thesaurus of DATABASE_URL's vocabulary, then
+    freeze them out of the garbage collector's sight, so that the workers share these pages
+    copy-on-write instead of each building its own (about 30 MB a worker, and the thesaurus'
+    matcher seconds of a reader's first search). No app or index is opened here, and the engine
+    used to read the vocabulary is disposed of: those stay per worker."""
     from ... import __path__ as package_path
     from ...search.lemmas import LemmaStore
 
@@ -121,8 +124,24 @@ def share_with_workers(search_root: Path) -> None:
             importlib.import_module(module.name)
 
     LemmaStore.shared(search_root / "lemmas.sqlite").load()
+    if database_url:
+        _prepare_thesaurus(database_url)
     gc.collect()
     gc.freeze()
+
+
+def _prepare_thesaurus(database_url: str) -> None:
+    from ...db import create_db_engine
+    from ...search.analysis import voikko_available
+    from ...search.thesaurus import prepare
+
+    engine = create_db_engine(database_url)
+    try:
+        prepare(engine, voikko_available())
+    except Exception:  # noqa: BLE001 - each worker builds it then, as it would without the master
+        logging.getLogger(__name__).warning("could not build the thesaurus before the fork", exc_info=True)
+    finally:
+        engine.dispose()
 
 
 def start_voikko() -> "voikko.Service | None":
@@ -147,8 +166,20 @@ def site_app():
     from . import collect
 
     app = create_app({"DEMO": False})
+    warm_search(app)
     collect.serving_process()
     return app
+
+
+def warm_search(app) -> None:
+    """Have the thesaurus ready before the worker's first request: the master's (share_with_workers)
+    when the vocabulary has not changed since, else built here, never on a reader's search."""
+    from ..index import search_index
+
+    try:
+        search_index(app).vocabulary.current()
+    except Exception:  # noqa: BLE001 - the first search builds it then, and says what is wrong
+        logging.getLogger(__name__).warning("could not build the thesaurus at start", exc_info=True)
 
 
 def run(settings: dict, factory: Callable[[], object] = site_app) -> None:
