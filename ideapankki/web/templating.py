@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
+from urllib.parse import quote_plus
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import format_date, format_decimal, get_locale
 from markupsafe import Markup
 
 from ..reference import THEME_SLUGS
-from . import field_labels, labels
+from . import field_labels, labels, page_gettext
 from .i18n import here_without_language, url_in_language
 from .template_cache import PROCESS_CACHE
 
+QUERY_SAFE = "!$'()*,/:;?@"  # what werkzeug leaves unquoted when url_for encodes a query
 FINLEX_URL = "https://www.finlex.fi/fi/lainsaadanto/{year}/{number}"
 FACET_VALUES_SHOWN = 15  # values per facet in the sidebar (templates/partials/filters.html)
 
@@ -26,8 +29,17 @@ def finlex_url(number: str | None) -> str | None:
 
 
 def url_with(**changes) -> str:
-    """Return the current page's URL with query arguments changed (None removes one, page resets)."""
-    args = {k: v for k, v in request.args.items() if v}
+    """Return the current page's URL with query arguments changed (None removes one, page resets).
+
+    A listing page has some 65 of these links: the page's path and arguments are read once per
+    request and each link appends its query encoded as url_for encodes it (urlencode with
+    werkzeug's safe characters), not a rule build per link.
+    """
+    here = g.get("_url_with_here")
+    if here is None:
+        here = g._url_with_here = _here()
+    path, path_names, current = here
+    args = dict(current)
     if "page" not in changes:
         args.pop("page", None)
     for key, value in changes.items():
@@ -35,7 +47,27 @@ def url_with(**changes) -> str:
             args.pop(key, None)
         else:
             args[key] = value
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    if path is None or not path_names.isdisjoint(args):  # not a plain rule: what url_for does
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+    if not args:
+        return path
+    return path + "?" + "&".join(f"{_quoted(str(key))}={_quoted(str(value))}" for key, value in args.items())
+
+
+@lru_cache(maxsize=4096)
+def _quoted(text: str) -> str:
+    return quote_plus(text, safe=QUERY_SAFE)  # what urlencode does to each key and value
+
+
+def _here() -> tuple[str | None, frozenset, dict]:
+    """(this page's path without a query or None, its rule's argument names, the non-empty query
+    arguments). None when a query argument could change which rule or path url_for builds."""
+    current = {k: v for k, v in request.args.items() if v}
+    rules = list(current_app.url_map.iter_rules(request.endpoint))
+    if (len(rules) != 1 or rules[0].defaults or any(current_app.url_default_functions.values())
+            or current_app.url_map.sort_parameters):
+        return None, frozenset(), current
+    return url_for(request.endpoint, **(request.view_args or {})), frozenset(rules[0].arguments), current
 
 
 def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:
@@ -64,6 +96,7 @@ def long_date(value: date | None) -> str:
 
 
 def init_app(app: Flask) -> None:
+    page_gettext.init_app(app)  # `_`, `ngettext`, current_locale() bound once per page
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.bytecode_cache = PROCESS_CACHE  # compiled once per process, not per app

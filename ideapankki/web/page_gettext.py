@@ -1,0 +1,86 @@
+"""The templates' `_`, `ngettext`, `current_locale()` and labels bound to the request's language once per page.
+
+Flask-Babel's template callables look the locale and its catalogue up through Flask's context
+locals on every call: 40–90 translated strings and a dozen `current_locale()` per page, each some
+ten context-local lookups, were a tenth of an entry page. A context processor hands each
+rendered page the same callables bound to its locale's catalogue (built once per locale and
+app: they depend only on the code's catalogues). Jinja's i18n extension resolves `_` to
+`gettext` from the page's context, so pages and what they include or import with context use
+these; a macro imported without context keeps Flask-Babel's, which give the same text.
+The label tables (web/labels.py: types, themes, statuses…) are lazy strings that translated
+themselves at each use, and municipality_name() asked for the locale at each call; each
+page gets them already in its language (Markup, as a lazy string is output unescaped).
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from flask import Flask
+from flask_babel import get_locale, get_translations
+from flask_babel.speaklater import LazyString
+from jinja2 import pass_context
+from markupsafe import Markup
+
+from . import labels
+
+KEY = "ideapankki.page_gettext"
+
+
+def _newstyle_gettext(translate):
+    """jinja2.ext's newstyle gettext around TRANSLATE: autoescaped, always %-formatted."""
+
+    @pass_context
+    def gettext(__context, __string, **variables):
+        rv = translate(__string)
+        if __context.eval_ctx.autoescape:
+            rv = Markup(rv)
+        return rv % variables
+
+    return gettext
+
+
+def _newstyle_ngettext(translate):
+    """jinja2.ext's newstyle ngettext around TRANSLATE (`num` defaults to the count)."""
+
+    @pass_context
+    def ngettext(__context, __singular, __plural, __num, **variables):
+        variables.setdefault("num", __num)
+        rv = translate(__singular, __plural, __num)
+        if __context.eval_ctx.autoescape:
+            rv = Markup(rv)
+        return rv % variables
+
+    return ngettext
+
+
+def _callables(cache: dict) -> dict:
+    locale = str(get_locale())
+    found = cache.get(locale)
+    if found is None:
+        translations = get_translations()
+        found = cache[locale] = {
+            "gettext": _newstyle_gettext(translations.ugettext),
+            "ngettext": _newstyle_ngettext(translations.ungettext),
+            "current_locale": lambda: locale,
+            "labels": _labels(),
+            "municipality_name": lambda m: m.name_sv if locale == "sv" else m.name_fi,
+            "region_name": lambda name_fi, name_sv: name_sv if locale == "sv" else name_fi,
+        }
+    return found
+
+
+def _labels() -> SimpleNamespace:
+    """web/labels.py with every table of lazy strings translated into this request's language."""
+    found = {}
+    for name in dir(labels):
+        value = getattr(labels, name)
+        if isinstance(value, dict) and any(isinstance(v, LazyString) for v in value.values()):
+            value = {k: Markup(str(v)) if isinstance(v, LazyString) else v for k, v in value.items()}
+        found[name] = value
+    return SimpleNamespace(**found)
+
+
+def init_app(app: Flask) -> None:
+    cache = app.extensions[KEY] = {}
+    app.context_processor(lambda: _callables(cache))
