@@ -37,8 +37,8 @@ from .vectors import evaluate
 
 EXPANSION_WEIGHT = 0.4  # of the typed word's weight in the same field
 NARROWER_WEIGHT = 0.2  # a narrower concept's labels: below the concept's own (sote → sote-keskus)
-MAX_NARROWER = 12  # narrower concepts followed per concept (two levels down at most)
-MAX_NARROWER_LABELS = 8  # labels per narrower concept (pref first)
+MAX_NARROWER = 6  # narrower concepts followed per concept (two levels down at most)
+MAX_NARROWER_LABELS = 2  # labels per language of a narrower concept (pref first): bounds the cost
 FACET_WEIGHT = 3.0  # a theme's or region's own entries: the facet term scores as a title match
 MAX_LABELS = 24  # expansion labels per concept (pref first): bounds the cost of a broad concept
 _SV_DEFINITE = ("arna", "orna", "erna", "na", "en", "et", "n")
@@ -183,9 +183,13 @@ class Thesaurus:
             options += _label_queries(schema, label, voikko)
         if not (concept.theme or concept.region):
             for narrower in self._narrower(ci):
-                for label in [label for label in narrower.labels if label.kind != "hidden"  # and no "1–6":
-                              and not any(is_literal(w) for w in label.words)][:MAX_NARROWER_LABELS]:
-                    options += _label_queries(schema, label, voikko, NARROWER_WEIGHT)
+                per_language: dict[str, int] = {}
+                for label in narrower.labels:  # the first few of each language, none hidden, none with "1–6"
+                    if label.kind == "hidden" or any(is_literal(w) for w in label.words):
+                        continue
+                    per_language[label.language] = per_language.get(label.language, 0) + 1
+                    if per_language[label.language] <= MAX_NARROWER_LABELS:
+                        options += _label_queries(schema, label, voikko, NARROWER_WEIGHT)
         options += _facet_terms(concept)
         options = list({repr(o): o for o in options}.values())
         query = self._queries[ci] = Q.Or(options) if options else None
