@@ -49,7 +49,11 @@ class ActiveMarkup(HTMLParser):
         if tag == "link" and attrs.get("rel") not in ("stylesheet", "alternate", "canonical") and not own_icon:
             self.problems.append(f"<link {attrs}>")
         for name, value in attrs.items():
-            if name.startswith("on") or name in ("style", "srcdoc", "formaction", "xlink:href", "background"):
+            if name.startswith("on") or name in ("style", "srcdoc", "xlink:href", "background"):
+                self.problems.append(f"<{tag} {name}={value!r}>")
+            # The site's own buttons post to a place on the same page or site (the entry picker's
+            # "#relation-N"); anything else would send the form elsewhere.
+            if name == "formaction" and not ((value or "").startswith(("#", "/")) and not value.startswith("//")):
                 self.problems.append(f"<{tag} {name}={value!r}>")
             if name in ("href", "src", "action") and value:
                 scheme = urlsplit(value.strip()).scheme.lower()
