@@ -20,7 +20,7 @@ import numpy as np
 from whoosh import query as Q
 from whoosh.util.numeric import byte_to_length
 
-from .whoosh_private import blocks, length_bytes, reads_blocks
+from .whoosh_private import blocks, length_bytes, reads_blocks, unfiltered
 from .scoring import evaluate  # noqa: F401 - the query modules import it from here
 
 K1, B = 1.2, 0.75
@@ -105,8 +105,11 @@ class SegmentCache:
 
 
 def _read_postings(segment, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """All postings of the term in SEGMENT, deleted documents included (Corpus.live masks them;
+    the document frequency counts them, as Whoosh's own does): what is kept is then a function of
+    the immutable segment alone, whichever generation's deletions it was first read under."""
     try:
-        matcher = segment.postings(fieldname, text)
+        matcher = unfiltered(segment.postings(fieldname, text))
     except Exception:  # noqa: BLE001 - TermNotFound and friends: the term is simply absent
         return _EMPTY
     if not reads_blocks(matcher):  # not Whoosh 3's block matcher: go posting by posting

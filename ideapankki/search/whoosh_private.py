@@ -16,6 +16,7 @@ from typing import Callable, Iterator
 import whoosh
 from whoosh.codec import whoosh3
 from whoosh.index import FileIndex
+from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
 from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
@@ -75,6 +76,17 @@ def append_postings(postwriter, docnums: array, freqs: array, pack: Callable[[in
         postwriter._maxweight = max(postwriter._maxweight, max(block))
 
 
+def unfiltered(matcher):
+    """MATCHER without the deleted-documents filter SegmentReader.postings wraps around a segment
+    that has deletions (the filter hides the block matcher: postings are then read one at a time).
+    The inner matcher is rewound, as the filter has already stepped past leading deleted documents;
+    its postings include the deleted documents (the caller masks them out)."""
+    if type(matcher) is FilterMatcher and matcher._exclude:
+        matcher = matcher.child
+        matcher.reset()
+    return matcher
+
+
 def reads_blocks(matcher) -> bool:
     """Whether MATCHER is Whoosh 3's block matcher (else: read it posting by posting)."""
     return hasattr(matcher, "_read_ids")
@@ -110,6 +122,8 @@ def problems() -> list[str]:
                         "_commit_toc", "_finish"),
         whoosh3.W3FieldWriter: ("_postwriter",),
         whoosh3.W3PostingsWriter: ("_blocklimit", "_ids", "_weights", "_values", "_maxweight", "_write_block"),
+        FilterMatcher: ("_exclude",),
+        WrappingMatcher: ("child",),
         whoosh3.W3LeafMatcher: ("_read_ids", "_read_weights", "_ids", "_weights", "_next_block"),
         whoosh3.W3PerDocReader: ("column_reader",),
         whoosh3: ("_lenfield", "LENGTHS_COLUMN"),

@@ -37,7 +37,7 @@ def test_only_the_adapter_reaches_into_whoosh_private_names():
     """Private Whoosh attributes (obj._name on a Whoosh object) appear in no other search module."""
     private = ("_postwriter", "_blocklimit", "_write_block", "_read_ids", "_read_weights", "_next_block", "_perdoc",
                "_lenfield", "_segments", "_finalize_segment", "_close_segment", "_commit_toc", "_finish", "_ix",
-               "_maxweight")
+               "_maxweight", "_exclude")
     for path in (ROOT / "ideapankki" / "search").glob("*.py"):
         if path.name == "whoosh_private.py":
             continue
