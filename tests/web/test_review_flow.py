@@ -176,7 +176,7 @@ def test_the_review_page_shows_every_field_the_submitter_and_a_near_copy(app, pe
     for shown in ("Kuntamarkkinat 2022", "https://kirjasto.example.fi/auto", "maija@kajaani.fi", "Kajaani",
                   "Samankaltainen", "Koulutus"):
         assert shown in page, shown
-    assert 'id="structured-title"' not in page  # an idea without structured parts: no empty section
+    assert 'class="review-structured"' not in page  # an idea without structured parts: no empty section
 
 
 def test_a_pending_edit_shows_its_changed_fields_in_the_readers_language(people, app_session, entry_factory):
