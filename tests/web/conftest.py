@@ -6,6 +6,7 @@ import logging
 import pytest
 
 from clients import PASSWORD
+from factories import make_entry
 from ideapankki import accounts, create_app
 from ideapankki.models import Role
 from ideapankki import close_app
@@ -58,3 +59,13 @@ def member(app_session):
                              organisation=org)
     app_session.commit()
     return user
+
+
+@pytest.fixture
+def practice(app_session, member):
+    """Kajaani's practice, written by Maija (the tests' member of Kajaani): the adoption pages' subject."""
+    entry = make_entry(app_session, "omavalmentaja", title="Omavalmentaja", municipalities=["Kajaani"],
+                       commit=False)
+    entry.author_id, entry.organisation_id = member.id, member.organisation_id
+    app_session.commit()
+    return entry

@@ -22,16 +22,6 @@ def _post(client, url, data, page="/entries/omavalmentaja"):
 
 
 @pytest.fixture
-def practice(app_session, member):
-    """Kajaani's practice, written by Maija (the tests' member of Kajaani)."""
-    entry = make_entry(app_session, "omavalmentaja", title="Omavalmentaja", municipalities=["Kajaani"],
-                       commit=False)
-    entry.author_id, entry.organisation_id = member.id, member.organisation_id
-    app_session.commit()
-    return entry
-
-
-@pytest.fixture
 def oulu(app, app_session):
     """A client signed in as Liisa, an approved member of Oulu."""
     org = accounts.find_or_create_organisation(app_session, "Oulu")

@@ -11,16 +11,6 @@ from ideapankki.models import Adoption, Organisation
 from ideapankki.web.views.adoptions import SHOWN
 
 
-@pytest.fixture
-def practice(app_session, member):
-    """Kajaani's practice, written by Maija (the tests' member of Kajaani)."""
-    entry = make_entry(app_session, "omavalmentaja", title="Omavalmentaja", municipalities=["Kajaani"],
-                       commit=False)
-    entry.author_id, entry.organisation_id = member.id, member.organisation_id
-    app_session.commit()
-    return entry
-
-
 def _marks(session, entry, n):
     places = mark_by_many(session, entry, n)
     session.commit()
