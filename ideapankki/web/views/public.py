@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, g, render_template, url_for
 from jinja2 import pass_context
 from sqlmodel import select
 
-from ... import adoption_places, browse, listing, relations
+from ... import adoption_places, adoptions, browse, entry_lists, listing, relations
 from ...search import results as searching
 from ...models import Municipality
 from ...reference import THEME_SLUGS
@@ -166,9 +166,10 @@ def entries():
 def entry(slug: str):
     """One published entry; its slug is its permanent address."""
     session = db_session()
-    found = browse.get_published(session, slug)
-    if found is None:
+    lists = entry_lists.load(session, slug)  # the entry and its lists in two statements
+    if lists is None:
         abort(404)
+    found = lists.entry
     try:
         similar = searching.more_like(session, search_index(), found)
     except IndexUnavailable:
@@ -176,7 +177,8 @@ def entry(slug: str):
         http_cache.uncacheable()  # a degraded page: no ETag may vouch for it
         similar = []
     return render_template("public/entry.html", entry=found, similar=similar, status_form=norm_status_form(found),
-                           related=relations.links(session, found))
+                           related=relations.links(session, found, lists.linked_here),
+                           adoption_counts=adoptions.counted(lists.adoption_rows))
 
 
 @bp.get("/municipalities/<code>")
