@@ -9,12 +9,10 @@ form, compound part, stem) is one of the query's terms for that field.
 from __future__ import annotations
 
 import html
-import re
 from functools import lru_cache
 
 from whoosh import query as Q
 
-from . import numbers
 from .analysis import _TOKEN_RE as _TOKEN, analyzers
 
 MAX_CHARS = 160  # one fragment at most this long
@@ -74,9 +72,6 @@ class _Vocabulary:
 
 
 _VOCABULARIES: dict[tuple[str, str], _Vocabulary] = {}
-# The special tokens (law numbers, sections, dates, amounts) can hold spaces and letters, or end just
-# before a letter: where one occurs, the matches are found by the tokenizer itself.
-_SPECIAL = re.compile(r"(?=\d)(?:\d{1,5}/\d{4}|\d+[a-z]?\s?§|" + numbers.TOKEN_PATTERN + r")|§")
 
 
 def highlight(text: str, terms: set[str], language: str, finnish: str, seen: dict | None = None) -> str:
@@ -101,7 +96,10 @@ def highlight(text: str, terms: set[str], language: str, finnish: str, seen: dic
     hits = distinct & matching
     if not hits:
         return ""
-    matches = _matches(text, hits)
+    # Special tokens (law numbers, sections, dates, amounts) are the ones with a character that is not a word
+    # character: without one, the tokens are the text's maximal runs of word characters.
+    plain = "".join(distinct).replace("_", "a").isalnum()
+    matches = _matches(text, hits, plain)
     fragments = []  # (number of matches, start, end)
     i = 0
     while i < len(matches):
@@ -116,13 +114,13 @@ def highlight(text: str, terms: set[str], language: str, finnish: str, seen: dic
     return BETWEEN.join(_render(text, start, end, matches) for _n, start, end in best)
 
 
-def _matches(text: str, hits: set[str]) -> list[tuple[int, int]]:
+def _matches(text: str, hits: set[str], plain: bool) -> list[tuple[int, int]]:
     """The spans of TEXT's tokens that are in HITS, in order.
 
-    Without special tokens the tokens are the maximal runs of word characters (and §), so each
-    hit's occurrences are found with str.find and kept where no word character adjoins them
+    In a PLAIN text (no special token) the tokens are the maximal runs of word characters, so
+    each hit's occurrences are found with str.find and kept where no word character adjoins them
     (what \\w is: str.isalnum() or "_"); otherwise every token is looked at."""
-    if "§" in hits or _SPECIAL.search(text):
+    if not plain:
         return [found.span() for found in _TOKEN.finditer(text) if found.group() in hits]
     spans = []
     for hit in hits:

@@ -158,6 +158,7 @@ class Corpus:
         self._lengths: dict[str, np.ndarray] = {}
         self._avg: dict[str, float] = {}
         self._terms: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._scores: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}  # bm25, per generation
         self._columns: dict[str, np.ndarray] = {}
 
     def _bind(self, reader) -> None:
@@ -219,14 +220,26 @@ class Corpus:
         return self._lengths[fieldname]
 
     def bm25(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums, BM25 scores) of a term, as Whoosh's BM25F scores it."""
+        """(docnums, BM25 scores) of a term, as Whoosh's BM25F scores it (read-only arrays: they
+        depend only on the generation and are kept with it, as the postings are)."""
+        key = (fieldname, text)
+        found = self._scores.get(key)
+        if found is None:
+            found = self._scores[key] = self._bm25(fieldname, text)
+            if len(self._scores) > 4096:
+                self._scores.clear()
+        return found
+
+    def _bm25(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         ids, tf = self.term(fieldname, text)
         if not len(ids):
             return ids, tf
         lengths = self.lengths(fieldname)[ids]
         avg = self._avg[fieldname] or 1.0
         idf = np.log(self.size / (len(ids) + 1)) + 1
-        return ids, (idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths / avg))).astype(np.float32)
+        scores = (idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths / avg))).astype(np.float32)
+        ids.flags.writeable = scores.flags.writeable = False  # shared by every search of the generation
+        return ids, scores
 
     @property
     def published(self) -> np.ndarray:
