@@ -11,9 +11,11 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator
 
+import numpy as np
+
 from .schema import FACETS
 from .store import IndexStore, open_dir
-from .vectors import Corpus, SegmentCache, to_int
+from .vectors import Corpus, SegmentCache, from_int, to_int
 from .whoosh_private import latest_generation
 
 
@@ -129,10 +131,12 @@ class Generation:
 
 
 class FacetBits:
-    """Facet values as bitsets over docnums: counting is AND plus popcount, in C, not a Python loop."""
+    """Facet values as bitsets over docnums (for filtering: AND of ints), and as (document, value)
+    pairs (for counting: one bincount per facet, in C, not a popcount per value in Python)."""
 
     def __init__(self, size: int, live: int, masks: dict[str, dict[str, int]]):
         self.size, self.live, self.masks = size, live, masks
+        self._pairs = {facet: _pairs(by_value, size) for facet, by_value in masks.items()}
 
     @classmethod
     def build(cls, corpus: Corpus) -> "FacetBits":
@@ -153,13 +157,33 @@ class FacetBits:
         return cls(corpus.size, live, masks)
 
     def count(self, allowed: dict[str, int]) -> dict[str, list[tuple[str, int]]]:
-        """Count each facet's values within ALLOWED[facet], most frequent first."""
+        """Count each facet's values within ALLOWED[facet], most frequent first (ties by value)."""
         counts = {}
+        flags: dict[int, np.ndarray] = {}  # the facets mostly share one scope: unpacked once
         for facet in FACETS:
             scope = allowed[facet]
-            pairs = [(value, (scope & mask).bit_count()) for value, mask in self.masks[facet].items()]
-            counts[facet] = sorted(((v, n) for v, n in pairs if n), key=lambda kv: (-kv[1], kv[0]))
+            values, documents, value_of = self._pairs[facet]
+            in_scope = flags.get(id(scope))
+            if in_scope is None:
+                in_scope = flags[id(scope)] = from_int(scope, self.size)
+            found = np.bincount(value_of[in_scope[documents]], minlength=len(values))
+            present = np.flatnonzero(found)
+            order = present[np.lexsort((present, -found[present]))]  # values are sorted: index order is value order
+            counts[facet] = [(values[i], int(found[i])) for i in order]
         return counts
 
     def value_mask(self, facet: str, value: str) -> int:
         return self.masks.get(facet, {}).get(value, 0)
+
+
+def _pairs(by_value: dict[str, int], size: int) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(the values in order, and for each (document, value) pair its document and value index)."""
+    values = sorted(by_value)
+    documents, value_of = [], []
+    for i, value in enumerate(values):
+        found = np.flatnonzero(from_int(by_value[value], size))
+        documents.append(found)
+        value_of.append(np.full(len(found), i, dtype=np.int64))
+    if not values:
+        return values, np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return values, np.concatenate(documents), np.concatenate(value_of)
