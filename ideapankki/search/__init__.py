@@ -9,6 +9,7 @@ rebuild (healing.py); a catch-up that finds it damaged rebuilds it at once.
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -42,6 +43,7 @@ class SearchIndex:
         self.healer = Healer(self.store, engine)
         self._current_at: tuple | None = None  # the site's version at which nothing was left to apply
         self.vocabulary = VocabularyCache(engine, self.voikko)  # the thesaurus, as of each search
+        self._seen = threading.local()  # the site's version this thread just read (refresh_if_behind)
 
     @property
     def voikko(self) -> bool:
@@ -72,7 +74,7 @@ class SearchIndex:
         nothing is: that costs two primary-key lookups instead of counting the log's tail. Never
         raises for a damaged index: the read that follows reports it (IndexUnavailable).
         """
-        version = site_version(self.engine)
+        version = self._seen.version = site_version(self.engine)
         if version == self._current_at:
             return
         if self.pending() == 0 and self.store.is_current():  # an index of an older analysis is rebuilt
@@ -115,10 +117,16 @@ class SearchIndex:
         """Search published entries; see ideapankki.search.query.run_search."""
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}")
-        thesaurus = self.vocabulary.current()
+        thesaurus = self.vocabulary.current(self._thesaurus_version())
         return self._reading(lambda: run_search(self.readers, text, filters or Filters(), sort=sort, page=page,
                                                 per_page=per_page, voikko=self.voikko, respell=respell,
                                                 thesaurus=thesaurus))
+
+    def _thesaurus_version(self) -> int | None | bool:
+        """The thesaurus version in the site's version refresh_if_behind just read on this thread
+        (taken: it vouches for one search), or False: read it."""
+        version, self._seen.version = getattr(self._seen, "version", None), None
+        return version[-1] if version is not None else False
 
     def matching(self, text: str = "", filters: Filters | None = None) -> set[int]:
         """Ids of all the published entries a search for TEXT within FILTERS finds (followers' searches)."""

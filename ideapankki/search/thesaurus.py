@@ -259,14 +259,16 @@ class VocabularyCache:
         self._current: Thesaurus | None = _PREPARED.get((repr(engine.url), voikko))
         self._lock = threading.Lock()
 
-    def current(self) -> Thesaurus | None:
-        """The thesaurus as of now (one primary-key read; a reload after an edit); None without one."""
-        try:
-            with self.engine.connect() as connection:
-                version = connection.execute(sa.select(VocabularyState.version)
-                                             .where(VocabularyState.id == 1)).scalar()
-        except sa.exc.SQLAlchemyError:  # a database older than the thesaurus: search without it
-            return None
+    def current(self, version: int | None | bool = False) -> Thesaurus | None:
+        """The thesaurus as of now (one primary-key read, or VERSION if the caller just read it;
+        a reload after an edit); None without one."""
+        if version is False:
+            try:
+                with self.engine.connect() as connection:
+                    version = connection.execute(sa.select(VocabularyState.version)
+                                                 .where(VocabularyState.id == 1)).scalar()
+            except sa.exc.SQLAlchemyError:  # a database older than the thesaurus: search without it
+                return None
         if version is None:
             return None
         current = self._current
