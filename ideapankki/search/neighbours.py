@@ -25,6 +25,7 @@ from typing import Callable
 from whoosh import classify, query as Q
 
 from .scoring import evaluate
+from .store import open_dir
 from .vectors import Corpus, SegmentCache, top
 
 KEPT = 8  # more than a page shows: an entry unpublished before the next catch-up is skipped, not a gap
@@ -132,8 +133,6 @@ class Lists:
 def refresh(directory: Path, segments: SegmentCache, changed: set[int], removed: set[int]) -> int:
     """After a catch-up applied CHANGED (indexed anew) and REMOVED entries to the index in DIRECTORY,
     recompute the lists that may differ now; return how many were computed."""
-    from .store import open_dir
-
     if not changed and not removed:
         return 0
     ix = open_dir(directory)
@@ -161,8 +160,6 @@ def refresh(directory: Path, segments: SegmentCache, changed: set[int], removed:
 def fill(directory: Path, procs: int = 1, progress: Callable[[int, int], None] | None = None) -> int:
     """Compute every indexed entry's list into DIRECTORY's new generation (before it is swapped in);
     in PROCS forked processes when more than one. Returns the number of lists."""
-    from .store import open_dir
-
     ix = open_dir(directory)
     with ix.searcher() as searcher:
         ids = [int(fields["id"]) for _docnum, fields in searcher.reader().iter_docs()]
@@ -181,8 +178,6 @@ def fill(directory: Path, procs: int = 1, progress: Callable[[int, int], None] |
 
 
 def _compute(directory: Path, ids: list[int], progress=None, done=None) -> dict[int, list[int]]:
-    from .store import open_dir
-
     ix = open_dir(directory)
     found: dict[int, list[int]] = {}
     try:
