@@ -8,6 +8,7 @@ each worker compares before a search (ideapankki.search.thesaurus): no reindex i
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -28,12 +29,24 @@ class VocabularyForbidden(PermissionError):
 
 
 def read_file(path: Path) -> list[Concept]:
-    """Parse the thesaurus file at PATH (VocabularyError names the file and each concept)."""
+    """Parse the thesaurus file at PATH (VocabularyError names the file and each concept).
+
+    A text parsed before in this process is not parsed again (1.5 s of YAML for the shipped file,
+    which every new database is seeded from): the caller gets its own copy.
+    """
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise VocabularyError([f"{path}: cannot be read: {exc}"]) from None
-    return parse_vocabulary(text, str(path))
+    key = (str(path), text)
+    if key not in _PARSED:
+        if len(_PARSED) >= 4:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = parse_vocabulary(text, str(path))
+    return copy.deepcopy(_PARSED[key])
+
+
+_PARSED: dict[tuple[str, str], list[Concept]] = {}
 
 
 def version(session: Session) -> int:
