@@ -185,7 +185,7 @@ DISCOVERED = {("public.entries", "anonymous"): {"page", "type", "theme", "munici
               ("moderate.diff", "admin"): {"a", "b"},
               ("moderate.queue", "admin"): {"type", "state", "theme", "age"},
               ("i18n.switch", "anonymous"): {"next"}}
-SHARES = 2  # each role's routes in SHARES tests, so no single test keeps one worker busy at the end of a run
+SHARES = 4  # each role's routes in SHARES tests, so no single test keeps one worker busy at the end of a run
 
 
 def test_every_path_part_has_samples_and_every_discovery_route_exists(fuzz_app):
