@@ -171,14 +171,19 @@ class Counts:
 
 def counts(session: Session, entry: Entry) -> Counts:
     """ENTRY's marks counted in one GROUP BY, without loading them (the entry page's summary and map)."""
-    statuses = dict.fromkeys(STATUSES, 0)
-    regions: dict[str, dict[str, int]] = {}
-    for region, status, n in session.exec(
+    return counted(session.exec(
         select(Municipality.region_code, Adoption.status, sa.func.count(Adoption.id))
         .join(Organisation, Organisation.id == Adoption.organisation_id)
         .outerjoin(Municipality, Municipality.code == Organisation.municipality_code)
         .where(Adoption.entry_id == entry.id).group_by(Municipality.region_code, Adoption.status)
-    ).all():
+    ).all())
+
+
+def counted(rows) -> Counts:
+    """Counts from (region code or None, status, organisations) rows (also read by entry_lists.load)."""
+    statuses = dict.fromkeys(STATUSES, 0)
+    regions: dict[str, dict[str, int]] = {}
+    for region, status, n in rows:
         statuses[status] = statuses.get(status, 0) + n
         if region is not None:
             regions.setdefault(region, dict.fromkeys(STATUSES, 0))[status] += n

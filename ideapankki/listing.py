@@ -15,7 +15,9 @@ page is a slice of the set bits and needs no sorting.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 import sqlalchemy as sa
@@ -29,6 +31,7 @@ YEAR = sa.extract("year", OWN_DATE)  # a practice counts in the year it started,
 # "Latest" on the front page: newest by the entry's own date (OWN_DATE), so the 2015–2016 trials
 # entered in 2026 are not the newest. Listings and feeds stay in the order entries were published.
 NEWEST = (OWN_DATE.desc().nulls_last(), Entry.id.desc())
+CARD_COLUMNS = (Entry.id, Entry.slug, Entry.type, Entry.title, Entry.summary, Entry.language, Entry.published_on)
 FACETS = ("type", "theme", "region", "municipality", "year", "trial_status", "norm_status", "evidence")
 
 
@@ -38,6 +41,9 @@ class Table:
 
     ids: tuple[int, ...]
     values: dict[str, dict[object, int]]
+    places: dict[int, tuple[str, ...]] = field(default_factory=dict)  # entry id -> its municipality codes
+    register: dict[str, "Place"] = field(default_factory=dict)  # every municipality by code
+    regions: dict[str, tuple[str, str]] = field(default_factory=dict)  # region code -> (Finnish, Swedish name)
 
     def matching(self, filters, leave_out: str | None = None) -> int:
         """The positions passing every active filter but LEAVE_OUT's."""
@@ -69,6 +75,40 @@ class Table:
         return [self.ids[int(p)] for p in positions], total
 
 
+class Place(NamedTuple):
+    """What a card or a facet link shows of a municipality (labels.municipality_name reads it)."""
+
+    code: str
+    name_fi: str
+    name_sv: str
+
+
+@dataclass(frozen=True)
+class Card:
+    """The columns an entry's card shows, with its places: what a listing reads of each entry,
+    not the whole Entry (its texts, details) and its link rows as ORM instances."""
+
+    id: int
+    slug: str
+    type: str
+    title: str
+    summary: str
+    language: str
+    published_on: date | None
+    municipalities: tuple[Place, ...] = ()
+
+
+def cards(session: Session, ids: list[int], found: Table | None = None) -> list[Card]:
+    """The cards of the published entries among IDS, in IDS' order (one query; places from FOUND,
+    the table at the session's data version)."""
+    if not ids:
+        return []
+    found = found or table(session)
+    rows = {row[0]: row for row in session.execute(sa.select(*CARD_COLUMNS).where(Entry.id.in_(ids), PUBLISHED))}
+    register, places = found.register, found.places
+    return [Card(*rows[i], tuple(register[code] for code in places.get(i, ()))) for i in ids if i in rows]
+
+
 def table(session: Session) -> Table:
     """The table at the session's data version (built on the first call after a change)."""
     return countcache.cached(session, ("listing",), lambda: _build(session), copier=lambda found: found)
@@ -96,15 +136,25 @@ def _build(session: Session) -> Table:
             select(EntryTheme.entry_id, EntryTheme.theme_slug).join(Entry, Entry.id == EntryTheme.entry_id)
             .where(PUBLISHED)).all():
         add("theme", theme, entry_id)
+    places: dict[int, list[str]] = {}
     for entry_id, code, region in session.exec(
             select(EntryMunicipality.entry_id, EntryMunicipality.municipality_code, Municipality.region_code)
             .join(Entry, Entry.id == EntryMunicipality.entry_id)
-            .join(Municipality, Municipality.code == EntryMunicipality.municipality_code).where(PUBLISHED)).all():
+            .join(Municipality, Municipality.code == EntryMunicipality.municipality_code).where(PUBLISHED)
+            .order_by(EntryMunicipality.entry_id, EntryMunicipality.position)).all():
         add("municipality", code, entry_id)
         add("region", region, entry_id)
+        places.setdefault(entry_id, []).append(code)
+    register, regions = {}, {}
+    for code, name_fi, name_sv, region, region_fi, region_sv in session.exec(select(
+            Municipality.code, Municipality.name_fi, Municipality.name_sv, Municipality.region_code,
+            Municipality.region_fi, Municipality.region_sv)).all():
+        register[code] = Place(code, name_fi, name_sv)
+        regions.setdefault(region, (region_fi, region_sv))
     return Table(tuple(row[0] for row in rows),
                  {name: {value: _bits(positions, len(rows)) for value, positions in by_value.items()}
-                  for name, by_value in found.items()})
+                  for name, by_value in found.items()},
+                 {entry_id: tuple(codes) for entry_id, codes in places.items()}, register, regions)
 
 
 def _bits(positions: list[int], size: int) -> int:

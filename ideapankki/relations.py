@@ -24,8 +24,9 @@ class Link:
     entry: Entry
 
 
-def links(session: Session, entry: Entry) -> list[Link]:
-    """ENTRY's typed links whose other end is published, outgoing first, in the entry's order."""
+def links(session: Session, entry: Entry, linked_here: bool = True) -> list[Link]:
+    """ENTRY's typed links whose other end is published, outgoing first, in the entry's order.
+    LINKED_HERE False: the caller knows no published entry links to ENTRY (entry_lists.load)."""
     targets = [r.target_slug for r in entry.relations]
     published = {e.slug: e for e in session.exec(select(Entry).where(Entry.slug.in_(targets), PUBLISHED))} \
         if targets else {}
@@ -34,7 +35,7 @@ def links(session: Session, entry: Entry) -> list[Link]:
     sources = session.exec(
         select(EntryRelation.kind, Entry).join(Entry, Entry.id == EntryRelation.entry_id)
         .where(EntryRelation.target_slug == entry.slug, PUBLISHED).order_by(Entry.title, Entry.id)
-    ).all()
+    ).all() if linked_here else []
     for kind, source in sources:
         # "similar to" and translations are symmetric: when both name each other, show it once
         if not (kind in SYMMETRIC and (kind, source.id) in named):

@@ -129,7 +129,7 @@ def _page(searcher, view: Generation, match: _Matched, sort: str, page: int, per
     terms = query_terms(query) if query is not None else {}
     finnish = "voikko" if voikko else "snowball"
     hits = []
-    seen: dict[str, tuple[set[str], set[str]]] = {}  # per field: tokens that match, and that do not
+    seen: dict[str, dict] = {}  # per field: the tokens known to match (highlight.highlight)
     for docnum in docnums:
         stored = searcher.stored_fields(docnum)
         language = stored["language"]
@@ -137,7 +137,7 @@ def _page(searcher, view: Generation, match: _Matched, sort: str, page: int, per
         for name in ("body", "summary", "title"):
             fieldname = f"{name}_{language}"
             snippet = highlight(stored.get(fieldname) or "", terms.get(fieldname, set()), language, finnish,
-                                seen.setdefault(fieldname, (set(), set())))
+                                seen.setdefault(fieldname, {}))
             if snippet:
                 break
         hits.append(Hit(int(stored["id"]), stored["slug"], language, float(match.scores[docnum]), snippet))

@@ -103,12 +103,14 @@ def entry_map(session: Session, counts: adoptions.Counts) -> Markup:
         _("Organisations using it"), str(get_locale()))
 
 
-def panel(entry: Entry) -> Panel | None:
-    """The adopters' panel of ENTRY's page (None for a norm proposal: nothing to take into use)."""
+def panel(entry: Entry, counts: adoptions.Counts | None = None) -> Panel | None:
+    """The adopters' panel of ENTRY's page (None for a norm proposal: nothing to take into use);
+    COUNTS: ENTRY's, if the view read them already."""
     if entry.type not in adoptions.ADOPTABLE_TYPES:
         return None
     session = db_session()
-    counts = adoptions.counts(session, entry)
+    if counts is None:
+        counts = adoptions.counts(session, entry)
     marks = adoptions.of_entry(session, entry, SHOWN) if counts.total else []
     actor = current_user if current_user.is_authenticated else None
     refusal = adoptions.refusal(actor, entry)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+import re
+from typing import NamedTuple
+
+from flask import Blueprint, abort, current_app, g, render_template, url_for
+from jinja2 import pass_context
 from sqlmodel import select
 
-from ... import adoption_places, browse, relations
+from ... import adoption_places, adoptions, browse, entry_lists, listing, relations
 from ...search import results as searching
 from ...models import Municipality
 from ...reference import THEME_SLUGS
@@ -14,7 +18,8 @@ from ..database import db_session
 from ..serving import http_cache
 from .. import params
 from ..index import search_index
-from ..templating import FACET_VALUES_SHOWN
+from ..structured_labels import EVIDENCE_LABELS
+from ..templating import FACET_VALUES_SHOWN, url_with
 from .norm_status import norm_status_form
 
 bp = Blueprint("public", __name__)
@@ -25,7 +30,7 @@ def _listing(fixed: dict[str, str]):
     session = db_session()
     filters = params.filters(session, fixed=fixed)
     page = params.integer("page", 1, 1, params.MAX_PAGE)
-    result = browse.list_entries(session, filters, page, current_app.config["PER_PAGE"])
+    result = browse.list_cards(session, filters, page, current_app.config["PER_PAGE"], listing_table())
     if page > result.pages:
         abort(404)
     return filters, result
@@ -39,17 +44,91 @@ def municipalities_by_code(codes) -> dict[str, Municipality]:
     return {m.code: m for m in rows}
 
 
-def facet_municipalities(facets, filters) -> dict[str, Municipality]:
-    """The municipalities the facet sidebar names: the values it shows and the active filter
-    (not every municipality with a count: hundreds of rows per listing for fifteen links)."""
-    codes = [code for code, _n in facets["municipality"].counts[:FACET_VALUES_SHOWN]]
-    if filters.municipality:
-        codes.append(filters.municipality)
-    return municipalities_by_code(codes)
+def facet_municipalities(facets=None, filters=None) -> dict[str, listing.Place]:
+    """The municipalities the facet sidebar may name: the register, read with the listing table
+    (once per site version), not a query per page."""
+    return listing_table().register
 
 
 def region_names() -> dict[str, tuple[str, str]]:
-    return {code: (fi, sv) for code, fi, sv, _count in browse.regions(db_session())}
+    return listing_table().regions
+
+
+def listing_table() -> listing.Table:
+    """The listing table, looked up once per request (each lookup reads the site's version)."""
+    found = g.get("_listing_table")
+    if found is None:
+        found = g._listing_table = listing.table(db_session())
+    return found
+
+
+FACET_ORDER = ("type", "theme", "region", "municipality", "year", "trial_status", "norm_status", "evidence")
+LABELLED = {"type": "TYPE_LABELS", "theme": "THEME_LABELS", "trial_status": "TRIAL_STATUS_LABELS",
+            "norm_status": "NORM_STATUS_LABELS"}
+
+
+class FacetLink(NamedTuple):
+    label: str
+    count: int
+    href: str
+    active: bool
+
+
+class FacetBox(NamedTuple):
+    name: str
+    open: bool
+    links: list[FacetLink]
+
+
+@bp.app_template_global()
+@pass_context
+def facet_boxes(context, facets, filters, fixed=()) -> list[FacetBox]:
+    """The facet sidebar's boxes and links (partials/filters.html): built here, not by a template
+    macro per value, which was most of a listing's sidebar time."""
+    active = {name: str(value) for name, value in filters.active().items()}
+    boxes = []
+    for name in FACET_ORDER:
+        counts = facets[name].counts[:FACET_VALUES_SHOWN]
+        if name in fixed or not counts:
+            continue
+        label = facet_label(context, name)
+        selected = active.get(name)
+        boxes.append(FacetBox(name, name in ("type", "theme") or name in active, [
+            FacetLink(label(value), count, url_with(**{name: None if str(value) == selected else value}),
+                      str(value) == selected)
+            for value, count in counts]))
+    return boxes
+
+
+def facet_label(context, name: str):
+    """A function naming NAME's values as partials/filters.html's facet_value_label does."""
+    if name in LABELLED:
+        table = getattr(context["labels"], LABELLED[name])
+        return lambda value: table.get(value, "")
+    if name == "evidence":
+        return evidence_label
+    if name == "region":
+        regions, region_name = context["regions"], context["region_name"]
+        return lambda value: region_name(*regions[value]) if value in regions else value
+    if name == "municipality":
+        places, municipality_name = context["municipalities"], context["municipality_name"]
+        return lambda value: municipality_name(places[value]) if value in places else value
+    return lambda value: value
+
+
+SLUG = re.compile(r"[a-z0-9-]+")
+PLACEHOLDER = "0slug0"
+
+
+@bp.app_template_global()
+def entry_href(slug: str) -> str:
+    """url_for('public.entry', slug=SLUG), its rule built once per request: twenty cards a page."""
+    parts = g.get("_entry_href")
+    if parts is None:
+        parts = g._entry_href = url_for("public.entry", slug=PLACEHOLDER).split(PLACEHOLDER)
+    if len(parts) != 2 or not SLUG.fullmatch(slug):
+        return url_for("public.entry", slug=slug)
+    return parts[0] + slug + parts[1]
 
 
 def _render_listing(template: str, filters, result, **context):
@@ -87,9 +166,10 @@ def entries():
 def entry(slug: str):
     """One published entry; its slug is its permanent address."""
     session = db_session()
-    found = browse.get_published(session, slug)
-    if found is None:
+    lists = entry_lists.load(session, slug)  # the entry and its lists in two statements
+    if lists is None:
         abort(404)
+    found = lists.entry
     try:
         similar = searching.more_like(session, search_index(), found)
     except IndexUnavailable:
@@ -97,7 +177,8 @@ def entry(slug: str):
         http_cache.uncacheable()  # a degraded page: no ETag may vouch for it
         similar = []
     return render_template("public/entry.html", entry=found, similar=similar, status_form=norm_status_form(found),
-                           related=relations.links(session, found))
+                           related=relations.links(session, found, lists.linked_here),
+                           adoption_counts=adoptions.counted(lists.adoption_rows))
 
 
 @bp.get("/municipalities/<code>")
@@ -119,3 +200,9 @@ def theme(slug: str):
         abort(404)
     filters, result = _listing({"theme": slug})
     return _render_listing("public/theme.html", filters, result, theme=slug)
+
+
+@bp.app_template_global()
+def evidence_label(value) -> str:
+    """An evidence level's name (the active-filter chip; the facet links use facet_label)."""
+    return str(EVIDENCE_LABELS.get(int(value), ""))
