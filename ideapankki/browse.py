@@ -90,12 +90,14 @@ def list_entries(session: Session, filters: Filters, page: int = 1, per_page: in
     return Page([by_id[i] for i in ids], total, page, per_page, _facets(found, filters))
 
 
-def list_cards(session: Session, filters: Filters, page: int = 1, per_page: int = 20) -> Page:
+def list_cards(session: Session, filters: Filters, page: int = 1, per_page: int = 20,
+               found: listing.Table | None = None) -> Page:
     """list_entries for a page that shows cards: its entries are listing.Card (the columns a card
-    shows, one query), not Entry instances with their municipality rows."""
-    found = listing.table(session)
+    shows, one query), not Entry instances with their municipality rows. FOUND: the listing table
+    if the caller has it."""
+    found = found or listing.table(session)
     ids, total = found.page(filters, page, per_page)
-    return Page(listing.cards(session, ids), total, page, per_page, _facets(found, filters))
+    return Page(listing.cards(session, ids, found), total, page, per_page, _facets(found, filters))
 
 
 def facet_counts(session: Session, filters: Filters) -> dict[str, Facet]:

@@ -98,11 +98,12 @@ class Card:
     municipalities: tuple[Place, ...] = ()
 
 
-def cards(session: Session, ids: list[int]) -> list[Card]:
-    """The cards of the published entries among IDS, in IDS' order (one query; places from the table)."""
+def cards(session: Session, ids: list[int], found: Table | None = None) -> list[Card]:
+    """The cards of the published entries among IDS, in IDS' order (one query; places from FOUND,
+    the table at the session's data version)."""
     if not ids:
         return []
-    found = table(session)
+    found = found or table(session)
     rows = {row[0]: row for row in session.execute(sa.select(*CARD_COLUMNS).where(Entry.id.in_(ids), PUBLISHED))}
     register, places = found.register, found.places
     return [Card(*rows[i], tuple(register[code] for code in places.get(i, ()))) for i in ids if i in rows]

@@ -2,17 +2,19 @@
 
 Whoosh's highlighter runs every token of a stored text through the whole analysis chain for
 every hit; here each distinct word is analysed once per process (cached), so a page of twenty
-highlights costs a few milliseconds. A word is marked when one of its analysed forms (base
+highlights costs a few milliseconds. A token is marked when one of its analysed forms (base
 form, compound part, stem) is one of the query's terms for that field.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from functools import lru_cache
 
 from whoosh import query as Q
 
+from . import numbers
 from .analysis import _TOKEN_RE as _TOKEN, analyzers
 
 MAX_CHARS = 160  # one fragment at most this long
@@ -40,41 +42,66 @@ def _analyzers(finnish: str) -> dict:
     return analyzers(finnish)
 
 
-MAX_FORMS = 300_000  # distinct words remembered per analyzer
-_FORMS: dict[tuple[str, str], dict[str, frozenset[str]]] = {}
+MAX_FORMS = 300_000  # distinct tokens remembered per analyzer
 
 
-def _forms(finnish: str, language: str, word: str) -> frozenset[str]:
-    """What the field analyzer of LANGUAGE makes of one lower-case WORD (remembered: it depends
-    only on the word and the analysis)."""
-    known = _FORMS.setdefault((finnish, language), {})
-    found = known.get(word)
-    if found is None:
-        if len(known) >= MAX_FORMS:
-            known.clear()
-        found = known[word] = frozenset(t.text for t in _analyzers(finnish)[language](word))
-    return found
+class _Vocabulary:
+    """The tokens (as written) one analyzer has seen, and for each analysed form the tokens that
+    have it: a page's matching tokens are then the union of its terms' sets (C set arithmetic),
+    and only a token no page has shown before is analysed, once per process."""
+
+    def __init__(self):
+        self.known: set[str] = set()
+        self.by_form: dict[str, set[str]] = {}
+
+    def matching(self, terms: set[str]) -> set[str]:
+        found: set[str] = set()
+        for term in terms:
+            found |= self.by_form.get(term, set())
+        return found
+
+    def learn(self, analyze, tokens: set[str], terms: set[str], matching: set[str]) -> None:
+        """Analyse TOKENS (new ones), adding those with a form in TERMS to MATCHING."""
+        if len(self.known) + len(tokens) > MAX_FORMS:
+            self.known, self.by_form = set(), {}
+        for token in tokens:
+            forms = {t.text for t in analyze(token.lower())}
+            for form in forms:
+                self.by_form.setdefault(form, set()).add(token)
+            if not terms.isdisjoint(forms):
+                matching.add(token)
+        self.known |= tokens
 
 
-def highlight(text: str, terms: set[str], language: str, finnish: str,
-              seen: tuple[set[str], set[str]] | None = None) -> str:
+_VOCABULARIES: dict[tuple[str, str], _Vocabulary] = {}
+# The special tokens (law numbers, sections, dates, amounts) can hold spaces and letters, or end just
+# before a letter: where one occurs, the matches are found by the tokenizer itself.
+_SPECIAL = re.compile(r"(?=\d)(?:\d{1,5}/\d{4}|\d+[a-z]?\s?§|" + numbers.TOKEN_PATTERN + r")|§")
+
+
+def highlight(text: str, terms: set[str], language: str, finnish: str, seen: dict | None = None) -> str:
     """Return up to TOP fragments of TEXT around the words matching TERMS, as safe HTML ('' if none).
 
-    SEEN, kept by the caller for one page of hits with the same TERMS, holds the tokens (as
-    written) found to match and not to match: the page's texts share most of their words, so
-    only a text's new tokens are looked up, and the rest is set arithmetic."""
+    SEEN, kept by the caller for one page of hits with the same TERMS (one dict per field), holds
+    the tokens (as written) known to match: the union of the terms' tokens in the process's
+    vocabulary, and any new token of the page's texts that matches."""
     if not terms or not text:
         return ""
-    matching, other = (set(), set()) if seen is None else seen
-    # Each distinct token is looked up once: a body repeats most of its words, and most fields
-    # of a hit match nothing (then no second pass at all).
+    vocabulary = _VOCABULARIES.get((finnish, language))
+    if vocabulary is None:
+        vocabulary = _VOCABULARIES.setdefault((finnish, language), _Vocabulary())
+    seen = {} if seen is None else seen
+    matching = seen.get("matching")
+    if matching is None:
+        matching = seen["matching"] = vocabulary.matching(terms)
     distinct = set(_TOKEN.findall(text))
-    for token in distinct - matching - other:
-        (other if _forms(finnish, language, token.lower()).isdisjoint(terms) else matching).add(token)
+    new = distinct - vocabulary.known
+    if new:
+        vocabulary.learn(_analyzers(finnish)[language], new, terms, matching)
     hits = distinct & matching
     if not hits:
         return ""
-    matches = [found.span() for found in _TOKEN.finditer(text) if found.group() in hits]
+    matches = _matches(text, hits)
     fragments = []  # (number of matches, start, end)
     i = 0
     while i < len(matches):
@@ -87,6 +114,30 @@ def highlight(text: str, terms: set[str], language: str, finnish: str,
         i = j + 1
     best = sorted(sorted(fragments, key=lambda f: (-f[0], f[1]))[:TOP], key=lambda f: f[1])
     return BETWEEN.join(_render(text, start, end, matches) for _n, start, end in best)
+
+
+def _matches(text: str, hits: set[str]) -> list[tuple[int, int]]:
+    """The spans of TEXT's tokens that are in HITS, in order.
+
+    Without special tokens the tokens are the maximal runs of word characters (and §), so each
+    hit's occurrences are found with str.find and kept where no word character adjoins them
+    (what \\w is: str.isalnum() or "_"); otherwise every token is looked at."""
+    if "§" in hits or _SPECIAL.search(text):
+        return [found.span() for found in _TOKEN.finditer(text) if found.group() in hits]
+    spans = []
+    for hit in hits:
+        at = text.find(hit)
+        while at != -1:
+            end = at + len(hit)
+            if not (at and _word_char(text[at - 1])) and not (end < len(text) and _word_char(text[end])):
+                spans.append((at, end))
+            at = text.find(hit, end)
+    spans.sort()
+    return spans
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _snap_start(text: str, start: int, limit: int) -> int:

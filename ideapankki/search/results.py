@@ -18,6 +18,7 @@ from . import Hit, SearchIndex, SearchResponse
 
 MAX_PAGE_SIZE = 100
 NEAREST = 5  # entries offered when nothing was found
+SPARE = 3  # similar entries asked beyond those shown, in case some were unpublished since the index changed
 
 
 @dataclass
@@ -50,17 +51,22 @@ def _entries_in_order(session: Session, ids: list[int]) -> dict[int, Entry]:
 
 
 def find(session: Session, index: SearchIndex, text: str, filters: Filters, *, sort: str = "relevance",
-         page: int = 1, per_page: int = 20, respell: bool = True) -> ResultPage:
-    """Search published entries and return one page joined with the database."""
+         page: int = 1, per_page: int = 20, respell: bool = True,
+         load: Callable[[Session, list[int]], dict[int, object]] | None = None) -> ResultPage:
+    """Search published entries and return one page joined with the database.
+
+    LOAD(session, ids) reads the published entries among IDS by id, for a page that shows less
+    than a whole Entry (the pages' cards); by default Entry instances."""
     index.refresh_if_behind()
     response: SearchResponse = index.search(text, filters, sort=sort, page=page, per_page=per_page, respell=respell)
-    by_id = _entries_in_order(session, [h.entry_id for h in response.hits])
+    load = load or _entries_in_order
+    by_id = load(session, [h.entry_id for h in response.hits])
     hits = [h for h in response.hits if h.entry_id in by_id]
     facets = {name: Facet(name, counts) for name, counts in response.facets.items()}
     nearest, latest = [], False
     if not response.total and text.strip():  # never an empty page: the entries nearest the words
         ids = index.nearest(text, NEAREST)
-        nearest_by_id = _entries_in_order(session, ids)
+        nearest_by_id = load(session, ids)
         nearest = [nearest_by_id[i] for i in ids if i in nearest_by_id]
         latest = not nearest
         if latest:
@@ -71,10 +77,10 @@ def find(session: Session, index: SearchIndex, text: str, filters: Filters, *, s
 
 
 def more_like(session: Session, index: SearchIndex, entry: Entry, limit: int = 5) -> list[Entry]:
-    """Published entries most like ENTRY."""
-    ids = index.more_like(entry.id, limit)
+    """Published entries most like ENTRY (one unpublished since the index last changed is skipped)."""
+    ids = index.more_like(entry.id, limit + SPARE)
     by_id = _entries_in_order(session, ids)
-    return [by_id[i] for i in ids if i in by_id]
+    return [by_id[i] for i in ids if i in by_id][:limit]
 
 
 def similar(session: Session, index: SearchIndex, text: str, limit: int = 5) -> list[tuple[Entry, float]]:

@@ -30,7 +30,7 @@ def _listing(fixed: dict[str, str]):
     session = db_session()
     filters = params.filters(session, fixed=fixed)
     page = params.integer("page", 1, 1, params.MAX_PAGE)
-    result = browse.list_cards(session, filters, page, current_app.config["PER_PAGE"])
+    result = browse.list_cards(session, filters, page, current_app.config["PER_PAGE"], listing_table())
     if page > result.pages:
         abort(404)
     return filters, result
@@ -47,11 +47,19 @@ def municipalities_by_code(codes) -> dict[str, Municipality]:
 def facet_municipalities(facets=None, filters=None) -> dict[str, listing.Place]:
     """The municipalities the facet sidebar may name: the register, read with the listing table
     (once per site version), not a query per page."""
-    return listing.table(db_session()).register
+    return listing_table().register
 
 
 def region_names() -> dict[str, tuple[str, str]]:
-    return listing.table(db_session()).regions
+    return listing_table().regions
+
+
+def listing_table() -> listing.Table:
+    """The listing table, looked up once per request (each lookup reads the site's version)."""
+    found = g.get("_listing_table")
+    if found is None:
+        found = g._listing_table = listing.table(db_session())
+    return found
 
 
 FACET_ORDER = ("type", "theme", "region", "municipality", "year", "trial_status", "norm_status", "evidence")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import force_locale, gettext as _
 
-from ... import browse
+from ... import browse, listing
 from ...search import results as searching
 from ...search import SORTS, IndexUnavailable
 from ...search.schema import LANGUAGES
@@ -17,7 +17,7 @@ from ..database import db_session
 from .. import params
 from ..index import search_index
 from ..labels import THEME_LABELS
-from .public import facet_municipalities, region_names
+from .public import facet_municipalities, listing_table, region_names
 
 bp = Blueprint("search", __name__)
 
@@ -52,8 +52,13 @@ def search_request() -> tuple[SearchArgs, searching.ResultPage]:
     """Run the search this request asks for (raises params.BadParameter or IndexUnavailable)."""
     args = parse_search_args(request.args, current_app.config["PER_PAGE"])
     result = searching.find(db_session(), search_index(), args.text, args.filters, sort=args.sort,
-                            page=args.page, per_page=args.per_page, respell=args.respell)
+                            page=args.page, per_page=args.per_page, respell=args.respell, load=load_cards)
     return args, result
+
+
+def load_cards(session, ids: list[int]) -> dict[int, listing.Card]:
+    """The page's and the API's entries: the columns they show (listing.Card), one query."""
+    return {card.id: card for card in listing.cards(session, ids, listing_table())}
 
 
 @bp.get("/search")
