@@ -18,6 +18,7 @@ from . import Hit, SearchIndex, SearchResponse
 
 MAX_PAGE_SIZE = 100
 NEAREST = 5  # entries offered when nothing was found
+SPARE = 3  # similar entries asked beyond those shown, in case some were unpublished since the index changed
 
 
 @dataclass
@@ -76,10 +77,10 @@ def find(session: Session, index: SearchIndex, text: str, filters: Filters, *, s
 
 
 def more_like(session: Session, index: SearchIndex, entry: Entry, limit: int = 5) -> list[Entry]:
-    """Published entries most like ENTRY."""
-    ids = index.more_like(entry.id, limit)
+    """Published entries most like ENTRY (one unpublished since the index last changed is skipped)."""
+    ids = index.more_like(entry.id, limit + SPARE)
     by_id = _entries_in_order(session, ids)
-    return [by_id[i] for i in ids if i in by_id]
+    return [by_id[i] for i in ids if i in by_id][:limit]
 
 
 def similar(session: Session, index: SearchIndex, text: str, limit: int = 5) -> list[tuple[Entry, float]]:

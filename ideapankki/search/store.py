@@ -2,7 +2,8 @@
 
 Layout under the search folder:
     current -> gen-<n>     a symlink; replaced with os.replace, so readers see old or new, never half
-    gen-<n>/               a complete Whoosh index and its state.json (applied change-log position)
+    gen-<n>/               a complete Whoosh index, its state.json (applied change-log position)
+                           and neighbours.sqlite (each entry's similar entries, neighbours.py)
     indexer.lock           held (flock) by whoever writes, across processes
     lemmas.sqlite          the Voikko analyses of indexed words (lemmas.py), shared by all processes
 
@@ -45,6 +46,7 @@ class IndexState:
     applied_upto: int = 0  # every change id ≤ this is applied (or was a rolled-back gap)
     applied_above: list[int] = field(default_factory=list)  # applied ids > applied_upto
     gaps: dict[str, float] = field(default_factory=dict)  # missing id → first seen missing (epoch s)
+    similar: bool = False  # the generation has its similar-entry lists (neighbours.py); older ones are rebuilt
 
 
 class _Quiet:
@@ -142,7 +144,7 @@ class IndexStore:
         """Tell whether the index exists and was built with this analysis."""
         state = self.read_state()
         return (self.exists() and state is not None and state.analyzer_version == ANALYZER_VERSION
-                and state.finnish == self.finnish)
+                and state.finnish == self.finnish and state.similar)
 
     def verify(self) -> str | None:
         """Open the current index afresh and every segment's files; return what is wrong, or None.
