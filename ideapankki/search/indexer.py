@@ -90,7 +90,7 @@ def rebuild_locked(store: IndexStore, engine: Engine, progress: Callable[[int, i
     ix.close()
     store.lemmas.refresh()  # the words just learned: analysing the bodies again then rarely needs Voikko
     neighbours.fill(directory, procs, similar_progress)
-    store.write_state(IndexState(applied_upto=upto, finnish=store.finnish, similar=True), directory)
+    store.write_state(IndexState(applied_upto=upto, finnish=store.finnish), directory)
     store.swap_in(directory)
     log.info("search index rebuilt: %d published entries", len(ids))
     return len(ids)

@@ -25,7 +25,7 @@ from typing import Callable
 from whoosh import classify, query as Q
 
 from .scoring import evaluate
-from .store import open_dir
+from .store import SIMILAR_DONE, open_dir
 from .vectors import Corpus, SegmentCache, top
 
 KEPT = 8  # more than a page shows: an entry unpublished before the next catch-up is skipped, not a gap
@@ -172,6 +172,7 @@ def fill(directory: Path, procs: int = 1, progress: Callable[[int, int], None] |
             lists.replace(_compute(directory, ids, progress))
     finally:
         lists.close()
+    (Path(directory) / SIMILAR_DONE).touch()
     if progress is not None:
         progress(len(ids), len(ids))
     return len(ids)

@@ -3,7 +3,8 @@
 Layout under the search folder:
     current -> gen-<n>     a symlink; replaced with os.replace, so readers see old or new, never half
     gen-<n>/               a complete Whoosh index, its state.json (applied change-log position)
-                           and neighbours.sqlite (each entry's similar entries, neighbours.py)
+                           and neighbours.sqlite (each entry's similar entries, neighbours.py),
+                           complete once neighbours.done is there (an index without it is rebuilt)
     indexer.lock           held (flock) by whoever writes, across processes
     lemmas.sqlite          the Voikko analyses of indexed words (lemmas.py), shared by all processes
 
@@ -35,6 +36,7 @@ from .schema import build_schema
 
 WRITER_TIMEOUT_S = 30.0
 STATE_FILE = "state.json"
+SIMILAR_DONE = "neighbours.done"  # written when every entry's similar entries are in (neighbours.fill)
 
 
 @dataclass
@@ -46,7 +48,6 @@ class IndexState:
     applied_upto: int = 0  # every change id ≤ this is applied (or was a rolled-back gap)
     applied_above: list[int] = field(default_factory=list)  # applied ids > applied_upto
     gaps: dict[str, float] = field(default_factory=dict)  # missing id → first seen missing (epoch s)
-    similar: bool = False  # the generation has its similar-entry lists (neighbours.py); older ones are rebuilt
 
 
 class _Quiet:
@@ -141,10 +142,10 @@ class IndexStore:
         os.replace(tmp, target)
 
     def is_current(self) -> bool:
-        """Tell whether the index exists and was built with this analysis."""
+        """Tell whether the index exists, was built with this analysis and has its similar entries."""
         state = self.read_state()
         return (self.exists() and state is not None and state.analyzer_version == ANALYZER_VERSION
-                and state.finnish == self.finnish and state.similar)
+                and state.finnish == self.finnish and (self.current / SIMILAR_DONE).exists())
 
     def verify(self) -> str | None:
         """Open the current index afresh and every segment's files; return what is wrong, or None.

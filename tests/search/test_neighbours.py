@@ -8,7 +8,7 @@ import pytest
 
 from factories import make_entry
 from ideapankki.models import EntryState
-from ideapankki.search import SearchIndex, indexer, neighbours
+from ideapankki.search import SearchIndex, indexer, neighbours, store
 from ideapankki.search.vectors import Corpus, SegmentCache
 from ideapankki.workflow import place_by_operator
 
@@ -54,7 +54,7 @@ def test_a_rebuild_stores_every_entrys_list_as_computed_afresh(bench, session, m
     stored = _stored(bench.index, ids)
     assert stored == _fresh(bench.index, ids)
     assert stored[entries["etä"].id][0] == entries["eta2"].id
-    assert bench.index.store.read_state().similar
+    assert (bench.index.store.current / store.SIMILAR_DONE).exists()
 
 
 def test_reading_a_list_computes_nothing(bench, session, monkeypatch):
@@ -94,10 +94,8 @@ def test_an_unpublished_entry_leaves_every_list_and_its_own_goes(bench, session)
 
 def test_an_index_without_lists_is_rebuilt_with_them(bench, session):
     entries = _add_all(session, bench.index)
-    state = bench.index.store.read_state()
-    state.similar = False  # as written before the lists existed
-    bench.index.store.write_state(state)
-    (bench.index.store.current.resolve() / neighbours.FILE).unlink()
+    for name in (neighbours.FILE, store.SIMILAR_DONE):  # as an index made before the lists existed
+        (bench.index.store.current / name).unlink()
     assert not bench.index.store.is_current()
     bench.index.catch_up()
     assert bench.index.store.is_current()
