@@ -138,7 +138,7 @@ def reindex_command() -> None:
     """Rebuild the search index from the database into a new folder and swap it in."""
     engine = _engine()
     migrate.init_database(engine)
-    with progress.bar("Indexing") as report:  # a bar on a terminal only: entries done, rate, time left
+    with progress.bar("Indexing", unit="steps") as report:  # a bar on a terminal only: entries done, rate, time left
         count = _search_index(engine).rebuild(progress=report)
     click.echo(f"Search index rebuilt: {count} published entries.")
 

@@ -61,7 +61,8 @@ class SearchIndex:
         With WAIT false, return 0 at once if another process is writing: it applies them.
         """
         try:
-            return indexer.catch_up(self.store, self.engine, indexer.WRITER_TIMEOUT_S if wait else 0)
+            return indexer.catch_up(self.store, self.engine, indexer.WRITER_TIMEOUT_S if wait else 0,
+                                    self.readers.segments)
         except TimeoutError:
             if wait:
                 raise
@@ -138,7 +139,7 @@ class SearchIndex:
         return self._reading(lambda: nearest_ids(self.readers, text, self.voikko, limit))
 
     def more_like(self, entry_id: int, limit: int = 5) -> list[int]:
-        """Ids of the published entries most like ENTRY_ID."""
+        """Ids of the published entries most like ENTRY_ID, as of the index's last change."""
         return self._reading(lambda: more_like(self.readers, entry_id, limit))
 
     def similar(self, text: str, limit: int = 5) -> list[tuple[int, float]]:

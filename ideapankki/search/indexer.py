@@ -19,10 +19,12 @@ from whoosh.reading import TermNotFound
 
 from ..changes import site_version
 from ..models import Entry, EntryChange, EntryMunicipality, EntryState
+from . import neighbours
 from .lemmas import learn
 from .bulk import PROGRESS_EVERY, BulkWriter, write_segments
 from .schema import IndexCodec, document, words_of
 from .store import WRITER_TIMEOUT_S, IndexState, IndexStore, open_dir
+from .vectors import SegmentCache
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +51,8 @@ def _published(session: Session, ids: list[int] | None = None) -> list[Entry]:
 
 
 def rebuild(store: IndexStore, engine: Engine, progress: Callable[[int, int], None] | None = None) -> int:
-    """Build a complete index from the database in a new folder and swap it in; return its size.
+    """Build a complete index from the database in a new folder, with every entry's similar entries,
+    and swap it in; return its size.
 
     PROGRESS(done, total), when given, hears of the entries indexed (ideapankki.progress draws it)."""
     with store.writing():
@@ -65,6 +68,10 @@ def rebuild_locked(store: IndexStore, engine: Engine, progress: Callable[[int, i
         ids = list(session.exec(select(Entry.id).where(Entry.state == EntryState.published.value)).all())
     ix = open_dir(directory)
     procs = min(os.cpu_count() or 1, 4) if len(ids) >= PARALLEL_FROM else 1
+    report, progress, similar_progress = progress, None, None
+    if report is not None:  # one bar for both halves of the work: indexing, then the similar entries
+        progress = lambda done, total: report(done, 2 * total)  # noqa: E731
+        similar_progress = lambda done, total: report(total + done, 2 * total)  # noqa: E731
     if procs > 1:
         # One forked process per core reads, analyses and indexes its share: one segment each.
         write_segments(ix, ids, lambda share, turn: _documents(engine, store, share, turn), procs,
@@ -81,6 +88,8 @@ def rebuild_locked(store: IndexStore, engine: Engine, progress: Callable[[int, i
             writer.cancel()
             raise
     ix.close()
+    store.lemmas.refresh()  # the words just learned: analysing the bodies again then rarely needs Voikko
+    neighbours.fill(directory, procs, similar_progress)
     store.write_state(IndexState(applied_upto=upto, finnish=store.finnish), directory)
     store.swap_in(directory)
     log.info("search index rebuilt: %d published entries", len(ids))
@@ -103,8 +112,11 @@ def _documents(engine: Engine, store: IndexStore, ids: list[int], turn: tuple[in
     return docs
 
 
-def catch_up(store: IndexStore, engine: Engine, timeout: float = WRITER_TIMEOUT_S) -> int:
-    """Apply change-log rows this index has not seen; rebuild if it is missing, outdated or damaged.
+def catch_up(store: IndexStore, engine: Engine, timeout: float = WRITER_TIMEOUT_S,
+             segments: SegmentCache | None = None) -> int:
+    """Apply change-log rows this index has not seen, and the similar entries they change; rebuild
+    if the index is missing, outdated or damaged. SEGMENTS, the reading process's postings cache,
+    makes the similar entries cheaper to recompute.
 
     Returns the number of entries updated or removed. Raises TimeoutError when another
     process holds the writer lock longer than TIMEOUT seconds.
@@ -143,6 +155,9 @@ def catch_up(store: IndexStore, engine: Engine, timeout: float = WRITER_TIMEOUT_
                         writer.cancel()
                         raise
                 ix.close()
+                if docs or gone:
+                    store.lemmas.load()
+                    neighbours.refresh(store.current.resolve(), segments or SegmentCache(), set(docs), set(gone))
         if not rows and not state.applied_above:
             return 0  # another process applied them: nothing to record (no gap can expire either)
         _advance(state, {cid for cid, _eid in rows})

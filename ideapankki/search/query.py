@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from whoosh import classify, query as Q
+from whoosh import query as Q
 
+from . import neighbours
 from .filters import Filters
 from .highlight import highlight, query_terms
 from .parsing import LANGUAGES, Parsed, _field_alternatives, parse_query, query_words
@@ -21,7 +22,6 @@ from .thesaurus import exact_first
 from .vectors import evaluate, from_int, to_int, top
 from .weighting import is_function_word
 
-MORE_LIKE_TERMS = 12  # as many key terms as before: the same neighbours, now cheap to score
 
 
 @dataclass
@@ -145,54 +145,19 @@ def _page(searcher, view: Generation, match: _Matched, sort: str, page: int, per
 
 
 def more_like(readers: Readers, entry_id: int, limit: int = 5) -> list[int]:
-    """Return ids of published entries most like ENTRY_ID (not itself).
+    """Return ids of published entries most like ENTRY_ID (not itself), best first.
 
-    The entry's key terms (Whoosh's Bo1 expansion over its body, as Searcher.more_like picks them)
-    are scored with the array ranker: Whoosh's own more_like walks a matcher over every document
-    that shares any term, seconds per page at 20,000 entries. The answer depends only on the
-    index generation, so it is kept per generation (Readers.neighbours) and an entry page asks
-    for it once per index change, not once per view.
+    The lists are computed when the index changes (neighbours.py) and read here with one lookup.
+    An entry with no list yet is computed for this view and not kept: reads never write.
     """
 
     def operation(searcher) -> list[int]:
-        docnum = searcher.document_number(id=str(entry_id))
-        if docnum is None:
-            return []
-        view = readers.corpus(searcher)
-
-        def compute() -> list[int]:
-            terms = _key_terms(searcher, view, docnum)
-            if not terms:
-                return []
-            scores, matched = evaluate(view.corpus, Q.Or([Q.Term(f, word, boost=w) for f, word, w in terms]))
-            matched[docnum] = False
-            return [int(searcher.stored_fields(d)["id"]) for d in top(view.corpus, scores, matched, limit, False)]
-
-        return readers.neighbours(view, (docnum, limit), compute)
+        stored = readers.similar_lists().get(entry_id)
+        if stored is None:
+            stored = neighbours.similar_ids(searcher, readers.corpus(searcher).corpus, entry_id) or []
+        return stored[:limit]
 
     return readers.run(operation)
-
-
-def _key_terms(searcher, view: Generation, docnum: int) -> list[tuple[str, str, float]]:
-    """Searcher.key_terms(normalize=False) with the collection weights from the per-segment
-    tables (vectors.SegmentCache.frequencies): Whoosh looks each of the body's few hundred
-    terms up on disk, which was most of an entry page."""
-    fieldname = f"body_{searcher.stored_fields(docnum)['language']}"
-    expander = classify.Expander(searcher.reader(), fieldname)  # its Bo1 model: same N and scores
-    expander.add_document(docnum)  # the stored body, analysed as the field analyses it
-    corpus = view.corpus
-    tables = [corpus.cache.frequencies(segment, sid, fieldname) for segment, _offset, sid in corpus.leaves]
-    scored, top_weight = [], 0.0
-    for word, weight in expander.topN_weight.items():
-        found = [table[word] for table in tables if word in table]  # summed as Whoosh's reader.frequency
-        if found:
-            score = expander.model.score(weight, sum(found), expander.top_total)
-            top_weight = max(top_weight, score)
-            scored.append((score, word))
-    if not top_weight:
-        return []
-    scored = sorted(((score / top_weight, word) for score, word in scored), key=lambda x: (0 - x[0], x[1]))
-    return [(fieldname, word, weight) for weight, word in scored[:MORE_LIKE_TERMS]]
 
 
 def similar_titles(readers: Readers, text: str, limit: int = 5, voikko: bool = True) -> list[tuple[int, float]]:

@@ -13,13 +13,11 @@ from typing import Iterator
 
 import numpy as np
 
+from .neighbours import Lists
 from .schema import FACETS
 from .store import IndexStore, open_dir
 from .vectors import Corpus, SegmentCache, from_int, to_int
 from .whoosh_private import latest_generation
-
-
-NEIGHBOURS_CACHED = 50_000  # small lists of ids; a few MB at most
 
 
 class IndexUnavailable(RuntimeError):
@@ -42,7 +40,6 @@ class Readers:
         self.segments = SegmentCache()
         self._generation: Generation | None = None
         self._cache_lock = threading.Lock()
-        self._neighbours: dict[tuple, list] = {}  # (generation, docnum, limit) -> more-like-this ids
 
     def _open(self):
         target = self.store.current.resolve()
@@ -86,6 +83,16 @@ class Readers:
                     raise self._unavailable(exc) from exc
         raise AssertionError("unreachable")
 
+    def similar_lists(self) -> Lists:
+        """This thread's handle on the similar-entry lists of its searcher's generation."""
+        generation = self._local.generation
+        held = getattr(self._local, "lists", None)
+        if held is None or held[0] != generation:
+            if held is not None:
+                held[1].close()
+            held = self._local.lists = (generation, Lists(generation))
+        return held[1]
+
     def _unavailable(self, exc: Exception) -> IndexUnavailable:
         try:
             generation = self.store.current.resolve(strict=True).name
@@ -107,20 +114,6 @@ class Readers:
                 self._generation = view
         # Postings are read through this thread's reader: Whoosh's file readers are not shared.
         return Generation(key, view.corpus.bound(reader), view.facets)
-
-
-    def neighbours(self, view: "Generation", key: tuple, compute) -> list:
-        """More-like-this for KEY in VIEW's generation, computed once per generation: it depends
-        only on the index, so the next change (a new generation) is what makes it stale."""
-        full_key = (view.key, *key)
-        found = self._neighbours.get(full_key)
-        if found is None:
-            found = compute()
-            with self._cache_lock:
-                if len(self._neighbours) >= NEIGHBOURS_CACHED or next(iter(self._neighbours), full_key)[0] != view.key:
-                    self._neighbours.clear()
-                self._neighbours[full_key] = found
-        return found
 
 
 class Generation:

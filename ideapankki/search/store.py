@@ -2,7 +2,9 @@
 
 Layout under the search folder:
     current -> gen-<n>     a symlink; replaced with os.replace, so readers see old or new, never half
-    gen-<n>/               a complete Whoosh index and its state.json (applied change-log position)
+    gen-<n>/               a complete Whoosh index, its state.json (applied change-log position)
+                           and neighbours.sqlite (each entry's similar entries, neighbours.py),
+                           complete once neighbours.done is there (an index without it is rebuilt)
     indexer.lock           held (flock) by whoever writes, across processes
     lemmas.sqlite          the Voikko analyses of indexed words (lemmas.py), shared by all processes
 
@@ -34,6 +36,7 @@ from .schema import build_schema
 
 WRITER_TIMEOUT_S = 30.0
 STATE_FILE = "state.json"
+SIMILAR_DONE = "neighbours.done"  # written when every entry's similar entries are in (neighbours.fill)
 
 
 @dataclass
@@ -139,10 +142,10 @@ class IndexStore:
         os.replace(tmp, target)
 
     def is_current(self) -> bool:
-        """Tell whether the index exists and was built with this analysis."""
+        """Tell whether the index exists, was built with this analysis and has its similar entries."""
         state = self.read_state()
         return (self.exists() and state is not None and state.analyzer_version == ANALYZER_VERSION
-                and state.finnish == self.finnish)
+                and state.finnish == self.finnish and (self.current / SIMILAR_DONE).exists())
 
     def verify(self) -> str | None:
         """Open the current index afresh and every segment's files; return what is wrong, or None.

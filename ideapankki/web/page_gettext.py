@@ -25,13 +25,25 @@ from markupsafe import Markup
 from . import labels
 
 KEY = "ideapankki.page_gettext"
+TRANSLATIONS_KEPT = 4096
 
 
 def _newstyle_gettext(translate):
-    """jinja2.ext's newstyle gettext around TRANSLATE: autoescaped, always %-formatted."""
+    """jinja2.ext's newstyle gettext around TRANSLATE: autoescaped, always %-formatted; a string
+    without variables is translated and formatted once per locale (its catalogue does not change)."""
+    done: dict = {}
 
     @pass_context
     def gettext(__context, __string, **variables):
+        if not variables:
+            key = (__string, __context.eval_ctx.autoescape)
+            found = done.get(key)
+            if found is None:
+                if len(done) >= TRANSLATIONS_KEPT:  # strings that are not msgids: never a growing dict
+                    done.clear()
+                rv = translate(__string)
+                found = done[key] = (Markup(rv) if key[1] else rv) % variables
+            return found
         rv = translate(__string)
         if __context.eval_ctx.autoescape:
             rv = Markup(rv)
@@ -59,8 +71,10 @@ def _callables(cache: dict) -> dict:
     found = cache.get(locale)
     if found is None:
         translations = get_translations()
+        gettext = _newstyle_gettext(translations.ugettext)
         found = cache[locale] = {
-            "gettext": _newstyle_gettext(translations.ugettext),
+            "gettext": gettext,
+            "_": gettext,  # not jinja2.ext's alias, which looks `gettext` up and calls it: one call, not two
             "ngettext": _newstyle_ngettext(translations.ungettext),
             "current_locale": lambda: locale,
             "labels": _labels(),

@@ -92,7 +92,17 @@ DATE_PATTERNS = {"fi": "d.M.yyyy", "sv": "d.M.yyyy", "en": "d MMM yyyy"}
 
 def long_date(value: date | None) -> str:
     """Format VALUE as a date in the reader's language."""
-    return format_date(value, DATE_PATTERNS.get(str(get_locale()), "medium")) if value else ""
+    if not value:
+        return ""
+    locale = str(get_locale())
+    if value.__class__ is date:  # a day is written the same way every time: Babel's pattern work once
+        return _day(value, locale)
+    return format_date(value, DATE_PATTERNS.get(locale, "medium"))
+
+
+@lru_cache(maxsize=4096)
+def _day(value: date, locale: str) -> str:
+    return format_date(value, DATE_PATTERNS.get(locale, "medium"))
 
 
 def init_app(app: Flask) -> None:

@@ -24,9 +24,32 @@ def axe():
     return Axe()
 
 
-def open_page(site, page_type, lang, page, page_as):
+@pytest.fixture(scope="module")
+def tab_as(browser, site, logged_in_state):
+    """tab_as(role or None) -> the module's one page of that role (anonymous for None), made on first use.
+
+    Every check navigates, so a page (and its context) serves all the checks of its role: a new
+    context per check cost more than the navigation itself.
+    """
+    contexts, tabs = [], {}
+
+    def tab(role):
+        if role not in tabs:
+            state = {"storage_state": logged_in_state(role)} if role else {}
+            context = browser.new_context(base_url=site.url, viewport={"width": 1280, "height": 900}, **state)
+            context.set_default_timeout(30_000)  # the machine may be busy
+            contexts.append(context)
+            tabs[role] = context.new_page()
+        return tabs[role]
+
+    yield tab
+    for context in contexts:
+        context.close()
+
+
+def open_page(site, page_type, lang, tab_as):
     """Open PAGE_TYPE in LANG as its role; return the Playwright page, in the state to check."""
-    tab = page_as(page_type.role) if page_type.role else page
+    tab = tab_as(page_type.role)
     response = tab.goto(in_language(page_type.path(site.world), lang))
     assert response is not None and response.status < 500, f"{page_type.name}: HTTP {response and response.status}"
     if page_type.then:
@@ -37,8 +60,8 @@ def open_page(site, page_type, lang, page, page_as):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("page_type", PAGES, ids=[p.name for p in PAGES])
-def test_no_axe_violations(site, axe, page, page_as, page_type, lang):
-    tab = open_page(site, page_type, lang, page, page_as)
+def test_no_axe_violations(site, axe, tab_as, page_type, lang):
+    tab = open_page(site, page_type, lang, tab_as)
     results = axe.run(tab, options=AXE_OPTIONS)
     assert results.violations_count == 0, f"{page_type.name} ({lang}):\n{results.generate_report()}"
 

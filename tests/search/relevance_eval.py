@@ -78,13 +78,6 @@ def import_corpus(workdir: Path):
     return engine
 
 
-def build(workdir: Path, finnish: str) -> SearchIndex:
-    """Import the seed content and the test corpus into a fresh database and index them."""
-    index = SearchIndex(workdir / f"search-{finnish}", import_corpus(workdir), finnish)
-    index.rebuild()
-    return index
-
-
 def search_function(index: SearchIndex):
     def run(query: str) -> tuple[list[str], int]:
         response = index.search(query, per_page=K)
@@ -164,24 +157,28 @@ def postgres_function(engine, url: str):
 
 
 def evaluate_all(systems=("ours", "snowball", "postgres")) -> dict[str, tuple[Scores, dict[str, Scores], list[Row]]]:
-    """Evaluate SYSTEMS over the set; "postgres" only when a server is configured (POSTGRES_URL_VARIABLE)."""
+    """Evaluate SYSTEMS over the set; "postgres" only when a server is configured (POSTGRES_URL_VARIABLE).
+
+    The systems read one imported database (the import is the same for each): each has its own index.
+    """
     cases = load_cases()
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for system in systems:
-            workdir = Path(tmp) / system
-            workdir.mkdir()
-            if system == "postgres":
-                url = os.environ.get(POSTGRES_URL_VARIABLE)
-                if not url:
-                    continue
-                engine = import_corpus(workdir)
-                run = postgres_function(engine, url)
-                results[system] = evaluate(run, cases)
-                run.close()
-            else:
-                index = build(workdir, "voikko" if system == "ours" else "snowball")
-                engine = index.engine
-                results[system] = evaluate(search_function(index), cases)
+        engine = import_corpus(Path(tmp))
+        try:
+            for system in systems:
+                if system == "postgres":
+                    url = os.environ.get(POSTGRES_URL_VARIABLE)
+                    if not url:
+                        continue
+                    run = postgres_function(engine, url)
+                    results[system] = evaluate(run, cases)
+                    run.close()
+                else:
+                    finnish = "voikko" if system == "ours" else "snowball"
+                    index = SearchIndex(Path(tmp) / f"search-{finnish}", engine, finnish)
+                    index.rebuild()
+                    results[system] = evaluate(search_function(index), cases)
+        finally:
             engine.dispose()
     return results

@@ -169,7 +169,7 @@ def test_a_rebuild_reports_its_progress(bench):
         bench.add(slug, title=f"Kokeilu {slug}", summary="S.", body="Teksti.")
     calls = []
     assert bench.index.rebuild(progress=lambda done, total: calls.append((done, total))) == 3
-    assert calls[-1] == (3, 3)
+    assert calls[-1] == (6, 6)  # two steps per entry: indexed, then its similar entries found
 
 
 def test_a_parallel_rebuild_reports_its_progress(bench, monkeypatch):
@@ -180,4 +180,4 @@ def test_a_parallel_rebuild_reports_its_progress(bench, monkeypatch):
         bench.add(slug, title=f"Kokeilu {slug}", summary="S.", body="Teksti.")
     calls = []
     assert bench.index.rebuild(progress=lambda done, total: calls.append((done, total))) == 4
-    assert calls[-1] == (4, 4) and all(total == 4 for _done, total in calls)
+    assert calls[-1] == (8, 8) and all(total == 8 for _done, total in calls)

@@ -7,6 +7,12 @@ requester liked. Every `url_for(..., _external=True)` gets its scheme and host f
 (TRUSTED_HOSTS, config.trusted_hosts) is answered 400 by HostCheck before Flask (whose own check,
 in the URL adapter, would leave its error page no adapter to build links with). PUBLIC_URL is
 read per request, so a test server may set it once it knows its port.
+
+App.url_for remembers the URLs it built (URLS_KEPT of them per worker): a page has some forty
+links, most the same on every page (the header, the footer, static files), and werkzeug's build
+of each cost more than a tenth of an entry page. A URL is a function of the endpoint, the values
+and the request's adapter (mount point, public scheme and host), which the key holds; only plain
+values (str, int) are kept, and none when url_defaults or url_value_preprocessors could add to them.
 """
 
 from __future__ import annotations
@@ -16,10 +22,15 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Flask
+from flask.globals import _cv_request
+from markupsafe import Markup
 from werkzeug.exceptions import SecurityError
 from werkzeug.wsgi import get_host
 
 log = logging.getLogger(__name__)
+
+URLS_KEPT = 8192  # per worker: the constant links, and a few hundred entries' own
+KEPT_TYPES = frozenset((str, int, Markup, type(None)))  # not bool, float: True == 1 would share a key
 
 
 @lru_cache(maxsize=8)
@@ -29,7 +40,30 @@ def _scheme_and_host(url: str) -> tuple[str, str]:
 
 
 class App(Flask):
-    """Flask, with the URL adapter's scheme and host taken from the PUBLIC_URL setting."""
+    """Flask, with the URL adapter's scheme and host taken from the PUBLIC_URL setting, and the URLs it built kept."""
+
+    _urls: dict | None = None
+
+    def url_for(self, endpoint: str, *, _anchor=None, _method=None, _scheme=None, _external=None, **values) -> str:
+        context = _cv_request.get(None)
+        if (context is None or _anchor is not None or _method is not None or _scheme is not None
+                or endpoint[:1] == "." or context.url_adapter is None or self.url_default_functions
+                or any(value.__class__ not in KEPT_TYPES for value in values.values())):
+            return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
+                                   _external=_external, **values)
+        adapter = context.url_adapter
+        key = (endpoint, bool(_external), adapter.script_name, adapter.url_scheme, adapter.server_name,
+               adapter.subdomain, *values.items())
+        urls = self._urls
+        if urls is None:
+            urls = self._urls = {}
+        url = urls.get(key)
+        if url is None:
+            url = super().url_for(endpoint, _external=_external, **values)
+            if len(urls) >= URLS_KEPT:
+                urls.clear()
+            urls[key] = url
+        return url
 
     def create_url_adapter(self, request):
         adapter = super().create_url_adapter(request)

@@ -1,0 +1,35 @@
+"""App.url_for keeps the URLs it built: the same URL as Flask's for every mount point, public URL and value."""
+
+from flask import Flask
+
+
+def _flask_url(app, endpoint, **values):
+    return Flask.url_for(app, endpoint, **values)
+
+
+def test_kept_urls_follow_the_mount_point_and_the_public_url(module_app):
+    app = module_app
+    configured = app.config["PUBLIC_URL"]
+    try:
+        for script_name, public in (("", "http://localhost"), ("/pankki", "http://localhost"),
+                                    ("", "https://ideapankki.example"), ("/pankki", "https://ideapankki.example")):
+            app.config["PUBLIC_URL"] = public
+            with app.test_request_context("/", base_url=f"http://localhost{script_name}/"):
+                for _ in range(2):  # built, then kept
+                    assert app.url_for("public.front") == _flask_url(app, "public.front") == f"{script_name}/"
+                    assert app.url_for("public.entry", slug="a", _external=True) == f"{public}{script_name}/entries/a"
+                    assert app.url_for("static", filename="s.css") == _flask_url(app, "static", filename="s.css")
+    finally:
+        app.config["PUBLIC_URL"] = configured
+
+
+def test_values_of_other_types_and_orders_are_not_confused(module_app):
+    app = module_app
+    with app.test_request_context("/"):
+        assert app.url_for("public.entries", page=1) == "/entries?page=1"
+        assert app.url_for("public.entries", page=True) == _flask_url(app, "public.entries", page=True)
+        assert app.url_for("public.entries", type="idea", page=2) == "/entries?type=idea&page=2"
+        assert app.url_for("public.entries", page=2, type="idea") == "/entries?page=2&type=idea"
+        assert app.url_for("public.entries", type=None) == "/entries"
+        assert app.url_for("public.entries", type=["idea", "norm"]) == "/entries?type=idea&type=norm"
+        assert app.url_for("public.entry", slug="a", _anchor="x") == "/entries/a#x"
