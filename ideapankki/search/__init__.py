@@ -118,7 +118,8 @@ class SearchIndex:
         """Search published entries; see ideapankki.search.query.run_search."""
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}")
-        thesaurus = self.vocabulary.current(self._thesaurus_version())
+        version = self._thesaurus_version()
+        thesaurus = self.vocabulary.current() if version is False else self.vocabulary.current(version)
         return self._reading(lambda: run_search(self.readers, text, filters or Filters(), sort=sort, page=page,
                                                 per_page=per_page, voikko=self.voikko, respell=respell,
                                                 thesaurus=thesaurus))
