@@ -62,6 +62,13 @@ def _member(kind: str, table, where, **columns):
 
 
 @lru_cache(maxsize=1)
+def _entry_statement():
+    """The published entry with slug :slug (built once: building it cost as much as running it)."""
+    return select(Entry).where(Entry.slug == sa.bindparam("slug", type_=sa.String),
+                               Entry.state == EntryState.published.value)
+
+
+@lru_cache(maxsize=1)
 def _statement():
     """The lists of the entry with id :entry and slug :slug, as one statement (built once)."""
     entry_id, slug = sa.bindparam("entry", type_=sa.Integer), sa.bindparam("slug", type_=sa.String)
@@ -106,7 +113,7 @@ def _norm_order(event: NormStatusEvent):
 
 def load(session: Session, slug: str) -> EntryLists | None:
     """The published entry with SLUG and its lists, or None (drafts and rejected entries are not public)."""
-    entry = session.exec(select(Entry).where(Entry.slug == slug, Entry.state == EntryState.published.value)).first()
+    entry = session.exec(_entry_statement(), params={"slug": slug}).first()
     if entry is None:
         return None
     found: dict[str, list] = {kind: [] for kind in ("municipality", "theme", "tag", *SHAPES)}

@@ -36,8 +36,9 @@ POLL_S = 1.0
 PROGRESS_EVERY = 250
 
 
-def key_terms(searcher, corpus: Corpus, docnum: int) -> list[tuple[str, str, float]]:
-    """Searcher.key_terms(normalize=False) with the collection weights from the per-segment tables
+def key_terms(searcher, corpus: Corpus, docnum: int) -> list[tuple[str, str, float, int]]:
+    """Searcher.key_terms(normalize=False), with each term's document frequency: (field, word,
+    weight, df). The collection weights come from the per-segment tables
     (vectors.SegmentCache.frequencies): Whoosh looks each of the body's few hundred terms up on disk."""
     fieldname = f"body_{searcher.stored_fields(docnum)['language']}"
     expander = classify.Expander(searcher.reader(), fieldname)  # its Bo1 model: same N and scores
@@ -47,13 +48,13 @@ def key_terms(searcher, corpus: Corpus, docnum: int) -> list[tuple[str, str, flo
     for word, weight in expander.topN_weight.items():
         found = [table[word] for table in tables if word in table]  # summed as Whoosh's reader.frequency
         if found:
-            score = expander.model.score(weight, sum(found), expander.top_total)
+            score = expander.model.score(weight, sum(w for w, _df in found), expander.top_total)
             top_weight = max(top_weight, score)
-            scored.append((score, word))
+            scored.append((score, word, sum(df for _w, df in found)))
     if not top_weight:
         return []
-    scored = sorted(((score / top_weight, word) for score, word in scored), key=lambda x: (0 - x[0], x[1]))
-    return [(fieldname, word, weight) for weight, word in scored[:KEY_TERMS]]
+    scored = sorted(((score / top_weight, word, df) for score, word, df in scored), key=lambda x: (0 - x[0], x[1]))
+    return [(fieldname, word, weight, df) for weight, word, df in scored[:KEY_TERMS]]
 
 
 def similar_ids(searcher, corpus: Corpus, entry_id: int, count: int = KEPT) -> list[int] | None:
@@ -61,10 +62,11 @@ def similar_ids(searcher, corpus: Corpus, entry_id: int, count: int = KEPT) -> l
     docnum = searcher.document_number(id=str(entry_id))
     if docnum is None:
         return None
-    terms = key_terms(searcher, corpus, docnum)
-    if not terms:
+    # A key term no other document has (df 1) could only score the entry itself: not read at all.
+    shared = [Q.Term(f, word, boost=w) for f, word, w, df in key_terms(searcher, corpus, docnum) if df > 1]
+    if not shared:
         return []
-    scores, matched = evaluate(corpus, Q.Or([Q.Term(f, word, boost=w) for f, word, w in terms]))
+    scores, matched = evaluate(corpus, Q.Or(shared))
     matched[docnum] = False
     return [int(searcher.stored_fields(d)["id"]) for d in top(corpus, scores, matched, count, False)]
 

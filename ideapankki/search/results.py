@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Callable
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from .filters import Facet, Filters
@@ -76,11 +77,27 @@ def find(session: Session, index: SearchIndex, text: str, filters: Filters, *, s
                       response.total, page, per_page, facets, response.suggestion, response.corrected, nearest, latest)
 
 
-def more_like(session: Session, index: SearchIndex, entry: Entry, limit: int = 5) -> list[Entry]:
-    """Published entries most like ENTRY (one unpublished since the index last changed is skipped)."""
+@dataclass(frozen=True)
+class Neighbour:
+    """What an entry page shows of a similar entry: a link with its title, language and type."""
+
+    id: int
+    slug: str
+    type: str
+    title: str
+    language: str
+
+
+def more_like(session: Session, index: SearchIndex, entry: Entry, limit: int = 5) -> list[Neighbour]:
+    """Published entries most like ENTRY (one unpublished since the index last changed is skipped):
+    the five columns the page shows, not five whole entries."""
     ids = index.more_like(entry.id, limit + SPARE)
-    by_id = _entries_in_order(session, ids)
-    return [by_id[i] for i in ids if i in by_id][:limit]
+    if not ids:
+        return []
+    rows = session.execute(sa.select(Entry.id, Entry.slug, Entry.type, Entry.title, Entry.language)
+                           .where(Entry.id.in_(ids), Entry.state == EntryState.published.value))
+    found = {row[0]: Neighbour(*row) for row in rows}
+    return [found[i] for i in ids if i in found][:limit]
 
 
 def similar(session: Session, index: SearchIndex, text: str, limit: int = 5) -> list[tuple[Entry, float]]:

@@ -37,7 +37,7 @@ class SegmentCache:
         self._held = 0
         self._columns: dict[tuple, np.ndarray] = {}
         self._bits: dict[tuple, int] = {}  # facet values per segment: few, small, kept until merged away
-        self._frequencies: dict[tuple, dict[str, float]] = {}  # (segment, field) -> term -> collection weight
+        self._frequencies: dict[tuple, dict[str, tuple[float, int]]] = {}  # (segment, field) -> term -> (weight, df)
         self._lock = threading.Lock()
 
     def postings(self, segment, segment_id: str, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -77,16 +77,18 @@ class SegmentCache:
             found = self._bits[key] = to_int(flags)
         return found
 
-    def frequencies(self, segment, segment_id: str, fieldname: str) -> dict[str, float]:
-        """Each term's total weight in FIELDNAME over the segment (deleted documents included, as
-        Whoosh counts it): one pass over the segment's term table instead of a lookup per term."""
+    def frequencies(self, segment, segment_id: str, fieldname: str) -> dict[str, tuple[float, int]]:
+        """Each term's (total weight, document frequency) in FIELDNAME over the segment (deleted
+        documents included, as Whoosh counts them): one pass over the segment's term table instead
+        of a lookup per term."""
         key = (segment_id, fieldname)
         found = self._frequencies.get(key)
         if found is None:
             found = {}
             if fieldname in segment.indexed_field_names():
                 decode = segment.schema[fieldname].from_bytes
-                found = {decode(text): info.weight() for text, info in segment.iter_field(fieldname)}
+                found = {decode(text): (info.weight(), info.doc_frequency())
+                         for text, info in segment.iter_field(fieldname)}
             with self._lock:
                 self._frequencies[key] = found
         return found
