@@ -123,6 +123,9 @@ class Generation:
         self.key, self.corpus, self.facets = key, corpus, facets
 
 
+SPARSE = 4  # scopes under a quarter of the documents are counted by bincount over pairs
+
+
 class FacetBits:
     """Facet values as bitsets over docnums (for filtering: AND of ints), and as (document, value)
     pairs (for counting: one bincount per facet, in C, not a popcount per value in Python)."""
@@ -155,6 +158,10 @@ class FacetBits:
         flags: dict[int, np.ndarray] = {}  # the facets mostly share one scope: unpacked once
         for facet in FACETS:
             scope = allowed[facet]
+            if scope.bit_count() * SPARSE > self.size:  # a wide scope: a popcount per value is cheaper
+                pairs = [(value, (scope & mask).bit_count()) for value, mask in self.masks[facet].items()]
+                counts[facet] = sorted(((v, n) for v, n in pairs if n), key=lambda kv: (-kv[1], kv[0]))
+                continue
             values, documents, value_of = self._pairs[facet]
             in_scope = flags.get(id(scope))
             if in_scope is None:
