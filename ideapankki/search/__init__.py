@@ -42,6 +42,7 @@ class SearchIndex:
         self.readers = Readers(self.store)
         self.healer = Healer(self.store, engine)
         self._current_at: tuple | None = None  # the site's version at which nothing was left to apply
+        self._applied_at: tuple | None = None  # the site's version has_applied last found applied
         self.vocabulary = VocabularyCache(engine, self.voikko)  # the thesaurus, as of each search
         self._seen = threading.local()  # the site's version this thread just read (refresh_if_behind)
 
@@ -85,6 +86,24 @@ class SearchIndex:
             self.catch_up(wait=False)
         except Exception:  # noqa: BLE001 - the database is safe; reading shows what is left
             log.exception("search index catch-up failed before a read")
+
+    def has_applied(self, version: tuple) -> bool:
+        """Whether the index has applied every change up to VERSION (changes.site_version()), so a
+        page built from it may carry that version's validators. One state-file read per version,
+        not per request: a version once applied stays applied."""
+        if version == self._applied_at:
+            return True
+        state = self.store.read_state()
+        if state is None:
+            return False
+        change_id = version[0] or 0
+        missing = change_id - state.applied_upto
+        applied = set(state.applied_above)
+        done = missing <= 0 or (missing <= len(applied)
+                                and all(i in applied for i in range(state.applied_upto + 1, change_id + 1)))
+        if done:
+            self._applied_at = version
+        return done
 
     def status(self) -> tuple[str, str | None]:
         """("ok" | "missing" | "damaged" | "rebuilding", the problem) for /healthz.

@@ -67,18 +67,6 @@ def _code_version() -> str:
 CODE_VERSION = _code_version()
 
 
-def _index_current(change_id: int | None) -> bool:
-    """Tell whether the search index has applied every change up to CHANGE_ID."""
-    state = current_app.extensions[SEARCH_KEY].store.read_state()
-    if state is None:
-        return False
-    missing = (change_id or 0) - state.applied_upto
-    if missing <= 0:
-        return True
-    applied = set(state.applied_above)
-    return missing <= len(applied) and all(i in applied for i in range(state.applied_upto + 1, change_id + 1))
-
-
 def _anonymous() -> bool:
     """No user, no remember-me cookie (it would log one in) and no flash waiting to be shown."""
     remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
@@ -115,9 +103,10 @@ def _revalidate():
     if request.method not in ("GET", "HEAD") or request.endpoint not in ALLOWED or not _anonymous():
         return None
     version = site_version(current_app.extensions[ENGINE_KEY])
-    if ALLOWED[request.endpoint] and not _index_current(version[0]):
-        current_app.extensions[SEARCH_KEY].refresh_if_behind()  # e.g. after an import; never raises
-        if not _index_current(version[0]):
+    index = current_app.extensions[SEARCH_KEY]
+    if ALLOWED[request.endpoint] and not index.has_applied(version):
+        index.refresh_if_behind()  # e.g. after an import; never raises
+        if not index.has_applied(version):
             return None  # rendered from a lagging index: no validators
     tag = g.http_etag = etag(page_key(request, current_app.config, version))
     if request.if_none_match.contains_weak(tag):
