@@ -26,6 +26,7 @@ from .scoring import evaluate  # noqa: F401 - the query modules import it from h
 K1, B = 1.2, 0.75
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
+KEPT_POSTINGS = 1_500_000  # per generation in each of Corpus's term and score tables: ~12 MB and ~6 MB
 
 
 class SegmentCache:
@@ -161,6 +162,7 @@ class Corpus:
         self._avg: dict[str, float] = {}
         self._terms: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self._scores: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}  # bm25, per generation
+        self._held = [0, 0]  # postings in _terms and _scores (a list: shared by the bound copies)
         self._columns: dict[str, np.ndarray] = {}
 
     def _bind(self, reader) -> None:
@@ -187,13 +189,20 @@ class Corpus:
             for segment, offset, sid in self.leaves:
                 local, tf = self.cache.postings(segment, sid, fieldname, text)
                 if len(local):
-                    ids.append(local + offset)
+                    ids.append(local + offset if offset else local)  # the first segment's: no copy
                     tfs.append(tf)
-            found = (np.concatenate(ids), np.concatenate(tfs)) if ids else _EMPTY
-            if len(self._terms) > 4096:
-                self._terms.clear()
-            self._terms[key] = found
+            found = (ids[0], tfs[0]) if len(ids) == 1 else (np.concatenate(ids), np.concatenate(tfs)) if ids else _EMPTY
+            self._keep(self._terms, key, found, 0)
         return found
+
+    def _keep(self, table: dict, key, found: tuple[np.ndarray, np.ndarray], slot: int) -> None:
+        """Keep FOUND in TABLE within KEPT_POSTINGS postings (and 4096 terms): a page of common
+        words must not grow a worker by hundreds of megabytes."""
+        self._held[slot] += len(found[0])
+        if self._held[slot] > KEPT_POSTINGS or len(table) >= 4096:
+            table.clear()
+            self._held[slot] = len(found[0])
+        table[key] = found
 
     def bits(self, fieldname: str, text: str) -> int:
         """The documents containing TEXT in FIELDNAME as an int bitset, deleted ones included.
@@ -227,9 +236,8 @@ class Corpus:
         key = (fieldname, text)
         found = self._scores.get(key)
         if found is None:
-            found = self._scores[key] = self._bm25(fieldname, text)
-            if len(self._scores) > 4096:
-                self._scores.clear()
+            found = self._bm25(fieldname, text)
+            self._keep(self._scores, key, found, 1)
         return found
 
     def _bm25(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
