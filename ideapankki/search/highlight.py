@@ -40,7 +40,7 @@ def _analyzers(finnish: str) -> dict:
     return analyzers(finnish)
 
 
-MAX_FORMS = 300_000  # distinct tokens remembered per analyzer
+MAX_FORMS = 60_000  # distinct tokens remembered per analyzer (~20 MB at most; 300,000 could reach ~100 MB)
 
 
 class _Vocabulary:
