@@ -14,21 +14,16 @@ internals (the same ones MpWriter uses), each reached through whoosh_private.py.
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
 from array import array
-import queue
-import traceback
 from typing import Callable
 
 from whoosh.system import pack_uint
 
-from . import voikko
+from . import forked
 from .analysis import WordByWord
 from .schema import WordCounts
 from .whoosh_private import HookedSegmentWriter, append_postings, index_has_segments, posting_writer
 
-POLL_S = 1.0
 PROGRESS_EVERY = 50  # documents a child writes between reports to the parent
 
 
@@ -145,25 +140,6 @@ class BulkWriter(HookedSegmentWriter):
         self.docnum += 1
 
 
-def _write_share(ix, share: list, documents: Callable, turn: tuple[int, int], results, writer_args: dict,
-                 done=None) -> None:
-    """In child k of n (TURN): index the documents of SHARE into a new segment, send it back;
-    DONE (a shared counter) counts the documents written, for the parent's progress."""
-    number = turn[0]
-    gc.enable()  # a web worker's rebuild forks from a process that collects between requests only
-    voikko.use_local()  # new words are analysed here, in parallel, not queued at the one service
-    try:
-        writer = BulkWriter(ix, _lk=False, **writer_args)
-        for number_done, doc in enumerate(documents(share, turn), 1):
-            writer.add_document(**doc)
-            if done is not None and number_done % PROGRESS_EVERY == 0:
-                with done.get_lock():
-                    done.value += PROGRESS_EVERY
-        results.put((number, writer.finalize_segment(), None))
-    except BaseException:  # noqa: BLE001 - reported to the parent, which raises
-        results.put((number, None, traceback.format_exc()))
-
-
 def write_segments(ix, items: list, documents: Callable[[list, tuple[int, int]], list[dict]], procs: int,
                    timeout: float, progress: Callable[[int, int], None] | None = None, **writer_args) -> None:
     """Index ITEMS into the empty index IX in PROCS forked processes and commit.
@@ -173,49 +149,25 @@ def write_segments(ix, items: list, documents: Callable[[list, tuple[int, int]],
     dies; TIMEOUT bounds the wait for Whoosh's write lock, as for any writer. PROGRESS(done, total) is
     called about once a second with the documents the children have written.
     """
-    context = multiprocessing.get_context("fork")
-    done = context.Value("q", 0)
-    results = context.Queue()
-    size = -(-len(items) // procs)
-    shares = [items[start:start + size] for start in range(0, len(items), size)]
     # Take the write lock first, so that no one else writes while the children do.
     writer = BulkWriter(ix, timeout=timeout, **writer_args)
-    children = [context.Process(target=_write_share, daemon=True,
-                                args=(ix, share, documents, (number, len(shares)), results, writer_args, done))
-                for number, share in enumerate(shares)]
+    segments: dict[int, object] = {}
+
+    def write_share(share: list, turn: tuple[int, int], done) -> object:
+        """In child k of n (TURN): index the documents of SHARE into a new segment, to send back."""
+        share_writer = BulkWriter(ix, _lk=False, **writer_args)
+        for number_done, doc in enumerate(documents(share, turn), 1):
+            share_writer.add_document(**doc)
+            if number_done % PROGRESS_EVERY == 0:
+                with done.get_lock():
+                    done.value += PROGRESS_EVERY
+        return share_writer.finalize_segment()
+
     try:
-        for child in children:
-            child.start()
-        segments, failures = {}, []
-        while len(segments) + len(failures) < len(children):
-            if progress is not None:
-                progress(done.value, len(items))
-            try:
-                number, segment, failure = results.get(timeout=POLL_S)
-            except queue.Empty:
-                dead = [child.exitcode for child in children if child.exitcode not in (None, 0)]
-                if dead:
-                    raise RuntimeError(f"an indexing process died (exit codes {dead})") from None
-                continue
-            if failure is not None:
-                failures.append(failure)
-            else:
-                segments[number] = segment
-        if failures:
-            raise RuntimeError("indexing failed in a child process:\n" + failures[0])
-        for child in children:
-            child.join()
-        if progress is not None:
-            progress(len(items), len(items))
+        forked.run(items, procs, write_share, segments.__setitem__, "indexing", progress)
     except BaseException:
-        for child in children:
-            if child.is_alive():
-                child.kill()
-            if child.pid is not None:
-                child.join()
         writer.cancel()
         raise
-    finally:
-        results.close()
-        results.join_thread()
+    if progress is not None:
+        progress(len(items), len(items))
     writer.commit_segments([segments[number] for number in sorted(segments)])

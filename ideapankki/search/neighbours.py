@@ -15,15 +15,13 @@ should be missing) is computed for its view and not kept.
 
 from __future__ import annotations
 
-import multiprocessing
-import queue
 import sqlite3
-import traceback
 from pathlib import Path
 from typing import Callable
 
 from whoosh import classify, query as Q
 
+from . import forked
 from .scoring import evaluate
 from .store import SIMILAR_DONE, open_dir
 from .vectors import Corpus, SegmentCache, top
@@ -32,7 +30,6 @@ KEPT = 8  # more than a page shows: an entry unpublished before the next catch-u
 KEY_TERMS = 12
 FILE = "neighbours.sqlite"
 SPREAD_UP_TO = 500  # changed entries; a larger catch-up recomputes only them and the lists naming them
-POLL_S = 1.0
 PROGRESS_EVERY = 250
 
 
@@ -169,7 +166,8 @@ def fill(directory: Path, procs: int = 1, progress: Callable[[int, int], None] |
     lists = Lists(directory, write=True)
     try:
         if procs > 1 and len(ids) > 1:
-            _fill_forked(directory, ids, procs, lists, progress)
+            forked.run(ids, procs, lambda share, _turn, done: _compute(directory, share, done=done),
+                       lambda _number, found: lists.replace(found), "similar-entries", progress)
         else:
             lists.replace(_compute(directory, ids, progress))
     finally:
@@ -197,48 +195,3 @@ def _compute(directory: Path, ids: list[int], progress=None, done=None) -> dict[
     finally:
         ix.close()
     return found
-
-
-def _child(directory: Path, share: list[int], results, done) -> None:
-    try:
-        results.put((_compute(directory, share, done=done), None))
-    except BaseException:  # noqa: BLE001 - reported to the parent, which raises
-        results.put((None, traceback.format_exc()))
-
-
-def _fill_forked(directory: Path, ids: list[int], procs: int, lists: Lists, progress) -> None:
-    context = multiprocessing.get_context("fork")
-    done = context.Value("q", 0)
-    results = context.Queue()
-    size = -(-len(ids) // procs)
-    shares = [ids[start:start + size] for start in range(0, len(ids), size)]
-    children = [context.Process(target=_child, args=(directory, share, results, done), daemon=True)
-                for share in shares]
-    try:
-        for child in children:
-            child.start()
-        received = 0
-        while received < len(children):
-            if progress is not None:
-                progress(done.value, len(ids))
-            try:
-                found, failure = results.get(timeout=POLL_S)
-            except queue.Empty:
-                dead = [child.exitcode for child in children if child.exitcode not in (None, 0)]
-                if dead:
-                    raise RuntimeError(f"a similar-entries process died (exit codes {dead})") from None
-                continue
-            if failure is not None:
-                raise RuntimeError("similar entries failed in a child process:\n" + failure)
-            lists.replace(found)
-            received += 1
-        for child in children:
-            child.join()
-    finally:
-        for child in children:
-            if child.is_alive():
-                child.kill()
-            if child.pid is not None:
-                child.join()
-        results.close()
-        results.join_thread()
