@@ -51,8 +51,9 @@ def after_action(session: Session, entry: Entry, action: Action, comment: str | 
     author = session.get(User, entry.author_id)
     if author is None:
         return
-    # The author hears in the language they wrote the entry in.
-    with force_locale(entry.language):
+    # The author hears in their account's language (chosen at registration, changed on the account page),
+    # as every other mail to an account does: a Finnish official may well write an entry in Swedish.
+    with force_locale(author.language):
         if action == Action.publish:
             subject = _("Your entry has been published: %(title)s", title=entry.title)
             link = url_for("public.entry", slug=entry.slug, _external=True)

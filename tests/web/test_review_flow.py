@@ -149,6 +149,24 @@ def test_a_reopened_appeal_goes_back_into_review(people, in_review, app_session)
     assert actions[-3:] == ["reject", "appeal", "reopen"]
 
 
+def test_the_author_hears_of_a_decision_in_the_language_of_their_account(people, in_review, app_session, inbox):
+    """The entry is Finnish, the author reads Swedish: the mail follows the account, not the entry."""
+    author = accounts.get_by_email(app_session, "maija@kajaani.fi")
+    author.language = "sv"
+    app_session.commit()
+    assert act(people["mod1"], in_review, "return", "Lisää kustannukset.").status_code == 302
+    returned = inbox.messages[-1]
+    assert (returned["To"], returned["Subject"]) == (
+        "maija@kajaani.fi", "Din post returnerades för ändringar: Kirjastoauto kyläkouluille")
+    assert "Lisää kustannukset." in returned.get_body().get_content()
+    author.language = "en"
+    app_session.commit()
+    assert act(people["author"], in_review, "submit").status_code == 302
+    assert act(people["mod1"], in_review, "take").status_code == 302
+    assert act(people["mod1"], in_review, "publish").status_code == 302
+    assert inbox.messages[-1]["Subject"] == "Your entry has been published: Kirjastoauto kyläkouluille"
+
+
 def test_a_single_moderator_site_lets_an_admin_waive_four_eyes_and_logs_it(app, app_session):
     app.config["SINGLE_MODERATOR"] = True
     admin = person(app, app_session, "admin@kuntaliitto.fi", Role.admin, name="Ainoa")
