@@ -60,15 +60,17 @@ def save_document(
     author: User | None = None,
     new_state: EntryState = EntryState.draft,
     body_html: str | None = None,
+    unused_slug: bool = False,
 ) -> tuple[Entry, bool]:
     """Create or update the entry DOC describes; return it and whether anything changed.
 
     A new revision is written only when the canonical text differs from the latest one,
     so re-importing unchanged content is a no-op. BODY_HTML is markdown.render(doc.body) when the
-    caller rendered it already (before taking the write lock).
+    caller rendered it already (before taking the write lock). UNUSED_SLUG: the caller has just
+    found DOC's slug free in this writing transaction (unique_slug), so it is not looked up again.
     """
     source = serialize(doc)
-    entry = get_by_slug(session, doc.slug)
+    entry = None if unused_slug else get_by_slug(session, doc.slug)
     new = entry is None
     if new:
         entry = Entry(slug=doc.slug, type=doc.type, title=doc.title, summary=doc.summary, state=new_state.value)
@@ -200,7 +202,7 @@ def unique_slug(session: Session, title: str) -> str:
     base = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", title.lower())
                   .encode("ascii", "ignore").decode()).strip("-")[:80].strip("-") or "merkinta"
     slug, n = base, 1
-    while get_by_slug(session, slug) is not None:
+    while session.exec(select(Entry.id).where(Entry.slug == slug)).first() is not None:
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -216,5 +218,5 @@ def create_entry(session: Session, doc: EntryDocument, codes: list[str], author:
         raise NotAllowed("the account may not submit entries yet")
     limits.check_submission_rate(session, author, per_hour)
     doc.slug = unique_slug(session, doc.title)
-    entry, _changed = save_document(session, doc, codes, author=author, body_html=body_html)
+    entry, _changed = save_document(session, doc, codes, author=author, body_html=body_html, unused_slug=True)
     return entry

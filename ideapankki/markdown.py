@@ -34,7 +34,7 @@ ALLOWED_ATTRIBUTES = {
     "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
     "th": {"scope"},
 }
-URL_SCHEMES = frozenset({"http", "https", "mailto"})
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})  # tel: a contact's phone in a feed
 
 
 def _heading_slug(value: str, separator: str) -> str:

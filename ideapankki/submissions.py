@@ -25,7 +25,7 @@ def save(session: Session, user: User, doc: EntryDocument, codes: list[str], ent
         entry = entries.create_entry(session, doc, codes, user, per_hour, body_html=body_html)
     else:
         revisions.save_edit(session, entry, doc, codes, user)
-    if submit and Action.submit in workflow.allowed_actions(session, user, entry):
-        workflow.act(session, entry, Action.submit, user)
+    if submit and workflow.may_act(session, user, entry, Action.submit):
+        workflow.act(session, entry, Action.submit, user, text=doc)  # DOC is complete (checked above)
         return entry, True
     return entry, False

@@ -12,6 +12,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from . import drafts, logs
+from .content import EntryDocument
 from .db import lock
 from .models import Entry, EntryState, Revision, Transition, User, utcnow
 from .revisions import apply_revision, subject_state
@@ -46,20 +47,24 @@ def facts(session: Session, entry: Entry, revision: Revision | None, may_waive: 
 def allowed_actions(session: Session, actor: User, entry: Entry, may_waive: bool = False) -> list[Action]:
     """The actions ACTOR may take on ENTRY now (for buttons; `act` checks again). With MAY_WAIVE,
     publish is listed for an admin who wrote the text (the form then asks them to waive four eyes)."""
-    actions = []
-    for action in Action:
-        state, revision = subject_state(session, entry, action)
-        move = find_move(state, action)
-        if move is not None and refusal(actor, move, entry, facts(session, entry, revision, may_waive),
-                                        waive=True) is None:
-            actions.append(action)
-    return actions
+    return [action for action in Action if may_act(session, actor, entry, action, may_waive)]
+
+
+def may_act(session: Session, actor: User, entry: Entry, action: Action, may_waive: bool = False) -> bool:
+    """Tell whether ACTION is among allowed_actions: asks only about that one (a form that sends
+    for review when it may need not weigh every other move)."""
+    state, revision = subject_state(session, entry, action)
+    move = find_move(state, action)
+    return move is not None and refusal(actor, move, entry, facts(session, entry, revision, may_waive),
+                                        waive=True) is None
 
 
 def check(session: Session, entry: Entry, action: Action, actor: User, comment: str | None = None, *,
-          waive: bool = False, may_waive: bool = False) -> tuple[Move, Revision | None]:
+          waive: bool = False, may_waive: bool = False, text: EntryDocument | None = None) -> tuple[Move, Revision | None]:
     """The move ACTION would make on ENTRY now, or the true reason it would not: WorkflowError (the
-    state), NotAllowed (who; its reason), CommentRequired (no comment where the table needs one)."""
+    state), NotAllowed (who; its reason), CommentRequired (no comment where the table needs one).
+    TEXT: the subject's text as the caller has just saved it in this transaction (a submit checks
+    it is complete without reading the entry back)."""
     state, revision = subject_state(session, entry, action)
     move = find_move(state, action)
     if move is None:
@@ -68,18 +73,20 @@ def check(session: Session, entry: Entry, action: Action, actor: User, comment: 
     if reason is not None:
         raise NotAllowed(f"{actor.email} may not {action.value} this entry ({reason})", reason)
     if action == Action.submit:
-        drafts.check_entry(session, entry)  # a draft may be a title alone; review needs more
+        # a draft may be a title alone; review needs more
+        drafts.check_complete(text) if text is not None else drafts.check_entry(session, entry)
     if move.needs_comment and not (comment and comment.strip()):
         raise CommentRequired(f"{action.value} needs a comment", state)
     return move, revision
 
 
 def act(session: Session, entry: Entry, action: Action, actor: User, comment: str | None = None, *,
-        waive: bool = False, may_waive: bool = False) -> Transition:
+        waive: bool = False, may_waive: bool = False, text: EntryDocument | None = None) -> Transition:
     """Make ACTION on ENTRY (or its pending edit) for ACTOR; record it in the audit log. WAIVE: an
-    admin publishes their own text on a single-moderator site (MAY_WAIVE), recorded as such."""
+    admin publishes their own text on a single-moderator site (MAY_WAIVE), recorded as such.
+    TEXT: see check."""
     lock(session, entry)  # two moderators taking the same entry: the second sees it taken
-    move, revision = check(session, entry, action, actor, comment, waive=waive, may_waive=may_waive)
+    move, revision = check(session, entry, action, actor, comment, waive=waive, may_waive=may_waive, text=text)
     waived = move.rule == "four_eyes" and actor.id in facts(session, entry, revision).text_authors
     if revision is None:
         return _record(session, entry, move, actor, comment, waived)

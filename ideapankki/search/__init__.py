@@ -24,7 +24,7 @@ from .nearest import nearest_ids
 from .query import Hit, SearchResponse, matching_ids, more_like, run_search, similar_titles
 from .reading import IndexUnavailable, Readers
 from .store import IndexStore
-from .thesaurus import VocabularyCache
+from .thesaurus_cache import VocabularyCache
 
 __all__ = ["SearchIndex", "open_index", "Filters", "SearchResponse", "Hit", "IndexUnavailable", "SORTS"]
 

@@ -90,7 +90,7 @@ def rebuild_locked(store: IndexStore, engine: Engine, progress: Callable[[int, i
     ix.close()
     store.lemmas.refresh()  # the words just learned: analysing the bodies again then rarely needs Voikko
     neighbours.fill(directory, procs, similar_progress)
-    store.write_state(IndexState(applied_upto=upto, finnish=store.finnish), directory)
+    store.write_state(IndexState(applied_upto=upto, finnish=store.finnish, indexed_max=max(ids, default=0)), directory)
     store.swap_in(directory)
     log.info("search index rebuilt: %d published entries", len(ids))
     return len(ids)
@@ -124,25 +124,32 @@ def catch_up(store: IndexStore, engine: Engine, timeout: float = WRITER_TIMEOUT_
     with store.writing(timeout):
         if not store.is_current():
             return rebuild_locked(store, engine)
-        problem = store.verify()
+        problem = store.verify_once()
         if problem is not None:
             log.error("search index is damaged (%s); rebuilding it from the database", problem)
             return rebuild_locked(store, engine)
         state = store.read_state()
         with Session(engine) as session:
+            # With each row, whether its entry is published now: only those are loaded whole.
             rows = session.exec(
-                select(EntryChange.id, EntryChange.entry_id)
+                select(EntryChange.id, EntryChange.entry_id, Entry.state == EntryState.published.value)
+                .outerjoin(Entry, Entry.id == EntryChange.entry_id)
                 .where(EntryChange.id > state.applied_upto).order_by(EntryChange.id)
             ).all()
             already = set(state.applied_above)
-            rows = [(cid, eid) for cid, eid in rows if cid not in already]
+            published = sorted({eid for cid, eid, shown in rows if shown and cid not in already})
+            rows = [(cid, eid) for cid, eid, _shown in rows if cid not in already]
             entry_ids = sorted({eid for _cid, eid in rows})
-            entries = {e.id: e for e in _published(session, entry_ids)} if entry_ids else {}
+            entries = {e.id: e for e in _published(session, published)} if published else {}
             docs = {eid: document(entry) for eid, entry in entries.items()}
             learn(set().union(*(words_of(doc) for doc in docs.values())) if docs else (), store.lemmas)
-            if entry_ids:
+            # Unpublished now; only those ever added to this generation can have a document to remove
+            # (a new submission's id is above them all: the index is not opened for it).
+            absent = [eid for eid in entry_ids if eid not in entries
+                      and (state.indexed_max is None or eid <= state.indexed_max)]
+            if docs or absent:
                 ix = store.open()
-                gone = _indexed(ix, [eid for eid in entry_ids if eid not in entries])
+                gone = _indexed(ix, absent)
                 if docs or gone:  # drafts and submissions were never indexed: no index commit for them
                     writer = ix.writer(timeout=WRITER_TIMEOUT_S, codec=IndexCodec())
                     try:
@@ -158,6 +165,8 @@ def catch_up(store: IndexStore, engine: Engine, timeout: float = WRITER_TIMEOUT_
                 if docs or gone:
                     store.lemmas.load()
                     neighbours.refresh(store.current.resolve(), segments or SegmentCache(), set(docs), set(gone))
+            if docs and state.indexed_max is not None:
+                state.indexed_max = max(state.indexed_max, *docs)
         if not rows and not state.applied_above:
             return 0  # another process applied them: nothing to record (no gap can expire either)
         _advance(state, {cid for cid, _eid in rows})

@@ -48,6 +48,10 @@ class IndexState:
     applied_upto: int = 0  # every change id ≤ this is applied (or was a rolled-back gap)
     applied_above: list[int] = field(default_factory=list)  # applied ids > applied_upto
     gaps: dict[str, float] = field(default_factory=dict)  # missing id → first seen missing (epoch s)
+    # The highest entry id ever added to this generation (None: not known, from an older state file).
+    # An entry with a higher id was never indexed here, so a catch-up need not open the index to
+    # learn that a new draft or submission is absent from it.
+    indexed_max: int | None = None
 
 
 class _Quiet:
@@ -96,6 +100,7 @@ class IndexStore:
         self.root.mkdir(parents=True, exist_ok=True)
         self.current = self.root / "current"
         self.lemmas = LemmaStore.shared(self.root / "lemmas.sqlite")
+        self._verified: tuple | None = None  # the index version verify_once last found sound
 
     @contextmanager
     def writing(self, timeout: float = WRITER_TIMEOUT_S) -> Iterator[None]:
@@ -131,7 +136,8 @@ class IndexStore:
         except (OSError, ValueError, TypeError):  # missing, garbage, or JSON of another shape
             return None
         valid = (isinstance(state.applied_upto, int) and isinstance(state.applied_above, list)
-                 and all(isinstance(i, int) for i in state.applied_above) and isinstance(state.gaps, dict))
+                 and all(isinstance(i, int) for i in state.applied_above) and isinstance(state.gaps, dict)
+                 and (state.indexed_max is None or isinstance(state.indexed_max, int)))
         return state if valid else None
 
     def write_state(self, state: IndexState, directory: Path | None = None) -> None:
@@ -167,6 +173,24 @@ class IndexStore:
         except Exception as exc:  # noqa: BLE001 - garbage in index files raises nearly anything
             return f"{type(exc).__name__}: {exc}"
         return None
+
+    def verify_once(self) -> str | None:
+        """verify(), unless this store already found the same index version sound: the generation
+        and its table of contents (Whoosh writes a new one for each commit and never rewrites a
+        file in place). Damage done later from outside shows when a search reads the files, at the
+        next commit, in /healthz (verify) and in every new process; a catch-up then need not open
+        the whole index only to learn that nothing is wrong (it ran after every write)."""
+        try:
+            toc = max(self.current.glob("_MAIN_*.toc"), key=lambda path: path.name)
+            stat = toc.stat()
+            version = (str(self.current.resolve()), toc.name, stat.st_size, stat.st_mtime_ns)
+        except (OSError, ValueError):  # no table of contents: verify says what is missing
+            version = None
+        if version is not None and version == self._verified:
+            return None
+        problem = self.verify()
+        self._verified = version if problem is None else None
+        return problem
 
     def new_generation(self) -> Path:
         """Create an empty index in a fresh folder (not yet current)."""

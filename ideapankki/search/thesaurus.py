@@ -12,22 +12,18 @@ the texts that write it out.
 Expansions weigh less than the words typed (EXPANSION_WEIGHT), and `exact_first` lifts every
 document that matches a typed word above all those found only through the thesaurus: an
 expansion never outranks an exact match. Nothing is indexed: an edit is seen at the next search
-of every worker, which compares the thesaurus' version (one primary-key read) first.
+of every worker (search.thesaurus_cache).
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 from whoosh import query as Q
 from whoosh.lang import stemmer_for_language
 
-from ..models import VocabularyConcept, VocabularyLabel, VocabularyLink, VocabularyState
 from .analysis import _TOKEN_RE, finnish_lemma, is_literal
 from .lemmas import prime
 from .parsing import _field_alternatives, query_words
@@ -121,6 +117,13 @@ class Thesaurus:
                 self._words.update((label.language, form) for word_forms in forms for form in word_forms)
                 for form in forms[0]:
                     self._first.setdefault((label.language, form), []).append((ci, li))
+
+    def at(self, version: int) -> "Thesaurus":
+        """This thesaurus as one database's VERSION of it: a copy sharing everything compiled."""
+        copy = object.__new__(Thesaurus)
+        copy.__dict__.update(self.__dict__)
+        copy.version = version
+        return copy
 
     def knows(self, word: str) -> bool:
         """Whether WORD (any inflection) is a word of some label: never 'correct' it into another word."""
@@ -236,65 +239,3 @@ def exact_first(corpus, exact: Q.Query, scores: np.ndarray, memo: dict | None = 
     others = scores[~matched]
     lift = np.float32(float(others.max()) + 1.0) if len(others) else np.float32(0.0)
     return np.where(matched, scores + lift, scores).astype(np.float32)
-
-
-_PREPARED: dict[tuple[str, bool], Thesaurus] = {}  # built in a server's master, adopted by its workers
-
-
-def prepare(engine: Engine, voikko: bool) -> Thesaurus | None:
-    """Build the current thesaurus of ENGINE's database ahead of any search, in a server's master
-    before it forks: each worker adopts it (VocabularyCache) while its version is still current,
-    sharing its pages copy-on-write, instead of building its own on a reader's first search."""
-    built = VocabularyCache(engine, voikko).current()
-    if built is not None:
-        _PREPARED[(repr(engine.url), voikko)] = built
-    return built
-
-
-class VocabularyCache:
-    """The current thesaurus of one database for this process: reloaded when its version moves."""
-
-    def __init__(self, engine: Engine, voikko: bool):
-        self.engine, self.voikko = engine, voikko
-        self._current: Thesaurus | None = _PREPARED.get((repr(engine.url), voikko))
-        self._lock = threading.Lock()
-
-    def current(self, version: int | None | bool = False) -> Thesaurus | None:
-        """The thesaurus as of now (one primary-key read, or VERSION if the caller just read it;
-        a reload after an edit); None without one."""
-        if version is False:
-            try:
-                with self.engine.connect() as connection:
-                    version = connection.execute(sa.select(VocabularyState.version)
-                                                 .where(VocabularyState.id == 1)).scalar()
-            except sa.exc.SQLAlchemyError:  # a database older than the thesaurus: search without it
-                return None
-        if version is None:
-            return None
-        current = self._current
-        if current is not None and current.version == version:
-            return current
-        with self._lock:
-            if self._current is None or self._current.version != version:
-                self._current = self._load(version)
-            return self._current
-
-    def _load(self, version: int) -> Thesaurus:
-        with self.engine.connect() as connection:
-            rows = connection.execute(sa.select(VocabularyConcept.id, VocabularyConcept.key,
-                                                VocabularyConcept.theme_slug, VocabularyConcept.region_code)
-                                      .order_by(VocabularyConcept.id)).all()
-            labels = connection.execute(sa.select(VocabularyLabel.concept_id, VocabularyLabel.kind,
-                                                  VocabularyLabel.language, VocabularyLabel.text)
-                                        .order_by(VocabularyLabel.concept_id, VocabularyLabel.position)).all()
-            links = connection.execute(sa.select(VocabularyLink.concept_id, VocabularyLink.target_id)
-                                       .where(VocabularyLink.kind == "broader")
-                                       .order_by(VocabularyLink.target_id, VocabularyLink.concept_id)).all()
-        concepts = {row.id: _Concept(row.key, row.theme_slug, row.region_code) for row in rows}
-        for label in labels:
-            concepts[label.concept_id].labels.append(
-                _Label(label.language, label.text, tokens(label.text), label.kind))
-        position = {concept_id: i for i, concept_id in enumerate(concepts)}
-        for link in links:
-            concepts[link.target_id].narrower.append(position[link.concept_id])
-        return Thesaurus(list(concepts.values()), self.voikko, version)

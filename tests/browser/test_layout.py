@@ -76,3 +76,24 @@ def test_the_year_chart_fits_the_screen_with_legible_text_and_its_table(site, ne
     assert smallest >= LEGIBLE_PX, f"the year chart's smallest text is {smallest:.1f} px at {width} px"
     years = page.locator("#types-caption").locator("xpath=..").locator("tbody tr")
     assert years.count() >= 1 and chart.locator("text[font-weight='bold']").count() == years.count()
+
+
+HEADER_PX = 300  # a phone's header: brand, search, account and language links, the main navigation (was 400)
+
+
+def test_on_a_phone_the_header_is_short_and_every_main_link_is_in_sight(site, new_context):
+    page = new_context(viewport={"width": 360, "height": 740}).new_page()
+    page.goto(in_language("/", "fi"))
+    height = page.locator(".site-header").bounding_box()["height"]
+    assert height <= HEADER_PX, f"the header takes {height:.0f} px of a 740 px phone screen"
+    links = page.locator(".main-nav a")
+    assert links.count() >= 7
+    links.first.focus()
+    for i in range(links.count()):
+        if i:
+            page.keyboard.press("Tab")  # as a keyboard user moves along the row
+        assert page.evaluate("document.activeElement.textContent") == links.nth(i).inner_text()
+        box = links.nth(i).bounding_box()
+        assert 0 <= box["x"] and box["x"] + box["width"] <= 360, f"{links.nth(i).inner_text()} stays off-screen"
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360  # the row scrolls, the page does not
+    assert "Kuntien kokeilut" in page.locator(".brand").evaluate("a => a.textContent")  # the tagline is still its name

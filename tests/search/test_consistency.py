@@ -8,6 +8,8 @@ import sys
 import textwrap
 import threading
 
+import pytest
+
 from click.testing import CliRunner
 
 from databases import url_text
@@ -205,3 +207,24 @@ def test_catch_up_of_entries_never_indexed_advances_the_log_without_an_index_com
     bench.index.catch_up()
     assert bench.slugs() == []
     assert sorted(p.name for p in bench.index.store.current.glob("_MAIN_*.toc")) != tocs
+
+
+def test_a_catch_up_opens_the_index_only_for_entries_it_may_hold(bench, session, monkeypatch):
+    """An entry with an id above every id the generation ever indexed (a new submission) cannot be in
+    it: applying its row reads no index file. One at or below it is looked up and removed; so is
+    any, when the state file comes from before indexed_max was kept."""
+    published = bench.add("julkaistu")
+    assert bench.index.store.read_state().indexed_max == published.id
+    make_entry(session, "luonnos", state=EntryState.draft)
+    make_entry(session, "lahetetty", state=EntryState.submitted)
+    monkeypatch.setattr(bench.index.store, "open", lambda: pytest.fail("the index was opened"))
+    assert bench.index.catch_up() == 2 and bench.index.pending() == 0
+    monkeypatch.undo()
+    workflow.place_by_operator(session, entries.get_by_slug(session, "julkaistu"), EntryState.archived, "test")
+    session.commit()
+    store = bench.index.store
+    state = store.read_state()
+    state.indexed_max = None  # written by older code: every unpublished entry is looked up
+    store.write_state(state)
+    bench.index.catch_up()
+    assert bench.slugs() == [] and store.read_state().indexed_max is None

@@ -96,9 +96,9 @@ def test_an_edit_is_seen_by_another_worker_at_its_next_search_without_a_reindex(
 
 
 def test_a_thesaurus_prepared_before_the_fork_is_adopted_until_the_vocabulary_changes(entries, session, tmp_path):
-    from ideapankki.search import thesaurus
+    from ideapankki.search import thesaurus_cache
 
-    prepared = thesaurus.prepare(entries.engine, entries.index.voikko)  # the server's master, before forking
+    prepared = thesaurus_cache.prepare(entries.engine, entries.index.voikko)  # the server's master, before forking
     try:
         worker = SearchIndex(tmp_path / "worker", entries.engine)
         assert worker.vocabulary.current() is prepared  # nothing built on a reader's first search
@@ -111,7 +111,7 @@ def test_a_thesaurus_prepared_before_the_fork_is_adopted_until_the_vocabulary_ch
         assert worker.vocabulary.current() is not prepared
         assert [h.slug for h in worker.search("kyytiringi").hits] == ["rovaniemen-kyytipalvelu"]
     finally:
-        thesaurus._PREPARED.clear()
+        thesaurus_cache._PREPARED.clear()
 
 
 def test_a_broader_concept_reaches_its_narrower_ones_below_its_synonyms_and_the_typed_word(bench):
@@ -127,3 +127,27 @@ def test_a_broader_concept_reaches_its_narrower_ones_below_its_synonyms_and_the_
     assert bench.slugs("perusterveydenhuolto") == [
         "sote-strategia", "perusterveydenhoidon-jonot", "terveysaseman-iltavastaanotto"]
     assert bench.slugs("terveyskeskus") == ["terveysaseman-iltavastaanotto"]  # never upwards
+
+
+def test_databases_with_the_same_thesaurus_share_its_compilation_and_an_edit_compiles_another(
+        entries, session, databases):
+    """Compiling is most of a reload: it is done once per content (a hash of what was read), not per
+    database; versions are not comparable across databases, so each keeps its own."""
+    from ideapankki.db import create_db_engine
+    from ideapankki.search.thesaurus_cache import VocabularyCache
+
+    mine = entries.index.vocabulary.current()
+    other_engine = create_db_engine(databases.fresh())  # the same shipped thesaurus
+    try:
+        others = VocabularyCache(other_engine, entries.index.voikko).current()
+        assert others is not mine and others._first is mine._first and others._queries is mine._queries
+        moderator = make_user(session, "moderaattori@example.fi", role=Role.moderator)
+        concept = vocabulary.concept(session, "taksi")
+        concept.hidden.setdefault("fi", []).append("kyytiringi")
+        vocabulary.save_concept(session, moderator, concept, "taksi")
+        session.commit()
+        edited = entries.index.vocabulary.current()
+        assert edited._first is not others._first and edited.knows("kyytiringi") and not others.knows("kyytiringi")
+        assert VocabularyCache(other_engine, entries.index.voikko).current()._first is others._first
+    finally:
+        other_engine.dispose()

@@ -22,7 +22,7 @@ from clients import sign_in
 PAYLOADS = [line for line in (Path(__file__).parent / "xss_payloads.txt").read_text(encoding="utf-8").splitlines()
             if line.strip()]
 PASSWORD = "kuusi sanaa kulkee kauas"
-SAFE_SCHEMES = {"http", "https", "mailto"}
+SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "svg", "math", "img", "style", "base", "frame", "frameset",
                   "applet", "video", "audio", "source", "xmp", "noscript", "template", "isindex", "keygen",
                   "marquee", "image", "animate", "set", "use", "foreignobject"}

@@ -133,7 +133,8 @@ def _feed_content(client, url, href):
 
 def _the_feeds_show_it(client, slug):
     """Every feed that lists the entry carries its structured sections, labelled in the feed's language, in the
-    entry page's order; the entry's own feed carries them in its version; nothing that is not allowed in a body."""
+    entry page's order, and whom to call (only who agreed); the entry's own feed carries them in its version; nothing
+    that is not allowed in a body."""
     page = f"http://localhost/entries/{slug}"
     for url in ("/feeds/entries.atom", "/feeds/type/practice.atom", "/feeds/municipality/205.atom"):
         content = _feed_content(client, url, page)
@@ -141,15 +142,18 @@ def _the_feeds_show_it(client, slug):
                                                    "Resurssit", "120&nbsp;000", "Tulokset", "Työllistyneiden osuus",
                                                    "Arviointi", "3 – Syy-yhteys osoitettu", "Opit",
                                                    "Mitä toinen kunta tarvitsee", "Kuntakokeilulaki", "Tilanne nyt",
-                                                   "Vakinaistettu")]
+                                                   "Vakinaistettu", "Yhteyshenkilöt", "Maija Meikäläinen")]
         assert order == sorted(order), url
+        assert 'href="mailto:maija@kajaani.fi"' in content and 'href="tel:+358401234567"' in content
+        assert "Pekka" not in content, url  # a contact who did not agree to publication
         assert 'href="https://example.fi/tulos"' in content
         assert not re.search(r"<(section|span|script)|tabindex|aria-|class=", content), url
     swedish = _feed_content(client, "/feeds/entries.atom?lang=sv", page)
-    assert "Mål</h2>" in swedish and "Resultat</h2>" in swedish
+    assert "Mål</h2>" in swedish and "Resultat</h2>" in swedish and "Kontaktpersoner</h2>" in swedish
     assert "Tavoitteet" not in swedish and "Työnhakijat työllistyvät nopeammin." in swedish
     versions = _feed_content(client, f"/feeds/entry/{slug}.atom", f"{page}/history#version-1")
     assert "Tulokset" in versions and "Työllistyneiden osuus" in versions and "Kuntakokeilulaki" in versions
+    assert "Maija Meikäläinen" in versions and "Pekka" not in versions
 
 
 def test_a_member_cannot_confirm_an_evidence_level(app, app_session, member, moderator):

@@ -133,7 +133,7 @@ def share_with_workers(search_root: Path, database_url: str | None = None) -> No
 def _prepare_thesaurus(database_url: str) -> None:
     from ...db import create_db_engine
     from ...search.analysis import voikko_available
-    from ...search.thesaurus import prepare
+    from ...search.thesaurus_cache import prepare
 
     engine = create_db_engine(database_url)
     try:

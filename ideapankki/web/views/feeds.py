@@ -45,10 +45,11 @@ def _query(pairs) -> str:
 
 def structured_html(subject, sid: str) -> str:
     """SUBJECT's structured description (an Entry or an EntryDocument) as the entry page's sections
-    (and a norm proposal's response received) show it, in the reader's language, cleaned with the
+    (and a norm proposal's response received) show it, and whom to call (the contacts who agreed to
+    publication, as on the page and in the open data), in the reader's language, cleaned with the
     body's allowlist for a feed's content."""
     parts = [render_template(f"public/{name}.html", subject=subject, h=2, sid=sid)
-             for name in ("_structured", "_norm_response")]  # a norm proposal's response is beside its timeline
+             for name in ("_structured", "_norm_response", "_contacts")]  # a response is beside its timeline
     html = _BLANK_LINES.sub("\n", markdown.sanitize("\n".join(parts))).strip()
     return html if _TAG.sub("", html).strip() else ""  # no section: no empty wrapper
 
