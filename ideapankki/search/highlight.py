@@ -41,7 +41,6 @@ def _analyzers(finnish: str) -> dict:
 
 
 MAX_FORMS = 60_000  # distinct tokens remembered per analyzer (~20 MB at most; 300,000 could reach ~100 MB)
-MAX_TEXTS = 40_000  # texts known to be made of known tokens, per analyzer (~4 MB)
 
 
 class _Vocabulary:
@@ -52,9 +51,6 @@ class _Vocabulary:
     def __init__(self):
         self.known: set[str] = set()
         self.by_form: dict[str, set[str]] = {}
-        # hash(text) of plain texts (no special token) whose tokens are all in KNOWN: such a text's
-        # matching tokens are found in it with str.find, without tokenizing it again
-        self.texts: set[int] = set()
 
     def matching(self, terms: set[str]) -> set[str]:
         found: set[str] = set()
@@ -65,7 +61,7 @@ class _Vocabulary:
     def learn(self, analyze, tokens: set[str], terms: set[str], matching: set[str]) -> None:
         """Analyse TOKENS (new ones), adding those with a form in TERMS to MATCHING."""
         if len(self.known) + len(tokens) > MAX_FORMS:
-            self.known, self.by_form, self.texts = set(), {}, set()
+            self.known, self.by_form = set(), {}
         for token in tokens:
             forms = {t.text for t in analyze(token.lower())}
             for form in forms:
@@ -93,29 +89,17 @@ def highlight(text: str, terms: set[str], language: str, finnish: str, seen: dic
     matching = seen.get("matching")
     if matching is None:
         matching = seen["matching"] = vocabulary.matching(terms)
-    key = hash(text)
-    if key in vocabulary.texts:  # every token known, none special: the matching tokens found in the text are its hits
-        words = seen.get("words")
-        if words is None:
-            words = seen["words"] = {token for token in matching if _plain(token)}
-        matches = _matches(text, words, True)
-    else:
-        distinct = set(_TOKEN.findall(text))
-        new = distinct - vocabulary.known
-        if new:
-            vocabulary.learn(_analyzers(finnish)[language], new, terms, matching)
-            seen.pop("words", None)  # MATCHING grew
-        # Special tokens (law numbers, sections, dates, amounts) are the ones with a character that is not a word
-        # character: without one, the tokens are the text's maximal runs of word characters.
-        plain = _plain("".join(distinct))
-        if plain and (not new or distinct <= vocabulary.known):  # (learning may have forgotten the rest)
-            if len(vocabulary.texts) >= MAX_TEXTS:
-                vocabulary.texts = set()
-            vocabulary.texts.add(key)
-        hits = distinct & matching
-        matches = _matches(text, hits, plain) if hits else []
-    if not matches:
+    distinct = set(_TOKEN.findall(text))
+    new = distinct - vocabulary.known
+    if new:
+        vocabulary.learn(_analyzers(finnish)[language], new, terms, matching)
+    hits = distinct & matching
+    if not hits:
         return ""
+    # Special tokens (law numbers, sections, dates, amounts) are the ones with a character that is not a word
+    # character: without one, the tokens are the text's maximal runs of word characters.
+    plain = "".join(distinct).replace("_", "a").isalnum()
+    matches = _matches(text, hits, plain)
     fragments = []  # (number of matches, start, end)
     i = 0
     while i < len(matches):
@@ -148,11 +132,6 @@ def _matches(text: str, hits: set[str], plain: bool) -> list[tuple[int, int]]:
             at = text.find(hit, end)
     spans.sort()
     return spans
-
-
-def _plain(text: str) -> bool:
-    """Whether TEXT is word characters only (what \\w is: str.isalnum() or "_")."""
-    return text.replace("_", "a").isalnum()
 
 
 def _word_char(char: str) -> bool:
