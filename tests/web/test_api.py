@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import schemathesis
 from hypothesis import HealthCheck, given, settings
 from sqlmodel import Session
 from werkzeug.serving import make_server
@@ -65,6 +64,8 @@ def api(api_app):
 
 @pytest.fixture(scope="module")
 def api_schema(api_app):
+    import schemathesis  # here, not at collection: ~1 s of imports, paid by the one worker that walks the API
+
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", api_app)
 
 
