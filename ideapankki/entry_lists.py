@@ -4,8 +4,10 @@ The entry page shows an entry's municipalities, themes, tags, laws, contacts, li
 and norm steps. Read lazily, each list was a statement of its own, and then one for the entries
 that link here and one for the adoption counts: a quarter of an uncached page at 20,000 entries,
 most of it SQLAlchemy's work per statement rather than the database's. Here the entry is read as
-before and its lists come in one UNION ALL of small rows, set on the entry as if loaded
-(set_committed_value: the same row objects, no change events, nothing for the session to write).
+a plain row of its table (the ORM's loading of one Entry cost as much as the row itself) and its
+lists come in one UNION ALL of small rows; the entry and its lists are instances made from those
+rows, the lists set as if loaded (set_committed_value: no change events), transient: the session
+never writes them.
 The same statement tells whether any published entry links here and counts the organisations
 that marked the entry, so the page asks for typed links and marks only when there are some.
 Nothing is stored at write time: the page reads the tables every time.
@@ -18,7 +20,7 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from .models import (Adoption, Contact, Entry, EntryLink, EntryMunicipality, EntryRelation, EntryState, EntryTag,
                      EntryTheme, LawReference, Municipality, NormStatusEvent, Organisation)
@@ -63,9 +65,11 @@ def _member(kind: str, table, where, **columns):
 
 @lru_cache(maxsize=1)
 def _entry_statement():
-    """The published entry with slug :slug (built once: building it cost as much as running it)."""
-    return select(Entry).where(Entry.slug == sa.bindparam("slug", type_=sa.String),
-                               Entry.state == EntryState.published.value)
+    """The published entry with slug :slug, as a row of its table's columns (built once: building it
+    cost as much as running it)."""
+    table = Entry.__table__
+    return sa.select(table).where(table.c.slug == sa.bindparam("slug", type_=sa.String),
+                                  table.c.state == EntryState.published.value)
 
 
 @lru_cache(maxsize=1)
@@ -113,12 +117,15 @@ def _norm_order(event: NormStatusEvent):
 
 def load(session: Session, slug: str) -> EntryLists | None:
     """The published entry with SLUG and its lists, or None (drafts and rejected entries are not public)."""
-    entry = session.exec(_entry_statement(), params={"slug": slug}).first()
-    if entry is None:
+    connection = session.connection()
+    row = connection.execute(_entry_statement(), {"slug": slug}).first()
+    if row is None:
         return None
+    entry = Entry._sa_class_manager.new_instance()  # as the list rows: no ORM loading, never written
+    entry.__dict__.update(row._mapping)
     found: dict[str, list] = {kind: [] for kind in ("municipality", "theme", "tag", *SHAPES)}
     linked_here, adoption_rows = False, []
-    for row in session.connection().execute(_statement(), {"entry": entry.id, "slug": entry.slug}):
+    for row in connection.execute(_statement(), {"entry": entry.id, "slug": entry.slug}):
         kind = row.kind
         if kind == "linked_here":
             linked_here = True

@@ -49,11 +49,14 @@ class Table:
     regions: dict[str, tuple[str, str]] = field(default_factory=dict)  # region code -> (Finnish, Swedish name)
     # facet -> (its values sorted as str, and per (entry, value) pair the entry's position and the value's index)
     pairs: dict[str, tuple[list, np.ndarray, np.ndarray]] = field(default_factory=dict)
+    # facet -> its counts over every published entry (what a facet counts when no other facet
+    # filters: on every unfiltered page, and for the filtered facet itself on one-filter pages)
+    totals: dict[str, list[tuple[object, int]]] = field(default_factory=dict)
 
-    def matching(self, filters, leave_out: str | None = None) -> int:
-        """The positions passing every active filter but LEAVE_OUT's."""
+    def matching(self, filters, leave_out: str | None = None, active: dict | None = None) -> int:
+        """The positions passing every active filter but LEAVE_OUT's (ACTIVE: filters.active())."""
         mask = (1 << len(self.ids)) - 1
-        for name, value in filters.active().items():
+        for name, value in (filters.active() if active is None else active).items():
             if name != leave_out:
                 mask &= self.values[name].get(value, 0)
         return mask
@@ -63,8 +66,12 @@ class Table:
         if not self.pairs:  # a table built without its pairs: a popcount per value
             return self._counted(filters)
         counts, flags = {}, {}  # the facets mostly share one scope: unpacked once
+        active = filters.active()
         for name in FACETS:
-            scope = self.matching(filters, leave_out=name)
+            if name in self.totals and all(other == name for other in active):
+                counts[name] = list(self.totals[name])
+                continue
+            scope = self.matching(filters, leave_out=name, active=active)
             if scope.bit_count() * SPARSE > len(self.ids):  # a wide scope: a popcount per value is cheaper
                 counts[name] = self._counted_one(name, scope)
                 continue
@@ -175,11 +182,14 @@ def _build(session: Session) -> Table:
             Municipality.region_fi, Municipality.region_sv)).all():
         register[code] = Place(code, name_fi, name_sv)
         regions.setdefault(region, (region_fi, region_sv))
-    return Table(tuple(row[0] for row in rows),
-                 {name: {value: _bits(positions, len(rows)) for value, positions in by_value.items()}
-                  for name, by_value in found.items()},
-                 {entry_id: tuple(codes) for entry_id, codes in places.items()}, register, regions,
-                 {name: _pairs(by_value) for name, by_value in found.items()})
+    table = Table(tuple(row[0] for row in rows),
+                  {name: {value: _bits(positions, len(rows)) for value, positions in by_value.items()}
+                   for name, by_value in found.items()},
+                  {entry_id: tuple(codes) for entry_id, codes in places.items()}, register, regions,
+                  {name: _pairs(by_value) for name, by_value in found.items()})
+    everything = (1 << len(rows)) - 1
+    table.totals.update({name: table._counted_one(name, everything) for name in FACETS})
+    return table
 
 
 def _pairs(by_value: dict[object, list[int]]) -> tuple[list, np.ndarray, np.ndarray]:

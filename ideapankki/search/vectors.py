@@ -20,12 +20,12 @@ import numpy as np
 from whoosh import query as Q
 from whoosh.util.numeric import byte_to_length
 
-from .whoosh_private import blocks, length_bytes, reads_blocks, unfiltered
+from .postings import EMPTY as _EMPTY, read_postings as _read_postings
+from .whoosh_private import length_bytes
 from .scoring import evaluate  # noqa: F401 - the query modules import it from here
 
 K1, B = 1.2, 0.75
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
-_EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
 KEPT_POSTINGS = 1_500_000  # per generation in each of Corpus's term and score tables: ~12 MB and ~6 MB
 
 
@@ -105,26 +105,6 @@ class SegmentCache:
                 del self._bits[key]
             for key in [k for k in self._frequencies if k[0] not in segment_ids]:
                 del self._frequencies[key]
-
-
-def _read_postings(segment, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-    """All postings of the term in SEGMENT, deleted documents included (Corpus.live masks them;
-    the document frequency counts them, as Whoosh's own does): what is kept is then a function of
-    the immutable segment alone, whichever generation's deletions it was first read under."""
-    try:
-        matcher = unfiltered(segment.postings(fieldname, text))
-    except Exception:  # noqa: BLE001 - TermNotFound and friends: the term is simply absent
-        return _EMPTY
-    if not reads_blocks(matcher):  # not Whoosh 3's block matcher: go posting by posting
-        pairs = list(matcher.items_as("weight"))
-        return (np.array([i for i, _w in pairs], np.int32), np.array([w for _i, w in pairs], np.float32))
-    ids, weights = [], []
-    for block_ids, block_weights in blocks(matcher):
-        ids.append(np.asarray(block_ids, np.int32))
-        weights.append(np.asarray(block_weights, np.float32))
-    if not ids:
-        return _EMPTY
-    return np.concatenate(ids), np.concatenate(weights)
 
 
 def _lengths(fieldname: str):

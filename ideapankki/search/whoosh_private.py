@@ -10,6 +10,10 @@ upgrade changed, and tests/search/test_whoosh_private.py fails naming this modul
 
 from __future__ import annotations
 
+import io
+import pickle
+import struct
+import zlib
 from array import array
 from typing import Callable, Iterator
 
@@ -17,7 +21,7 @@ import whoosh
 from whoosh.codec import whoosh3
 from whoosh.index import FileIndex
 from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
-from whoosh.reading import SegmentReader
+from whoosh.reading import SegmentReader, TermNotFound
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
@@ -101,6 +105,48 @@ def blocks(matcher) -> Iterator[tuple]:
         matcher._next_block()
 
 
+def term_blocks(segment, fieldname: str, text: str) -> list[tuple[int, int, tuple, object]] | None:
+    """Every block of the term's postings in SEGMENT, deleted documents included, read with one
+    file read: (postings, last docnum, docnums delta-encoded within the block, weights: None for
+    all 1.0, a float for all equal, else a tuple). [] when the term is absent; None when SEGMENT
+    is not a Whoosh 3 segment (read it through a matcher). The Whoosh 3 matcher reads the same
+    bytes with a seek and a dozen small reads per block (its pickles are read from the file)."""
+    terms = getattr(segment, "_terms", None)
+    if type(terms) is not whoosh3.W3TermsReader:
+        return None
+    if fieldname not in segment.schema:
+        return []
+    try:
+        info = terms.term_info(fieldname, segment.schema[fieldname].to_bytes(text))
+    except TermNotFound:
+        return []
+    if info.is_inlined():
+        ids, weights, _values = info.inlined_postings()
+        deltas = tuple(b - a for a, b in zip((0, *ids), ids))
+        return [(len(ids), ids[-1], deltas, tuple(weights))] if ids else []
+    offset, length = info.extent()
+    length = length[0] if isinstance(length, tuple) else length  # W3TermInfo.from_bytes keeps a 1-tuple
+    data = terms._postfile.get(offset, length)
+    if data[:4] != whoosh3.WHOOSH3_HEADER_MAGIC:
+        raise ValueError(f"postings of {fieldname}:{text!r} do not start with a block header")
+    found, at = [], 4
+    while at < len(data):
+        (size,) = _INT.unpack_from(data, at)
+        start, end = at + _INT.size, at + _INT.size + abs(size)
+        stream = io.BytesIO(data[start:end])
+        count, last, _weight, compression, _shortest, _longest = pickle.load(stream)
+        body = data[start + stream.tell():end]
+        ids, weights, _values = pickle.loads(zlib.decompress(body) if compression else body)
+        found.append((count, last, ids, weights))
+        at = end
+        if size < 0:  # the last block
+            break
+    return found
+
+
+_INT = struct.Struct("!i")  # whoosh.system.pack_int
+
+
 def length_bytes(segment, fieldname: str):
     """The quantised field lengths of SEGMENT's documents, one byte each (raises if none has FIELDNAME)."""
     return segment._perdoc.column_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
@@ -121,13 +167,16 @@ def problems() -> list[str]:
         SegmentWriter: ("_flush_segment", "_merge_segments", "_check_state", "_finalize_segment", "_close_segment",
                         "_commit_toc", "_finish"),
         whoosh3.W3FieldWriter: ("_postwriter",),
-        whoosh3.W3PostingsWriter: ("_blocklimit", "_ids", "_weights", "_values", "_maxweight", "_write_block"),
+        whoosh3.W3PostingsWriter: ("_blocklimit", "_ids", "_weights", "_values", "_maxweight", "_write_block",
+                                   "_mini_ids", "_mini_weights"),
         FilterMatcher: ("_exclude",),
         WrappingMatcher: ("child",),
         whoosh3.W3LeafMatcher: ("_read_ids", "_read_weights", "_ids", "_weights", "_next_block"),
         whoosh3.W3PerDocReader: ("column_reader",),
-        whoosh3: ("_lenfield", "LENGTHS_COLUMN"),
-        SegmentReader: ("_perdoc",),
+        whoosh3: ("_lenfield", "LENGTHS_COLUMN", "WHOOSH3_HEADER_MAGIC"),
+        SegmentReader: ("_perdoc", "_terms"),
+        whoosh3.W3TermsReader: ("term_info", "_postfile"),
+        whoosh3.W3TermInfo: ("is_inlined", "inlined_postings", "extent"),
         FileIndex: ("_segments",),
         Searcher: ("_ix",),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel, lazy_gettext as _l
 from flask_login import LoginManager, login_user
 from flask_wtf.csrf import CSRFProtect
@@ -17,7 +18,26 @@ login_manager.login_message = _l("Log in to see this page.")
 login_manager.session_protection = "basic"
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, without their work for a reader who has no session: no signing
+    serializer is built to read an absent cookie, and an empty session that nothing changed is not
+    prepared for a cookie it will not set (most requests are anonymous; the answer is the same)."""
+
+    def open_session(self, app: Flask, request):
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session, response) -> None:
+        if not session and not session.modified:
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = CookieSessions()
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)

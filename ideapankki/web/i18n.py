@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import current_app, request, url_for
+from flask import current_app, g, request, url_for
 
 COOKIE = "lang"
 ONE_YEAR = 365 * 24 * 3600
+QUERY_SAFE = "!$'()*,/:;?@"  # what werkzeug leaves unquoted when url_for encodes a query
 
 
 def select_locale() -> str:
@@ -35,7 +36,34 @@ def here_without_language() -> str:
 
 
 def url_in_language(code: str) -> str:
-    """Return this page's absolute address with ?lang=CODE."""
+    """Return this page's absolute address with ?lang=CODE.
+
+    Every page links itself in each language (hreflang): the page's own address is built once
+    (url_for) and each language's query appended to it, encoded as url_for encodes a query, when
+    the page's rule is plain (one rule, no defaults, no query name that is also a path part);
+    otherwise url_for builds each one."""
     args = request.args.to_dict()
     args["lang"] = code
-    return url_for(request.endpoint or "public.front", **(request.view_args or {}), **args, _external=True)
+    endpoint, view_args = request.endpoint or "public.front", request.view_args or {}
+    here = g.get("_url_in_language")
+    if here is None:
+        names = _plain_rule_arguments(endpoint)
+        here = g._url_in_language = (None if names is None else url_for(endpoint, **view_args, _external=True), names)
+    address, names = here
+    if address is None or not names.isdisjoint(args):
+        return url_for(endpoint, **view_args, **args, _external=True)
+    return address + "?" + urlencode(args, safe=QUERY_SAFE)
+
+
+def _plain_rule_arguments(endpoint: str) -> frozenset | None:
+    """The path parts of ENDPOINT's rule if url_for would build its query from the other values
+    alone, in their order; None otherwise."""
+    app = current_app
+    try:
+        rules = list(app.url_map.iter_rules(endpoint))
+    except KeyError:  # no such endpoint: url_for says so
+        return None
+    if (len(rules) != 1 or rules[0].defaults or any(app.url_default_functions.values())
+            or app.url_map.sort_parameters):
+        return None
+    return frozenset(rules[0].arguments)

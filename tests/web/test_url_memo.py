@@ -33,3 +33,22 @@ def test_values_of_other_types_and_orders_are_not_confused(module_app):
         assert app.url_for("public.entries", type=None) == "/entries"
         assert app.url_for("public.entries", type=["idea", "norm"]) == "/entries?type=idea&type=norm"
         assert app.url_for("public.entry", slug="a", _anchor="x") == "/entries/a#x"
+
+
+def test_url_in_language_is_what_url_for_builds(module_app):
+    """A page's address in each language is its own address with the query url_for would encode."""
+    from flask import request
+
+    from ideapankki.web.i18n import url_in_language
+
+    app = module_app
+    paths = ("/", "/entries/a-b", "/entries?q=ä ö&x=1&page=2", "/entries?lang=sv&type=idea",
+             "/entries?type=idea&type=norm", "/entries/x?next=/a?b=c&d=%2F&e=+&f='()*!", "/search?q=",
+             "/themes/asuminen?lang=en", "/no/such/page?a=1")
+    for path in paths:
+        with app.test_request_context(path):
+            for code in ("fi", "sv", "en"):
+                args = {**request.args.to_dict(), "lang": code}
+                expected = Flask.url_for(app, request.endpoint or "public.front", **(request.view_args or {}),
+                                         **args, _external=True)
+                assert url_in_language(code) == expected, path
