@@ -30,6 +30,7 @@ _CHILDREN = (EntryMunicipality, EntryTheme, EntryTag, LawReference, Contact, Ent
              EntryRelation, Adoption)
 _UNORDERED = "ideapankki.changes_to_order"  # session.info: entry ids logged in this transaction, not yet ordered
 _LOGGED = "ideapankki.changes_logged"  # session.info: entry ids with a row in this (sub)transaction
+_VERSION_READ = "ideapankki.site_version"  # session.info: (the transaction, the site's version read in it)
 COMMIT_ORDER_LOCK = 0x1DEA_C4A6  # pg_advisory_xact_lock key: commits that logged changes, one at a time
 
 
@@ -45,6 +46,7 @@ def _touched_entry_ids(session: OrmSession) -> set[int]:
 
 @event.listens_for(OrmSession, "after_flush")
 def _log_entry_changes(session: OrmSession, _flush_context) -> None:
+    session.info.pop(_VERSION_READ, None)  # a write may move the version: read it again
     ids = _touched_entry_ids(session)
     if ids:
         session.info["entries_changed"] = True
@@ -82,6 +84,7 @@ def _forget(session: OrmSession) -> None:
 def _forget_logged(session: OrmSession, transaction) -> None:
     """The end of the transaction or of a savepoint (a rolled-back one took its rows with it);
     not of the internal subtransaction every flush opens."""
+    session.info.pop(_VERSION_READ, None)
     if transaction.nested or transaction.parent is None:
         session.info.pop(_LOGGED, None)
 
@@ -97,7 +100,7 @@ VERSION_QUERY = sa.select(
 _VERSION_SQL: dict[str, str] = {}  # dialect name -> VERSION_QUERY as SQL
 
 
-def site_version(source: sa.Engine | OrmSession) -> tuple:
+def site_version(source: sa.Engine | OrmSession, keep: bool = False) -> tuple:
     """(head id, head time, programme count, newest programme change, thesaurus version): equal only
     while nothing changed (search results follow the thesaurus, so its version is part of it).
 
@@ -108,10 +111,19 @@ def site_version(source: sa.Engine | OrmSession) -> tuple:
     times the query itself (about 100 µs against 40 on SQLite), and SQLite's times stay strings;
     should connecting or the query fail there, the connection is dropped and SQLAlchemy runs it
     again, so its answer, or its error, is the one given. From a session it runs in the
-    session's transaction.
+    session's transaction. With KEEP (a search request: the index's catch-up and the listing table
+    ask), the session's later reads in the same transaction get this answer until it flushes or
+    ends: a later read could only be newer than the data read before it, and what a cache keeps
+    under an older version is rebuilt at the next.
     """
     if isinstance(source, OrmSession):
-        return tuple(source.connection().execute(VERSION_QUERY).one())
+        held = source.info.get(_VERSION_READ)
+        if held is not None and held[0] is source.get_transaction():
+            return held[1]
+        version = tuple(source.connection().execute(VERSION_QUERY).one())
+        if keep:
+            source.info[_VERSION_READ] = (source.get_transaction(), version)
+        return version
     sql = _VERSION_SQL.get(source.dialect.name)
     if sql is None:
         sql = _VERSION_SQL[source.dialect.name] = str(

@@ -58,7 +58,19 @@ def pytest_report_header(config):
         f"databases: sqlite only ({NO_SERVER})"
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
+    """Modules with a test marked slow first, each whole (its module fixtures made once), in their order.
+
+    xdist hands tests out in this order and lets an idle worker take the end of another's queue: a
+    long test started late would keep one worker busy while the other has nothing left to do.
+    """
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow)  # stable: the order within each part is kept
+    _skip_postgres_runs(items)
+
+
+def _skip_postgres_runs(items):
     """Skip [postgresql] runs without a server (one summary line per file), and those of sqlite_only tests."""
     for item in items:
         callspec = getattr(item, "callspec", None)
@@ -99,11 +111,23 @@ def db_kind(request):
 
 
 @pytest.fixture(scope="session")
-def db_template(db_kind, request, tmp_path_factory):
-    server = request.getfixturevalue("pg_server") if db_kind == "postgresql" else None
-    template = Template(db_kind, tmp_path_factory.mktemp(f"template-{db_kind}"), server)
-    yield template
-    template.close()
+def _templates():
+    """The session's migrated templates by kind, made on first use and kept to the end of the session."""
+    made: dict[str, Template] = {}
+    yield made
+    for template in made.values():
+        template.close()
+
+
+@pytest.fixture(scope="session")
+def db_template(db_kind, _templates, request, tmp_path_factory):
+    """The migrated template of this run's kind. pytest makes a parametrized session fixture again
+    whenever the kind changes between two tests (a worker that ran [sqlite] tests is handed
+    [postgresql] ones, tests/conftest.py runs slow modules first): the template is migrated once."""
+    if db_kind not in _templates:
+        server = request.getfixturevalue("pg_server") if db_kind == "postgresql" else None
+        _templates[db_kind] = Template(db_kind, tmp_path_factory.mktemp(f"template-{db_kind}"), server)
+    return _templates[db_kind]
 
 
 @pytest.fixture

@@ -69,14 +69,15 @@ class SearchIndex:
                 raise
             return 0
 
-    def refresh_if_behind(self) -> None:
+    def refresh_if_behind(self, version: tuple | None = None) -> None:
         """Catch up before a read when other processes or servers changed entries.
 
         While the site's version (changes.site_version) is the one at which nothing was pending,
         nothing is: that costs two primary-key lookups instead of counting the log's tail. Never
-        raises for a damaged index: the read that follows reports it (IndexUnavailable).
+        raises for a damaged index: the read that follows reports it (IndexUnavailable). VERSION:
+        the site's version the caller has just read (a page's session), not to read it again.
         """
-        version = self._seen.version = site_version(self.engine)
+        version = self._seen.version = site_version(self.engine) if version is None else version
         if version == self._current_at:
             return
         if self.pending() == 0 and self.store.is_current():  # an index of an older analysis is rebuilt

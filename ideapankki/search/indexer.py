@@ -147,6 +147,9 @@ def catch_up(store: IndexStore, engine: Engine, timeout: float = WRITER_TIMEOUT_
             # (a new submission's id is above them all: the index is not opened for it).
             absent = [eid for eid in entry_ids if eid not in entries
                       and (state.indexed_max is None or eid <= state.indexed_max)]
+            if docs and state.indexed_max is not None and max(docs) > state.indexed_max:
+                state.indexed_max = max(docs)  # on disk before the documents go in, should this process die
+                store.write_state(state)
             if docs or absent:
                 ix = store.open()
                 gone = _indexed(ix, absent)
@@ -165,8 +168,6 @@ def catch_up(store: IndexStore, engine: Engine, timeout: float = WRITER_TIMEOUT_
                 if docs or gone:
                     store.lemmas.load()
                     neighbours.refresh(store.current.resolve(), segments or SegmentCache(), set(docs), set(gone))
-            if docs and state.indexed_max is not None:
-                state.indexed_max = max(state.indexed_max, *docs)
         if not rows and not state.applied_above:
             return 0  # another process applied them: nothing to record (no gap can expire either)
         _advance(state, {cid for cid, _eid in rows})

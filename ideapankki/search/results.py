@@ -54,12 +54,14 @@ def _entries_in_order(session: Session, ids: list[int]) -> dict[int, Entry]:
 
 def find(session: Session, index: SearchIndex, text: str, filters: Filters, *, sort: str = "relevance",
          page: int = 1, per_page: int = 20, respell: bool = True,
-         load: Callable[[Session, list[int]], dict[int, object]] | None = None) -> ResultPage:
+         load: Callable[[Session, list[int]], dict[int, object]] | None = None,
+         version: tuple | None = None) -> ResultPage:
     """Search published entries and return one page joined with the database.
 
     LOAD(session, ids) reads the published entries among IDS by id, for a page that shows less
-    than a whole Entry (the pages' cards); by default Entry instances."""
-    index.refresh_if_behind()
+    than a whole Entry (the pages' cards); by default Entry instances. VERSION: the site's version
+    as SESSION has just read it (changes.site_version), if the caller has."""
+    index.refresh_if_behind(version)
     response: SearchResponse = index.search(text, filters, sort=sort, page=page, per_page=per_page, respell=respell)
     load = load or _entries_in_order
     by_id = load(session, [h.entry_id for h in response.hits])

@@ -181,10 +181,10 @@ class IndexStore:
         next commit, in /healthz (verify) and in every new process; a catch-up then need not open
         the whole index only to learn that nothing is wrong (it ran after every write)."""
         try:
-            toc = max(self.current.glob("_MAIN_*.toc"), key=lambda path: path.name)
-            stat = toc.stat()
-            version = (str(self.current.resolve()), toc.name, stat.st_size, stat.st_mtime_ns)
-        except (OSError, ValueError):  # no table of contents: verify says what is missing
+            tocs = sorted(self.current.glob("_MAIN_*.toc"))
+            version = (str(self.current.resolve()),
+                       tuple((toc.name, toc.stat().st_size, toc.stat().st_mtime_ns) for toc in tocs)) if tocs else None
+        except OSError:  # a table of contents went away meanwhile: verify says what is missing
             version = None
         if version is not None and version == self._verified:
             return None

@@ -26,6 +26,7 @@ from .scoring import evaluate  # noqa: F401 - the query modules import it from h
 
 K1, B = 1.2, 0.75
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+SMALL_SEGMENT = 1_000  # documents: a segment this small has its terms listed (SegmentCache._absent)
 KEPT_POSTINGS = 1_500_000  # per generation in each of Corpus's term and score tables: ~12 MB and ~6 MB
 
 
@@ -39,6 +40,7 @@ class SegmentCache:
         self._columns: dict[tuple, np.ndarray] = {}
         self._bits: dict[tuple, int] = {}  # facet values per segment: few, small, kept until merged away
         self._frequencies: dict[tuple, dict[str, tuple[float, int]]] = {}  # (segment, field) -> term -> (weight, df)
+        self._terms: dict[str, set[tuple[str, bytes]]] = {}  # a small segment's (field, term) pairs
         self._lock = threading.Lock()
 
     def postings(self, segment, segment_id: str, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -49,7 +51,8 @@ class SegmentCache:
             if found is not None:
                 self._postings.move_to_end(key)
                 return found
-        found = _read_postings(segment, fieldname, text)
+        absent = self._absent(segment, segment_id, fieldname, text)
+        found = _EMPTY if absent else _read_postings(segment, fieldname, text)
         with self._lock:
             self._postings[key] = found
             self._held += len(found[0])
@@ -57,6 +60,21 @@ class SegmentCache:
                 _key, (ids, _tf) = self._postings.popitem(last=False)
                 self._held -= len(ids)
         return found
+
+    def _absent(self, segment, segment_id: str, fieldname: str, text: str) -> bool:
+        """Whether a small segment (the few documents of recent edits) surely lacks the term: its
+        terms are listed once, and most of a query's terms are then not looked up in it."""
+        if segment.doc_count_all() > SMALL_SEGMENT:
+            return False
+        terms = self._terms.get(segment_id)
+        if terms is None:
+            terms = set(segment.all_terms())
+            with self._lock:
+                self._terms[segment_id] = terms
+        try:
+            return (fieldname, segment.schema[fieldname].to_bytes(text)) not in terms
+        except Exception:  # noqa: BLE001 - no such field, or no such value for it: read as before
+            return False
 
     def column(self, segment, segment_id: str, name: str, read) -> np.ndarray:
         """A per-document array of the segment (field lengths, publication day), read once."""
@@ -105,6 +123,8 @@ class SegmentCache:
                 del self._bits[key]
             for key in [k for k in self._frequencies if k[0] not in segment_ids]:
                 del self._frequencies[key]
+            for key in [k for k in self._terms if k not in segment_ids]:
+                del self._terms[key]
 
 
 def _lengths(fieldname: str):

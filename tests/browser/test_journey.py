@@ -134,6 +134,7 @@ def link_in(body: str, path: str) -> str:
     return found.group(0)
 
 
+@pytest.mark.slow
 def test_register_submit_return_fix_publish_search_follow(site, new_context, inbox):
     member, moderator, reader = (new_context().new_page() for _person in range(3))
     script_errors = []

@@ -36,6 +36,7 @@ def test_the_set_is_graded_and_covers_every_class():
     assert len(slugs) >= 100
 
 
+@pytest.mark.slow
 def test_our_search_keeps_its_figures(results):
     overall, per_kind, rows = results["ours"]
     for metric, floor in OVERALL.items():

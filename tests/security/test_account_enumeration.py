@@ -94,6 +94,7 @@ def test_registering_a_taken_address_mails_its_owner_and_changes_nothing(site):
     assert accounts.verify_password(user, PASSWORD)  # the stranger's password was not set
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", list(FORMS))
 def test_the_answer_takes_as_long_for_a_known_and_an_unknown_address(production_hashing, site, path):
     """Medians of interleaved requests, timed until the response is made (as a client sees it:

@@ -194,6 +194,7 @@ def test_every_path_part_has_samples_and_every_discovery_route_exists(fuzz_app):
     assert {endpoint for endpoint, _role in DISCOVERED} <= {r.endpoint for r in get_rules(fuzz_app)}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("share", range(SHARES))
 @pytest.mark.parametrize("role", EXAMPLES)
 def test_no_route_answers_500_to_any_parameter(fuzz_app, role, share):

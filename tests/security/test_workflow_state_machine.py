@@ -12,6 +12,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 from sqlmodel import Session, select
@@ -170,6 +171,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         assert indexed == published
 
 
+@pytest.mark.slow
 def test_workflow_state_machine(databases):
     WorkflowMachine.databases = databases
     # The rules and invariants are the same on both kinds; on PostgreSQL each example's database

@@ -146,6 +146,7 @@ def test_search_box_echo_is_inert(client, world):
         assert_inert(response.text, f"search {payload!r}")
 
 
+@pytest.mark.slow
 def test_moderation_pages_history_and_diffs_are_inert(app, world, app_session):
     moderator = app.test_client()
     sign_in(moderator, "mod@kuntaliitto.fi")

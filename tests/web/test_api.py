@@ -177,6 +177,7 @@ def live_api(tmp_path_factory, module_databases):
     close_app(app)
 
 
+@pytest.mark.slow
 def test_schemathesis_with_every_check_finds_nothing(live_api, tmp_path):
     """`schemathesis run --checks all`, every phase, both modes: the command the probe ran (issue #13).
 

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import force_locale, gettext as _
 
 from ... import browse, listing
+from ...changes import site_version
 from ...search import results as searching
 from ...search import SORTS, IndexUnavailable
 from ...search.schema import LANGUAGES
@@ -51,8 +52,10 @@ def parse_search_args(args, default_per_page: int) -> SearchArgs:
 def search_request() -> tuple[SearchArgs, searching.ResultPage]:
     """Run the search this request asks for (raises params.BadParameter or IndexUnavailable)."""
     args = parse_search_args(request.args, current_app.config["PER_PAGE"])
-    result = searching.find(db_session(), search_index(), args.text, args.filters, sort=args.sort,
-                            page=args.page, per_page=args.per_page, respell=args.respell, load=load_cards)
+    session = db_session()
+    version = site_version(session, keep=True)  # read once: the index's catch-up and the listing table ask it
+    result = searching.find(session, search_index(), args.text, args.filters, sort=args.sort, page=args.page,
+                            per_page=args.per_page, respell=args.respell, load=load_cards, version=version)
     return args, result
 
 
