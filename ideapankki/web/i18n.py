@@ -51,8 +51,15 @@ def url_in_language(code: str) -> str:
         here = g._url_in_language = (None if names is None else url_for(endpoint, **view_args, _external=True), names)
     address, names = here
     if address is None or not names.isdisjoint(args):
-        return url_for(endpoint, **view_args, **args, _external=True)
+        return url_for_this(endpoint, view_args, args, _external=True)
     return address + "?" + urlencode(args, safe=QUERY_SAFE)
+
+
+def url_for_this(endpoint: str, view_args: dict, args: dict, **options) -> str:
+    """url_for this page's ENDPOINT with its path parts and the query ARGS; a query name that is
+    also a path part (/themes/asuminen?slug=x) is left out: url_for cannot take a name twice (a
+    TypeError, a 500 for a harmless address), and the view reads the path's value, not the query's."""
+    return url_for(endpoint, **view_args, **{k: v for k, v in args.items() if k not in view_args}, **options)
 
 
 def _plain_rule_arguments(endpoint: str) -> frozenset | None:

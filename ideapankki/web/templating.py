@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from ..reference import THEME_SLUGS
 from . import field_labels, labels, page_gettext, template_inline
-from .i18n import here_without_language, url_in_language
+from .i18n import here_without_language, url_for_this, url_in_language
 from .template_cache import PROCESS_CACHE
 
 QUERY_SAFE = "!$'()*,/:;?@"  # what werkzeug leaves unquoted when url_for encodes a query
@@ -48,7 +48,7 @@ def url_with(**changes) -> str:
         else:
             args[key] = value
     if path is None or not path_names.isdisjoint(args):  # not a plain rule: what url_for does
-        return url_for(request.endpoint, **(request.view_args or {}), **args)
+        return url_for_this(request.endpoint, request.view_args or {}, args)
     if not args:
         return path
     return path + "?" + "&".join(f"{_quoted(str(key))}={_quoted(str(value))}" for key, value in args.items())

@@ -164,6 +164,8 @@ def fuzz_route(app, rule, role: str, names: set, probed: dict) -> set:
         url = _path(rule, dict(zip(parts, sample)))
         probe(url, [])
         _get(client, url, [(name, "1") for name in sorted(names)], seen)
+        if parts:  # a query name that is also a path part (/themes/asuminen?slug=x): links built from both
+            probe(url, [(part, "x") for part in parts])
     sample = {p: PATH_SAMPLES[p][0] for p in parts}
     for value in HOSTILE:  # the probe's values, each on every parameter and path part
         for name in sorted(names):
