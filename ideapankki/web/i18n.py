@@ -47,7 +47,7 @@ def url_in_language(code: str) -> str:
     endpoint, view_args = request.endpoint or "public.front", request.view_args or {}
     here = g.get("_url_in_language")
     if here is None:
-        names = _plain_rule_arguments(endpoint)
+        names = plain_rule_arguments(endpoint)
         here = g._url_in_language = (None if names is None else url_for(endpoint, **view_args, _external=True), names)
     address, names = here
     if address is None or not names.isdisjoint(args):
@@ -62,7 +62,7 @@ def url_for_this(endpoint: str, view_args: dict, args: dict, **options) -> str:
     return url_for(endpoint, **view_args, **{k: v for k, v in args.items() if k not in view_args}, **options)
 
 
-def _plain_rule_arguments(endpoint: str) -> frozenset | None:
+def plain_rule_arguments(endpoint: str) -> frozenset | None:
     """The path parts of ENDPOINT's rule if url_for would build its query from the other values
     alone, in their order; None otherwise."""
     app = current_app

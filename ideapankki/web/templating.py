@@ -6,16 +6,15 @@ from datetime import date
 from functools import lru_cache
 from urllib.parse import quote_plus
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, g, request, url_for
 from flask_babel import format_date, format_decimal, get_locale
 from markupsafe import Markup
 
 from ..reference import THEME_SLUGS
 from . import field_labels, labels, page_gettext, template_inline
-from .i18n import here_without_language, url_for_this, url_in_language
+from .i18n import QUERY_SAFE, here_without_language, plain_rule_arguments, url_for_this, url_in_language
 from .template_cache import PROCESS_CACHE
 
-QUERY_SAFE = "!$'()*,/:;?@"  # what werkzeug leaves unquoted when url_for encodes a query
 FINLEX_URL = "https://www.finlex.fi/fi/lainsaadanto/{year}/{number}"
 FACET_VALUES_SHOWN = 15  # values per facet in the sidebar (templates/partials/filters.html)
 
@@ -63,11 +62,10 @@ def _here() -> tuple[str | None, frozenset, dict]:
     """(this page's path without a query or None, its rule's argument names, the non-empty query
     arguments). None when a query argument could change which rule or path url_for builds."""
     current = {k: v for k, v in request.args.items() if v}
-    rules = list(current_app.url_map.iter_rules(request.endpoint))
-    if (len(rules) != 1 or rules[0].defaults or any(current_app.url_default_functions.values())
-            or current_app.url_map.sort_parameters):
+    names = plain_rule_arguments(request.endpoint)
+    if names is None:
         return None, frozenset(), current
-    return url_for(request.endpoint, **(request.view_args or {})), frozenset(rules[0].arguments), current
+    return url_for(request.endpoint, **(request.view_args or {})), names, current
 
 
 def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:
