@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from typing import NamedTuple
 
-from flask import Blueprint, abort, current_app, g, render_template, url_for
+from flask import Blueprint, abort, current_app, g, render_template
 from jinja2 import pass_context
 from sqlmodel import select
 
@@ -20,10 +18,13 @@ from ..serving import http_cache
 from .. import params
 from ..index import search_index
 from ..structured_labels import EVIDENCE_LABELS
-from ..templating import FACET_VALUES_SHOWN, long_date, url_with
+from ..templating import FACET_VALUES_SHOWN, url_with
+from . import listing_html
 from .norm_status import norm_status_form
 
 bp = Blueprint("public", __name__)
+for _name, _function in listing_html.GLOBALS.items():  # the cards, facet sidebar and page links
+    bp.add_app_template_global(_function, _name)
 
 
 def _listing(fixed: dict[str, str]):
@@ -117,21 +118,6 @@ def facet_label(context, name: str):
     return lambda value: value
 
 
-SLUG = re.compile(r"[a-z0-9-]+")
-PLACEHOLDER = "0slug0"
-
-
-@bp.app_template_global()
-def entry_href(slug: str) -> str:
-    """url_for('public.entry', slug=SLUG), its rule built once per request: twenty cards a page."""
-    parts = g.get("_entry_href")
-    if parts is None:
-        parts = g._entry_href = url_for("public.entry", slug=PLACEHOLDER).split(PLACEHOLDER)
-    if len(parts) != 2 or not SLUG.fullmatch(slug):
-        return url_for("public.entry", slug=slug)
-    return parts[0] + slug + parts[1]
-
-
 def _render_listing(template: str, filters, result, **context):
     return render_template(
         template,
@@ -207,15 +193,3 @@ def theme(slug: str):
 def evidence_label(value) -> str:
     """An evidence level's name (the active-filter chip; the facet links use facet_label)."""
     return str(EVIDENCE_LABELS.get(int(value), ""))
-
-
-@bp.app_template_global()
-def card_date(value, locale: str) -> str:
-    """A card's date as the `date` filter formats it in LOCALE (the page's): formatted once per
-    process and date, not by Babel for each of twenty cards."""
-    return _card_date(value, locale) if value else ""
-
-
-@lru_cache(maxsize=8192)
-def _card_date(value, locale: str) -> str:
-    return long_date(value)  # in the request's locale, which is LOCALE
