@@ -18,7 +18,7 @@ from ..serving import http_cache
 from .. import params
 from ..index import search_index
 from ..structured_labels import EVIDENCE_LABELS
-from ..templating import FACET_VALUES_SHOWN, url_with
+from ..templating import FACET_VALUES_SHOWN, urls_with
 from . import listing_html
 from .norm_status import norm_status_form
 
@@ -95,10 +95,10 @@ def facet_boxes(context, facets, filters, fixed=()) -> list[FacetBox]:
             continue
         label = facet_label(context, name)
         selected = active.get(name)
+        chosen = [str(value) == selected for value, _count in counts]
+        hrefs = urls_with(name, [None if on else value for (value, _count), on in zip(counts, chosen)])
         boxes.append(FacetBox(name, name in ("type", "theme") or name in active, [
-            FacetLink(label(value), count, url_with(**{name: None if str(value) == selected else value}),
-                      str(value) == selected)
-            for value, count in counts]))
+            FacetLink(label(value), count, href, on) for (value, count), href, on in zip(counts, hrefs, chosen)]))
     return boxes
 
 
