@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from ... import adoption_places, adoptions, browse, entry_lists, listing, relations
 from ...search import results as searching
+from ...changes import keep_version
 from ...models import Municipality
 from ...reference import THEME_SLUGS
 from ...search import IndexUnavailable
@@ -60,7 +61,11 @@ def listing_table() -> listing.Table:
     """The listing table, looked up once per request (each lookup reads the site's version)."""
     found = g.get("_listing_table")
     if found is None:
-        found = g._listing_table = listing.table(db_session())
+        session = db_session()
+        version = g.get("site_version")  # the ETag check's read (anonymous readers): not a second query
+        if version is not None:
+            keep_version(session, version)
+        found = g._listing_table = listing.table(session)
     return found
 
 
