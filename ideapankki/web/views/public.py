@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from ... import adoption_places, adoptions, browse, entry_lists, listing, relations
 from ...search import results as searching
+from ...changes import keep_version
 from ...models import Municipality
 from ...reference import THEME_SLUGS
 from ...search import IndexUnavailable
@@ -18,7 +19,7 @@ from ..serving import http_cache
 from .. import params
 from ..index import search_index
 from ..structured_labels import EVIDENCE_LABELS
-from ..templating import FACET_VALUES_SHOWN, url_with
+from ..templating import FACET_VALUES_SHOWN, urls_with
 from . import listing_html
 from .norm_status import norm_status_form
 
@@ -60,7 +61,11 @@ def listing_table() -> listing.Table:
     """The listing table, looked up once per request (each lookup reads the site's version)."""
     found = g.get("_listing_table")
     if found is None:
-        found = g._listing_table = listing.table(db_session())
+        session = db_session()
+        version = g.get("site_version")  # the ETag check's read (anonymous readers): not a second query
+        if version is not None:
+            keep_version(session, version)
+        found = g._listing_table = listing.table(session)
     return found
 
 
@@ -95,10 +100,10 @@ def facet_boxes(context, facets, filters, fixed=()) -> list[FacetBox]:
             continue
         label = facet_label(context, name)
         selected = active.get(name)
+        chosen = [str(value) == selected for value, _count in counts]
+        hrefs = urls_with(name, [None if on else value for (value, _count), on in zip(counts, chosen)])
         boxes.append(FacetBox(name, name in ("type", "theme") or name in active, [
-            FacetLink(label(value), count, url_with(**{name: None if str(value) == selected else value}),
-                      str(value) == selected)
-            for value, count in counts]))
+            FacetLink(label(value), count, href, on) for (value, count), href, on in zip(counts, hrefs, chosen)]))
     return boxes
 
 
