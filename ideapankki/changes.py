@@ -146,3 +146,13 @@ def site_version(source: sa.Engine | OrmSession, keep: bool = False) -> tuple:
             connection.close()  # back to the pool, which ends any transaction the query began
     with source.connect() as connection:
         return tuple(connection.execute(VERSION_QUERY).one())
+
+
+def keep_version(session: OrmSession, version: tuple) -> None:
+    """Have SESSION's reads of the site's version (site_version) answer VERSION until it flushes or
+    its transaction ends: VERSION was read from the engine just before, by this request (the ETag
+    check), so a search reads it once, not twice. The data the session then reads can only be as
+    new or newer, the same promise as site_version(keep=True) gives."""
+    transaction = session.get_transaction() or session.begin()
+    session.info[_VERSION_READ] = (transaction, version)
+

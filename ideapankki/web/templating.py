@@ -53,6 +53,27 @@ def url_with(**changes) -> str:
     return path + "?" + "&".join(f"{_quoted(str(key))}={_quoted(str(value))}" for key, value in args.items())
 
 
+def urls_with(name: str, values: list) -> list[str]:
+    """[url_with(**{NAME: value}) for value in VALUES]: a facet's links (some seventy a listing)
+    share the page's other arguments, joined once here instead of a dict copied and joined per link."""
+    here = g.get("_url_with_here")
+    if here is None:
+        here = g._url_with_here = _here()
+    path, path_names, current = here
+    names = [key for key in current if key != "page"]
+    if path is None or name in path_names or not path_names.isdisjoint(names):
+        return [url_with(**{name: value}) for value in values]
+    pairs = [f"{_quoted(str(key))}={_quoted(str(current[key]))}" for key in names]
+    at = names.index(name) if name in names else len(names)  # a new argument goes last, as in a dict
+    before, after = pairs[:at], pairs[at + 1:]
+    key = _quoted(name)
+    urls = []
+    for value in values:
+        query = before + after if value is None else before + [f"{key}={_quoted(str(value))}"] + after
+        urls.append(path + "?" + "&".join(query) if query else path)
+    return urls
+
+
 @lru_cache(maxsize=4096)
 def _quoted(text: str) -> str:
     return quote_plus(text, safe=QUERY_SAFE)  # what urlencode does to each key and value

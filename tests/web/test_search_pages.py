@@ -163,3 +163,31 @@ def test_nothing_found_is_never_an_empty_page(reader):
     assert 'class="nearest"' in newest and "Uusimmat merkinnät" in newest
     theme = reader.get("/search?q=koulutuksellisuuxx").text  # a theme's name in the words
     assert "/themes/koulutus" in theme and "Teemat, joissa on nämä sanat" in theme
+
+
+def test_an_anonymous_search_reads_the_sites_version_once(reader, shared, monkeypatch):
+    """The ETag check reads the version from the engine; the search, its catch-up and the listing
+    table take that one (changes.keep_version) instead of reading it again in the session."""
+    from sqlalchemy import event
+
+    from ideapankki.web.database import ENGINE_KEY
+    from ideapankki.web.serving import http_cache
+
+    engine_reads, session_reads = [], []
+    monkeypatch.setattr(http_cache, "site_version",
+                        lambda source, real=http_cache.site_version: engine_reads.append(1) or real(source))
+
+    def statement(_conn, _cursor, sql, *_args):
+        if "entry_change" in sql and "programme" in sql:  # changes.VERSION_QUERY
+            session_reads.append(sql)
+
+    engine = shared.extensions[ENGINE_KEY]
+    event.listen(engine, "before_cursor_execute", statement)
+    try:
+        for url in ("/search?q=perusopetus", "/api/v1/search?q=perusopetus"):
+            engine_reads.clear()
+            session_reads.clear()
+            assert reader.get(url).status_code == 200
+            assert (len(engine_reads), session_reads) == (1, []), url
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)

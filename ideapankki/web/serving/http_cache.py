@@ -108,6 +108,7 @@ def _revalidate():
         index.refresh_if_behind()  # e.g. after an import; never raises
         if not index.has_applied(version):
             return None  # rendered from a lagging index: no validators
+    g.site_version = version  # the view's search reads it again otherwise (views/search.py)
     tag = g.http_etag = etag(page_key(request, current_app.config, version))
     if request.if_none_match.contains_weak(tag):
         g.http_cache = "304"

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from typing import NamedTuple
 
-from flask import Blueprint, abort, current_app, g, render_template, url_for
+from flask import Blueprint, abort, current_app, g, render_template
 from jinja2 import pass_context
 from sqlmodel import select
 
 from ... import adoption_places, adoptions, browse, entry_lists, listing, relations
 from ...search import results as searching
+from ...changes import keep_version
 from ...models import Municipality
 from ...reference import THEME_SLUGS
 from ...search import IndexUnavailable
@@ -20,10 +19,13 @@ from ..serving import http_cache
 from .. import params
 from ..index import search_index
 from ..structured_labels import EVIDENCE_LABELS
-from ..templating import FACET_VALUES_SHOWN, long_date, url_with
+from ..templating import FACET_VALUES_SHOWN, urls_with
+from . import listing_html
 from .norm_status import norm_status_form
 
 bp = Blueprint("public", __name__)
+for _name, _function in listing_html.GLOBALS.items():  # the cards, facet sidebar and page links
+    bp.add_app_template_global(_function, _name)
 
 
 def _listing(fixed: dict[str, str]):
@@ -59,7 +61,11 @@ def listing_table() -> listing.Table:
     """The listing table, looked up once per request (each lookup reads the site's version)."""
     found = g.get("_listing_table")
     if found is None:
-        found = g._listing_table = listing.table(db_session())
+        session = db_session()
+        version = g.get("site_version")  # the ETag check's read (anonymous readers): not a second query
+        if version is not None:
+            keep_version(session, version)
+        found = g._listing_table = listing.table(session)
     return found
 
 
@@ -94,10 +100,10 @@ def facet_boxes(context, facets, filters, fixed=()) -> list[FacetBox]:
             continue
         label = facet_label(context, name)
         selected = active.get(name)
+        chosen = [str(value) == selected for value, _count in counts]
+        hrefs = urls_with(name, [None if on else value for (value, _count), on in zip(counts, chosen)])
         boxes.append(FacetBox(name, name in ("type", "theme") or name in active, [
-            FacetLink(label(value), count, url_with(**{name: None if str(value) == selected else value}),
-                      str(value) == selected)
-            for value, count in counts]))
+            FacetLink(label(value), count, href, on) for (value, count), href, on in zip(counts, hrefs, chosen)]))
     return boxes
 
 
@@ -115,21 +121,6 @@ def facet_label(context, name: str):
         places, municipality_name = context["municipalities"], context["municipality_name"]
         return lambda value: municipality_name(places[value]) if value in places else value
     return lambda value: value
-
-
-SLUG = re.compile(r"[a-z0-9-]+")
-PLACEHOLDER = "0slug0"
-
-
-@bp.app_template_global()
-def entry_href(slug: str) -> str:
-    """url_for('public.entry', slug=SLUG), its rule built once per request: twenty cards a page."""
-    parts = g.get("_entry_href")
-    if parts is None:
-        parts = g._entry_href = url_for("public.entry", slug=PLACEHOLDER).split(PLACEHOLDER)
-    if len(parts) != 2 or not SLUG.fullmatch(slug):
-        return url_for("public.entry", slug=slug)
-    return parts[0] + slug + parts[1]
 
 
 def _render_listing(template: str, filters, result, **context):
@@ -207,15 +198,3 @@ def theme(slug: str):
 def evidence_label(value) -> str:
     """An evidence level's name (the active-filter chip; the facet links use facet_label)."""
     return str(EVIDENCE_LABELS.get(int(value), ""))
-
-
-@bp.app_template_global()
-def card_date(value, locale: str) -> str:
-    """A card's date as the `date` filter formats it in LOCALE (the page's): formatted once per
-    process and date, not by Babel for each of twenty cards."""
-    return _card_date(value, locale) if value else ""
-
-
-@lru_cache(maxsize=8192)
-def _card_date(value, locale: str) -> str:
-    return long_date(value)  # in the request's locale, which is LOCALE

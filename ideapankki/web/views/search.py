@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, g, render_template, request
 from flask_babel import force_locale, gettext as _
 
 from ... import browse, listing
-from ...changes import site_version
+from ...changes import keep_version, site_version
 from ...search import results as searching
 from ...search import SORTS, IndexUnavailable
 from ...search.schema import LANGUAGES
@@ -53,7 +53,13 @@ def search_request() -> tuple[SearchArgs, searching.ResultPage]:
     """Run the search this request asks for (raises params.BadParameter or IndexUnavailable)."""
     args = parse_search_args(request.args, current_app.config["PER_PAGE"])
     session = db_session()
-    version = site_version(session, keep=True)  # read once: the index's catch-up and the listing table ask it
+    # One read of the site's version per search: the ETag check's (anonymous readers) or the
+    # session's; the index's catch-up and the listing table ask it again.
+    version = g.get("site_version")
+    if version is None:
+        version = site_version(session, keep=True)
+    else:
+        keep_version(session, version)
     result = searching.find(session, search_index(), args.text, args.filters, sort=args.sort, page=args.page,
                             per_page=args.per_page, respell=args.respell, load=load_cards, version=version)
     return args, result
