@@ -16,7 +16,7 @@ import numpy as np
 from .neighbours import Lists
 from .schema import FACETS
 from .store import IndexStore, open_dir
-from .vectors import Corpus, SegmentCache, from_int, to_int
+from .vectors import Corpus, SegmentCache, to_int
 from .whoosh_private import latest_generation
 
 
@@ -123,16 +123,22 @@ class Generation:
         self.key, self.corpus, self.facets = key, corpus, facets
 
 
-SPARSE = 4  # scopes under a quarter of the documents are counted by bincount over pairs
-
-
 class FacetBits:
-    """Facet values as bitsets over docnums (for filtering: AND of ints), and as (document, value)
-    pairs (for counting: one bincount per facet, in C, not a popcount per value in Python)."""
+    """Facet values as bitsets over docnums: Python ints (for filtering: AND of ints), and the same
+    bits as one matrix of 64-bit words, a row per value (for counting: AND with the scope's words
+    and a popcount for every value at once, in C). A Python popcount per value, or a bincount over
+    (document, value) pairs, cost 0.7-0.8 ms a search at 20,000 entries; this about 0.3."""
 
     def __init__(self, size: int, live: int, masks: dict[str, dict[str, int]]):
         self.size, self.live, self.masks = size, live, masks
-        self._pairs = {facet: _pairs(by_value, size) for facet, by_value in masks.items()}
+        self._words = (size + 63) // 64
+        self._values: dict[str, tuple[list[str], int, int]] = {}  # facet -> (values in order, first row, end)
+        rows = []
+        for facet, by_value in masks.items():
+            values = sorted(by_value)
+            self._values[facet] = (values, len(rows), len(rows) + len(values))
+            rows += [self.words(by_value[value]) for value in values]
+        self._matrix = np.stack(rows) if rows else np.zeros((0, self._words), np.uint64)
 
     @classmethod
     def build(cls, corpus: Corpus) -> "FacetBits":
@@ -152,38 +158,27 @@ class FacetBits:
                     masks[facet][value] = mask
         return cls(corpus.size, live, masks)
 
+    def words(self, mask: int) -> np.ndarray:
+        """MASK as the matrix's 64-bit words (little-endian: bit i of the int is document i)."""
+        return np.frombuffer(mask.to_bytes(self._words * 8, "little"), dtype="<u8")
+
     def count(self, allowed: dict[str, int]) -> dict[str, list[tuple[str, int]]]:
         """Count each facet's values within ALLOWED[facet], most frequent first (ties by value)."""
-        counts = {}
-        flags: dict[int, np.ndarray] = {}  # the facets mostly share one scope: unpacked once
+        by_scope: dict[int, list[str]] = {}  # the facets mostly share one scope: one matrix operation
         for facet in FACETS:
-            scope = allowed[facet]
-            if scope.bit_count() * SPARSE > self.size:  # a wide scope: a popcount per value is cheaper
-                pairs = [(value, (scope & mask).bit_count()) for value, mask in self.masks[facet].items()]
-                counts[facet] = sorted(((v, n) for v, n in pairs if n), key=lambda kv: (-kv[1], kv[0]))
-                continue
-            values, documents, value_of = self._pairs[facet]
-            in_scope = flags.get(id(scope))
-            if in_scope is None:
-                in_scope = flags[id(scope)] = from_int(scope, self.size)
-            found = np.bincount(value_of[in_scope[documents]], minlength=len(values))
-            present = np.flatnonzero(found)
-            order = present[np.lexsort((present, -found[present]))]  # values are sorted: index order is value order
-            counts[facet] = [(values[i], int(found[i])) for i in order]
+            by_scope.setdefault(id(allowed[facet]), []).append(facet)
+        counts = {}
+        for facets in by_scope.values():
+            scope = self.words(allowed[facets[0]])
+            spans = [self._values.get(facet, ([], 0, 0)) for facet in facets]
+            first, end = min(s[1] for s in spans), max(s[2] for s in spans)
+            found = np.bitwise_count(self._matrix[first:end] & scope).sum(axis=1, dtype=np.int64)
+            for facet, (values, start, stop) in zip(facets, spans):
+                mine = found[start - first:stop - first]
+                present = np.flatnonzero(mine)
+                order = present[np.lexsort((present, -mine[present]))]  # values are sorted: index order is value order
+                counts[facet] = [(values[i], int(mine[i])) for i in order]
         return counts
 
     def value_mask(self, facet: str, value: str) -> int:
         return self.masks.get(facet, {}).get(value, 0)
-
-
-def _pairs(by_value: dict[str, int], size: int) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """(the values in order, and for each (document, value) pair its document and value index)."""
-    values = sorted(by_value)
-    documents, value_of = [], []
-    for i, value in enumerate(values):
-        found = np.flatnonzero(from_int(by_value[value], size))
-        documents.append(found)
-        value_of.append(np.full(len(found), i, dtype=np.int64))
-    if not values:
-        return values, np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return values, np.concatenate(documents), np.concatenate(value_of)
