@@ -12,8 +12,10 @@ def create_app(config: dict | None = None) -> Flask:
     from .web import (citation, database, errors, extensions, index, notify, params, request_commit, serving,
                       templating, views)
     from .web.serving.public_url import App  # Flask, with absolute links from the public URL
+    from .web.template_locale import LocaleEnvironment
 
     app = App(__name__, template_folder=str(TEMPLATES_DIR), static_folder=str(STATIC_DIR))
+    app.jinja_environment = LocaleEnvironment  # templates compiled per language; before anything uses jinja_env
     app.config.update(build_config(config))
     database.init_app(app)  # the engine (SQLite file or PostgreSQL)
     index.init_app(app)  # the search index over that engine's published entries

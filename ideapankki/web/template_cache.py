@@ -8,8 +8,9 @@ for the process: another app with the same settings loads it instead of compilin
 
 A compiled template depends on the template's source (a changed file is compiled again: Jinja
 checks its checksum) and on the environment's settings: the syntax and whitespace options, the
-extensions, and how each filter and test is called. Those are part of the key, so an app set up
-differently never gets another's code.
+extensions, how each filter and test is called, and the catalogues whose texts a per-language
+template has written into its code (template_locale.py). Those are part of the key, so an app
+set up differently never gets another's code.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ def environment_key(environment) -> str:
     """What a template's compiled code depends on besides its source."""
     return repr((tuple(getattr(environment, name) for name in _SYNTAX), sorted(environment.extensions),
                  callable(environment.autoescape) or bool(environment.autoescape),
-                 _calling(environment.filters), _calling(environment.tests)))
+                 _calling(environment.filters), _calling(environment.tests),
+                 getattr(environment, "catalogue_key", None)))
 
 
 class ProcessTemplateCache(BytecodeCache):

@@ -11,7 +11,7 @@ from flask_babel import format_date, format_decimal, get_locale
 from markupsafe import Markup
 
 from ..reference import THEME_SLUGS
-from . import field_labels, labels, page_gettext, template_inline
+from . import field_labels, labels, page_gettext, template_inline, template_locale
 from .i18n import QUERY_SAFE, here_without_language, plain_rule_arguments, url_for_this, url_in_language
 from .template_cache import PROCESS_CACHE
 
@@ -60,7 +60,7 @@ def urls_with(name: str, values: list) -> list[str]:
     if here is None:
         here = g._url_with_here = _here()
     path, path_names, current = here
-    names = [key for key in current if key != "page"]
+    names = [key for key in current if key != "page" or name == "page"]  # a change resets the page
     if path is None or name in path_names or not path_names.isdisjoint(names):
         return [url_with(**{name: value}) for value in values]
     pairs = [f"{_quoted(str(key))}={_quoted(str(current[key]))}" for key in names]
@@ -130,6 +130,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.bytecode_cache = PROCESS_CACHE  # compiled once per process, not per app
     template_inline.init_app(app)  # partials compiled into the pages that include them
+    template_locale.init_app(app)  # each template compiled per language, its fixed texts translated
     app.jinja_env.globals.update(
         labels=labels,
         theme_slugs=THEME_SLUGS,

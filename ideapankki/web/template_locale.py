@@ -1,0 +1,168 @@
+"""Templates compiled once per language, with their fixed translations written into the compiled code.
+
+A page called `_("…")` some 30–40 times per render and `current_locale()` a dozen times, each
+through Jinja's Context.call (which inspects the callable for pass_context and friends), a
+catalogue lookup and a Markup: about a tenth of an entry page's CPU. The text of `_("a literal")`
+depends only on the language and the catalogue, neither of which changes while the process runs,
+so each template is compiled once per language with those texts as constants; Jinja then merges
+them with the template's own text into the strings its compiled code yields.
+
+How: LocaleEnvironment names a template after the language it is rendered in ("fi:public/
+entry.html"); what the template includes, imports or extends keeps its parent's language
+(join_path). Jinja's template cache and the process's compiled-code cache (template_cache.py) are
+keyed by that name, so they keep one compiled template per language. When such a template is parsed
+in its own language, `_("literal")` and `gettext("literal")` become the literal's translation,
+as web/page_gettext.py's `_` returns it (`% {}` applied; Markup where the template autoescapes),
+`_("… %(n)s", n=x)` becomes that translation `% {"n": x}`, and `current_locale()` the language's
+code. LocaleLoader drops the language from the name before reading the file, so the templates on
+disk, pybabel's extraction and the output do not change. A name the template assigns itself (`{%
+set _ = … %}`, a macro's argument) is never folded in that template; without a language (no Babel
+context) a template keeps its plain name and is compiled as before, its calls made at render time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from flask import Flask
+from flask.templating import Environment
+from flask_babel import get_locale, get_translations
+from jinja2 import BaseLoader, nodes
+from jinja2.visitor import NodeTransformer
+
+SEPARATOR = ":"
+TRANSLATED = frozenset(("_", "gettext"))
+LOCALE = "current_locale"
+CACHE_SIZE = 1200  # templates × (the languages + the plain name); Jinja's default of 400 is too few
+
+
+def split_name(name: str, languages) -> tuple[str | None, str]:
+    """("fi", "public/entry.html") for "fi:public/entry.html"; (None, NAME) for a plain name."""
+    language, separator, plain = name.partition(SEPARATOR)
+    if separator and language in languages:
+        return language, plain
+    return None, name
+
+
+class LocaleEnvironment(Environment):
+    """Flask's environment, with each template loaded and compiled per language (see the module)."""
+
+    def __init__(self, app, **options) -> None:
+        options.setdefault("cache_size", CACHE_SIZE)
+        super().__init__(app, **options)
+        self.catalogue_key = None  # what the compiled texts depend on besides the language (init_app)
+
+    def _languages(self):
+        return self.app.config["LANGUAGES"]
+
+    def _named(self, name):
+        """NAME in the current request's (or forced) language, if there is one."""
+        if not isinstance(name, str) or split_name(name, self._languages())[0] is not None:
+            return name
+        locale = get_locale()
+        language = str(locale) if locale is not None else None
+        return f"{language}{SEPARATOR}{name}" if language in self._languages() else name
+
+    def get_template(self, name, parent=None, globals=None):
+        if parent is None:  # else join_path gives it its parent's language
+            name = self._named(name)
+        return super().get_template(name, parent, globals)
+
+    def select_template(self, names, parent=None, globals=None):
+        if parent is None and isinstance(names, (list, tuple)):
+            names = [self._named(name) for name in names]
+        return super().select_template(names, parent, globals)
+
+    def join_path(self, template: str, parent: str) -> str:
+        """An include, import or extends keeps its parent's language."""
+        language, _plain = split_name(parent, self._languages())
+        if language is None or split_name(template, self._languages())[0] is not None:
+            return template
+        return f"{language}{SEPARATOR}{template}"
+
+    def _parse(self, source, name, filename):
+        tree = super()._parse(source, name, filename)
+        language = split_name(name, self._languages())[0] if name else None
+        locale = get_locale()
+        if language is None or locale is None or str(locale) != language:
+            return tree  # compiled for another language than this context's catalogue: no folding
+        return Folder(self, language, get_translations().ugettext, _assigned(tree)).visit(tree)
+
+
+class Folder(NodeTransformer):
+    """Replaces the translation calls with literals and current_locale() with the language."""
+
+    def __init__(self, environment, language: str, translate, assigned: set[str]):
+        self.environment, self.language, self.translate = environment, language, translate
+        self.names = (TRANSLATED | {LOCALE}) - assigned
+
+    def visit_Call(self, node: nodes.Call) -> nodes.Node:
+        self.generic_visit(node)
+        callee = node.node
+        if (not isinstance(callee, nodes.Name) or callee.name not in self.names or node.dyn_args is not None
+                or node.dyn_kwargs is not None):
+            return node
+        if callee.name == LOCALE:
+            return self._new(nodes.Const(self.language), node) if not node.args and not node.kwargs else node
+        if len(node.args) != 1 or not isinstance(node.args[0], nodes.Const) or not isinstance(node.args[0].value, str):
+            return node
+        text = self.translate(node.args[0].value)
+        if not node.kwargs:
+            try:
+                text = text % {}  # what the runtime `_` does to a text without variables ("%%" → "%")
+            except (KeyError, TypeError, ValueError):
+                return node  # it raises at render time, as before
+            return self._new(nodes.MarkSafeIfAutoescape(nodes.Const(text)), node)
+        variables = nodes.Dict([nodes.Pair(nodes.Const(keyword.key), keyword.value) for keyword in node.kwargs])
+        return self._new(nodes.Mod(nodes.MarkSafeIfAutoescape(nodes.Const(text)), variables), node)
+
+    def _new(self, replacement: nodes.Node, old: nodes.Node) -> nodes.Node:
+        replacement.set_lineno(old.lineno)
+        replacement.set_environment(self.environment)
+        return replacement
+
+
+def _assigned(tree: nodes.Template) -> set[str]:
+    """Every name the template binds itself (set, for, with, macro and call arguments, imports)."""
+    names = {name.name for name in tree.find_all(nodes.Name) if name.ctx != "load"}
+    names.update(node.name for node in tree.find_all(nodes.Macro))
+    names.update(node.target for node in tree.find_all(nodes.Import))
+    for node in tree.find_all(nodes.FromImport):
+        names.update(name[1] if isinstance(name, tuple) else name for name in node.names)
+    return names
+
+
+class LocaleLoader(BaseLoader):
+    """LOADER's templates under their per-language names (the language dropped before reading)."""
+
+    def __init__(self, loader: BaseLoader, languages):
+        self.loader, self.languages = loader, languages
+
+    def get_source(self, environment, template: str):
+        return self.loader.get_source(environment, split_name(template, self.languages)[1])
+
+    def list_templates(self):
+        return self.loader.list_templates()
+
+
+def catalogue_key(app: Flask) -> str:
+    """The catalogues' folders, domain and files (size, time), for the compiled-code cache's key:
+    another app of the process with other catalogues must not get these texts."""
+    digest = hashlib.sha256()
+    for folder in str(app.config.get("BABEL_TRANSLATION_DIRECTORIES", "translations")).split(";"):
+        digest.update(folder.encode() + b"\0" + str(app.config.get("BABEL_DOMAIN", "messages")).encode())
+        root = Path(app.root_path, folder)
+        for path in sorted(root.rglob("*.mo")) if root.is_dir() else ():
+            stat = path.stat()
+            digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
+def init_app(app: Flask) -> None:
+    """After template_inline.init_app; APP's environment must be a LocaleEnvironment (create_app)."""
+    environment = app.jinja_env
+    if not isinstance(environment, LocaleEnvironment):
+        return
+    environment.loader = LocaleLoader(environment.loader, app.config["LANGUAGES"])
+    environment.catalogue_key = catalogue_key(app)
