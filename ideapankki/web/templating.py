@@ -60,7 +60,7 @@ def urls_with(name: str, values: list) -> list[str]:
     if here is None:
         here = g._url_with_here = _here()
     path, path_names, current = here
-    names = [key for key in current if key != "page"]
+    names = [key for key in current if key != "page" or name == "page"]  # a change resets the page
     if path is None or name in path_names or not path_names.isdisjoint(names):
         return [url_with(**{name: value}) for value in values]
     pairs = [f"{_quoted(str(key))}={_quoted(str(current[key]))}" for key in names]

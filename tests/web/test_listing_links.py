@@ -3,7 +3,7 @@
 import pytest
 from flask import request, url_for
 
-from ideapankki.web.templating import url_with
+from ideapankki.web.templating import url_with, urls_with
 
 QUERIES = [
     "", "?page=3", "?type=idea&page=2", "?theme=ymparisto&region=MK01&lang=sv",
@@ -29,3 +29,14 @@ def test_url_with_builds_what_url_for_builds(module_app, path, query):
                 else:
                     args[key] = value
             assert url_with(**changes) == url_for(request.endpoint, **request.view_args, **args)
+
+
+@pytest.mark.parametrize("path", ["/entries", "/themes/ymparisto", "/municipalities/091", "/search"])
+@pytest.mark.parametrize("query", QUERIES)
+def test_urls_with_builds_what_url_with_builds(module_app, path, query):
+    """A facet's links (templating.urls_with) are the links url_with builds one at a time."""
+    values = [None, "norm", 2024, "ä ö & = #", "ymparisto", "3"]
+    with module_app.test_request_context(path + query, base_url="http://localhost/sub"):
+        module_app.preprocess_request()
+        for name in ("type", "theme", "year", "page", "a", "x", "lang", "municipality"):
+            assert urls_with(name, values) == [url_with(**{name: value}) for value in values]

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 
 from ... import browse, feeds, markdown
@@ -164,7 +164,14 @@ def _language_args() -> dict[str, str]:
 
 
 def page_feed() -> FeedLink | None:
-    """The feed that follows what this listing page shows (front, browse, theme, municipality, search)."""
+    """The feed that follows what this listing page shows (front, browse, theme, municipality, search);
+    worked out once per request (a listing asks twice: the head's link and the link under the cards)."""
+    if "_page_feed" not in g:
+        g._page_feed = _page_feed()
+    return g._page_feed
+
+
+def _page_feed() -> FeedLink | None:
     endpoint = request.endpoint
     args = {k: v for k, v in request.args.items() if k in FILTER_NAMES and v}
     language = _language_args()

@@ -1,0 +1,89 @@
+"""The listing markup built in Python (web/views/listing_html.py) is the markup the Jinja macros
+it replaced gave, byte for byte, escaping included: the macros are kept here as the reference."""
+
+from datetime import date
+
+import pytest
+from flask import render_template_string
+
+from ideapankki.listing import Card, Place
+from ideapankki.web.views.public import FacetBox, FacetLink
+
+HOSTILE = "<script>alert('x')</script> & \"quoted\" Å ä"
+
+OLD_CARDS = """{% macro entry_card(entry, heading_level=3) %}
+<article class="card">
+  <p class="card-meta"><span class="badge badge-{{ entry.type }}">{{ labels.TYPE_LABELS[entry.type] }}</span>
+  {% if entry.published_on %}<time datetime="{{ entry.published_on.isoformat() }}">{{ card_date(entry.published_on, current_locale()) }}</time>{% endif %}
+  {% if entry.language != current_locale() %}<span class="lang-note">({{ labels.LANGUAGE_LABELS[entry.language] }})</span>{% endif %}</p>
+  <h{{ heading_level }} class="card-title"><a href="{{ entry_href(entry.slug) }}" lang="{{ entry.language }}">{{ entry.title }}</a></h{{ heading_level }}>
+  <p class="card-summary" lang="{{ entry.language }}">{{ entry.summary }}</p>
+  {% if entry.municipalities %}
+  <p class="card-places">{% for m in entry.municipalities[:6] %}{{ municipality_name(m) }}{% if not loop.last %}, {% endif %}{% endfor %}{% if entry.municipalities|length > 6 %} {{ _("and %(count)s more", count=entry.municipalities|length - 6) }}{% endif %}</p>
+  {% endif %}
+</article>
+{% endmacro %}
+{% macro entry_list(entries) %}
+<ul class="cards">
+{% for entry in entries %}
+  <li>{{ entry_card(entry) }}</li>
+{% endfor %}
+</ul>
+{% endmacro %}
+"""
+
+OLD_SIDEBAR = """{% set facet_titles = {
+  'type': _("Type"), 'theme': _("Theme"), 'region': _("Region"),
+  'municipality': _("Municipality"), 'year': _("Year"), 'trial_status': _("Trial status"),
+  'norm_status': _("Status of the proposal"), 'evidence': _("Evidence level")} %}
+<aside class="facets" aria-labelledby="facets-title">
+  <h2 id="facets-title">{{ _("Narrow down") }}</h2>
+  {% for box in boxes %}
+  <details class="facet"{% if box.open %} open{% endif %}>
+    <summary><h3>{{ facet_titles[box.name] }}</h3></summary>
+    <ul>
+    {% for link in box.links %}
+      <li>{% if link.active %}<a href="{{ link.href }}" aria-current="true" class="facet-active">{{ link.label }} <span class="count">({{ link.count }})</span><span class="visually-hidden"> {{ _("(selected, remove filter)") }}</span></a>{% else %}<a href="{{ link.href }}">{{ link.label }} <span class="count">({{ link.count }})</span></a>{% endif %}</li>
+    {% endfor %}
+    </ul>
+  </details>
+  {% endfor %}
+</aside>
+"""
+
+
+def _cards() -> list[Card]:
+    places = tuple(Place(f"{i:03}", f"Kunta{i} {HOSTILE}", f"Kommun{i} &") for i in range(9))
+    return [
+        Card(1, "a-slug", "idea", HOSTILE, HOSTILE, "fi", date(2024, 5, 1), places[:2]),
+        Card(2, "b-slug", "practice", "Plain", "Summary", "sv", None, places),
+        Card(3, "c-slug", "norm", "T & T", "S < S", "en", date(2015, 1, 9), ()),
+        Card(4, "d-slug", "norm", "Six", "places", "fi", date(2020, 12, 31), places[:6]),
+        Card(5, "e-slug", "practice", "Seven", "places", "sv", date(2020, 2, 29), places[:7]),
+    ]
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_cards_are_what_the_macros_gave(module_app, lang):
+    with module_app.test_request_context(f"/entries?lang={lang}"):
+        module_app.preprocess_request()
+        old = render_template_string(OLD_CARDS + "{{ entry_list(entries) }}|{{ entry_card(entries[0], 2) }}",
+                                     entries=_cards())
+        new = render_template_string('{% from "partials/macros.html" import entry_list, entry_card with context %}'
+                                     "{{ entry_list(entries) }}|{{ entry_card(entries[0], 2) }}", entries=_cards())
+    assert new == old
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &#34;quoted&#34;" in new
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_the_facet_sidebar_is_what_the_macro_gave(module_app, lang):
+    boxes = [FacetBox("type", True, [FacetLink("Idea & <b>", 12, "/entries?type=idea&x='\"", False),
+                                     FacetLink(HOSTILE, 3, "/entries?a=1&b=2", True)]),
+             FacetBox("year", False, [FacetLink(2024, 1, "/entries?year=2024", False)]),
+             FacetBox("municipality", False, [])]
+    with module_app.test_request_context(f"/entries?lang={lang}"):
+        module_app.preprocess_request()
+        old = render_template_string(OLD_SIDEBAR, boxes=boxes)
+        new = render_template_string("{{ facet_sidebar_html(boxes) }}", boxes=boxes)
+    assert new == old + "\n"  # a template's own last newline is dropped by Jinja, the macro's was not
+    assert "Idea &amp; &lt;b&gt;" in new and "/entries?type=idea&amp;x=&#39;&#34;" in new
