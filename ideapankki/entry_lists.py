@@ -10,18 +10,20 @@ rows, the lists set as if loaded (set_committed_value: no change events), transi
 never writes them.
 The same statement tells whether any published entry links here and counts the organisations
 that marked the entry, so the page asks for typed links and marks only when there are some.
-Nothing is stored at write time: the page reads the tables every time.
+Nothing is stored at write time: the page reads the tables every time. Both statements run on
+the DBAPI cursor (db_reads.py): SQLAlchemy's execution around them cost five times their work.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from operator import attrgetter, itemgetter
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
+from . import db_reads
 from .models import (Adoption, Contact, Entry, EntryLink, EntryMunicipality, EntryRelation, EntryState, EntryTag,
                      EntryTheme, LawReference, Municipality, NormStatusEvent, Organisation)
 
@@ -63,18 +65,15 @@ def _member(kind: str, table, where, **columns):
     return sa.select(*values).select_from(table).where(where)
 
 
-@lru_cache(maxsize=1)
 def _entry_statement():
-    """The published entry with slug :slug, as a row of its table's columns (built once: building it
-    cost as much as running it)."""
+    """The published entry with slug :slug, as a row of its table's columns."""
     table = Entry.__table__
     return sa.select(table).where(table.c.slug == sa.bindparam("slug", type_=sa.String),
                                   table.c.state == EntryState.published.value)
 
 
-@lru_cache(maxsize=1)
 def _statement():
-    """The lists of the entry with id :entry and slug :slug, as one statement (built once)."""
+    """The lists of the entry with id :entry and slug :slug, as one statement."""
     entry_id, slug = sa.bindparam("entry", type_=sa.Integer), sa.bindparam("slug", type_=sa.String)
     em, m = EntryMunicipality.__table__, Municipality.__table__
     source, relation = Entry.__table__.alias("source"), EntryRelation.__table__
@@ -103,34 +102,43 @@ def _statement():
     return sa.union_all(*members)
 
 
+ENTRY = db_reads.Read(_entry_statement)  # built and compiled once: building cost as much as running
+LISTS = db_reads.Read(_statement)
+AT = {name: position for position, (name, _type) in enumerate(COLUMNS)}  # a list row's value by column
+
+
 def _row_object(model, shape: dict[str, str], row, **more):
     """An instance of MODEL holding ROW's values as if the session had loaded it (no __init__,
     no validation: these rows were valid when written), transient: the session never writes it."""
     instance = model._sa_class_manager.new_instance()
-    instance.__dict__.update({name: getattr(row, column) for name, column in shape.items()}, **more)
+    instance.__dict__.update({name: row[AT[column]] for name, column in shape.items()}, **more)
     return instance
+
+
+_position = attrgetter("position")
 
 
 def _norm_order(event: NormStatusEvent):
     return event.happened_on, event.id
 
 
-def load(session: Session, slug: str) -> EntryLists | None:
-    """The published entry with SLUG and its lists, or None (drafts and rejected entries are not public)."""
-    connection = session.connection()
-    row = connection.execute(_entry_statement(), {"slug": slug}).first()
-    if row is None:
+def load(source: Session | db_reads.Pooled, slug: str) -> EntryLists | None:
+    """The published entry with SLUG and its lists, or None (drafts and rejected entries are not public).
+    SOURCE: a session, or a reading request's pooled connection (db_reads.Pooled)."""
+    rows = ENTRY.rows(source, slug=slug)
+    if not rows:
         return None
     entry = Entry._sa_class_manager.new_instance()  # as the list rows: no ORM loading, never written
-    entry.__dict__.update(row._mapping)
+    entry.__dict__.update(zip(ENTRY.keys(source), rows[0]))
     found: dict[str, list] = {kind: [] for kind in ("municipality", "theme", "tag", *SHAPES)}
     linked_here, adoption_rows = False, []
-    for row in connection.execute(_statement(), {"entry": entry.id, "slug": entry.slug}):
-        kind = row.kind
+    kind_at, t1, t2, n = AT["kind"], AT["t1"], AT["t2"], AT["n"]
+    for row in LISTS.rows(source, entry=entry.id, slug=entry.slug):
+        kind = row[kind_at]
         if kind == "linked_here":
             linked_here = True
         elif kind == "adoption":
-            adoption_rows.append((row.t1, row.t2, row.n))
+            adoption_rows.append((row[t1], row[t2], row[n]))
         else:
             found[kind].append(row)
     _set(entry, found)
@@ -139,7 +147,7 @@ def load(session: Session, slug: str) -> EntryLists | None:
 
 def _set(entry: Entry, found: dict[str, list]) -> None:
     """Set ENTRY's collections from the rows FOUND, each in the order its relationship gives."""
-    by_position = lambda row: row.position  # noqa: E731
+    by_position = itemgetter(AT["position"])
     links = []
     for row in sorted(found["municipality"], key=by_position):
         link = _row_object(EntryMunicipality, {"municipality_code": "t1", "position": "position"}, row,
@@ -155,5 +163,5 @@ def _set(entry: Entry, found: dict[str, list]) -> None:
         for row in sorted(found["tag"], key=by_position)])
     for kind, (model, shape) in SHAPES.items():
         rows = [_row_object(model, shape, row, entry_id=entry.id) for row in found[kind]]
-        rows.sort(key=_norm_order if kind == "norm" else by_position)
+        rows.sort(key=_norm_order if kind == "norm" else _position)
         set_committed_value(entry, COLLECTIONS[kind], rows)

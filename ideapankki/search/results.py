@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Callable
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from .filters import Facet, Filters
+from .. import db_reads
 from ..models import Entry, EntryState
 from . import Hit, SearchIndex, SearchResponse
 
@@ -91,25 +91,31 @@ class Neighbour:
     language: str
 
 
-def more_like(session: Session, index: SearchIndex, entry: Entry, limit: int = 5) -> list[Neighbour]:
+def more_like(source, index: SearchIndex, entry: Entry, limit: int = 5) -> list[Neighbour]:
     """Published entries most like ENTRY (one unpublished since the index last changed is skipped):
-    the five columns the page shows, not five whole entries."""
+    the five columns the page shows, not five whole entries. SOURCE: a session, or a reading
+    request's pooled connection (db_reads.Pooled)."""
     ids = index.more_like(entry.id, limit + SPARE)
-    if not ids:
-        return []
-    rows = session.connection().execute(_neighbours_statement(), {"ids": ids})
-    found = {row[0]: Neighbour(*row) for row in rows}
+    found = {}
+    for start in range(0, len(ids), NEIGHBOUR_IDS):
+        chunk = ids[start:start + NEIGHBOUR_IDS]
+        chunk += [None] * (NEIGHBOUR_IDS - len(chunk))  # NULL matches no id
+        for row in NEIGHBOURS.rows(source, **{f"id{i}": value for i, value in enumerate(chunk)}):
+            found[row[0]] = Neighbour(*row)
     return [found[i] for i in ids if i in found][:limit]
 
 
-@lru_cache(maxsize=1)
 def _neighbours_statement():
-    """The five columns of the published entries with ids :ids (built once: building the statement
-    per view cost ten times running it)."""
+    """The five columns of the published entries with ids :id0 … (a fixed number of parameters, so
+    the statement is compiled once; db_reads runs it on the DBAPI cursor)."""
     table = Entry.__table__
     return (sa.select(table.c.id, table.c.slug, table.c.type, table.c.title, table.c.language)
-            .where(table.c.id.in_(sa.bindparam("ids", expanding=True)),
+            .where(table.c.id.in_([sa.bindparam(f"id{i}", type_=sa.Integer) for i in range(NEIGHBOUR_IDS)]),
                    table.c.state == EntryState.published.value))
+
+
+NEIGHBOUR_IDS = 8  # 5 shown + SPARE
+NEIGHBOURS = db_reads.Read(_neighbours_statement)
 
 
 def similar(session: Session, index: SearchIndex, text: str, limit: int = 5) -> list[tuple[Entry, float]]:

@@ -39,6 +39,7 @@ def evaluate(corpus, query, memo: dict | None = None) -> tuple[np.ndarray, np.nd
         for sub in node.subqueries:
             if isinstance(sub, Q.Term) and id(sub) not in memo:
                 ids, values = corpus.bm25(sub.fieldname, sub.text)
+                ids = ids.astype(np.intp)  # numpy indexes by intp: cast once here, not in each of the two scatters
                 scores[ids] += values * sub.boost
                 if every:
                     flags = np.zeros(size, dtype=bool)
@@ -65,6 +66,7 @@ def evaluate(corpus, query, memo: dict | None = None) -> tuple[np.ndarray, np.nd
             scores = np.zeros(size, np.float32)
             matched = np.zeros(size, dtype=bool)
             ids, values = corpus.bm25(node.fieldname, node.text)
+            ids = ids.astype(np.intp)
             scores[ids] = values * node.boost
             matched[ids] = True
         elif isinstance(node, (Q.Or, Q.And)):

@@ -181,9 +181,7 @@ class Thesaurus:
         if ci in self._queries:
             return self._queries[ci]
         concept = self.concepts[ci]
-        options: list[Q.Query] = []
-        for label in [label for label in concept.labels if label.kind != "hidden"][:MAX_LABELS]:
-            options += _label_queries(schema, label, voikko)
+        chosen = [(label, EXPANSION_WEIGHT) for label in concept.labels if label.kind != "hidden"][:MAX_LABELS]
         if not (concept.theme or concept.region):
             for narrower in self._narrower(ci):
                 per_language: dict[str, int] = {}
@@ -192,7 +190,13 @@ class Thesaurus:
                         continue
                     per_language[label.language] = per_language.get(label.language, 0) + 1
                     if per_language[label.language] <= MAX_NARROWER_LABELS:
-                        options += _label_queries(schema, label, voikko, NARROWER_WEIGHT)
+                        chosen.append((label, NARROWER_WEIGHT))
+        if voikko:  # every field asks Voikko of each word (a Swedish one too: "Vaasassa" is Vasa), so
+            # the words not yet known go in one message to the Voikko service, not one a word
+            prime(w for label, _weight in chosen for w in _label_words(label))
+        options: list[Q.Query] = []
+        for label, weight in chosen:
+            options += _label_queries(schema, label, voikko, weight)
         options += _facet_terms(concept)
         options = list({repr(o): o for o in options}.values())
         query = self._queries[ci] = Q.Or(options) if options else None
@@ -218,7 +222,7 @@ def _facet_terms(concept: _Concept) -> list[Q.Query]:
 def _label_queries(schema, label: _Label, voikko: bool, weight: float = EXPANSION_WEIGHT) -> list[Q.Query]:
     """LABEL in each field of its language (Finnish also in tags), all its words in the same field."""
     fields = [f"{name}_{label.language}" for name in TEXT_FIELDS] + (["tags"] if label.language == "fi" else [])
-    words = query_words(label.text) if label.language == "fi" else tokens(label.text)
+    words = _label_words(label)
     queries = []
     for fieldname in fields:
         per_word = [_field_alternatives(schema, fieldname, w, voikko, parts=False) for w in words]
@@ -239,3 +243,8 @@ def exact_first(corpus, exact: Q.Query, scores: np.ndarray, memo: dict | None = 
     others = scores[~matched]
     lift = np.float32(float(others.max()) + 1.0) if len(others) else np.float32(0.0)
     return np.where(matched, scores + lift, scores).astype(np.float32)
+
+
+def _label_words(label: _Label) -> list[str]:
+    """The words of LABEL as its field queries search them."""
+    return query_words(label.text) if label.language == "fi" else tokens(label.text)

@@ -13,6 +13,7 @@ import logging
 from flask import Flask, g
 
 from ..search import SearchIndex
+from .database import release_reads
 from .index import search_index
 from .notify import deliver_after_response
 
@@ -40,6 +41,7 @@ def _catch_up(index: SearchIndex):
 
 
 def close_request(_exc) -> None:
+    release_reads()
     session = g.pop("db", None)
     if session is not None:
         session.rollback()

@@ -151,3 +151,26 @@ def test_databases_with_the_same_thesaurus_share_its_compilation_and_an_edit_com
         assert VocabularyCache(other_engine, entries.index.voikko).current()._first is others._first
     finally:
         other_engine.dispose()
+
+
+def test_a_concepts_label_words_go_to_voikko_in_one_message(entries, monkeypatch):
+    """Expanding a concept asks Voikko of every word of its labels in every field (a Swedish word
+    too: "Vaasassa" is Vasa): those not yet known go in one message, not one a word (a search
+    through the Voikko service paid a round trip per Swedish and English label word)."""
+    from ideapankki.search import analysis, voikko
+    from ideapankki.search.thesaurus import Thesaurus
+
+    if not analysis.voikko_available():
+        pytest.skip("pyvoikko is not installed")
+    compiled = entries.index.vocabulary.current()
+    ci = next(i for i, c in enumerate(compiled.concepts) if any(label.text == "youth work" for label in c.labels))
+    fresh = Thesaurus(compiled.concepts, True, compiled.version)
+    words = {w for label in compiled.concepts[ci].labels for w in label.words if label.language != "fi"}
+    for word in words:
+        analysis.LEMMAS.pop(word, None)
+    single, batches = [], []
+    monkeypatch.setattr(voikko, "analyse", lambda word, real=voikko.analyse: single.append(word) or real(word))
+    monkeypatch.setattr(voikko, "analyse_many", lambda ws, real=voikko.analyse_many: batches.append(ws) or real(ws))
+    with entries.index.readers.searcher() as searcher:
+        assert fresh._concept_query(searcher.schema, ci, True) is not None
+    assert single == [] and len(batches) == 1 and words <= set(batches[0])

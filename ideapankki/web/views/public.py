@@ -14,7 +14,7 @@ from ...changes import keep_version
 from ...models import Municipality
 from ...reference import THEME_SLUGS
 from ...search import IndexUnavailable
-from ..database import db_session
+from ..database import db_session, reads
 from ..serving import http_cache
 from .. import params
 from ..index import search_index
@@ -157,19 +157,20 @@ def entries():
 @bp.get("/entries/<slug>")
 def entry(slug: str):
     """One published entry; its slug is its permanent address."""
-    session = db_session()
-    lists = entry_lists.load(session, slug)  # the entry and its lists in two statements
+    held = reads()  # fixed reads on a pooled connection: no session, nothing to commit
+    lists = entry_lists.load(held, slug)  # the entry and its lists in two statements
     if lists is None:
         abort(404)
     found = lists.entry
     try:
-        similar = searching.more_like(session, search_index(), found)
+        similar = searching.more_like(held, search_index(), found)
     except IndexUnavailable:
         current_app.logger.warning("search index unavailable: no similar entries for %s", slug)
         http_cache.uncacheable()  # a degraded page: no ETag may vouch for it
         similar = []
     return render_template("public/entry.html", entry=found, similar=similar, status_form=norm_status_form(found),
-                           related=relations.links(session, found, lists.linked_here),
+                           related=relations.links(db_session(), found, lists.linked_here)
+                           if found.relations or lists.linked_here else [],
                            adoption_counts=adoptions.counted(lists.adoption_rows))
 
 

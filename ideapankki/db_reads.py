@@ -1,0 +1,113 @@
+"""Fixed SELECTs of the pages read most, run on the DBAPI cursor of a SQLAlchemy connection.
+
+An entry page reads three fixed statements (the entry, its lists, its similar entries). Through
+SQLAlchemy each cost some 100–150 µs of execution context, parameter processing and Row
+building around 10–30 µs of SQLite's own work: together about a tenth of the page. A Select
+here is compiled once per dialect (its SQL, the order of its parameters) and run on a DBAPI
+cursor: of a session's connection (inside its transaction), or of a pooled connection a reading
+request holds (Pooled: no session, no transaction of SQLAlchemy's, nothing to commit); each column gets the conversion SQLAlchemy itself applies to its type (on SQLite: dates and
+times from text, booleans from integers, JSON from text), and each parameter its bind
+conversion. What it does not do: statement events, the ORM, expanding IN lists (use a fixed
+number of parameters). tests/db/test_db_reads.py compares its rows with SQLAlchemy's on both
+databases.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+
+class _Compiled:
+    __slots__ = ("sql", "names", "positional", "fixed", "binds", "converted", "keys")
+
+    def __init__(self, statement, dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        if any(bind.expanding for bind in compiled.binds.values()):
+            raise ValueError("db_reads: an expanding IN needs SQL per call; give it a fixed number of parameters")
+        self.sql = str(compiled)
+        self.positional = compiled.positional
+        self.names = tuple(compiled.positiontup) if compiled.positional else tuple(compiled.binds)
+        self.fixed = {name: bind.value for name, bind in compiled.binds.items() if not bind.required}
+        self.binds = {name: processor for name, bind in compiled.binds.items()
+                      if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None}
+        columns = list(statement.selected_columns)
+        processors = (column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns)
+        self.converted = tuple((position, processor) for position, processor in enumerate(processors) if processor)
+        self.keys = tuple(column.key for column in columns)
+
+    def parameters(self, given: dict[str, Any]):
+        values = {}
+        for name in self.names:
+            value = given[name] if name in given else self.fixed[name]
+            processor = self.binds.get(name)
+            values[name] = processor(value) if processor is not None else value
+        return [values[name] for name in self.names] if self.positional else values
+
+
+class Read:
+    """A fixed Select (built by BUILD on first use), run with Read.rows(connection, **parameters)."""
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self._build = build
+        self._statement = None
+        self._compiled: dict[str, _Compiled] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def statement(self):
+        if self._statement is None:
+            self._statement = self._build()
+        return self._statement
+
+    def _for(self, dialect) -> _Compiled:
+        compiled = self._compiled.get(dialect.name)
+        if compiled is None:
+            with self._lock:
+                compiled = self._compiled[dialect.name] = _Compiled(self.statement, dialect)
+        return compiled
+
+    def keys(self, source) -> tuple[str, ...]:
+        """The names of the columns, in the order of each row's values."""
+        return self._for(_dialect_and_connection(source)[0]).keys
+
+    def rows(self, source, **parameters) -> list:
+        """The statement's rows (tuples or lists), each value converted as SQLAlchemy converts it.
+        SOURCE: a Session, a Connection or a Pooled connection."""
+        dialect, connection = _dialect_and_connection(source)
+        compiled = self._for(dialect)
+        cursor = connection.cursor()
+        try:
+            cursor.execute(compiled.sql, compiled.parameters(parameters))
+            found = cursor.fetchall()
+        finally:
+            cursor.close()
+        if compiled.converted:
+            for position, row in enumerate(found):
+                row = found[position] = list(row)
+                for column, processor in compiled.converted:
+                    if row[column] is not None:
+                        row[column] = processor(row[column])
+        return found
+
+
+class Pooled:
+    """A connection of ENGINE's pool held for a reading request's fixed reads; close() gives it back
+    (the pool rolls back whatever the driver began)."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.dialect = engine.dialect
+        self.connection = engine.raw_connection()
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def _dialect_and_connection(source):
+    if isinstance(source, Pooled):
+        return source.dialect, source.connection
+    connection = source.connection() if isinstance(source, Session) else source
+    return connection.dialect, connection.connection.driver_connection

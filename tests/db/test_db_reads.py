@@ -1,0 +1,85 @@
+"""Fixed SELECTs on the DBAPI cursor (ideapankki.db_reads): the values SQLAlchemy gives, on both databases."""
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from factories import make_entry
+from ideapankki import db_reads, entry_lists
+from ideapankki.models import Contact, Entry, EntryState
+from ideapankki.search import results
+
+
+def _through_sqlalchemy(engine, statement, **parameters) -> list[tuple]:
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(statement, parameters)]
+
+
+@pytest.fixture
+def entry(session):
+    made = make_entry(session, "kaikki-arvot", type="practice", title="Kaikki arvot", municipalities=["Oulu"],
+                      contacts=[{"name": "Maija", "agreed": True}, {"name": "Matti", "agreed": False}])
+    made.period_start, made.evidence_level = date(2023, 4, 5), 3
+    made.details = {"goals": ["a", "ö"], "status_now": "running"}
+    session.commit()
+    return made
+
+
+def test_the_rows_equal_sqlalchemys_on_each_kind_of_source(engine, entry):
+    table = Entry.__table__
+    statement = sa.select(table).where(table.c.slug == sa.bindparam("slug", type_=sa.String),
+                                       table.c.state == EntryState.published.value)
+    contacts = sa.select(Contact.__table__).where(Contact.__table__.c.entry_id == sa.bindparam("entry", type_=sa.Integer))
+    expected = _through_sqlalchemy(engine, statement, slug="kaikki-arvot")
+    assert len(expected) == 1 and isinstance(expected[0][list(table.c.keys()).index("published_on")], date)
+    read, read_contacts = db_reads.Read(lambda: statement), db_reads.Read(lambda: contacts)
+    pooled = db_reads.Pooled(engine)
+    try:
+        with Session(engine) as session:
+            for source in (session, session.connection(), pooled):
+                assert [tuple(row) for row in read.rows(source, slug="kaikki-arvot")] == expected
+                assert read.keys(source) == tuple(table.c.keys())
+                assert ([tuple(row) for row in read_contacts.rows(source, entry=entry.id)]
+                        == _through_sqlalchemy(engine, contacts, entry=entry.id))
+                assert read.rows(source, slug="puuttuu") == []
+    finally:
+        pooled.close()
+
+
+def test_the_loaded_entry_equals_the_orm_loaded_one(engine, entry):
+    columns = Entry.__table__.c.keys()
+    with Session(engine) as session:
+        orm = session.exec(select(Entry).where(Entry.slug == "kaikki-arvot")).one()
+        expected = {name: getattr(orm, name) for name in columns}
+    pooled = db_reads.Pooled(engine)
+    try:
+        loaded = entry_lists.load(pooled, "kaikki-arvot").entry
+    finally:
+        pooled.close()
+    assert {name: getattr(loaded, name) for name in columns} == expected
+    assert loaded.details == {"goals": ["a", "ö"], "status_now": "running"} and loaded.period_start == date(2023, 4, 5)
+    assert [(c.name, c.agreed) for c in loaded.contacts] == [("Maija", True), ("Matti", False)]
+
+
+def test_similar_entries_in_chunks_of_fixed_parameters(engine, session):
+    made = [make_entry(session, f"naapuri-{i}", title=f"Naapuri {i}") for i in range(12)]
+    make_entry(session, "luonnos-naapuri", state=EntryState.draft)
+    session.commit()
+    draft = session.exec(select(Entry).where(Entry.slug == "luonnos-naapuri")).one()
+
+    class Index:
+        def more_like(self, _entry_id, limit):
+            return ([e.id for e in made] + [draft.id])[:limit]
+
+    with Session(engine) as fresh:
+        found = results.more_like(fresh, Index(), made[0], limit=11)
+    assert [n.slug for n in found] == [f"naapuri-{i}" for i in range(11)]
+
+
+def test_an_expanding_parameter_is_refused(engine):
+    table = Entry.__table__
+    read = db_reads.Read(lambda: sa.select(table.c.id).where(table.c.id.in_(sa.bindparam("ids", expanding=True))))
+    with pytest.raises(ValueError, match="fixed number"), Session(engine) as session:
+        read.rows(session, ids=[1])
