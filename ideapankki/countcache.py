@@ -5,6 +5,11 @@ entries, seven of them per listing page, while they change only when an entry do
 to an entry or its facet rows adds a change-log row in the same transaction, so the site's
 version (changes.site_version, which also moves for a change that commits late on PostgreSQL)
 tells whether a cached count is still right, at the cost of two primary-key lookups.
+
+Only the newest version's values are kept per database: a value of an older version can never be
+asked for again once a request has seen a newer one, and the listing table alone is some 4 MB at
+20,000 entries, so keeping the old ones until MAX_CACHED pushed them out held tens of megabytes
+per worker after a few publications (bench/load.py's memory).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ T = TypeVar("T")
 MAX_CACHED = 512  # distinct (count, filters) pairs per process; each is a few hundred small tuples
 
 _cache: OrderedDict[tuple, object] = OrderedDict()
+_newest: dict[str, tuple] = {}  # database URL -> the version whose values _cache holds
 _lock = threading.Lock()
 
 
@@ -41,7 +47,18 @@ def cached(session: Session, key: tuple, compute: Callable[[], T], copier: Calla
     if found is None:
         found = compute()
         with _lock:
+            _keep_only(*full_key[0])
             _cache[full_key] = found
             while len(_cache) > MAX_CACHED:
                 _cache.popitem(last=False)
     return copier(found)
+
+
+def _keep_only(database: str, version: tuple) -> None:
+    """Drop DATABASE's values of any version but VERSION (a request that read an older version
+    while another moved on only costs the newer values a recomputation)."""
+    if _newest.get(database) == version:
+        return
+    _newest[database] = version
+    for stale in [key for key in _cache if key[0][0] == database and key[0][1] != version]:
+        del _cache[stale]

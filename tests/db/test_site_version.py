@@ -83,3 +83,19 @@ def test_one_change_log_row_per_entry_and_transaction(engine, db_kind):
         entry.summary = "Kolmas."
         session.commit()
         assert len(rows(session)) == 2 * expected
+
+
+def test_counts_of_an_older_version_are_dropped_when_a_newer_one_is_kept(engine):
+    """A worker keeps one version's counts per database: after a publication the old listing
+    table and facet counts would otherwise stay until 512 newer values pushed them out."""
+    make_entry(Session(engine), "ensimmainen")
+    with Session(engine) as session:
+        old = countcache.cached(session, ("probe",), lambda: "old value", copier=str)
+        old_version = countcache.data_version(session)
+    make_entry(Session(engine), "toinen")
+    with Session(engine) as session:
+        new = countcache.cached(session, ("probe",), lambda: "new value", copier=str)
+        new_version = countcache.data_version(session)
+    assert (old, new) == ("old value", "new value") and old_version != new_version
+    assert not [key for key in countcache._cache if key[0] == old_version]
+    assert (new_version, ("probe",)) in countcache._cache
