@@ -10,9 +10,21 @@ from flask_wtf.csrf import CSRFProtect
 
 from .i18n import select_locale
 
+
+class Logins(LoginManager):
+    """Flask-Login's manager, without its session check's work for a reader who has no session:
+    it hashed the reader's address and browser on every request and then skipped the check for
+    an empty session (most requests are anonymous; the answer is the same)."""
+
+    def _session_protection_failed(self) -> bool:
+        if not session:
+            return False
+        return super()._session_protection_failed()
+
+
 babel = Babel()
 csrf = CSRFProtect()
-login_manager = LoginManager()
+login_manager = Logins()
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Log in to see this page.")
 login_manager.session_protection = "basic"

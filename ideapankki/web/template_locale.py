@@ -14,7 +14,9 @@ keyed by that name, so they keep one compiled template per language. When such a
 in its own language, `_("literal")` and `gettext("literal")` become the literal's translation,
 as web/page_gettext.py's `_` returns it (`% {}` applied; Markup where the template autoescapes),
 `_("… %(n)s", n=x)` becomes that translation `% {"n": x}`, and `current_locale()` the language's
-code. LocaleLoader drops the language from the name before reading the file, so the templates on
+code. A call of `url_for(…)` becomes the same call of the app's url_for as a filter, which Jinja
+calls directly (a page has some 40; Context.call's inspection cost as much as the memoised URL).
+LocaleLoader drops the language from the name before reading the file, so the templates on
 disk, pybabel's extraction and the output do not change. A name the template assigns itself (`{%
 set _ = … %}`, a macro's argument) is never folded in that template; without a language (no Babel
 context) a template keeps its plain name and is compiled as before, its calls made at render time.
@@ -27,13 +29,17 @@ from pathlib import Path
 
 from flask import Flask
 from flask.templating import Environment
-from flask_babel import get_locale, get_translations
+from flask_babel import get_translations
 from jinja2 import BaseLoader, nodes
 from jinja2.visitor import NodeTransformer
+
+from .i18n import language
 
 SEPARATOR = ":"
 TRANSLATED = frozenset(("_", "gettext"))
 LOCALE = "current_locale"
+URL_FOR = "url_for"
+URL_FOR_FILTER = "ideapankki:url_for"  # no template can name it: not an identifier
 CACHE_SIZE = 1200  # templates × (the languages + the plain name); Jinja's default of 400 is too few
 
 
@@ -60,9 +66,8 @@ class LocaleEnvironment(Environment):
         """NAME in the current request's (or forced) language, if there is one."""
         if not isinstance(name, str) or split_name(name, self._languages())[0] is not None:
             return name
-        locale = get_locale()
-        language = str(locale) if locale is not None else None
-        return f"{language}{SEPARATOR}{name}" if language in self._languages() else name
+        current = language()
+        return f"{current}{SEPARATOR}{name}" if current in self._languages() else name
 
     def get_template(self, name, parent=None, globals=None):
         if parent is None:  # else join_path gives it its parent's language
@@ -83,11 +88,10 @@ class LocaleEnvironment(Environment):
 
     def _parse(self, source, name, filename):
         tree = super()._parse(source, name, filename)
-        language = split_name(name, self._languages())[0] if name else None
-        locale = get_locale()
-        if language is None or locale is None or str(locale) != language:
+        named = split_name(name, self._languages())[0] if name else None
+        if named is None or language() != named:
             return tree  # compiled for another language than this context's catalogue: no folding
-        return Folder(self, language, get_translations().ugettext, _assigned(tree)).visit(tree)
+        return Folder(self, named, get_translations().ugettext, _assigned(tree)).visit(tree)
 
 
 class Folder(NodeTransformer):
@@ -95,7 +99,7 @@ class Folder(NodeTransformer):
 
     def __init__(self, environment, language: str, translate, assigned: set[str]):
         self.environment, self.language, self.translate = environment, language, translate
-        self.names = (TRANSLATED | {LOCALE}) - assigned
+        self.names = (TRANSLATED | {LOCALE, URL_FOR}) - assigned
 
     def visit_Call(self, node: nodes.Call) -> nodes.Node:
         self.generic_visit(node)
@@ -105,6 +109,10 @@ class Folder(NodeTransformer):
             return node
         if callee.name == LOCALE:
             return self._new(nodes.Const(self.language), node) if not node.args and not node.kwargs else node
+        if callee.name == URL_FOR:
+            if not node.args or URL_FOR_FILTER not in self.environment.filters:
+                return node
+            return self._new(nodes.Filter(node.args[0], URL_FOR_FILTER, node.args[1:], node.kwargs, None, None), node)
         if len(node.args) != 1 or not isinstance(node.args[0], nodes.Const) or not isinstance(node.args[0].value, str):
             return node
         text = self.translate(node.args[0].value)
@@ -165,4 +173,5 @@ def init_app(app: Flask) -> None:
     if not isinstance(environment, LocaleEnvironment):
         return
     environment.loader = LocaleLoader(environment.loader, app.config["LANGUAGES"])
+    environment.filters[URL_FOR_FILTER] = app.url_for  # what the templates' url_for global is
     environment.catalogue_key = catalogue_key(app)

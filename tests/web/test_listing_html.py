@@ -2,11 +2,13 @@
 it replaced gave, byte for byte, escaping included: the macros are kept here as the reference."""
 
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from flask import render_template_string
 
 from ideapankki.listing import Card, Place
+from ideapankki.search.query import Hit
 from ideapankki.web.views.public import FacetBox, FacetLink
 
 HOSTILE = "<script>alert('x')</script> & \"quoted\" Å ä"
@@ -87,3 +89,38 @@ def test_the_facet_sidebar_is_what_the_macro_gave(module_app, lang):
         new = render_template_string("{{ facet_sidebar_html(boxes) }}", boxes=boxes)
     assert new == old + "\n"  # a template's own last newline is dropped by Jinja, the macro's was not
     assert "Idea &amp; &lt;b&gt;" in new and "/entries?type=idea&amp;x=&#39;&#34;" in new
+
+
+OLD_SEARCH_CARDS = """    <ol class="cards search-results" start="{{ (result.page - 1) * result.per_page + 1 }}">
+    {% for entry in result.entries %}
+      {% set hit = result.hits[entry.id] %}
+      <li>
+        <article class="card">
+          <p class="card-meta"><span class="badge badge-{{ entry.type }}">{{ labels.TYPE_LABELS[entry.type] }}</span>
+          {% if entry.published_on %}<time datetime="{{ entry.published_on.isoformat() }}">{{ card_date(entry.published_on, current_locale()) }}</time>{% endif %}
+          {% if entry.language != current_locale() %}<span class="lang-note">({{ labels.LANGUAGE_LABELS[entry.language] }})</span>{% endif %}</p>
+          <h3 class="card-title"><a href="{{ entry_href(entry.slug) }}" lang="{{ entry.language }}">{{ entry.title }}</a></h3>
+          {% if hit.highlight %}
+          <p class="card-summary highlight" lang="{{ entry.language }}">… {{ hit.highlight|safe_html }} …</p>
+          {% else %}
+          <p class="card-summary" lang="{{ entry.language }}">{{ entry.summary }}</p>
+          {% endif %}
+        </article>
+      </li>
+    {% endfor %}
+    </ol>
+|"""
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_search_cards_are_what_the_template_gave(module_app, lang):
+    cards = _cards()
+    hits = {card.id: Hit(card.id, card.slug, card.language, 1.0, "") for card in cards}
+    hits[1] = Hit(1, "a-slug", "fi", 2.0, "a &amp; <mark>b</mark> &lt;c&gt;")
+    result = SimpleNamespace(entries=cards, hits=hits, page=3, per_page=20)
+    with module_app.test_request_context(f"/search?q=b&lang={lang}"):
+        module_app.preprocess_request()
+        old = render_template_string(OLD_SEARCH_CARDS, result=result)
+        new = render_template_string("    {{ search_cards(result) }}\n|", result=result)
+    assert new == old
+    assert '<ol class="cards search-results" start="41">' in new and "… a &amp; <mark>b</mark> &lt;c&gt; …" in new

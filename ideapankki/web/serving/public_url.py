@@ -13,12 +13,15 @@ links, most the same on every page (the header, the footer, static files), and w
 of each cost more than a tenth of an entry page. A URL is a function of the endpoint, the values
 and the request's adapter (mount point, public scheme and host), which the key holds; only plain
 values (str, int) are kept, and none when url_defaults or url_value_preprocessors could add to them.
+App.ensure_sync remembers which hooks and views are coroutine functions instead of asking inspect
+for each at every request.
 """
 
 from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from inspect import iscoroutinefunction
 from urllib.parse import urlsplit
 
 from flask import Flask
@@ -29,6 +32,7 @@ from werkzeug.wsgi import get_host
 
 log = logging.getLogger(__name__)
 
+FUNCTIONS_KEPT = 1024  # hooks and views whose coroutine-ness is remembered
 URLS_KEPT = 8192  # per worker: the constant links, and a few hundred entries' own
 KEPT_TYPES = frozenset((str, int, Markup, type(None)))  # not bool, float: True == 1 would share a key
 
@@ -48,7 +52,7 @@ class App(Flask):
         context = _cv_request.get(None)
         if (context is None or _anchor is not None or _method is not None or _scheme is not None
                 or endpoint[:1] == "." or context.url_adapter is None or self.url_default_functions
-                or any(value.__class__ not in KEPT_TYPES for value in values.values())):
+                or not KEPT_TYPES.issuperset(map(type, values.values()))):
             return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
                                    _external=_external, **values)
         adapter = context.url_adapter
@@ -64,6 +68,25 @@ class App(Flask):
                 urls.clear()
             urls[key] = url
         return url
+
+    _coroutines: dict | None = None
+
+    def ensure_sync(self, func):
+        """Flask's, remembering per function whether it is a coroutine function: Flask asks inspect
+        for every hook, teardown and the view, some sixteen times a request, and the answer for a
+        registered function does not change."""
+        known = self._coroutines
+        if known is None:
+            known = self._coroutines = {}
+        try:
+            coroutine = known.get(func)
+        except TypeError:  # unhashable: ask every time
+            return super().ensure_sync(func)
+        if coroutine is None:
+            if len(known) >= FUNCTIONS_KEPT:
+                known.clear()
+            coroutine = known[func] = iscoroutinefunction(func)
+        return self.async_to_sync(func) if coroutine else func
 
     def create_url_adapter(self, request):
         adapter = super().create_url_adapter(request)

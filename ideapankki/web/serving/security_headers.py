@@ -25,10 +25,16 @@ HEADERS = {
 }
 
 
+NAMES = {name.lower(): (name, value) for name, value in HEADERS.items()}
+
+
 def add_headers(response: Response) -> Response:
-    """Set the headers unless a view chose its own value."""
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    """Set the headers unless a view chose its own value. (Not Headers.setdefault: werkzeug's
+    membership test makes and catches a BadRequestKeyError for each header missing, as all are.)"""
+    present = {name.lower() for name in response.headers.keys()}
+    for key, (name, value) in NAMES.items():
+        if key not in present:
+            response.headers.add(name, value)
     return response
 
 

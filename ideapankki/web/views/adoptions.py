@@ -108,18 +108,18 @@ def panel(entry: Entry, counts: adoptions.Counts | None = None) -> Panel | None:
     COUNTS: ENTRY's, if the view read them already."""
     if entry.type not in adoptions.ADOPTABLE_TYPES:
         return None
-    session = db_session()
     if counts is None:
-        counts = adoptions.counts(session, entry)
-    marks = adoptions.of_entry(session, entry, SHOWN) if counts.total else []
+        counts = adoptions.counts(db_session(), entry)
+    # db_session() only where it reads: an anonymous view of an entry nobody marked opens no session
+    marks = adoptions.of_entry(db_session(), entry, SHOWN) if counts.total else []
     actor = current_user if current_user.is_authenticated else None
     refusal = adoptions.refusal(actor, entry)
     form = withdraw_form = own = None
     if refusal is None:  # only then a form (and so a CSRF token in the session): anonymous pages stay cacheable
-        own = adoptions.own(session, entry, actor)
+        own = adoptions.own(db_session(), entry, actor)
         form = getattr(g, "adoption_form", None) or AdoptionForm(formdata=None, data=_form_data(own))
         withdraw_form = ConfirmActionForm(formdata=None) if own else None
-    return Panel(marks, counts, entry_map(session, counts) if counts.total else None, form, withdraw_form, own,
+    return Panel(marks, counts, entry_map(db_session(), counts) if counts.total else None, form, withdraw_form, own,
                  refusal if actor is not None else None)
 
 

@@ -6,9 +6,10 @@ call, context lookups and an escape of its own: about half of a listing page's C
 piece is a few string joins, with what is the same on every page of a language (type badges,
 language notes, the translated words) made once per app and locale.
 
-The output is byte for byte what the macros gave (partials/macros.html: entry_card, entry_list,
-pagination; partials/filters.html: facet_sidebar), which now call these functions, so every page
-that shows cards or facets (browse, theme, municipality, front, programme, search) is unchanged.
+The output is byte for byte what the templates gave (partials/macros.html: entry_card, entry_list,
+pagination; partials/filters.html: facet_sidebar; search/results.html: the hits' cards), which now
+call these functions, so every page that shows cards or facets (browse, theme, municipality, front,
+programme, search) is unchanged.
 Values are escaped as Jinja's autoescape escapes them (markupsafe.escape: label tables are
 Markup and pass unchanged). Every UI string is still translated with Flask-Babel's gettext, in
 the request's locale.
@@ -111,20 +112,12 @@ def entry_card(context, entry, heading_level=3) -> Markup:
 def _card(entry, words: dict, heading) -> str:
     """One card: only texts from the database (plain str) and the entry's URL are escaped here;
     the badge and language note were escaped with the words."""
-    locale, kind, language = words["locale"], entry.type, entry.language
-    lang = _escaped(language)
-    parts = ['<article class="card">\n  <p class="card-meta">',
-             words["badge"].get(kind) or f'<span class="badge badge-{escape(kind)}"></span>', "\n"]
-    published = entry.published_on
-    if published:
-        parts += ['<time datetime="', _escaped(published.isoformat()), '">',
-                  _escaped(card_date(published, locale)), "</time>"]
-    if language != locale:
-        parts.append(words["lang_note"].get(language) or '<span class="lang-note">()</span>')
+    locale, lang = words["locale"], _escaped(entry.language)
     heading = escape(heading)
-    parts += ['</p>\n  <h', heading, ' class="card-title"><a href="', _escaped(entry_href(entry.slug)),
-              '" lang="', lang, '">', _escaped(entry.title), "</a></h", heading,
-              '>\n  <p class="card-summary" lang="', lang, '">', _escaped(entry.summary), "</p>\n"]
+    parts = ['<article class="card">\n  <p class="card-meta">', *_meta(entry, words), '</p>\n  <h', heading,
+             ' class="card-title"><a href="', _escaped(entry_href(entry.slug)), '" lang="', lang, '">',
+             _escaped(entry.title), "</a></h", heading, '>\n  <p class="card-summary" lang="', lang, '">',
+             _escaped(entry.summary), "</p>\n"]
     places = entry.municipalities
     if places:
         parts.append('  <p class="card-places">')
@@ -134,6 +127,40 @@ def _card(entry, words: dict, heading) -> str:
         parts.append("</p>\n")
     parts.append("</article>\n")
     return "".join(parts)
+
+
+def _meta(entry, words: dict) -> list[str]:
+    """A card's type badge, date and the note of a language other than the page's."""
+    kind, language = entry.type, entry.language
+    parts = [words["badge"].get(kind) or f'<span class="badge badge-{escape(kind)}"></span>', "\n"]
+    published = entry.published_on
+    if published:
+        parts += ['<time datetime="', _escaped(published.isoformat()), '">',
+                  _escaped(card_date(published, words["locale"])), "</time>"]
+    if language != words["locale"]:
+        parts.append(words["lang_note"].get(language) or '<span class="lang-note">()</span>')
+    return parts
+
+
+@pass_context
+def search_cards(context, result) -> Markup:
+    """search/results.html's list of hits: each entry's card with its highlighted passage (HTML the
+    search escaped, with <mark> around matched words) instead of its summary, when it has one."""
+    words = _words(context)
+    parts = ['<ol class="cards search-results" start="', str((result.page - 1) * result.per_page + 1), '">\n']
+    for entry in result.entries:
+        hit = result.hits.get(entry.id)
+        lang = _escaped(entry.language)
+        parts += ['      <li>\n        <article class="card">\n          <p class="card-meta">', *_meta(entry, words),
+                  '</p>\n          <h3 class="card-title"><a href="', _escaped(entry_href(entry.slug)), '" lang="',
+                  lang, '">', _escaped(entry.title), "</a></h3>\n"]
+        if hit is not None and hit.highlight:
+            parts += ['          <p class="card-summary highlight" lang="', lang, '">… ', hit.highlight, " …</p>\n"]
+        else:
+            parts += ['          <p class="card-summary" lang="', lang, '">', _escaped(entry.summary), "</p>\n"]
+        parts.append("        </article>\n      </li>\n")
+    parts.append("    </ol>")
+    return Markup("".join(parts))
 
 
 @pass_context
@@ -183,4 +210,5 @@ def pagination(context, result) -> Markup:
 
 
 GLOBALS = {"entry_href": entry_href, "card_date": card_date, "entry_cards": entry_cards,
-           "entry_card_html": entry_card, "facet_sidebar_html": facet_sidebar, "pagination_html": pagination}
+           "entry_card_html": entry_card, "facet_sidebar_html": facet_sidebar, "pagination_html": pagination,
+           "search_cards": search_cards}
