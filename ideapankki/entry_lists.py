@@ -6,7 +6,7 @@ that link here and one for the adoption counts: a quarter of an uncached page at
 most of it SQLAlchemy's work per statement rather than the database's. Here the entry is read as
 a plain row of its table (the ORM's loading of one Entry cost as much as the row itself) and its
 lists come in one UNION ALL of small rows; the entry and its lists are instances made from those
-rows, the lists set as if loaded (set_committed_value: no change events), transient: the session
+rows, the lists set where loaded values are kept (no change events), transient: the session
 never writes them.
 The same statement tells whether any published entry links here and counts the organisations
 that marked the entry, so the page asks for typed links and marks only when there are some.
@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 
 import sqlalchemy as sa
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
 from . import db_reads
@@ -146,22 +145,25 @@ def load(source: Session | db_reads.Pooled, slug: str) -> EntryLists | None:
 
 
 def _set(entry: Entry, found: dict[str, list]) -> None:
-    """Set ENTRY's collections from the rows FOUND, each in the order its relationship gives."""
+    """Set ENTRY's collections from the rows FOUND, each in the order its relationship gives:
+    plain lists in the instances' __dict__, which is where loaded values are read from (the
+    instances are transient and never written, so set_committed_value's bookkeeping, ten calls a
+    page, bought nothing)."""
     by_position = itemgetter(AT["position"])
     links = []
     for row in sorted(found["municipality"], key=by_position):
         link = _row_object(EntryMunicipality, {"municipality_code": "t1", "position": "position"}, row,
-                           entry_id=entry.id)
-        set_committed_value(link, "municipality", _row_object(Municipality, MUNICIPALITY, row))
+                           entry_id=entry.id, municipality=_row_object(Municipality, MUNICIPALITY, row))
         links.append(link)
-    set_committed_value(entry, "municipality_links", links)
-    set_committed_value(entry, "theme_links", [
+    lists = entry.__dict__
+    lists["municipality_links"] = links
+    lists["theme_links"] = [
         _row_object(EntryTheme, {"theme_slug": "t1", "position": "position"}, row, entry_id=entry.id)
-        for row in sorted(found["theme"], key=by_position)])
-    set_committed_value(entry, "tag_links", [
+        for row in sorted(found["theme"], key=by_position)]
+    lists["tag_links"] = [
         _row_object(EntryTag, {"tag": "t1", "position": "position"}, row, entry_id=entry.id)
-        for row in sorted(found["tag"], key=by_position)])
+        for row in sorted(found["tag"], key=by_position)]
     for kind, (model, shape) in SHAPES.items():
         rows = [_row_object(model, shape, row, entry_id=entry.id) for row in found[kind]]
         rows.sort(key=_norm_order if kind == "norm" else _position)
-        set_committed_value(entry, COLLECTIONS[kind], rows)
+        lists[COLLECTIONS[kind]] = rows

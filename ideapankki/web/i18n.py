@@ -5,6 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import current_app, g, request, url_for
+from flask.globals import _cv_app
+from flask_babel import get_locale
 
 COOKIE = "lang"
 ONE_YEAR = 365 * 24 * 3600
@@ -27,6 +29,27 @@ def locale_for(args, cookies, config) -> str:
         if chosen in languages:
             return chosen
     return config["BABEL_DEFAULT_LOCALE"]
+
+
+def language() -> str:
+    """str(flask_babel.get_locale()), the same answer without its work at each call: Flask-Babel
+    looks `g` up three times through context locals and Babel formats the identifier anew, and a
+    page asks a dozen times (dates, names, templates). The text is kept beside Flask-Babel's locale
+    for the request, for as long as that locale object stays (force_locale replaces it)."""
+    app_context = _cv_app.get(None)
+    held = app_context.g.__dict__.get("_flask_babel") if app_context is not None else None
+    locale = getattr(held, "babel_locale", None)
+    if locale is None:
+        locale = get_locale()  # selects it (Flask-Babel keeps it for the request), or None outside one
+        held = app_context.g.__dict__.get("_flask_babel") if app_context is not None else None
+        if locale is None or held is None:
+            return str(locale)
+    known = getattr(held, "ideapankki_language", None)
+    if known is not None and known[0] is locale:
+        return known[1]
+    text = str(locale)
+    held.ideapankki_language = (locale, text)
+    return text
 
 
 def here_without_language() -> str:
@@ -52,6 +75,8 @@ def url_in_language(code: str) -> str:
     address, names = here
     if address is None or not names.isdisjoint(args):
         return url_for_this(endpoint, view_args, args, _external=True)
+    if len(args) == 1 and code.isalpha() and code.isascii():  # only ?lang=: what urlencode gives
+        return f"{address}?lang={code}"
     return address + "?" + urlencode(args, safe=QUERY_SAFE)
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
+from .i18n import language
 from ..models import EntryState, EntryType, Language, Municipality, NormStatus, Role, TrialStatus
 
 TYPE_LABELS = {
@@ -91,9 +92,9 @@ THEME_LABELS = {
 
 def municipality_name(municipality: Municipality) -> str:
     """Return the municipality's name in the reader's language (Swedish name for sv)."""
-    return municipality.name_sv if str(get_locale()) == "sv" else municipality.name_fi
+    return municipality.name_sv if language() == "sv" else municipality.name_fi
 
 
 def region_name(name_fi: str, name_sv: str) -> str:
     """Return a region's name in the reader's language."""
-    return name_sv if str(get_locale()) == "sv" else name_fi
+    return name_sv if language() == "sv" else name_fi

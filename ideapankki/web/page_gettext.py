@@ -17,12 +17,13 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from flask import Flask
-from flask_babel import get_locale, get_translations
+from flask_babel import get_translations
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
 from markupsafe import Markup
 
 from . import labels
+from .i18n import language
 
 KEY = "ideapankki.page_gettext"
 TRANSLATIONS_KEPT = 4096
@@ -67,7 +68,7 @@ def _newstyle_ngettext(translate):
 
 
 def _callables(cache: dict) -> dict:
-    locale = str(get_locale())
+    locale = language()
     found = cache.get(locale)
     if found is None:
         translations = get_translations()

@@ -29,9 +29,11 @@ from pathlib import Path
 
 from flask import Flask
 from flask.templating import Environment
-from flask_babel import get_locale, get_translations
+from flask_babel import get_translations
 from jinja2 import BaseLoader, nodes
 from jinja2.visitor import NodeTransformer
+
+from .i18n import language
 
 SEPARATOR = ":"
 TRANSLATED = frozenset(("_", "gettext"))
@@ -64,9 +66,8 @@ class LocaleEnvironment(Environment):
         """NAME in the current request's (or forced) language, if there is one."""
         if not isinstance(name, str) or split_name(name, self._languages())[0] is not None:
             return name
-        locale = get_locale()
-        language = str(locale) if locale is not None else None
-        return f"{language}{SEPARATOR}{name}" if language in self._languages() else name
+        current = language()
+        return f"{current}{SEPARATOR}{name}" if current in self._languages() else name
 
     def get_template(self, name, parent=None, globals=None):
         if parent is None:  # else join_path gives it its parent's language
@@ -87,11 +88,10 @@ class LocaleEnvironment(Environment):
 
     def _parse(self, source, name, filename):
         tree = super()._parse(source, name, filename)
-        language = split_name(name, self._languages())[0] if name else None
-        locale = get_locale()
-        if language is None or locale is None or str(locale) != language:
+        named = split_name(name, self._languages())[0] if name else None
+        if named is None or language() != named:
             return tree  # compiled for another language than this context's catalogue: no folding
-        return Folder(self, language, get_translations().ugettext, _assigned(tree)).visit(tree)
+        return Folder(self, named, get_translations().ugettext, _assigned(tree)).visit(tree)
 
 
 class Folder(NodeTransformer):

@@ -7,12 +7,13 @@ from functools import lru_cache
 from urllib.parse import quote_plus
 
 from flask import Flask, g, request, url_for
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_date, format_decimal
 from markupsafe import Markup
 
 from ..reference import THEME_SLUGS
 from . import field_labels, labels, page_gettext, template_inline, template_locale
-from .i18n import QUERY_SAFE, here_without_language, plain_rule_arguments, url_for_this, url_in_language
+from .i18n import (QUERY_SAFE, here_without_language, language, plain_rule_arguments, url_for_this,
+                   url_in_language)
 from .template_cache import PROCESS_CACHE
 
 FINLEX_URL = "https://www.finlex.fi/fi/lainsaadanto/{year}/{number}"
@@ -113,7 +114,7 @@ def long_date(value: date | None) -> str:
     """Format VALUE as a date in the reader's language."""
     if not value:
         return ""
-    locale = str(get_locale())
+    locale = language()
     if value.__class__ is date:  # a day is written the same way every time: Babel's pattern work once
         return _day(value, locale)
     return format_date(value, DATE_PATTERNS.get(locale, "medium"))
@@ -142,7 +143,7 @@ def init_app(app: Flask) -> None:
         here_without_language=here_without_language,
         municipality_name=labels.municipality_name,
         region_name=labels.region_name,
-        current_locale=lambda: str(get_locale()),
+        current_locale=language,
         **field_labels.TEMPLATE_GLOBALS,
     )
     app.jinja_env.filters["date"] = long_date

@@ -52,7 +52,7 @@ class App(Flask):
         context = _cv_request.get(None)
         if (context is None or _anchor is not None or _method is not None or _scheme is not None
                 or endpoint[:1] == "." or context.url_adapter is None or self.url_default_functions
-                or any(value.__class__ not in KEPT_TYPES for value in values.values())):
+                or not KEPT_TYPES.issuperset(map(type, values.values()))):
             return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
                                    _external=_external, **values)
         adapter = context.url_adapter
