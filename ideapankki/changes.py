@@ -97,7 +97,7 @@ VERSION_QUERY = sa.select(
     sa.select(sa.func.max(Programme.updated_at)).scalar_subquery(),
     sa.select(VocabularyState.version).where(VocabularyState.id == 1).scalar_subquery(),  # search expands through it
 )
-_VERSION_SQL: dict[str, str] = {}  # dialect name -> VERSION_QUERY as SQL
+_VERSION_SQL: dict[str, tuple[str, tuple]] = {}  # dialect name -> VERSION_QUERY as SQL, its columns' conversions
 
 
 def site_version(source: sa.Engine | OrmSession, keep: bool = False) -> tuple:
@@ -124,10 +124,10 @@ def site_version(source: sa.Engine | OrmSession, keep: bool = False) -> tuple:
         if keep:
             source.info[_VERSION_READ] = (source.get_transaction(), version)
         return version
-    sql = _VERSION_SQL.get(source.dialect.name)
-    if sql is None:
-        sql = _VERSION_SQL[source.dialect.name] = str(
-            VERSION_QUERY.compile(dialect=source.dialect, compile_kwargs={"literal_binds": True}))
+    found = _VERSION_SQL.get(source.dialect.name)
+    if found is None:
+        found = _VERSION_SQL[source.dialect.name] = _version_sql(source.dialect)
+    sql, conversions = found
     try:
         connection = source.raw_connection()  # the pool's DBAPI connection, no Connection around it
     except Exception:  # noqa: BLE001 - connecting again below raises it as SQLAlchemy's error
@@ -137,7 +137,8 @@ def site_version(source: sa.Engine | OrmSession, keep: bool = False) -> tuple:
             cursor = connection.cursor()
             try:
                 cursor.execute(sql)
-                return tuple(cursor.fetchone())
+                return tuple(value if convert is None or value is None else convert(value)
+                             for convert, value in zip(conversions, cursor.fetchone()))
             finally:
                 cursor.close()
         except Exception:  # noqa: BLE001 - retried below, where the error is raised as SQLAlchemy's
@@ -146,6 +147,16 @@ def site_version(source: sa.Engine | OrmSession, keep: bool = False) -> tuple:
             connection.close()  # back to the pool, which ends any transaction the query began
     with source.connect() as connection:
         return tuple(connection.execute(VERSION_QUERY).one())
+
+
+def _version_sql(dialect) -> tuple[str, tuple]:
+    """VERSION_QUERY's SQL for DIALECT and the conversion SQLAlchemy applies to each of its columns
+    (SQLite's times are text): the engine's answer must equal the session's, since caches key on
+    either (countcache keeps one version's values: two spellings of one version rebuilt the
+    listing table at every switch between a page that read one and a page that read the other)."""
+    sql = str(VERSION_QUERY.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    return sql, tuple(column.type.dialect_impl(dialect).result_processor(dialect, None)
+                      for column in VERSION_QUERY.selected_columns)
 
 
 def keep_version(session: OrmSession, version: tuple) -> None:

@@ -27,14 +27,15 @@ from .scoring import evaluate  # noqa: F401 - the query modules import it from h
 K1, B = 1.2, 0.75
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 SMALL_SEGMENT = 1_000  # documents: a segment this small has its terms listed (SegmentCache._absent)
-KEPT_POSTINGS = 1_500_000  # per generation in each of Corpus's term and score tables: ~12 MB and ~6 MB
+SEGMENT_BYTES = 16_000_000  # SegmentCache's postings, compacted (3-8 bytes a posting): 2-5 M postings
+KEPT_BYTES = 12_000_000  # Corpus's BM25 table per generation (8 bytes a posting): 1.5 M postings
 
 
 class SegmentCache:
     """Postings and per-document columns of immutable segments, shared by all generations."""
 
-    def __init__(self, max_postings: int = 3_000_000):
-        self.max_postings = max_postings
+    def __init__(self, max_bytes: int = SEGMENT_BYTES):
+        self.max_bytes = max_bytes
         self._postings: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._held = 0
         self._columns: dict[tuple, np.ndarray] = {}
@@ -52,13 +53,13 @@ class SegmentCache:
                 self._postings.move_to_end(key)
                 return found
         absent = self._absent(segment, segment_id, fieldname, text)
-        found = _EMPTY if absent else _read_postings(segment, fieldname, text)
+        found = _EMPTY if absent else compact(*_read_postings(segment, fieldname, text), segment.doc_count_all())
         with self._lock:
             self._postings[key] = found
-            self._held += len(found[0])
-            while self._held > self.max_postings and len(self._postings) > 1:
-                _key, (ids, _tf) = self._postings.popitem(last=False)
-                self._held -= len(ids)
+            self._held += _nbytes(found)
+            while self._held > self.max_bytes and len(self._postings) > 1:
+                _key, evicted = self._postings.popitem(last=False)
+                self._held -= _nbytes(evicted)
         return found
 
     def _absent(self, segment, segment_id: str, fieldname: str, text: str) -> bool:
@@ -116,7 +117,7 @@ class SegmentCache:
         """Drop the arrays of segments that no longer exist (merged away)."""
         with self._lock:
             for key in [k for k in self._postings if k[0] not in segment_ids]:
-                self._held -= len(self._postings.pop(key)[0])
+                self._held -= _nbytes(self._postings.pop(key))
             for key in [k for k in self._columns if k[0] not in segment_ids]:
                 del self._columns[key]
             for key in [k for k in self._bits if k[0] not in segment_ids]:
@@ -125,6 +126,21 @@ class SegmentCache:
                 del self._frequencies[key]
             for key in [k for k in self._terms if k not in segment_ids]:
                 del self._terms[key]
+
+
+def compact(ids: np.ndarray, tf: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The postings in the narrowest exact types: docnums of a segment of at most 65,536 documents
+    as uint16, whole term frequencies under 256 as uint8 (3 bytes a posting instead of 8). Corpus.term
+    widens them before any arithmetic, so every score is the same to the bit."""
+    if size <= 1 << 16:
+        ids = ids.astype(np.uint16)
+    if len(tf) and tf.max() < 256 and not np.any(tf % 1):
+        tf = tf.astype(np.uint8)
+    return ids, tf
+
+
+def _nbytes(postings: tuple[np.ndarray, np.ndarray]) -> int:
+    return postings[0].nbytes + postings[1].nbytes
 
 
 def _lengths(fieldname: str):
@@ -160,9 +176,8 @@ class Corpus:
                 self.live[kept + offset] = True
         self._lengths: dict[str, np.ndarray] = {}
         self._avg: dict[str, float] = {}
-        self._terms: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self._scores: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}  # bm25, per generation
-        self._held = [0, 0]  # postings in _terms and _scores (a list: shared by the bound copies)
+        self._held = [0]  # bytes in _scores (a list: shared by the bound copies)
         self._columns: dict[str, np.ndarray] = {}
 
     def _bind(self, reader) -> None:
@@ -181,28 +196,19 @@ class Corpus:
         return np.concatenate(parts) if parts else np.zeros(0)
 
     def term(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(global docnums, term frequencies) of TEXT in FIELDNAME, deleted documents included."""
-        key = (fieldname, text)
-        found = self._terms.get(key)
-        if found is None:
-            ids, tfs = [], []
-            for segment, offset, sid in self.leaves:
-                local, tf = self.cache.postings(segment, sid, fieldname, text)
-                if len(local):
-                    ids.append(local + offset if offset else local)  # the first segment's: no copy
-                    tfs.append(tf)
-            found = (ids[0], tfs[0]) if len(ids) == 1 else (np.concatenate(ids), np.concatenate(tfs)) if ids else _EMPTY
-            self._keep(self._terms, key, found, 0)
-        return found
-
-    def _keep(self, table: dict, key, found: tuple[np.ndarray, np.ndarray], slot: int) -> None:
-        """Keep FOUND in TABLE within KEPT_POSTINGS postings (and 4096 terms): a page of common
-        words must not grow a worker by hundreds of megabytes."""
-        self._held[slot] += len(found[0])
-        if self._held[slot] > KEPT_POSTINGS or len(table) >= 4096:
-            table.clear()
-            self._held[slot] = len(found[0])
-        table[key] = found
+        """(global docnums as int32, term frequencies as float32) of TEXT in FIELDNAME, deleted
+        documents included. Not kept: only bm25 asks, and it keeps its own result."""
+        ids, tfs = [], []
+        for segment, offset, sid in self.leaves:
+            local, tf = self.cache.postings(segment, sid, fieldname, text)
+            if len(local):
+                ids.append(local.astype(np.int32) + offset)  # widened before the offset is added
+                tfs.append(tf)
+        if not ids:
+            return _EMPTY
+        if len(ids) == 1:
+            return ids[0], tfs[0].astype(np.float32)
+        return np.concatenate(ids), np.concatenate(tfs).astype(np.float32)
 
     def bits(self, fieldname: str, text: str) -> int:
         """The documents containing TEXT in FIELDNAME as an int bitset, deleted ones included.
@@ -214,12 +220,6 @@ class Corpus:
         for segment, offset, sid in self.leaves:
             total |= self.cache.segment_bits(segment, sid, fieldname, text) << offset
         return total
-
-    def mask(self, fieldname: str, text: str) -> np.ndarray:
-        """The live documents that contain TEXT in FIELDNAME."""
-        flags = np.zeros(self.size, dtype=bool)
-        flags[self.term(fieldname, text)[0]] = True
-        return flags & self.live
 
     def lengths(self, fieldname: str) -> np.ndarray:
         if fieldname not in self._lengths:
@@ -237,7 +237,13 @@ class Corpus:
         found = self._scores.get(key)
         if found is None:
             found = self._bm25(fieldname, text)
-            self._keep(self._scores, key, found, 1)
+            # Within KEPT_BYTES (and 4096 terms): a page of common words must not grow a worker
+            # by hundreds of megabytes.
+            self._held[0] += _nbytes(found)
+            if self._held[0] > KEPT_BYTES or len(self._scores) >= 4096:
+                self._scores.clear()
+                self._held[0] = _nbytes(found)
+            self._scores[key] = found
         return found
 
     def _bm25(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:

@@ -59,6 +59,16 @@ def test_an_unchanged_site_keeps_its_version(engine):
     assert site_version(engine)[0] is not None
 
 
+def test_the_engine_and_a_session_read_the_same_version(engine):
+    """Caches key on either read (the ETag check's from the engine, a view's from its session):
+    two spellings of one version (SQLite's times as text) rebuilt the listing table at each switch."""
+    make_entry(Session(engine), "vanha")
+    with Session(engine) as session:
+        assert site_version(engine) == site_version(session)
+        assert countcache.data_version(session)[1] == site_version(engine)
+        session.rollback()
+
+
 def test_one_change_log_row_per_entry_and_transaction(engine, db_kind):
     """Later flushes of the same transaction add no rows (a submission wrote ten); a rolled-back
     savepoint takes its row with it, so the entry is logged again after it."""
