@@ -28,7 +28,8 @@ K1, B = 1.2, 0.75
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 SMALL_SEGMENT = 1_000  # documents: a segment this small has its terms listed (SegmentCache._absent)
 SEGMENT_BYTES = 16_000_000  # SegmentCache's postings, compacted (3-8 bytes a posting): 2-5 M postings
-KEPT_BYTES = 12_000_000  # Corpus's BM25 table per generation (8 bytes a posting): 1.5 M postings
+KEPT_BYTES = 16_000_000  # Corpus's BM25 table per generation (8 bytes a posting): 2 M postings
+KEPT_TERMS = 16_384  # most of a query's terms are in no text (Swedish and English fields): kept, they cost a key
 
 
 class SegmentCache:
@@ -237,10 +238,10 @@ class Corpus:
         found = self._scores.get(key)
         if found is None:
             found = self._bm25(fieldname, text)
-            # Within KEPT_BYTES (and 4096 terms): a page of common words must not grow a worker
+            # Within KEPT_BYTES (and KEPT_TERMS): a page of common words must not grow a worker
             # by hundreds of megabytes.
             self._held[0] += _nbytes(found)
-            if self._held[0] > KEPT_BYTES or len(self._scores) >= 4096:
+            if self._held[0] > KEPT_BYTES or len(self._scores) >= KEPT_TERMS:
                 self._scores.clear()
                 self._held[0] = _nbytes(found)
             self._scores[key] = found
