@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Flask, url_for
-from flask_babel import gettext as _
 
 from ..models import Entry, Organisation
 from ..structured import shown_contacts
 from .database import db_session
+from .page_gettext import gettext as _
 from . import labels
 from .templating import long_date
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import flask_babel
 from flask import Flask
+from flask.globals import _cv_app
 from flask_babel import get_translations
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
@@ -77,12 +79,25 @@ def _callables(cache: dict) -> dict:
             "gettext": gettext,
             "_": gettext,  # not jinja2.ext's alias, which looks `gettext` up and calls it: one call, not two
             "ngettext": _newstyle_ngettext(translations.ungettext),
+            "translate": translations.ugettext,  # for gettext() below, not a template name
             "current_locale": lambda: locale,
             "labels": _labels(),
             "municipality_name": lambda m: m.name_sv if locale == "sv" else m.name_fi,
             "region_name": lambda name_fi, name_sv: name_sv if locale == "sv" else name_fi,
         }
     return found
+
+
+def gettext(string: str, **variables) -> str:
+    """flask_babel.gettext for code that runs as a page renders (the citation, the feed link): the
+    same text, from the catalogue kept here per language, without Flask-Babel's context lookups
+    (some 15 µs a call)."""
+    app_context = _cv_app.get(None)
+    cache = app_context.app.extensions.get(KEY) if app_context is not None else None
+    if cache is None:
+        return flask_babel.gettext(string, **variables)
+    text = _callables(cache)["translate"](string)
+    return text % variables if variables else text
 
 
 def _labels() -> SimpleNamespace:

@@ -10,6 +10,7 @@ from flask_babel import get_locale, gettext as _
 
 from ... import browse, entry_news, feeds
 from ...models import Entry
+from .. import page_gettext
 from ..database import db_session
 from .feeds import ATOM, FeedLink, _language_args, structured_html
 
@@ -58,7 +59,7 @@ def entry_feed(slug: str):
 def entry_feed_link(entry: Entry) -> FeedLink:
     """The entry's own feed, for its page's <head> (in the reader's language, as the listing pages' feeds)."""
     return FeedLink(url_for("adoption_feed.entry_feed", slug=entry.slug, **_language_args()),
-                    _("Ideapankki: news of “%(title)s”", title=entry.title))
+                    page_gettext.gettext("Ideapankki: news of “%(title)s”", title=entry.title))
 
 
 def init_app(app) -> None:
