@@ -23,7 +23,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from . import countcache, normstatus
+from . import countcache, db_reads, normstatus
 from .models import OWN_DATE, Entry, EntryMunicipality, EntryState, EntryTheme, Municipality
 
 PUBLISHED = Entry.state == EntryState.published.value
@@ -143,32 +143,21 @@ def cards(session: Session, ids: list[int], found: Table | None = None) -> list[
     return [Card(*rows[i], tuple(register[code] for code in places.get(i, ()))) for i in ids if i in rows]
 
 
-_CARDS_SQL: dict[str, tuple[str, str]] = {}  # dialect name -> the cards' SELECT around its id list
+CARDS_PER_READ = 20  # a listing page's cards; a longer list (the API's 100) is read in slices of this
+_CARDS = db_reads.Read(lambda: sa.select(*CARD_COLUMNS).where(
+    PUBLISHED, Entry.id.in_([sa.bindparam(f"id{n}") for n in range(CARDS_PER_READ)])))
 
 
-def _card_rows(session: Session, ids: list[int]) -> list[tuple]:
+def _card_rows(session: Session, ids: list[int]) -> list:
     """CARD_COLUMNS of the published entries among IDS, on the DBAPI cursor of the session's
-    connection (in its transaction): SQLAlchemy's execution of the twenty-id IN query cost three
-    times the query. The ids are the listing table's ints, written into the SQL as numbers."""
-    connection = session.connection()
-    dialect = connection.dialect
-    sql = _CARDS_SQL.get(dialect.name)
-    if sql is None:
-        compiled = str(sa.select(*CARD_COLUMNS).where(PUBLISHED, Entry.id.in_([0]))
-                       .compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-        head, found, tail = compiled.rpartition("IN (0)")
-        if not found or tail.strip():
-            raise RuntimeError(f"unexpected cards SQL for {dialect.name}: {compiled}")
-        sql = _CARDS_SQL[dialect.name] = (head + "IN (", ")" + tail)
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql[0] + ",".join([str(int(i)) for i in ids]) + sql[1])
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
-    day = len(CARD_COLUMNS) - 1  # published_on
-    return [row if row[day] is None or isinstance(row[day], date) else  # SQLite gives the ISO text
-            (*row[:day], date.fromisoformat(row[day]), *row[day + 1:]) for row in rows]
+    connection (in its transaction; db_reads): SQLAlchemy's execution of the IN query cost three
+    times the query. A fixed number of parameters, a short slice padded with 0 (no entry's id)."""
+    rows = []
+    for start in range(0, len(ids), CARDS_PER_READ):
+        part = ids[start:start + CARDS_PER_READ]
+        part += [0] * (CARDS_PER_READ - len(part))
+        rows += _CARDS.rows(session, **{f"id{n}": int(value) for n, value in enumerate(part)})
+    return rows
 
 
 def table(session: Session) -> Table:

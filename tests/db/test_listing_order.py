@@ -46,3 +46,18 @@ def test_the_order_puts_undated_entries_last(session):
     session.commit()
     slugs = session.exec(select(Entry.slug).where(PUBLISHED).order_by(*NEWEST_FIRST)).all()
     assert slugs == ["uusi", "vanha", "paivaton"]
+
+
+def test_cards_come_in_the_order_asked_across_reads_and_only_when_published(session):
+    """A list longer than one read (the API's 100 a page) is read in slices; the order is the
+    caller's, a draft among the ids is left out, and the columns come converted (a date)."""
+    from ideapankki import listing
+    from ideapankki.models import EntryState
+
+    made = [make_entry(session, f"kortti-{n}", published=date(2020, 1, 1 + n % 28)) for n in range(45)]
+    draft = make_entry(session, "luonnos", state=EntryState.draft)
+    ids = [entry.id for entry in reversed(made)]
+    ids.insert(7, draft.id)
+    found = listing.cards(session, ids)
+    assert [card.slug for card in found] == [f"kortti-{n}" for n in reversed(range(45))]
+    assert found[0].published_on == date(2020, 1, 1 + 44 % 28) and found[0].title == "Otsikko kortti-44"
