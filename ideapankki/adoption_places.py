@@ -17,6 +17,8 @@ from .adoption_stats import IN_USE, PUBLISHED_ADOPTABLE
 from .models import Adoption, AdoptionStatus, Entry, Organisation
 
 LIMIT = 100  # at most this many rows per list on the page
+# Made once: SQLAlchemy adapts an alias's columns on first use, some milliseconds per new alias.
+_MARK, _OWN, _ADOPTER = aliased(Adoption), aliased(Entry), aliased(Organisation)
 
 
 @dataclass(frozen=True)
@@ -55,27 +57,31 @@ class MunicipalityAdoptions:
 
 def of_municipality(session: Session, code: str, limit: int = LIMIT) -> MunicipalityAdoptions:
     """What organisations of municipality CODE marked (in use first, by year), and which entries of
-    its organisations others have in use (the most used first)."""
+    its organisations others have in use (the most used first).
+
+    Each query names its entries also as an IN list that starts from the municipality's
+    organisations (the alias of each IN list is its own table, not correlated with the outer
+    query): without it SQLite's planner walked every published practice and idea (22 ms a
+    municipality page at 20,000 entries, 1 ms with it); PostgreSQL plans it as a semi-join."""
+    here = select(Organisation.id).where(Organisation.municipality_code == code)
     marked = session.exec(
         select(Entry.slug, Entry.title, Entry.language, Entry.type, Organisation.name, Adoption.status,
                Adoption.year)
         .join(Adoption, Adoption.entry_id == Entry.id)
         .join(Organisation, Organisation.id == Adoption.organisation_id)
-        .where(PUBLISHED_ADOPTABLE, Organisation.municipality_code == code)
+        .where(PUBLISHED_ADOPTABLE, Adoption.organisation_id.in_(here),
+               Entry.id.in_(select(_MARK.entry_id).where(_MARK.organisation_id.in_(here))))
         .order_by(sa.case((Adoption.status == AdoptionStatus.adopted.value, 0), else_=1), Adoption.year,
                   Entry.title, Adoption.id)
         .limit(limit)
     ).all()
-    author = aliased(Organisation)
-    adopter = aliased(Organisation)
     count = sa.func.count(sa.distinct(Adoption.organisation_id))
     taken_up = session.exec(
         select(Entry.slug, Entry.title, Entry.language, Entry.type, count)
-        .join(author, author.id == Entry.organisation_id)
         .join(Adoption, Adoption.entry_id == Entry.id)
-        .join(adopter, adopter.id == Adoption.organisation_id)
-        .where(PUBLISHED_ADOPTABLE, IN_USE, author.municipality_code == code,
-               sa.or_(adopter.municipality_code.is_(None), adopter.municipality_code != code))
+        .join(_ADOPTER, _ADOPTER.id == Adoption.organisation_id)
+        .where(PUBLISHED_ADOPTABLE, IN_USE, Entry.id.in_(select(_OWN.id).where(_OWN.organisation_id.in_(here))),
+               sa.or_(_ADOPTER.municipality_code.is_(None), _ADOPTER.municipality_code != code))
         .group_by(Entry.id, Entry.slug, Entry.title, Entry.language, Entry.type)
         .order_by(count.desc(), Entry.title)
         .limit(limit)
