@@ -124,7 +124,8 @@ def like_municipality(session: Session, municipality: Municipality, limit: int =
         select(Entry).where(PUBLISHED, Entry.id.in_(select(EntryMunicipality.entry_id).where(
             EntryMunicipality.municipality_code.in_(peers))), Entry.id.not_in(own))
         .order_by(Entry.published_on.desc().nulls_last(), Entry.id.desc()).limit(limit)
-    ).all())
+        .options(selectinload(Entry.municipality_links).selectinload(EntryMunicipality.municipality))
+    ).all())  # the page names each entry's municipalities: two queries, not two per entry
 
 
 def get_published(session: Session, slug: str) -> Entry | None:
