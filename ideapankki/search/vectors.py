@@ -27,8 +27,8 @@ from .scoring import evaluate  # noqa: F401 - the query modules import it from h
 K1, B = 1.2, 0.75
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 SMALL_SEGMENT = 1_000  # documents: a segment this small has its terms listed (SegmentCache._absent)
-SEGMENT_BYTES = 16_000_000  # SegmentCache's postings, compacted (3-8 bytes a posting): 2-5 M postings
-KEPT_BYTES = 16_000_000  # Corpus's BM25 table per generation (8 bytes a posting): 2 M postings
+SEGMENT_BYTES = 12_000_000  # SegmentCache's postings, compacted (3-8 bytes a posting): 1.5-4 M postings
+KEPT_BYTES = 12_000_000  # Corpus's BM25 table per generation (8 bytes a posting): 1.5 M postings
 KEPT_TERMS = 16_384  # most of a query's terms are in no text (Swedish and English fields): kept, they cost a key
 
 
