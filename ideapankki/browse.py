@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from .models import Entry, EntryMunicipality, EntryType, Municipality, TrialStatus
+from .models import Entry, EntryType, Municipality, TrialStatus
 from . import countcache, listing, normstatus
 from .listing import PUBLISHED  # the condition every public listing shares
 from .reference import THEME_SLUGS
@@ -109,23 +109,33 @@ def _facets(found: listing.Table, filters: Filters) -> dict[str, Facet]:
     return {name: Facet(name, counts) for name, counts in found.counts(filters).items()}
 
 
-def like_municipality(session: Session, municipality: Municipality, limit: int = 6) -> list[Entry]:
+def like_municipality(session: Session, municipality: Municipality, limit: int = 6) -> list[listing.Card]:
     """Published entries of municipalities like MUNICIPALITY: the same region and the same language
     (Finnish, Swedish or bilingual, from the register), newest first, its own entries left out.
+
+    Read from the listing table (its order is newest first, and it has a bitset per municipality):
+    the peers' bits ORed, its own cleared, the first LIMIT positions, read as cards (what the page
+    shows). As one SQL query of whole entries, SQLite walked the published entries newest first
+    against the peers' entries (~3 ms a municipality page at 20,000 entries).
 
     The register has no population, and no population data ships with the project, so size is not
     compared.
     """
-    peers = select(Municipality.code).where(
+    peers = session.exec(select(Municipality.code).where(
         Municipality.region_code == municipality.region_code, Municipality.code != municipality.code,
-        Municipality.language_ratio == municipality.language_ratio)
-    own = select(EntryMunicipality.entry_id).where(EntryMunicipality.municipality_code == municipality.code)
-    return list(session.exec(
-        select(Entry).where(PUBLISHED, Entry.id.in_(select(EntryMunicipality.entry_id).where(
-            EntryMunicipality.municipality_code.in_(peers))), Entry.id.not_in(own))
-        .order_by(Entry.published_on.desc().nulls_last(), Entry.id.desc()).limit(limit)
-        .options(selectinload(Entry.municipality_links).selectinload(EntryMunicipality.municipality))
-    ).all())  # the page names each entry's municipalities: two queries, not two per entry
+        Municipality.language_ratio == municipality.language_ratio)).all()
+    found = listing.table(session)
+    by_place = found.values["municipality"]
+    mask = 0
+    for code in peers:
+        mask |= by_place.get(code, 0)
+    mask &= ~by_place.get(municipality.code, 0)
+    ids = []
+    while mask and len(ids) < limit:
+        lowest = mask & -mask
+        ids.append(found.ids[lowest.bit_length() - 1])
+        mask ^= lowest
+    return listing.cards(session, ids, found)  # a card names the entry's municipalities
 
 
 def get_published(session: Session, slug: str) -> Entry | None:
