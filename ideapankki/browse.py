@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from .models import Entry, EntryType, Municipality, TrialStatus
+from .models import Entry, EntryMunicipality, EntryType, Municipality, TrialStatus
 from . import countcache, listing, normstatus
 from .listing import PUBLISHED  # the condition every public listing shares
 from .reference import THEME_SLUGS
