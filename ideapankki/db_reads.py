@@ -94,6 +94,22 @@ class Read:
         return found
 
 
+def id_params(count: int) -> list:
+    """COUNT id parameters (:id0 …) for a fixed IN list: a Read compiles once, with no expanding IN."""
+    return [sa.bindparam(f"id{n}", type_=sa.Integer) for n in range(count)]
+
+
+def rows_for_ids(read: Read, source, ids: list[int], count: int) -> list:
+    """READ's rows for IDS, whose statement has COUNT id parameters (id_params): IDS in slices of
+    COUNT, the last padded with NULL, which matches no id."""
+    rows = []
+    for start in range(0, len(ids), count):
+        part = list(ids[start:start + count])
+        part += [None] * (count - len(part))
+        rows += read.rows(source, **{f"id{n}": value for n, value in enumerate(part)})
+    return rows
+
+
 class Pooled:
     """A connection of ENGINE's pool held for a reading request's fixed reads; close() gives it back
     (the pool rolls back whatever the driver began)."""

@@ -145,19 +145,14 @@ def cards(session: Session, ids: list[int], found: Table | None = None) -> list[
 
 CARDS_PER_READ = 20  # a listing page's cards; a longer list (the API's 100) is read in slices of this
 _CARDS = db_reads.Read(lambda: sa.select(*CARD_COLUMNS).where(
-    PUBLISHED, Entry.id.in_([sa.bindparam(f"id{n}") for n in range(CARDS_PER_READ)])))
+    PUBLISHED, Entry.id.in_(db_reads.id_params(CARDS_PER_READ))))
 
 
 def _card_rows(session: Session, ids: list[int]) -> list:
     """CARD_COLUMNS of the published entries among IDS, on the DBAPI cursor of the session's
     connection (in its transaction; db_reads): SQLAlchemy's execution of the IN query cost three
-    times the query. A fixed number of parameters, a short slice padded with 0 (no entry's id)."""
-    rows = []
-    for start in range(0, len(ids), CARDS_PER_READ):
-        part = ids[start:start + CARDS_PER_READ]
-        part += [0] * (CARDS_PER_READ - len(part))
-        rows += _CARDS.rows(session, **{f"id{n}": int(value) for n, value in enumerate(part)})
-    return rows
+    times the query."""
+    return db_reads.rows_for_ids(_CARDS, session, ids, CARDS_PER_READ)
 
 
 def table(session: Session) -> Table:

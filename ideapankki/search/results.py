@@ -96,12 +96,7 @@ def more_like(source, index: SearchIndex, entry: Entry, limit: int = 5) -> list[
     the five columns the page shows, not five whole entries. SOURCE: a session, or a reading
     request's pooled connection (db_reads.Pooled)."""
     ids = index.more_like(entry.id, limit + SPARE)
-    found = {}
-    for start in range(0, len(ids), NEIGHBOUR_IDS):
-        chunk = ids[start:start + NEIGHBOUR_IDS]
-        chunk += [None] * (NEIGHBOUR_IDS - len(chunk))  # NULL matches no id
-        for row in NEIGHBOURS.rows(source, **{f"id{i}": value for i, value in enumerate(chunk)}):
-            found[row[0]] = Neighbour(*row)
+    found = {row[0]: Neighbour(*row) for row in db_reads.rows_for_ids(NEIGHBOURS, source, ids, NEIGHBOUR_IDS)}
     return [found[i] for i in ids if i in found][:limit]
 
 
@@ -110,7 +105,7 @@ def _neighbours_statement():
     the statement is compiled once; db_reads runs it on the DBAPI cursor)."""
     table = Entry.__table__
     return (sa.select(table.c.id, table.c.slug, table.c.type, table.c.title, table.c.language)
-            .where(table.c.id.in_([sa.bindparam(f"id{i}", type_=sa.Integer) for i in range(NEIGHBOUR_IDS)]),
+            .where(table.c.id.in_(db_reads.id_params(NEIGHBOUR_IDS)),
                    table.c.state == EntryState.published.value))
 
 

@@ -28,7 +28,7 @@ from datetime import date
 
 from flask import Flask, Response, current_app, g, request, session
 
-from ...changes import site_version
+from ...changes import keep_version, site_version
 from ...config import DATA_DIR, PACKAGE_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
 from ..database import ENGINE_KEY
 from ..i18n import locale_for
@@ -92,6 +92,17 @@ def page_key(req, config, version: tuple) -> tuple:
     method: a HEAD carries the validator of the GET it stands for (RFC 9110 9.3.2)."""
     return (req.scheme, req.host, req.root_path, req.path, req.query_string,
             locale_for(req.args, req.cookies, config), date.today().isoformat(), version)
+
+
+def request_version(session) -> tuple:
+    """The site's version for this request, read once: the ETag check's read (an anonymous
+    reader's), kept in SESSION, or else SESSION's own read, kept for the request's later asks (the
+    index's catch-up, the listing table: changes.site_version's KEEP)."""
+    version = g.get("site_version")
+    if version is None:
+        return site_version(session, keep=True)
+    keep_version(session, version)
+    return version
 
 
 def etag(key: tuple) -> str:

@@ -10,7 +10,6 @@ from sqlmodel import select
 
 from ... import adoption_places, adoptions, browse, entry_lists, listing, relations
 from ...search import results as searching
-from ...changes import keep_version
 from ...models import Municipality
 from ...reference import THEME_SLUGS
 from ...search import IndexUnavailable
@@ -62,9 +61,7 @@ def listing_table() -> listing.Table:
     found = g.get("_listing_table")
     if found is None:
         session = db_session()
-        version = g.get("site_version")  # the ETag check's read (anonymous readers): not a second query
-        if version is not None:
-            keep_version(session, version)
+        http_cache.request_version(session)  # the ETag check's read (anonymous readers): not a second query
         found = g._listing_table = listing.table(session)
     return found
 

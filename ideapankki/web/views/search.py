@@ -5,17 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, g, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import force_locale, gettext as _
 
 from ... import browse, listing
-from ...changes import keep_version, site_version
 from ...search import results as searching
 from ...search import SORTS, IndexUnavailable
 from ...search.schema import LANGUAGES
 from ...search.spelling import fold
 from ..database import db_session
 from .. import params
+from ..serving import http_cache
 from ..index import search_index
 from ..labels import THEME_LABELS
 from .public import facet_municipalities, listing_table, region_names
@@ -53,13 +53,7 @@ def search_request() -> tuple[SearchArgs, searching.ResultPage]:
     """Run the search this request asks for (raises params.BadParameter or IndexUnavailable)."""
     args = parse_search_args(request.args, current_app.config["PER_PAGE"])
     session = db_session()
-    # One read of the site's version per search: the ETag check's (anonymous readers) or the
-    # session's; the index's catch-up and the listing table ask it again.
-    version = g.get("site_version")
-    if version is None:
-        version = site_version(session, keep=True)
-    else:
-        keep_version(session, version)
+    version = http_cache.request_version(session)  # one read per search: the catch-up and the listing table ask again
     result = searching.find(session, search_index(), args.text, args.filters, sort=args.sort, page=args.page,
                             per_page=args.per_page, respell=args.respell, load=load_cards, version=version)
     return args, result
