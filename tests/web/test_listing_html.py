@@ -9,7 +9,7 @@ from flask import render_template_string
 
 from ideapankki.listing import Card, Place
 from ideapankki.search.query import Hit
-from ideapankki.web.views.public import FacetBox, FacetLink
+from ideapankki.web.views.facets import FacetBox, FacetLink
 
 HOSTILE = "<script>alert('x')</script> & \"quoted\" Å ä"
 
