@@ -16,7 +16,7 @@ HOSTILE = "<script>alert('x')</script> & \"quoted\" Å ä"
 OLD_CARDS = """{% macro entry_card(entry, heading_level=3) %}
 <article class="card">
   <p class="card-meta"><span class="badge badge-{{ entry.type }}">{{ labels.TYPE_LABELS[entry.type] }}</span>
-  {% if entry.period_start %}<time datetime="{{ entry.period_start.isoformat() }}">{{ card_date(entry.period_start, current_locale()) }}</time> – {% if entry.period_end %}<time datetime="{{ entry.period_end.isoformat() }}">{{ card_date(entry.period_end, current_locale()) }}</time>{% endif %}{% elif entry.published_on %}<time datetime="{{ entry.published_on.isoformat() }}">{{ card_date(entry.published_on, current_locale()) }}</time>{% endif %}
+  {% if entry.period_start %}<span><time datetime="{{ entry.period_start.isoformat() }}">{{ card_date(entry.period_start, current_locale()) }}</time> – {% if entry.period_end %}<time datetime="{{ entry.period_end.isoformat() }}">{{ card_date(entry.period_end, current_locale()) }}</time>{% endif %}</span>{% elif entry.published_on %}<time datetime="{{ entry.published_on.isoformat() }}">{{ card_date(entry.published_on, current_locale()) }}</time>{% endif %}
   {% if entry.language != current_locale() %}<span class="lang-note">({{ labels.LANGUAGE_LABELS[entry.language] }})</span>{% endif %}</p>
   <h{{ heading_level }} class="card-title"><a href="{{ entry_href(entry.slug) }}" lang="{{ entry.language }}">{{ entry.title }}</a></h{{ heading_level }}>
   <p class="card-summary" lang="{{ entry.language }}">{{ entry.summary }}</p>
@@ -99,7 +99,7 @@ OLD_SEARCH_CARDS = """    <ol class="cards search-results" start="{{ (result.pag
       <li>
         <article class="card">
           <p class="card-meta"><span class="badge badge-{{ entry.type }}">{{ labels.TYPE_LABELS[entry.type] }}</span>
-          {% if entry.period_start %}<time datetime="{{ entry.period_start.isoformat() }}">{{ card_date(entry.period_start, current_locale()) }}</time> – {% if entry.period_end %}<time datetime="{{ entry.period_end.isoformat() }}">{{ card_date(entry.period_end, current_locale()) }}</time>{% endif %}{% elif entry.published_on %}<time datetime="{{ entry.published_on.isoformat() }}">{{ card_date(entry.published_on, current_locale()) }}</time>{% endif %}
+          {% if entry.period_start %}<span><time datetime="{{ entry.period_start.isoformat() }}">{{ card_date(entry.period_start, current_locale()) }}</time> – {% if entry.period_end %}<time datetime="{{ entry.period_end.isoformat() }}">{{ card_date(entry.period_end, current_locale()) }}</time>{% endif %}</span>{% elif entry.published_on %}<time datetime="{{ entry.published_on.isoformat() }}">{{ card_date(entry.published_on, current_locale()) }}</time>{% endif %}
           {% if entry.language != current_locale() %}<span class="lang-note">({{ labels.LANGUAGE_LABELS[entry.language] }})</span>{% endif %}</p>
           <h3 class="card-title"><a href="{{ entry_href(entry.slug) }}" lang="{{ entry.language }}">{{ entry.title }}</a></h3>
           {% if hit.highlight %}

@@ -138,11 +138,11 @@ def _meta(entry, words: dict) -> list[str]:
     kind, language = entry.type, entry.language
     parts = [words["badge"].get(kind) or f'<span class="badge badge-{escape(kind)}"></span>', "\n"]
     start = entry.period_start
-    if start:
-        parts += _time(start, words["locale"])
-        parts.append(" – ")
+    if start:  # one span: the meta line's flex gap would otherwise widen the dash
+        parts += ["<span>", *_time(start, words["locale"]), " – "]
         if entry.period_end:
             parts += _time(entry.period_end, words["locale"])
+        parts.append("</span>")
     elif entry.published_on:
         parts += _time(entry.published_on, words["locale"])
     if language != words["locale"]:
