@@ -31,7 +31,8 @@ YEAR = sa.extract("year", OWN_DATE)  # a practice counts in the year it started,
 # "Latest" on the front page: newest by the entry's own date (OWN_DATE), so the 2015–2016 trials
 # entered in 2026 are not the newest. Listings and feeds stay in the order entries were published.
 NEWEST = (OWN_DATE.desc().nulls_last(), Entry.id.desc())
-CARD_COLUMNS = (Entry.id, Entry.slug, Entry.type, Entry.title, Entry.summary, Entry.language, Entry.published_on)
+CARD_COLUMNS = (Entry.id, Entry.slug, Entry.type, Entry.title, Entry.summary, Entry.language, Entry.published_on,
+                Entry.period_start, Entry.period_end)
 MANY_VALUES = 32  # facets of this many values or more are counted over their pairs (Table.counts)
 FACETS = ("type", "theme", "region", "municipality", "year", "trial_status", "norm_status", "evidence")
 
@@ -129,6 +130,8 @@ class Card:
     summary: str
     language: str
     published_on: date | None
+    period_start: date | None = None  # a practice's own period: the card shows it, not the day it was published
+    period_end: date | None = None
     municipalities: tuple[Place, ...] = ()
 
 
