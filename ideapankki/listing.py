@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import numpy as np
 import sqlalchemy as sa
@@ -31,7 +31,8 @@ YEAR = sa.extract("year", OWN_DATE)  # a practice counts in the year it started,
 # "Latest" on the front page: newest by the entry's own date (OWN_DATE), so the 2015–2016 trials
 # entered in 2026 are not the newest. Listings and feeds stay in the order entries were published.
 NEWEST = (OWN_DATE.desc().nulls_last(), Entry.id.desc())
-CARD_COLUMNS = (Entry.id, Entry.slug, Entry.type, Entry.title, Entry.summary, Entry.language, Entry.published_on)
+CARD_COLUMNS = (Entry.id, Entry.slug, Entry.type, Entry.title, Entry.summary, Entry.language, Entry.published_on,
+                Entry.period_start, Entry.period_end)
 MANY_VALUES = 32  # facets of this many values or more are counted over their pairs (Table.counts)
 FACETS = ("type", "theme", "region", "municipality", "year", "trial_status", "norm_status", "evidence")
 
@@ -129,16 +130,19 @@ class Card:
     summary: str
     language: str
     published_on: date | None
+    period_start: date | None = None  # a practice's own period: the card shows it, not the day it was published
+    period_end: date | None = None
     municipalities: tuple[Place, ...] = ()
 
 
-def cards(session: Session, ids: list[int], found: Table | None = None) -> list[Card]:
+def cards(source: Session | db_reads.Pooled, ids: list[int], found: Table | None = None) -> list[Card]:
     """The cards of the published entries among IDS, in IDS' order (one query; places from FOUND,
-    the table at the session's data version)."""
+    the table at the session's data version). SOURCE: a session, or a reading request's pooled
+    connection (then FOUND is required)."""
     if not ids:
         return []
-    found = found or table(session)
-    rows = {row[0]: row for row in _card_rows(session, ids)}
+    found = found or table(source)
+    rows = {row[0]: row for row in _card_rows(source, ids)}
     register, places = found.register, found.places
     return [Card(*rows[i], tuple(register[code] for code in places.get(i, ()))) for i in ids if i in rows]
 
@@ -148,16 +152,28 @@ _CARDS = db_reads.Read(lambda: sa.select(*CARD_COLUMNS).where(
     PUBLISHED, Entry.id.in_(db_reads.id_params(CARDS_PER_READ))))
 
 
-def _card_rows(session: Session, ids: list[int]) -> list:
+def _card_rows(source: Session | db_reads.Pooled, ids: list[int]) -> list:
     """CARD_COLUMNS of the published entries among IDS, on the DBAPI cursor of the session's
-    connection (in its transaction; db_reads): SQLAlchemy's execution of the IN query cost three
-    times the query."""
-    return db_reads.rows_for_ids(_CARDS, session, ids, CARDS_PER_READ)
+    connection (in its transaction) or of a pooled one (db_reads): SQLAlchemy's execution of the
+    IN query cost three times the query."""
+    return db_reads.rows_for_ids(_CARDS, source, ids, CARDS_PER_READ)
 
 
 def table(session: Session) -> Table:
     """The table at the session's data version (built on the first call after a change)."""
-    return countcache.cached(session, ("listing",), lambda: _build(session), copier=lambda found: found)
+    return countcache.cached(session, ("listing",), lambda: _build(session), copier=_same)
+
+
+def table_at(database: str, version: tuple, session: Callable[[], Session]) -> Table:
+    """The table at VERSION of the site's data (a reading request's ETag check read it), the same
+    one table() keeps: a listing needs no session, unless the table is built (SESSION() gives one).
+    Built from what the session reads, as table() is, and kept under VERSION: should the data be
+    newer, the next request's version is newer too, and that one builds it again."""
+    return countcache.cached_at(database, version, ("listing",), lambda: _build(session()), copier=_same)
+
+
+def _same(found: Table) -> Table:
+    return found  # frozen and never changed by a caller: no copy
 
 
 def _build(session: Session) -> Table:
