@@ -23,7 +23,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from . import countcache, db_reads, normstatus
+from . import countcache, db_reads, listing_days, normstatus
 from .models import OWN_DATE, Entry, EntryMunicipality, EntryState, EntryTheme, Municipality
 
 PUBLISHED = Entry.state == EntryState.published.value
@@ -52,6 +52,7 @@ class Table:
     # facet -> its counts over every published entry (what a facet counts when no other facet
     # filters: on every unfiltered page, and for the filtered facet itself on one-filter pages)
     totals: dict[str, list[tuple[object, int]]] = field(default_factory=dict)
+    days: tuple = ((), ())  # the cards' dates of every entry (listing_days.build)
 
     def matching(self, filters, leave_out: str | None = None, active: dict | None = None) -> int:
         """The positions passing every active filter but LEAVE_OUT's (ACTIVE: filters.active())."""
@@ -142,13 +143,20 @@ def cards(source: Session | db_reads.Pooled, ids: list[int], found: Table | None
     if not ids:
         return []
     found = found or table(source)
-    rows = {row[0]: row for row in _card_rows(source, ids)}
     register, places = found.register, found.places
-    return [Card(*rows[i], tuple(register[code] for code in places.get(i, ()))) for i in ids if i in rows]
+    dates = listing_days.dates(found.days, ids)
+    if dates is None:  # an entry newer than the table: its dates from the row
+        rows = {row[0]: row for row in _card_rows(source, ids)}
+        return [Card(*rows[i], tuple(register[code] for code in places.get(i, ()))) for i in ids if i in rows]
+    rows = {row[0]: row for row in db_reads.rows_for_ids(_TEXTS, source, ids, CARDS_PER_READ)}
+    return [Card(*rows[i], *day, tuple(register[code] for code in places.get(i, ())))
+            for i, day in zip(ids, dates) if i in rows]
 
 
 CARDS_PER_READ = 20  # a listing page's cards; a longer list (the API's 100) is read in slices of this
 _CARDS = db_reads.Read(lambda: sa.select(*CARD_COLUMNS).where(
+    PUBLISHED, Entry.id.in_(db_reads.id_params(CARDS_PER_READ))))
+_TEXTS = db_reads.Read(lambda: sa.select(*CARD_COLUMNS[:6]).where(  # the dates from the table
     PUBLISHED, Entry.id.in_(db_reads.id_params(CARDS_PER_READ))))
 
 
@@ -178,8 +186,8 @@ def _same(found: Table) -> Table:
 
 def _build(session: Session) -> Table:
     rows = session.exec(
-        select(Entry.id, Entry.type, YEAR, Entry.trial_status, normstatus.latest_status(), Entry.evidence_level)
-        .where(PUBLISHED).order_by(Entry.published_on.desc().nulls_last(), Entry.id.desc())
+        select(Entry.id, Entry.type, YEAR, Entry.trial_status, normstatus.latest_status(), Entry.evidence_level,
+               Entry.published_on, Entry.period_start, Entry.period_end).where(PUBLISHED).order_by(Entry.published_on.desc().nulls_last(), Entry.id.desc())
     ).all()
     position = {row[0]: i for i, row in enumerate(rows)}
     found: dict[str, dict[object, list[int]]] = {name: {} for name in FACETS}
@@ -188,7 +196,7 @@ def _build(session: Session) -> Table:
         if value is not None:
             found[name].setdefault(value, []).append(position[entry_id])
 
-    for entry_id, type_, year, trial_status, norm_status, evidence in rows:
+    for entry_id, type_, year, trial_status, norm_status, evidence, *_dates in rows:
         add("type", type_, entry_id)
         add("year", int(year) if year is not None else None, entry_id)
         add("trial_status", trial_status, entry_id)
@@ -217,7 +225,8 @@ def _build(session: Session) -> Table:
                   {name: {value: _bits(positions, len(rows)) for value, positions in by_value.items()}
                    for name, by_value in found.items()},
                   {entry_id: tuple(codes) for entry_id, codes in places.items()}, register, regions,
-                  {name: _pairs(by_value) for name, by_value in found.items()})
+                  {name: _pairs(by_value) for name, by_value in found.items()},
+                  days=listing_days.build([(row[0], *row[6:9]) for row in rows]))
     everything = (1 << len(rows)) - 1
     table.totals.update({name: table._counted_one(name, everything) for name in FACETS})
     return table

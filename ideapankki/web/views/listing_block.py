@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from ..templating import url_with
 from . import listing_html
-from .facets import facet_boxes, facet_label
+from .facets import facet_label, sidebar
 
 KEY = "ideapankki.listing_block"
 
@@ -48,8 +48,7 @@ def listing_block(context, result, filters, fixed=()) -> Markup:
     RESULT (browse.Page) under FILTERS; FIXED: the filters the page's path sets (not shown as chips)."""
     words = _words(context["current_locale"]())
     active = filters.active()
-    sidebar = listing_html.facet_sidebar(context, facet_boxes(context, result.facets, filters, fixed))
-    parts = ['<div class="listing">\n  ', sidebar, '\n  <section class="results" aria-labelledby="results-title">\n'
+    parts = ['<div class="listing">\n  ', sidebar(context, result.facets, filters, fixed), '\n  <section class="results" aria-labelledby="results-title">\n'
              '    <h2 id="results-title">', Markup(ngettext("%(num)s entry", "%(num)s entries", result.total)),
              '</h2>\n<p class="facets-jump"><a class="button secondary" href="#facets-title">', words["narrow"]]
     if active:
