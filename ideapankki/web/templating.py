@@ -129,7 +129,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.bytecode_cache = PROCESS_CACHE  # compiled once per process, not per app
     template_inline.init_app(app)  # partials compiled into the pages that include them
-    template_locale.init_app(app)  # each template compiled per language, its fixed texts translated
     app.jinja_env.globals.update(
         labels=labels,
         theme_slugs=THEME_SLUGS,
@@ -147,3 +146,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = long_date
     app.jinja_env.filters["number"] = format_decimal  # 1 234,5 in Finnish and Swedish, 1,234.5 in English
     app.jinja_env.filters["safe_html"] = Markup  # only for HTML already cleaned by ideapankki.markdown
+    template_locale.init_app(app)  # each template compiled per language, its fixed texts and helper calls direct
