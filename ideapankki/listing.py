@@ -23,7 +23,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from . import countcache, db_reads, listing_days, normstatus
+from . import countcache, db_reads, listing_cross, listing_days, normstatus
 from .models import OWN_DATE, Entry, EntryMunicipality, EntryState, EntryTheme, Municipality
 
 PUBLISHED = Entry.state == EntryState.published.value
@@ -53,6 +53,7 @@ class Table:
     # filters: on every unfiltered page, and for the filtered facet itself on one-filter pages)
     totals: dict[str, list[tuple[object, int]]] = field(default_factory=dict)
     days: tuple = ((), ())  # the cards' dates of every entry (listing_days.build)
+    cross: dict = field(default_factory=dict)  # the counts under one filter (listing_cross.build)
 
     def matching(self, filters, leave_out: str | None = None, active: dict | None = None) -> int:
         """The positions passing every active filter but LEAVE_OUT's (ACTIVE: filters.active())."""
@@ -72,7 +73,11 @@ class Table:
             return self._counted(filters)
         counts, flags = {}, {}  # the facets mostly share one scope: unpacked once
         active = filters.active()
+        row = self.cross.get(next(iter(active.items()))) if len(active) == 1 else None
         for name in FACETS:
+            if row is not None and name in row:  # the other facets under the one filter: counted at build
+                counts[name] = listing_cross.counted(row, self.pairs, name)
+                continue
             if name in self.totals and all(other == name for other in active):
                 counts[name] = list(self.totals[name])
                 continue
@@ -102,6 +107,9 @@ class Table:
 
     def page(self, filters, page: int, per_page: int) -> tuple[list[int], int]:
         """(ids of PAGE's entries in listing order, how many entries pass FILTERS)."""
+        if not filters.active():  # every entry: the page is a slice of the order
+            start = (page - 1) * per_page
+            return list(self.ids[start:start + per_page]), len(self.ids)
         mask = self.matching(filters)
         total = mask.bit_count()
         start = (page - 1) * per_page
@@ -227,6 +235,7 @@ def _build(session: Session) -> Table:
                   {entry_id: tuple(codes) for entry_id, codes in places.items()}, register, regions,
                   {name: _pairs(by_value) for name, by_value in found.items()},
                   days=listing_days.build([(row[0], *row[6:9]) for row in rows]))
+    table.cross.update(listing_cross.build(table.values, table.pairs, lambda bits: _flags(bits, len(rows))))
     everything = (1 << len(rows)) - 1
     table.totals.update({name: table._counted_one(name, everything) for name in FACETS})
     return table

@@ -31,11 +31,11 @@ def dates(kept: tuple[np.ndarray, np.ndarray], ids: list[int]) -> list[tuple] | 
     """The (published_on, period_start, period_end) of each of IDS, or None if one of them is not
     in KEPT (an entry published after the table was built: the caller reads the dates itself)."""
     sorted_ids, days = kept
-    if not len(sorted_ids):
+    if not len(sorted_ids) or not ids:
         return None
-    wanted = np.asarray(ids, dtype=np.int64)
-    at = np.minimum(np.searchsorted(sorted_ids, wanted), len(sorted_ids) - 1)
-    if not np.array_equal(sorted_ids[at], wanted):
+    at = sorted_ids.searchsorted(ids)
+    if int(at.max()) >= len(sorted_ids) or sorted_ids[at].tolist() != list(ids):
         return None
     day = date.fromordinal
-    return [tuple(day(number) if number != NONE else None for number in row) for row in days[at].tolist()]
+    return [(day(a) if a != NONE else None, day(b) if b != NONE else None, day(c) if c != NONE else None)
+            for a, b, c in days[at].tolist()]
