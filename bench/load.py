@@ -1,6 +1,7 @@
 """Read load on the production server: first visits and a realistic mix against a hello-world.
 
     python bench/load.py [--entries N] [--duration S] [--mix-duration S] [--connections C] [--rebuild]
+    python bench/load.py --pages entry,browse   # while working on a page: those rows only, no mix
 
 Builds (once; cached under bench/.cache/load-N/) an instance with the seed content plus N
 generated published entries (bench/search.py's generator, bulk inserted, then `ideapankki
@@ -160,6 +161,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     parser.add_argument("--python", action="store_true", help="use the Python load generator even if wrk exists")
     parser.add_argument("--rebuild", action="store_true", help="build the cached instance again")
+    parser.add_argument("--pages", type=_page_kinds, default=None, metavar="KINDS",
+                        help=f"only these first-visit rows ({','.join(TARGETS)}), without the mixes: a quick "
+                             "check while working on a page, not a verdict")
     parser.add_argument("--hello-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.hello_server:
@@ -178,6 +182,8 @@ def main() -> None:
         f"{args.duration:g}s per URL set), Python threads for {args.mix_duration:g}s of each mix, "
         f"{args.workers} gunicorn workers, {os.cpu_count()} CPUs")
     urls = url_sets(instance, random.Random(7))
+    if args.pages:
+        urls = {name: paths for name, paths in urls.items() if name in args.pages}
     realistic = mix.mix(instance, SEARCH_WORDS, random.Random(11))
     with tempfile.TemporaryDirectory(prefix="ideapankki-load-") as tmp:
         tmp = Path(tmp)
@@ -221,7 +227,7 @@ def run_site(instance: Path, tmp: Path, args, drive, urls: dict, realistic, base
                 Browser(site.base, timeout=120).get(path)
         # Both mixes with the same client (Python threads): every request rendered, then with the
         # clients keeping ETags as a browser or nginx's proxy_cache_revalidate does.
-        for name, revalidate in (("plain", False), ("revalidating", True)):
+        for name, revalidate in (() if args.pages else (("plain", False), ("revalidating", True))):
             hello = baseline()
             publisher = mix.Publisher(instance, mix.change_interval(args.mix_duration), random.Random(5))
             publisher.start()
@@ -286,6 +292,24 @@ def report(site: dict, args, urls: dict, sizes: dict) -> None:
         line, ok = _row(name, len(urls[name]), results[name])
         failed |= not ok
         print(line)
+    if not args.pages:
+        failed |= _report_mix(results, args, sizes, header)
+    failed |= _report_memory(site)
+    print("\nOnly the rows asked for (--pages), no realistic mix: no overall verdict." if args.pages else
+          f"\n{'FAIL' if failed else 'PASS'} overall")
+
+
+def _page_kinds(text: str) -> list[str]:
+    kinds = [kind.strip() for kind in text.split(",") if kind.strip()]
+    unknown = [kind for kind in kinds if kind not in TARGETS]
+    if not kinds or unknown:
+        raise argparse.ArgumentTypeError(f"page kinds are {', '.join(TARGETS)}; not {', '.join(unknown) or text!r}")
+    return kinds
+
+
+def _report_mix(results: dict, args, sizes: dict, header: str) -> bool:
+    """Print the realistic mix's rows; say if any failed."""
+    failed = False
     plain, revalidating = results["plain"], results["revalidating"]
     print(f"\nRealistic mix, {args.mix_duration:g}s each (Python client): {sum(sizes.values())} URLs drawn Zipf "
           f"(1/rank) per kind ({', '.join(f'{k} {n} × {mix.SHARES[k]:.0%}' for k, n in sizes.items())}), an entry "
@@ -299,6 +323,12 @@ def report(site: dict, args, urls: dict, sizes: dict) -> None:
     gain, cpu_gain = (a / b if b else 0.0 for a, b in zip(ratios(revalidating), ratios(plain)))
     print(f"revalidation on the realistic mix: {gain:.2f}× the ratio, {cpu_gain:.2f}× the cpu ratio of rendering "
           f"every request (the page cache it replaced gave 1.45× and 1.52×: bench/README.md)")
+    return failed
+
+
+def _report_memory(site: dict) -> bool:
+    """Print each worker's memory after the load; say if any is over RSS_MB or gone."""
+    failed = False
     print(f"\nMemory after the load and a second of health checks, MB (target: resident <= {RSS_MB:.0f} per "
           f"worker; PSS shares the pages the workers inherited from the master among them, private counts "
           f"only the worker's own; peak: the highest RSS sampled every 0.25 s under load):")
@@ -311,7 +341,7 @@ def report(site: dict, args, urls: dict, sizes: dict) -> None:
     for name, mb in site["master"].items():  # once per server, whatever the number of workers
         if mb:
             print(f"{name:<14} {mb['rss']:>6.0f} {mb['pss']:>6.0f} {mb['private']:>8.0f}")
-    print(f"\n{'FAIL' if failed else 'PASS'} overall")
+    return failed
 
 
 if __name__ == "__main__":

@@ -44,8 +44,11 @@ class Page:
         return max(1, math.ceil(self.total / self.per_page))
 
 
-def parse_filters(session: Session, args: dict[str, str]) -> Filters:
-    """Validate raw query arguments into Filters, raising FilterError for unknown values."""
+def parse_filters(session: Session | None, args: dict[str, str], found: listing.Table | None = None) -> Filters:
+    """Validate raw query arguments into Filters, raising FilterError for unknown values.
+
+    Municipality and region codes are checked in SESSION's register, or, given FOUND (the listing
+    table, which holds the register), there: a listing needs no query for them."""
     values: dict[str, object] = {}
     for name in FILTER_NAMES:
         raw = args.get(name) or ""  # not stripped: feeds and links reuse the value as sent
@@ -69,13 +72,24 @@ def parse_filters(session: Session, args: dict[str, str]) -> Filters:
         values["year"] = int(values["year"])
     # The codes' shape is checked before they reach SQL (no NUL, no megabyte of text).
     if "municipality" in values and (not re.fullmatch(r"[0-9]{3}", values["municipality"])
-                                     or session.get(Municipality, values["municipality"]) is None):
+                                     or not _known_municipality(session, found, values["municipality"])):
         raise FilterError("municipality", values["municipality"], f"unknown municipality code {values['municipality']!r}")
-    if "region" in values and (not re.fullmatch(r"[A-Z0-9]{1,10}", values["region"]) or not session.exec(
-        select(Municipality.code).where(Municipality.region_code == values["region"]).limit(1)
-    ).first()):
+    if "region" in values and (not re.fullmatch(r"[A-Z0-9]{1,10}", values["region"])
+                               or not _known_region(session, found, values["region"])):
         raise FilterError("region", values["region"], f"unknown region code {values['region']!r}")
     return Filters(**values)
+
+
+def _known_municipality(session: Session | None, found: listing.Table | None, code: str) -> bool:
+    if found is not None:
+        return code in found.register
+    return session.get(Municipality, code) is not None
+
+
+def _known_region(session: Session | None, found: listing.Table | None, code: str) -> bool:
+    if found is not None:
+        return code in found.regions  # every region of the register, with entries or not
+    return session.exec(select(Municipality.code).where(Municipality.region_code == code).limit(1)).first() is not None
 
 
 def list_entries(session: Session, filters: Filters, page: int = 1, per_page: int = 20) -> Page:

@@ -39,7 +39,15 @@ def data_version(session: Session) -> tuple:
 def cached(session: Session, key: tuple, compute: Callable[[], T], copier: Callable[[T], T] = copy.deepcopy) -> T:
     """COMPUTE()'s value for KEY at the current data version, as COPIER copies it (callers may change
     the copy; a copy that knows the value's shape costs far less than deepcopy)."""
-    full_key = (data_version(session), key)
+    database, version = data_version(session)
+    return cached_at(database, version, key, compute, copier)
+
+
+def cached_at(database: str, version: tuple, key: tuple, compute: Callable[[], T],
+              copier: Callable[[T], T] = copy.deepcopy) -> T:
+    """cached() for a caller that knows DATABASE (its engine's URL) and the site's VERSION already
+    (a reading request's ETag check read it): no session is needed unless COMPUTE runs."""
+    full_key = ((database, version), key)
     with _lock:
         found = _cache.get(full_key)
         if found is not None:

@@ -33,14 +33,7 @@ from .transitions import NotAllowed, can_view
 
 def resolve_references(doc: EntryDocument, index: MunicipalityIndex, path: str) -> list[str]:
     """Check DOC's municipalities and themes against the register; return municipality codes."""
-    codes = []
-    for i, name in enumerate(doc.municipalities):
-        code = index.resolve(name)
-        if code is None:
-            raise ContentError(path, f"municipalities[{i}]", f"{name!r} is not in the municipality register")
-        if code in codes:
-            raise ContentError(path, f"municipalities[{i}]", f"{name!r} names the same municipality twice")
-        codes.append(code)
+    codes = index.codes(doc.municipalities, path)
     for i, slug in enumerate(doc.themes):
         if slug not in THEME_SLUGS:
             raise ContentError(path, f"themes[{i}]", f"{slug!r} is not a theme (allowed: {', '.join(THEME_SLUGS)})")

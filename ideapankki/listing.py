@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import numpy as np
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from . import countcache, db_reads, normstatus
+from . import countcache, db_reads, listing_cross, listing_days, normstatus
 from .models import OWN_DATE, Entry, EntryMunicipality, EntryState, EntryTheme, Municipality
 
 PUBLISHED = Entry.state == EntryState.published.value
@@ -31,7 +31,8 @@ YEAR = sa.extract("year", OWN_DATE)  # a practice counts in the year it started,
 # "Latest" on the front page: newest by the entry's own date (OWN_DATE), so the 2015–2016 trials
 # entered in 2026 are not the newest. Listings and feeds stay in the order entries were published.
 NEWEST = (OWN_DATE.desc().nulls_last(), Entry.id.desc())
-CARD_COLUMNS = (Entry.id, Entry.slug, Entry.type, Entry.title, Entry.summary, Entry.language, Entry.published_on)
+CARD_COLUMNS = (Entry.id, Entry.slug, Entry.type, Entry.title, Entry.summary, Entry.language, Entry.published_on,
+                Entry.period_start, Entry.period_end)
 MANY_VALUES = 32  # facets of this many values or more are counted over their pairs (Table.counts)
 FACETS = ("type", "theme", "region", "municipality", "year", "trial_status", "norm_status", "evidence")
 
@@ -51,6 +52,8 @@ class Table:
     # facet -> its counts over every published entry (what a facet counts when no other facet
     # filters: on every unfiltered page, and for the filtered facet itself on one-filter pages)
     totals: dict[str, list[tuple[object, int]]] = field(default_factory=dict)
+    days: tuple = ((), ())  # the cards' dates of every entry (listing_days.build)
+    cross: dict = field(default_factory=dict)  # the counts under one filter (listing_cross.build)
 
     def matching(self, filters, leave_out: str | None = None, active: dict | None = None) -> int:
         """The positions passing every active filter but LEAVE_OUT's (ACTIVE: filters.active())."""
@@ -70,7 +73,11 @@ class Table:
             return self._counted(filters)
         counts, flags = {}, {}  # the facets mostly share one scope: unpacked once
         active = filters.active()
+        row = self.cross.get(next(iter(active.items()))) if len(active) == 1 else None
         for name in FACETS:
+            if row is not None and name in row:  # the other facets under the one filter: counted at build
+                counts[name] = listing_cross.counted(row, self.pairs, name)
+                continue
             if name in self.totals and all(other == name for other in active):
                 counts[name] = list(self.totals[name])
                 continue
@@ -100,6 +107,9 @@ class Table:
 
     def page(self, filters, page: int, per_page: int) -> tuple[list[int], int]:
         """(ids of PAGE's entries in listing order, how many entries pass FILTERS)."""
+        if not filters.active():  # every entry: the page is a slice of the order
+            start = (page - 1) * per_page
+            return list(self.ids[start:start + per_page]), len(self.ids)
         mask = self.matching(filters)
         total = mask.bit_count()
         start = (page - 1) * per_page
@@ -129,41 +139,63 @@ class Card:
     summary: str
     language: str
     published_on: date | None
+    period_start: date | None = None  # a practice's own period: the card shows it, not the day it was published
+    period_end: date | None = None
     municipalities: tuple[Place, ...] = ()
 
 
-def cards(session: Session, ids: list[int], found: Table | None = None) -> list[Card]:
+def cards(source: Session | db_reads.Pooled, ids: list[int], found: Table | None = None) -> list[Card]:
     """The cards of the published entries among IDS, in IDS' order (one query; places from FOUND,
-    the table at the session's data version)."""
+    the table at the session's data version). SOURCE: a session, or a reading request's pooled
+    connection (then FOUND is required)."""
     if not ids:
         return []
-    found = found or table(session)
-    rows = {row[0]: row for row in _card_rows(session, ids)}
+    found = found or table(source)
     register, places = found.register, found.places
-    return [Card(*rows[i], tuple(register[code] for code in places.get(i, ()))) for i in ids if i in rows]
+    dates = listing_days.dates(found.days, ids)
+    if dates is None:  # an entry newer than the table: its dates from the row
+        rows = {row[0]: row for row in _card_rows(source, ids)}
+        return [Card(*rows[i], tuple(register[code] for code in places.get(i, ()))) for i in ids if i in rows]
+    rows = {row[0]: row for row in db_reads.rows_for_ids(_TEXTS, source, ids, CARDS_PER_READ)}
+    return [Card(*rows[i], *day, tuple(register[code] for code in places.get(i, ())))
+            for i, day in zip(ids, dates) if i in rows]
 
 
 CARDS_PER_READ = 20  # a listing page's cards; a longer list (the API's 100) is read in slices of this
 _CARDS = db_reads.Read(lambda: sa.select(*CARD_COLUMNS).where(
     PUBLISHED, Entry.id.in_(db_reads.id_params(CARDS_PER_READ))))
+_TEXTS = db_reads.Read(lambda: sa.select(*CARD_COLUMNS[:6]).where(  # the dates from the table
+    PUBLISHED, Entry.id.in_(db_reads.id_params(CARDS_PER_READ))))
 
 
-def _card_rows(session: Session, ids: list[int]) -> list:
+def _card_rows(source: Session | db_reads.Pooled, ids: list[int]) -> list:
     """CARD_COLUMNS of the published entries among IDS, on the DBAPI cursor of the session's
-    connection (in its transaction; db_reads): SQLAlchemy's execution of the IN query cost three
-    times the query."""
-    return db_reads.rows_for_ids(_CARDS, session, ids, CARDS_PER_READ)
+    connection (in its transaction) or of a pooled one (db_reads): SQLAlchemy's execution of the
+    IN query cost three times the query."""
+    return db_reads.rows_for_ids(_CARDS, source, ids, CARDS_PER_READ)
 
 
 def table(session: Session) -> Table:
     """The table at the session's data version (built on the first call after a change)."""
-    return countcache.cached(session, ("listing",), lambda: _build(session), copier=lambda found: found)
+    return countcache.cached(session, ("listing",), lambda: _build(session), copier=_same)
+
+
+def table_at(database: str, version: tuple, session: Callable[[], Session]) -> Table:
+    """The table at VERSION of the site's data (a reading request's ETag check read it), the same
+    one table() keeps: a listing needs no session, unless the table is built (SESSION() gives one).
+    Built from what the session reads, as table() is, and kept under VERSION: should the data be
+    newer, the next request's version is newer too, and that one builds it again."""
+    return countcache.cached_at(database, version, ("listing",), lambda: _build(session()), copier=_same)
+
+
+def _same(found: Table) -> Table:
+    return found  # frozen and never changed by a caller: no copy
 
 
 def _build(session: Session) -> Table:
     rows = session.exec(
-        select(Entry.id, Entry.type, YEAR, Entry.trial_status, normstatus.latest_status(), Entry.evidence_level)
-        .where(PUBLISHED).order_by(Entry.published_on.desc().nulls_last(), Entry.id.desc())
+        select(Entry.id, Entry.type, YEAR, Entry.trial_status, normstatus.latest_status(), Entry.evidence_level,
+               Entry.published_on, Entry.period_start, Entry.period_end).where(PUBLISHED).order_by(Entry.published_on.desc().nulls_last(), Entry.id.desc())
     ).all()
     position = {row[0]: i for i, row in enumerate(rows)}
     found: dict[str, dict[object, list[int]]] = {name: {} for name in FACETS}
@@ -172,7 +204,7 @@ def _build(session: Session) -> Table:
         if value is not None:
             found[name].setdefault(value, []).append(position[entry_id])
 
-    for entry_id, type_, year, trial_status, norm_status, evidence in rows:
+    for entry_id, type_, year, trial_status, norm_status, evidence, *_dates in rows:
         add("type", type_, entry_id)
         add("year", int(year) if year is not None else None, entry_id)
         add("trial_status", trial_status, entry_id)
@@ -201,7 +233,9 @@ def _build(session: Session) -> Table:
                   {name: {value: _bits(positions, len(rows)) for value, positions in by_value.items()}
                    for name, by_value in found.items()},
                   {entry_id: tuple(codes) for entry_id, codes in places.items()}, register, regions,
-                  {name: _pairs(by_value) for name, by_value in found.items()})
+                  {name: _pairs(by_value) for name, by_value in found.items()},
+                  days=listing_days.build([(row[0], *row[6:9]) for row in rows]))
+    table.cross.update(listing_cross.build(table.values, table.pairs, lambda bits: _flags(bits, len(rows))))
     everything = (1 << len(rows)) - 1
     table.totals.update({name: table._counted_one(name, everything) for name in FACETS})
     return table

@@ -14,7 +14,6 @@ from sqlmodel import Session, select
 
 from . import markdown
 from .browse import PUBLISHED
-from .content import ContentError
 from .models import Entry, EntryType, Municipality, Programme, ProgrammeLink, ProgrammeMunicipality, utcnow
 from .programme_format import ProgrammeDocument, serialize
 from .reference import MunicipalityIndex
@@ -22,15 +21,7 @@ from .reference import MunicipalityIndex
 
 def resolve_municipalities(doc: ProgrammeDocument, index: MunicipalityIndex, path: str) -> list[str]:
     """Check DOC's participants against the register; return their municipality codes."""
-    codes = []
-    for i, name in enumerate(doc.municipalities):
-        code = index.resolve(name)
-        if code is None:
-            raise ContentError(path, f"municipalities[{i}]", f"{name!r} is not in the municipality register")
-        if code in codes:
-            raise ContentError(path, f"municipalities[{i}]", f"{name!r} names the same municipality twice")
-        codes.append(code)
-    return codes
+    return index.codes(doc.municipalities, path)
 
 
 def get(session: Session, slug: str) -> Programme | None:

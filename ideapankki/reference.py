@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from .config import DATA_DIR
+from .content import ContentError
 from .models import Municipality, Theme
 
 MUNICIPALITIES_CSV = DATA_DIR / "municipalities.csv"
@@ -92,3 +93,16 @@ class MunicipalityIndex:
         if value.isdigit():
             value = value.zfill(3)
         return self.by_key.get(value) or self.by_key.get(value.casefold())
+
+    def codes(self, names: list[str], path: str) -> list[str]:
+        """The codes of NAMES (an entry's or a programme's `municipalities`, read from PATH), in order;
+        a ContentError naming the item for a name not in the register or a municipality named twice."""
+        codes: list[str] = []
+        for i, name in enumerate(names):
+            code = self.resolve(name)
+            if code is None:
+                raise ContentError(path, f"municipalities[{i}]", f"{name!r} is not in the municipality register")
+            if code in codes:
+                raise ContentError(path, f"municipalities[{i}]", f"{name!r} names the same municipality twice")
+            codes.append(code)
+        return codes

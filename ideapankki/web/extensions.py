@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, session
+from flask import Flask, current_app, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel, lazy_gettext as _l
 from flask_login import LoginManager, login_user
@@ -21,9 +21,26 @@ class Logins(LoginManager):
             return False
         return super()._session_protection_failed()
 
+    def _update_remember_cookie(self, response):
+        """Nothing to set or clear for an empty session unless every request refreshes the cookie
+        (what Flask-Login's hook finds out with three lookups of the session and one of the config)."""
+        if not session and not current_app.config.get("REMEMBER_COOKIE_REFRESH_EACH_REQUEST"):
+            return response
+        return super()._update_remember_cookie(response)
+
+
+class Csrf(CSRFProtect):
+    """Flask-WTF's CSRF protection, asking the method first: a GET, HEAD or OPTIONS (most requests)
+    has no token to check, and the blueprint and view exemptions, looked up first, change nothing."""
+
+    def protect(self, apply_exemptions=False):
+        if apply_exemptions and request.method not in current_app.config["WTF_CSRF_METHODS"]:
+            return None
+        return super().protect(apply_exemptions)
+
 
 babel = Babel()
-csrf = CSRFProtect()
+csrf = Csrf()
 login_manager = Logins()
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Log in to see this page.")

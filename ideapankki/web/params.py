@@ -66,16 +66,17 @@ def choice(name: str, allowed: Collection[str], args=None) -> str | None:
     return raw
 
 
-def filters(session, args=None, fixed: dict[str, str] | None = None) -> browse.Filters:
+def filters(session, args=None, fixed: dict[str, str] | None = None, table=None) -> browse.Filters:
     """Return the browse filters of the query (or ARGS), FIXED ones (from the path) first.
 
-    An unknown value is a BadParameter.
+    An unknown value is a BadParameter. TABLE: the listing table, to check codes in its register
+    instead of SESSION's (browse.parse_filters).
     """
     if fixed:
         args = (request.args if args is None else args).to_dict()
         args.update(fixed)
     try:
-        return browse.parse_filters(session, request.args if args is None else args)
+        return browse.parse_filters(session, request.args if args is None else args, table)
     except browse.FilterError as exc:
         raise BadParameter(exc.name, _("The filter “%(name)s” has a value that does not exist: %(value)s",
                                        name=exc.name, value=str(exc.value)[:100])) from None

@@ -16,6 +16,9 @@ as web/page_gettext.py's `_` returns it (`% {}` applied; Markup where the templa
 `_("… %(n)s", n=x)` becomes that translation `% {"n": x}`, and `current_locale()` the language's
 code. A call of `url_for(…)` becomes the same call of the app's url_for as a filter, which Jinja
 calls directly (a page has some 40; Context.call's inspection cost as much as the memoised URL).
+The same goes for the site's own helpers in FOLDED_CALLS (plain functions registered as template
+globals, which no context processor or view passes under that name): `name(…)` becomes a direct call
+of the global through a filter, not Context.call's inspection at every call (some twenty a page).
 LocaleLoader drops the language from the name before reading the file, so the templates on
 disk, pybabel's extraction and the output do not change. A name the template assigns itself (`{%
 set _ = … %}`, a macro's argument) is never folded in that template; without a language (no Babel
@@ -25,12 +28,14 @@ context) a template keeps its plain name and is compiled as before, its calls ma
 from __future__ import annotations
 
 import hashlib
+from inspect import isfunction
 from pathlib import Path
 
 from flask import Flask
 from flask.templating import Environment
 from flask_babel import get_translations
-from jinja2 import BaseLoader, nodes
+from jinja2 import BaseLoader, nodes, pass_context
+from jinja2.utils import _PassArg
 from jinja2.visitor import NodeTransformer
 
 from .i18n import language
@@ -40,6 +45,17 @@ TRANSLATED = frozenset(("_", "gettext"))
 LOCALE = "current_locale"
 URL_FOR = "url_for"
 URL_FOR_FILTER = "ideapankki:url_for"  # no template can name it: not an identifier
+CALL_FILTER = "ideapankki:call:"  # + a helper's name: the helper itself, its first argument the filtered value
+CALL0_FILTER = "ideapankki:call0:"  # + a helper's name: the helper called without the (None) filtered value
+# Template globals called directly (see the module). Not the names a context processor sets
+# (municipality_name and region_name are the language's, csrf_token…): tests/unit/test_template_locale.py.
+FOLDED_CALLS = frozenset((
+    "url_in_language", "here_without_language", "get_flashed_messages", "entry_feed_link", "may_edit_entry",
+    "programme_of", "details_of", "finlex_url", "adoption_panel", "shown_contacts", "citation_text",
+    "follow_link", "og_locale", "field_label", "field_texts", "field_value", "may_confirm_evidence", "url_with",
+    "page_numbers", "entry_href", "card_date", "evidence_label", "moderator_waiting", "open_reports_count",
+    "own_following", "page_feed", "latest_comment_for",
+))
 CACHE_SIZE = 1200  # templates × (the languages + the plain name); Jinja's default of 400 is too few
 
 
@@ -99,7 +115,8 @@ class Folder(NodeTransformer):
 
     def __init__(self, environment, language: str, translate, assigned: set[str]):
         self.environment, self.language, self.translate = environment, language, translate
-        self.names = (TRANSLATED | {LOCALE, URL_FOR}) - assigned
+        self.calls = {name for name in FOLDED_CALLS if CALL_FILTER + name in environment.filters} - assigned
+        self.names = ((TRANSLATED | {LOCALE, URL_FOR}) - assigned) | self.calls
 
     def visit_Call(self, node: nodes.Call) -> nodes.Node:
         self.generic_visit(node)
@@ -109,6 +126,12 @@ class Folder(NodeTransformer):
             return node
         if callee.name == LOCALE:
             return self._new(nodes.Const(self.language), node) if not node.args and not node.kwargs else node
+        if callee.name in self.calls:
+            if node.args:
+                call = nodes.Filter(node.args[0], CALL_FILTER + callee.name, node.args[1:], node.kwargs, None, None)
+            else:
+                call = nodes.Filter(nodes.Const(None), CALL0_FILTER + callee.name, [], node.kwargs, None, None)
+            return self._new(call, node)
         if callee.name == URL_FOR:
             if not node.args or URL_FOR_FILTER not in self.environment.filters:
                 return node
@@ -174,4 +197,23 @@ def init_app(app: Flask) -> None:
         return
     environment.loader = LocaleLoader(environment.loader, app.config["LANGUAGES"])
     environment.filters[URL_FOR_FILTER] = app.url_for  # what the templates' url_for global is
+    for name in FOLDED_CALLS:
+        function = environment.globals.get(name)
+        if isfunction(function) and _PassArg.from_obj(function) is None:
+            environment.filters[CALL_FILTER + name], environment.filters[CALL0_FILTER + name] = _calls(function)
+
+
+def _calls(function):
+    """FUNCTION as two filters: of its first argument, and of a value it ignores (a call without
+    positional arguments). Marked pass_context so that Jinja never calls them while compiling (its
+    constant folding would write the answer of one request's here_without_language() into the code);
+    the context they are given is dropped."""
+    @pass_context
+    def call(_context, value, *args, **kwargs):
+        return function(value, *args, **kwargs)
+
+    @pass_context
+    def call0(_context, _none, *args, **kwargs):
+        return function(*args, **kwargs)
+    return call, call0
     environment.catalogue_key = catalogue_key(app)

@@ -67,12 +67,10 @@ def urls_with(name: str, values: list) -> list[str]:
     pairs = [f"{_quoted(str(key))}={_quoted(str(current[key]))}" for key in names]
     at = names.index(name) if name in names else len(names)  # a new argument goes last, as in a dict
     before, after = pairs[:at], pairs[at + 1:]
-    key = _quoted(name)
-    urls = []
-    for value in values:
-        query = before + after if value is None else before + [f"{key}={_quoted(str(value))}"] + after
-        urls.append(path + "?" + "&".join(query) if query else path)
-    return urls
+    head = path + "?" + "".join(pair + "&" for pair in before) + _quoted(name) + "="  # the same for every value
+    tail = "".join("&" + pair for pair in after)
+    removed = path + "?" + "&".join(before + after) if before or after else path  # the link of None
+    return [removed if value is None else head + _quoted(str(value)) + tail for value in values]
 
 
 @lru_cache(maxsize=4096)
@@ -131,7 +129,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.bytecode_cache = PROCESS_CACHE  # compiled once per process, not per app
     template_inline.init_app(app)  # partials compiled into the pages that include them
-    template_locale.init_app(app)  # each template compiled per language, its fixed texts translated
     app.jinja_env.globals.update(
         labels=labels,
         theme_slugs=THEME_SLUGS,
@@ -149,3 +146,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = long_date
     app.jinja_env.filters["number"] = format_decimal  # 1 234,5 in Finnish and Swedish, 1,234.5 in English
     app.jinja_env.filters["safe_html"] = Markup  # only for HTML already cleaned by ideapankki.markdown
+    template_locale.init_app(app)  # each template compiled per language, its fixed texts and helper calls direct

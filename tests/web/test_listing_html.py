@@ -9,14 +9,14 @@ from flask import render_template_string
 
 from ideapankki.listing import Card, Place
 from ideapankki.search.query import Hit
-from ideapankki.web.views.public import FacetBox, FacetLink
+from ideapankki.web.views.facets import FacetBox, FacetLink
 
 HOSTILE = "<script>alert('x')</script> & \"quoted\" Å ä"
 
 OLD_CARDS = """{% macro entry_card(entry, heading_level=3) %}
 <article class="card">
   <p class="card-meta"><span class="badge badge-{{ entry.type }}">{{ labels.TYPE_LABELS[entry.type] }}</span>
-  {% if entry.published_on %}<time datetime="{{ entry.published_on.isoformat() }}">{{ card_date(entry.published_on, current_locale()) }}</time>{% endif %}
+  {% if entry.period_start %}<span><time datetime="{{ entry.period_start.isoformat() }}">{{ card_date(entry.period_start, current_locale()) }}</time> – {% if entry.period_end %}<time datetime="{{ entry.period_end.isoformat() }}">{{ card_date(entry.period_end, current_locale()) }}</time>{% endif %}</span>{% elif entry.published_on %}<time datetime="{{ entry.published_on.isoformat() }}">{{ card_date(entry.published_on, current_locale()) }}</time>{% endif %}
   {% if entry.language != current_locale() %}<span class="lang-note">({{ labels.LANGUAGE_LABELS[entry.language] }})</span>{% endif %}</p>
   <h{{ heading_level }} class="card-title"><a href="{{ entry_href(entry.slug) }}" lang="{{ entry.language }}">{{ entry.title }}</a></h{{ heading_level }}>
   <p class="card-summary" lang="{{ entry.language }}">{{ entry.summary }}</p>
@@ -57,11 +57,13 @@ OLD_SIDEBAR = """{% set facet_titles = {
 def _cards() -> list[Card]:
     places = tuple(Place(f"{i:03}", f"Kunta{i} {HOSTILE}", f"Kommun{i} &") for i in range(9))
     return [
-        Card(1, "a-slug", "idea", HOSTILE, HOSTILE, "fi", date(2024, 5, 1), places[:2]),
-        Card(2, "b-slug", "practice", "Plain", "Summary", "sv", None, places),
-        Card(3, "c-slug", "norm", "T & T", "S < S", "en", date(2015, 1, 9), ()),
-        Card(4, "d-slug", "norm", "Six", "places", "fi", date(2020, 12, 31), places[:6]),
-        Card(5, "e-slug", "practice", "Seven", "places", "sv", date(2020, 2, 29), places[:7]),
+        Card(1, "a-slug", "idea", HOSTILE, HOSTILE, "fi", date(2024, 5, 1), municipalities=places[:2]),
+        Card(2, "b-slug", "practice", "Plain", "Summary", "sv", None, municipalities=places),
+        Card(3, "c-slug", "norm", "T & T", "S < S", "en", date(2015, 1, 9)),
+        Card(4, "d-slug", "norm", "Six", "places", "fi", date(2020, 12, 31), municipalities=places[:6]),
+        Card(5, "e-slug", "practice", "Seven", "places", "sv", date(2020, 2, 29), municipalities=places[:7]),
+        Card(8, "p-slug", "practice", "Trial", "period", "fi", date(2026, 11, 23), date(2021, 3, 1), date(2023, 6, 30)),
+        Card(9, "q-slug", "practice", "Open", "period", "sv", None, date(2015, 1, 1)),
     ]
 
 
@@ -97,7 +99,7 @@ OLD_SEARCH_CARDS = """    <ol class="cards search-results" start="{{ (result.pag
       <li>
         <article class="card">
           <p class="card-meta"><span class="badge badge-{{ entry.type }}">{{ labels.TYPE_LABELS[entry.type] }}</span>
-          {% if entry.published_on %}<time datetime="{{ entry.published_on.isoformat() }}">{{ card_date(entry.published_on, current_locale()) }}</time>{% endif %}
+          {% if entry.period_start %}<span><time datetime="{{ entry.period_start.isoformat() }}">{{ card_date(entry.period_start, current_locale()) }}</time> – {% if entry.period_end %}<time datetime="{{ entry.period_end.isoformat() }}">{{ card_date(entry.period_end, current_locale()) }}</time>{% endif %}</span>{% elif entry.published_on %}<time datetime="{{ entry.published_on.isoformat() }}">{{ card_date(entry.published_on, current_locale()) }}</time>{% endif %}
           {% if entry.language != current_locale() %}<span class="lang-note">({{ labels.LANGUAGE_LABELS[entry.language] }})</span>{% endif %}</p>
           <h3 class="card-title"><a href="{{ entry_href(entry.slug) }}" lang="{{ entry.language }}">{{ entry.title }}</a></h3>
           {% if hit.highlight %}
@@ -124,3 +126,17 @@ def test_search_cards_are_what_the_template_gave(module_app, lang):
         new = render_template_string("    {{ search_cards(result) }}\n|", result=result)
     assert new == old
     assert '<ol class="cards search-results" start="41">' in new and "… a &amp; <mark>b</mark> &lt;c&gt; …" in new
+
+
+def test_a_card_gives_the_entrys_own_period_not_the_day_it_was_published(module_app):
+    """A trial of 2021–2023 entered in the bank in 2026 must not read as a trial of 2026."""
+    trial, ongoing = _cards()[-2:]
+    with module_app.test_request_context("/entries?lang=fi"):
+        module_app.preprocess_request()
+        html = render_template_string('{% from "partials/macros.html" import entry_list with context %}'
+                                      "{{ entry_list(entries) }}", entries=[trial, ongoing])
+    first, second = html.split("</article>")[:2]
+    assert ('<time datetime="2021-03-01">1.3.2021</time> – <time datetime="2023-06-30">30.6.2023</time>'
+            in first)
+    assert "2026-11-23" not in first
+    assert '<time datetime="2015-01-01">1.1.2015</time> – ' in second and second.count("<time") == 1  # no end yet

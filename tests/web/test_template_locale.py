@@ -1,10 +1,14 @@
 """Templates compiled per language (ideapankki.web.template_locale): the same text as translating at render time."""
 
+import ast
+from pathlib import Path
+
 import pytest
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import Babel, force_locale
 from jinja2 import DictLoader
 
+import ideapankki
 from ideapankki.config import LANGUAGES, TRANSLATIONS_DIR
 from ideapankki.web import page_gettext, template_locale
 from ideapankki.web.template_cache import ProcessTemplateCache
@@ -80,3 +84,54 @@ def test_a_forced_language_and_no_language():
     with app.app_context():  # no request: the selector is not asked for a language here
         app.config["CHOSEN"] = "sv"
         assert render_template("mail.txt").startswith("Sök <sv>")
+
+
+HELPERS = {
+    "here.html": '{{ here_without_language() }}|{{ finlex_url("916/2012") }}|{{ url_with(page=2) }}',
+    "shadow.html": '{% for finlex_url in [here_without_language] %}{{ finlex_url() }}{% endfor %}',
+}
+
+
+def test_the_sites_helpers_are_called_directly_and_at_every_render():
+    """A folded helper is called where the template calls it, with its arguments, at render time (never
+    while compiling: here_without_language() answered for the first request's path would stay)."""
+    calls = []
+
+    def here_without_language():
+        calls.append("here")
+        return request.path
+
+    app = make_app(True)
+    app.jinja_env.loader = DictLoader({**TEMPLATES, **HELPERS})
+    app.jinja_env.globals.update(here_without_language=here_without_language, finlex_url=lambda n: f"<{n}>",
+                                 url_with=lambda **changes: f"?{changes}")
+    template_locale.init_app(app)
+    app.config["CHOSEN"] = "fi"
+    pages = []
+    for path in ("/a", "/b"):
+        with app.test_request_context(path):
+            pages.append(render_template("here.html"))
+        with app.test_request_context(path):
+            pages.append(render_template("shadow.html"))  # a name the template binds is its own
+    assert pages == ["/a|&lt;916/2012&gt;|?{&#39;page&#39;: 2}", "/a", "/b|&lt;916/2012&gt;|?{&#39;page&#39;: 2}", "/b"]
+    assert calls == ["here"] * 4
+    with app.test_request_context("/"):
+        source, filename, _uptodate = app.jinja_env.loader.get_source(app.jinja_env, "fi:here.html")
+        code = app.jinja_env.compile(source, "fi:here.html", filename, raw=True)
+    assert "context.call" not in code
+
+
+def test_no_context_processor_or_view_gives_a_folded_helper_another_meaning(app):
+    """The folded names are the globals': a value a context processor or a view passes under the same
+    name would be ignored by the compiled call."""
+    with app.test_request_context("/"):
+        context = {}
+        app.update_template_context(context)
+    assert template_locale.FOLDED_CALLS.isdisjoint(context)
+    passed = set()
+    for path in Path(ideapankki.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in (
+                    "render_template", "render_template_string", "stream_template"):
+                passed.update(keyword.arg for keyword in node.keywords if keyword.arg)
+    assert passed and template_locale.FOLDED_CALLS.isdisjoint(passed)

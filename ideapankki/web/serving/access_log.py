@@ -8,10 +8,11 @@ path without the query string (searches are personal), and the user's numeric id
 from __future__ import annotations
 
 import re
+import secrets
 import time
-import uuid
 
-from flask import Flask, g, request, session
+from flask import Flask
+from flask.globals import _cv_app, _cv_request
 
 from ... import logs
 
@@ -21,16 +22,19 @@ _ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
 def request_id(incoming: str | None) -> str:
-    """The proxy's id if it looks like one, else a new one."""
-    return incoming if incoming and _ID.fullmatch(incoming) else uuid.uuid4().hex
+    """The proxy's id if it looks like one, else a new one (32 hex digits, as uuid4().hex gives,
+    without building a UUID)."""
+    return incoming if incoming and _ID.fullmatch(incoming) else secrets.token_hex(16)
 
 
 def _start() -> None:
-    g.request_id = request_id(request.environ.get(ENVIRON_KEY))  # not headers.get: an exception when absent
+    context = _cv_request.get()  # the request context once, not a proxy lookup per name
+    g = _cv_app.get().g
+    g.request_id = request_id(context.request.environ.get(ENVIRON_KEY))  # not headers.get: an exception when absent
     g.request_started = time.perf_counter()
 
 
-def _user_id() -> int | None:
+def _user_id(session) -> int | None:
     if "_user_id" not in session:  # no one logged in: do not load anything
         return None
     from flask_login import current_user
@@ -58,10 +62,12 @@ def emit(request_id: str, method: str, path: str, status: int, started: float, u
 
 
 def _finish(response):
-    request_id = g.get("request_id") or uuid.uuid4().hex
+    context = _cv_request.get()
+    g, request = _cv_app.get().g.__dict__, context.request
+    request_id = g.get("request_id") or secrets.token_hex(16)
     response.headers[HEADER] = request_id
     emit(request_id, request.method, request.path, response.status_code, g.get("request_started", time.perf_counter()),
-         _user_id(), g.get("http_cache"))
+         _user_id(context.session), g.get("http_cache"))
     return response
 
 

@@ -26,7 +26,9 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, g
+from flask.globals import _cv_app, _cv_request
+from werkzeug.http import quote_etag
 
 from ...changes import keep_version, site_version
 from ...config import DATA_DIR, PACKAGE_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
@@ -67,13 +69,13 @@ def _code_version() -> str:
 CODE_VERSION = _code_version()
 
 
-def _anonymous() -> bool:
+def _anonymous(session, cookies, config) -> bool:
     """No user, no remember-me cookie (it would log one in) and no flash waiting to be shown."""
-    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    return "_user_id" not in session and "_flashes" not in session and remember not in request.cookies
+    remember = config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return "_user_id" not in session and "_flashes" not in session and remember not in cookies
 
 
-def _logged_in() -> bool:
+def _logged_in(session) -> bool:
     if "_user_id" not in session:
         return False
     from flask_login import current_user
@@ -110,44 +112,62 @@ def etag(key: tuple) -> str:
 
 
 def _revalidate():
-    """Before the view: 304 if the reader's copy is current, else remember the ETag for _mark."""
-    if request.method not in ("GET", "HEAD") or request.endpoint not in ALLOWED or not _anonymous():
+    """Before the view: 304 if the reader's copy is current, else remember the ETag for _mark.
+    (Every request passes here: the request context is looked up once, not through a proxy per name.)"""
+    context = _cv_request.get()
+    request, app = context.request, context.app
+    if (request.method not in ("GET", "HEAD") or request.endpoint not in ALLOWED
+            or not _anonymous(context.session, request.cookies, app.config)):
         return None
-    version = site_version(current_app.extensions[ENGINE_KEY])
-    index = current_app.extensions[SEARCH_KEY]
+    version = site_version(app.extensions[ENGINE_KEY])
+    index = app.extensions[SEARCH_KEY]
     if ALLOWED[request.endpoint] and not index.has_applied(version):
         index.refresh_if_behind()  # e.g. after an import; never raises
         if not index.has_applied(version):
             return None  # rendered from a lagging index: no validators
+    g = _cv_app.get().g
     g.site_version = version  # the view's search reads it again otherwise (views/search.py)
-    tag = g.http_etag = etag(page_key(request, current_app.config, version))
-    if request.if_none_match.contains_weak(tag):
+    tag = g.http_etag = etag(page_key(request, app.config, version))
+    if "HTTP_IF_NONE_MATCH" in request.environ and request.if_none_match.contains_weak(tag):
         g.http_cache = "304"
         return _validated(Response(status=304), tag)
     return None
 
 
 def _validated(response: Response, tag: str) -> Response:
-    response.set_etag(tag, weak=True)  # weak: each worker renders on its own, bytes may differ
-    response.headers["Cache-Control"] = PUBLIC
+    """The ETag (weak: each worker renders on its own, bytes may differ), Cache-Control and Vary.
+    Appended when the response has none of them (a rendered page), as set_etag, item assignment
+    and vary.add would append them, without their parsing and lookups; else through those."""
+    headers = response.headers
+    present = {name.lower() for name in headers.keys()}
+    if present.isdisjoint(("etag", "cache-control", "vary")):
+        headers.add("ETag", quote_etag(tag, weak=True))
+        headers.add("Cache-Control", PUBLIC)
+        headers.add("Vary", VARY)
+        return response
+    response.set_etag(tag, weak=True)
+    headers["Cache-Control"] = PUBLIC
     response.vary.add(VARY)
     return response
 
 
 def _mark(response: Response) -> Response:
     """After the view: validators on a shareable page; private for per-user or per-session answers."""
+    context = _cv_request.get()
+    g = _cv_app.get().g.__dict__
     if g.get("http_cache") == "304":
         return response
     tag = g.get("http_etag")
-    personal = ("Set-Cookie" in response.headers or session.modified
-                or current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g or _logged_in())
+    session = context.session
+    personal = (any(name.lower() == "set-cookie" for name in response.headers.keys()) or session.modified
+                or context.app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g or _logged_in(session))
     if tag is None or personal or response.status_code != 200 or g.get("http_cache_skip"):
         if personal:
             response.headers.setdefault("Cache-Control", PRIVATE)
         elif tag is not None:
             response.headers.setdefault("Cache-Control", "no-cache")
         return response
-    g.http_cache = "etag"
+    g["http_cache"] = "etag"
     return _validated(response, tag)
 
 

@@ -130,16 +130,28 @@ def _card(entry, words: dict, heading) -> str:
 
 
 def _meta(entry, words: dict) -> list[str]:
-    """A card's type badge, date and the note of a language other than the page's."""
+    """A card's type badge, date and the note of a language other than the page's.
+
+    The date is the entry's own period when it has one (a trial's "1.3.2021 – 30.6.2023", written as
+    on the entry page), else the day it was published: a trial of 2021–2023 entered in the bank in
+    2026 must not read as a trial of 2026."""
     kind, language = entry.type, entry.language
     parts = [words["badge"].get(kind) or f'<span class="badge badge-{escape(kind)}"></span>', "\n"]
-    published = entry.published_on
-    if published:
-        parts += ['<time datetime="', _escaped(published.isoformat()), '">',
-                  _escaped(card_date(published, words["locale"])), "</time>"]
+    start = entry.period_start
+    if start:  # one span: the meta line's flex gap would otherwise widen the dash
+        parts += ["<span>", *_time(start, words["locale"]), " – "]
+        if entry.period_end:
+            parts += _time(entry.period_end, words["locale"])
+        parts.append("</span>")
+    elif entry.published_on:
+        parts += _time(entry.published_on, words["locale"])
     if language != words["locale"]:
         parts.append(words["lang_note"].get(language) or '<span class="lang-note">()</span>')
     return parts
+
+
+def _time(day, locale: str) -> list[str]:
+    return ['<time datetime="', _escaped(day.isoformat()), '">', _escaped(card_date(day, locale)), "</time>"]
 
 
 @pass_context

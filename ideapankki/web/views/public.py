@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from flask import Blueprint, abort, current_app, g, render_template
-from jinja2 import pass_context
 from sqlmodel import select
 
 from ... import adoption_places, adoptions, browse, entry_lists, listing, relations
@@ -13,26 +10,29 @@ from ...search import results as searching
 from ...models import Municipality
 from ...reference import THEME_SLUGS
 from ...search import IndexUnavailable
-from ..database import db_session, reads
+from ..database import db_session, engine, reads
 from ..serving import http_cache
 from .. import params
 from ..index import search_index
-from ..structured_labels import EVIDENCE_LABELS
-from ..templating import FACET_VALUES_SHOWN, urls_with
-from . import listing_html
+from . import facets, listing_block, listing_html
 from .norm_status import norm_status_form
 
 bp = Blueprint("public", __name__)
-for _name, _function in listing_html.GLOBALS.items():  # the cards, facet sidebar and page links
-    bp.add_app_template_global(_function, _name)
+for _name, _function in {**listing_html.GLOBALS, **facets.GLOBALS, **listing_block.GLOBALS}.items():
+    bp.add_app_template_global(_function, _name)  # the cards, facet sidebar, page links, results block
 
 
 def _listing(fixed: dict[str, str]):
-    """Parse the filters (FIXED ones come from the URL path) and return them with a page of entries."""
-    session = db_session()
-    filters = params.filters(session, fixed=fixed)
+    """Parse the filters (FIXED ones come from the URL path) and return them with a page of entries.
+
+    Read without a session: codes are checked in the listing table's register and the cards read
+    on the request's pooled connection (db_reads), so an anonymous reader's listing opens no
+    session, begins no transaction and commits nothing (the table is found by the version the
+    ETag check read)."""
+    found = listing_table()
+    filters = params.filters(None, fixed=fixed, table=found)
     page = params.integer("page", 1, 1, params.MAX_PAGE)
-    result = browse.list_cards(session, filters, page, current_app.config["PER_PAGE"], listing_table())
+    result = browse.list_cards(reads(), filters, page, current_app.config["PER_PAGE"], found)
     if page > result.pages:
         abort(404)
     return filters, result
@@ -57,67 +57,30 @@ def region_names() -> dict[str, tuple[str, str]]:
 
 
 def listing_table() -> listing.Table:
-    """The listing table, looked up once per request (each lookup reads the site's version)."""
+    """The listing table, looked up once per request: at the version the ETag check read (an
+    anonymous reader's page; no session unless the table is built), else at the session's."""
     found = g.get("_listing_table")
     if found is None:
-        session = db_session()
-        http_cache.request_version(session)  # the ETag check's read (anonymous readers): not a second query
-        found = g._listing_table = listing.table(session)
+        version = g.get("site_version")
+        if version is None:
+            session = db_session()
+            http_cache.request_version(session)
+            found = listing.table(session)
+        else:
+            found = listing.table_at(database_name(), version, db_session)
+        g._listing_table = found
     return found
 
 
-FACET_ORDER = ("type", "theme", "region", "municipality", "year", "trial_status", "norm_status", "evidence")
-LABELLED = {"type": "TYPE_LABELS", "theme": "THEME_LABELS", "trial_status": "TRIAL_STATUS_LABELS",
-            "norm_status": "NORM_STATUS_LABELS"}
+def database_name() -> str:
+    """The app's database as countcache names it (its engine's URL), made once per app."""
+    name = current_app.extensions.get(DATABASE_NAME)
+    if name is None:
+        name = current_app.extensions[DATABASE_NAME] = str(engine().url)
+    return name
 
 
-class FacetLink(NamedTuple):
-    label: str
-    count: int
-    href: str
-    active: bool
-
-
-class FacetBox(NamedTuple):
-    name: str
-    open: bool
-    links: list[FacetLink]
-
-
-@bp.app_template_global()
-@pass_context
-def facet_boxes(context, facets, filters, fixed=()) -> list[FacetBox]:
-    """The facet sidebar's boxes and links (partials/filters.html): built here, not by a template
-    macro per value, which was most of a listing's sidebar time."""
-    active = {name: str(value) for name, value in filters.active().items()}
-    boxes = []
-    for name in FACET_ORDER:
-        counts = facets[name].counts[:FACET_VALUES_SHOWN]
-        if name in fixed or not counts:
-            continue
-        label = facet_label(context, name)
-        selected = active.get(name)
-        chosen = [str(value) == selected for value, _count in counts]
-        hrefs = urls_with(name, [None if on else value for (value, _count), on in zip(counts, chosen)])
-        boxes.append(FacetBox(name, name in ("type", "theme") or name in active, [
-            FacetLink(label(value), count, href, on) for (value, count), href, on in zip(counts, hrefs, chosen)]))
-    return boxes
-
-
-def facet_label(context, name: str):
-    """A function naming NAME's values as partials/filters.html's facet_value_label does."""
-    if name in LABELLED:
-        table = getattr(context["labels"], LABELLED[name])
-        return lambda value: table.get(value, "")
-    if name == "evidence":
-        return evidence_label
-    if name == "region":
-        regions, region_name = context["regions"], context["region_name"]
-        return lambda value: region_name(*regions[value]) if value in regions else value
-    if name == "municipality":
-        places, municipality_name = context["municipalities"], context["municipality_name"]
-        return lambda value: municipality_name(places[value]) if value in places else value
-    return lambda value: value
+DATABASE_NAME = "ideapankki.listing_database"
 
 
 def _render_listing(template: str, filters, result, **context):
@@ -190,9 +153,3 @@ def theme(slug: str):
         abort(404)
     filters, result = _listing({"theme": slug})
     return _render_listing("public/theme.html", filters, result, theme=slug)
-
-
-@bp.app_template_global()
-def evidence_label(value) -> str:
-    """An evidence level's name (the active-filter chip; the facet links use facet_label)."""
-    return str(EVIDENCE_LABELS.get(int(value), ""))

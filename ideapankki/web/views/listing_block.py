@@ -1,0 +1,109 @@
+"""A listing page's results block and its feed link, written in Python (browse, theme, municipality).
+
+The block was a macro (partials/listing.html) imported `with context` by each listing page, which
+itself imported three more partials with context: every render instantiated four template modules
+(their macros as objects, bound to the page's context) and went through a macro call per piece,
+most of them around markup already built in Python (listing_html.py: the sidebar, the cards, the
+page links). Here it is joined once, in the same text: the templates' fixed words translated
+once per app and language, the variable parts escaped as Jinja's autoescape escapes them.
+The search page keeps its own template (search/results.html), which uses the same pieces.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, request, url_for
+from flask_babel import gettext, ngettext
+from jinja2 import pass_context
+from markupsafe import Markup, escape
+
+from ..templating import url_with
+from . import listing_html
+from .facets import facet_label, sidebar
+
+KEY = "ideapankki.listing_block"
+
+
+def _words(locale: str) -> dict:
+    """The block's fixed words in LOCALE (the request's), translated once per app and locale."""
+    kept = current_app.extensions.setdefault(KEY, {})
+    found = kept.get(locale)
+    if found is None:
+        found = kept[locale] = {
+            "narrow": Markup(gettext("Narrow down")),
+            "in_use": Markup(gettext("in use")),
+            "active": Markup(gettext("Active filters")),
+            "remove": Markup(gettext("(remove filter)")),
+            "clear": Markup(gettext("Clear all filters")),
+            "empty": Markup(gettext("No published entries match these filters.")),
+            "feed": Markup(gettext("Follow these entries as a feed (Atom)")),
+            "follow": Markup(gettext("Follow by e-mail")),
+            "titles": listing_html.facet_titles(),
+        }
+    return found
+
+
+@pass_context
+def listing_block(context, result, filters, fixed=()) -> Markup:
+    """The sidebar, the count, the active filters, the cards, the page links and the feed links of
+    RESULT (browse.Page) under FILTERS; FIXED: the filters the page's path sets (not shown as chips)."""
+    words = _words(context["current_locale"]())
+    active = filters.active()
+    parts = ['<div class="listing">\n  ', sidebar(context, result.facets, filters, fixed), '\n  <section class="results" aria-labelledby="results-title">\n'
+             '    <h2 id="results-title">', Markup(ngettext("%(num)s entry", "%(num)s entries", result.total)),
+             '</h2>\n<p class="facets-jump"><a class="button secondary" href="#facets-title">', words["narrow"]]
+    if active:
+        parts += [' <span class="nav-count">', str(len(active)), '<span class="visually-hidden"> ', words["in_use"],
+                  "</span></span>"]
+    parts += ["</a></p>    ", _active_filters(context, words, active, fixed), "\n"]
+    if result.entries:
+        parts += ["      ", listing_html.entry_cards(context, result.entries), "\n      ",
+                  listing_html.pagination(context, result), "\n"]
+    else:
+        parts += ['      <p class="empty">', words["empty"], "</p>\n"]
+    parts += ["    ", _feed_link(context, words), "\n  </section>\n</div>\n"]
+    return Markup("".join(parts))
+
+
+def _active_filters(context, words: dict, active: dict, fixed) -> str:
+    """partials/filters.html's active_filters: a chip removing each filter the query sets."""
+    if not len(active) > len(fixed):
+        return ""
+    parts = ['<div class="active-filters">\n  <h2 class="visually-hidden">', words["active"], "</h2>\n  <ul>\n"]
+    titles = words["titles"]
+    for name, value in active.items():
+        if name in fixed:
+            continue
+        parts += ['    <li><a class="chip" href="', escape(url_with(**{name: None})), '">', titles[name], ": ",
+                  escape(facet_label(context, name)(value)),
+                  ' <span class="chip-x" aria-hidden="true">×</span><span class="visually-hidden">', words["remove"],
+                  "</span></a></li>\n"]
+    parts += ['  </ul>\n  <p><a href="', escape(url_for(request.endpoint, **(request.view_args or {}))), '">',
+              words["clear"], "</a></p>\n</div>\n"]
+    return "".join(parts)
+
+
+def _feed_link(context, words: dict) -> str:
+    """partials/feeds.html's feed_link with the follow link after it (follow/_link.html); the
+    page_feed and follow_link globals (views/feeds.py, views/follow.py) from the page's context."""
+    parts = []
+    feed = context["page_feed"]()
+    if feed:
+        parts += ['<p class="feed-link"><a href="', escape(feed.url), '" type="application/atom+xml">', words["feed"],
+                  "</a></p>"]
+    follow = context["follow_link"]()
+    if follow:
+        parts += ['<p class="feed-link follow-link"><a href="', escape(follow), '">', words["follow"], "</a></p>"]
+    return "".join(parts)
+
+
+@pass_context
+def feed_head(context) -> Markup:
+    """partials/feeds.html's feed_head: the head's link to the page's feed."""
+    feed = context["page_feed"]()
+    if not feed:
+        return Markup("")
+    return Markup(f'<link rel="alternate" type="application/atom+xml" title="{escape(feed.title)}" '
+                  f'href="{escape(feed.url)}">')
+
+
+GLOBALS = {"listing_block": listing_block, "feed_head_html": feed_head}

@@ -1,0 +1,39 @@
+"""The request hooks' shortcuts give what the general code they stand in for gives."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Response
+
+from ideapankki.web.serving import access_log, http_cache
+
+
+def _reference(response: Response, tag: str) -> Response:
+    """What the validators were set with before: werkzeug's setters, one lookup each."""
+    response.set_etag(tag, weak=True)
+    response.headers["Cache-Control"] = http_cache.PUBLIC
+    response.vary.add(http_cache.VARY)
+    return response
+
+
+@pytest.mark.parametrize("headers", [
+    {},
+    {"Vary": "Accept-Encoding"},
+    {"Vary": "Cookie"},
+    {"Cache-Control": "no-cache", "X-Other": "1"},
+    {"ETag": '"strong"', "Content-Language": "fi"},
+])
+@pytest.mark.parametrize("status", [200, 304])
+def test_validators_are_the_headers_werkzeug_would_set(headers, status):
+    fast = http_cache._validated(Response("x", status=status, headers=headers), "abc123")
+    reference = _reference(Response("x", status=status, headers=headers), "abc123")
+    assert fast.headers.to_wsgi_list() == reference.headers.to_wsgi_list()
+
+
+def test_a_new_request_id_is_32_hex_digits_and_a_proxys_plausible_one_is_kept():
+    made = {access_log.request_id(None) for _ in range(100)}
+    assert len(made) == 100 and all(re.fullmatch(r"[0-9a-f]{32}", i) for i in made)
+    assert access_log.request_id("abc-123-def") == "abc-123-def"
+    assert re.fullmatch(r"[0-9a-f]{32}", access_log.request_id("bad id!"))

@@ -1,0 +1,50 @@
+"""An anonymous reader's listing reads without a session: the table at the ETag check's version,
+codes checked in its register, the cards on the request's pooled connection (views/public.py)."""
+
+from flask import g
+
+
+def _sessions_opened(app):
+    """A list that gets, for each request, whether it opened a database session."""
+    seen = []
+
+    @app.after_request
+    def probe(response):
+        seen.append("db" in g)
+        return response
+
+    return seen
+
+
+def test_anonymous_listings_open_no_session(app, client, entry_factory):
+    entry_factory("kajaani", title="Kajaanin kokeilu", type="practice", themes=["tyollisyys"], municipalities=["Kajaani"])
+    entry_factory("idea", title="Idea ilman kuntaa", type="idea")
+    seen = _sessions_opened(app)
+    assert client.get("/entries").status_code == 200  # builds the listing table: a session
+    seen.clear()
+    for url in ("/entries", "/entries?type=idea", "/entries?page=1&theme=tyollisyys", "/entries?region=FI1D8",
+                "/themes/tyollisyys", "/entries?lang=sv", "/entries?type=practice&lang=en"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert page.headers["Cache-Control"].startswith("public"), url
+    assert seen == [False] * 7
+    assert "Kajaanin kokeilu" in client.get("/entries?region=FI1D8").text
+
+
+def test_codes_are_checked_in_the_tables_register(client, entry_factory):
+    entry_factory("kajaani", title="Kajaanin kokeilu", municipalities=["Kajaani"])
+    client.get("/entries")
+    assert client.get("/entries?municipality=205").status_code == 200
+    assert client.get("/entries?municipality=999").status_code == 400
+    assert client.get("/entries?region=XX").status_code == 400
+    empty = client.get("/entries?region=FI1B1")  # Uusimaa: in the register, no entries here
+    assert empty.status_code == 200 and "Kajaanin kokeilu" not in empty.text
+    assert client.get("/municipalities/999").status_code == 404
+
+
+def test_a_change_shows_at_the_next_listing(client, entry_factory):
+    entry_factory("eka", title="Ensimmäinen kokeilu")
+    assert "Ensimmäinen kokeilu" in client.get("/entries").text
+    entry_factory("toka", title="Toinen kokeilu")
+    html = client.get("/entries").text
+    assert "Toinen kokeilu" in html and "Ensimmäinen kokeilu" in html
