@@ -1,4 +1,4 @@
-"""The request hooks' shortcuts give what the general code they stand in for gives."""
+"""The request and rendering shortcuts give what the general code they stand in for gives."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 
 import pytest
 from flask import Response
+from markupsafe import Markup
 
 from ideapankki.web.serving import access_log, http_cache
 
@@ -37,3 +38,22 @@ def test_a_new_request_id_is_32_hex_digits_and_a_proxys_plausible_one_is_kept():
     assert len(made) == 100 and all(re.fullmatch(r"[0-9a-f]{32}", i) for i in made)
     assert access_log.request_id("abc-123-def") == "abc-123-def"
     assert re.fullmatch(r"[0-9a-f]{32}", access_log.request_id("bad id!"))
+
+
+class _Html:
+    def __html__(self):
+        return "<b>safe</b>"
+
+
+class _Text(str):
+    pass
+
+
+@pytest.mark.parametrize("value", ["", "plain", "<a href=\"x\">'&'</a>", "ääkköset – ja €", Markup("<i>ok</i>"),
+                                   0, 12.5, None, True, _Html(), _Text("<sub>"), ["<li>"]])
+def test_the_templates_escape_is_markupsafes(value):
+    from markupsafe import escape
+
+    from ideapankki.web.template_escape import escape as fast
+
+    assert fast(value) == escape(value) and type(fast(value)) is Markup
