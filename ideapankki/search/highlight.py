@@ -74,12 +74,30 @@ class _Vocabulary:
 _VOCABULARIES: dict[tuple[str, str], _Vocabulary] = {}
 
 
-def highlight(text: str, terms: set[str], language: str, finnish: str, seen: dict | None = None) -> str:
+def distinct_tokens(text: str) -> str | list[str]:
+    """TEXT's distinct tokens (as written, sorted): stored with each body when it is indexed
+    (schema.HIGHLIGHT_TOKENS), so that highlighting a page of hits tokenises none of them.
+
+    When every token is a run of word characters (a plain text, see _matches), they come as one
+    string, separated by spaces: cheaper to store and to read than a list, and the type says that
+    the text is plain. Otherwise (a law number, a section, a date, an amount) as a list."""
+    tokens = sorted(set(_TOKEN.findall(text)))
+    return " ".join(tokens) if _plain(tokens) else tokens
+
+
+def _plain(tokens) -> bool:
+    """Whether TOKENS have no special token: no character that is not a word character."""
+    return "".join(tokens).replace("_", "a").isalnum()
+
+
+def highlight(text: str, terms: set[str], language: str, finnish: str, seen: dict | None = None,
+              tokens: str | list[str] | None = None) -> str:
     """Return up to TOP fragments of TEXT around the words matching TERMS, as safe HTML ('' if none).
 
     SEEN, kept by the caller for one page of hits with the same TERMS (one dict per field), holds
     the tokens (as written) known to match: the union of the terms' tokens in the process's
-    vocabulary, and any new token of the page's texts that matches."""
+    vocabulary, and any new token of the page's texts that matches. TOKENS: TEXT's distinct tokens
+    (distinct_tokens), when the index stored them; otherwise TEXT is tokenised here."""
     if not terms or not text:
         return ""
     vocabulary = _VOCABULARIES.get((finnish, language))
@@ -89,17 +107,18 @@ def highlight(text: str, terms: set[str], language: str, finnish: str, seen: dic
     matching = seen.get("matching")
     if matching is None:
         matching = seen["matching"] = vocabulary.matching(terms)
-    distinct = set(_TOKEN.findall(text))
-    new = distinct - vocabulary.known
-    if new:
-        vocabulary.learn(_analyzers(finnish)[language], new, terms, matching)
-    hits = distinct & matching
+    # The text's distinct tokens: as stored (a list, or one string when the text is plain), else found here.
+    distinct, plain = (tokens.split(" "), True) if isinstance(tokens, str) else (
+        list(set(_TOKEN.findall(text))) if tokens is None else tokens, None)
+    known = vocabulary.known
+    if len(known.intersection(distinct)) != len(distinct):  # on the list: no set of the text's tokens is made
+        vocabulary.learn(_analyzers(finnish)[language], set(distinct) - known, terms, matching)
+    hits = matching.intersection(distinct)
     if not hits:
         return ""
     # Special tokens (law numbers, sections, dates, amounts) are the ones with a character that is not a word
     # character: without one, the tokens are the text's maximal runs of word characters.
-    plain = "".join(distinct).replace("_", "a").isalnum()
-    matches = _matches(text, hits, plain)
+    matches = _matches(text, hits, _plain(distinct) if plain is None else plain)
     fragments = []  # (number of matches, start, end)
     i = 0
     while i < len(matches):
@@ -123,19 +142,18 @@ def _matches(text: str, hits: set[str], plain: bool) -> list[tuple[int, int]]:
     if not plain:
         return [found.span() for found in _TOKEN.finditer(text) if found.group() in hits]
     spans = []
+    size = len(text)
     for hit in hits:
         at = text.find(hit)
         while at != -1:
             end = at + len(hit)
-            if not (at and _word_char(text[at - 1])) and not (end < len(text) and _word_char(text[end])):
+            # inline: no word character (str.isalnum() or "_") on either side
+            if not (at and ((before := text[at - 1]).isalnum() or before == "_")) \
+                    and not (end < size and ((after := text[end]).isalnum() or after == "_")):
                 spans.append((at, end))
             at = text.find(hit, end)
     spans.sort()
     return spans
-
-
-def _word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"
 
 
 def _snap_start(text: str, start: int, limit: int) -> int:

@@ -42,7 +42,7 @@ class Readers:
         self._cache_lock = threading.Lock()
 
     def _open(self):
-        target = self.store.current.resolve()
+        target = self.store.target()
         ix = open_dir(target)
         self._local.generation = target
         self._local.searcher = ix.searcher()
@@ -56,7 +56,7 @@ class Readers:
                 searcher = getattr(self._local, "searcher", None)
                 # A new searcher, not Searcher.refresh(): refresh reuses segment readers and
                 # misses deletions made by a commit that only deleted.
-                if (searcher is None or self._local.generation != self.store.current.resolve()
+                if (searcher is None or self._local.generation != self.store.target()
                         or latest_generation(searcher) != searcher.reader().generation()):
                     if searcher is not None:
                         searcher.close()

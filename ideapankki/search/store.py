@@ -37,6 +37,10 @@ from .schema import build_schema
 WRITER_TIMEOUT_S = 30.0
 STATE_FILE = "state.json"
 SIMILAR_DONE = "neighbours.done"  # written when every entry's similar entries are in (neighbours.fill)
+# What a generation's documents hold beyond the analysis (ANALYZER_VERSION): bumped when reads need
+# something older documents lack, so that such an index is rebuilt like one of an older analysis, while
+# the analyses in lemmas.sqlite stay valid. 1: each body's distinct tokens (schema.HIGHLIGHT_TOKENS).
+LAYOUT = 1
 
 
 @dataclass
@@ -52,6 +56,7 @@ class IndexState:
     # An entry with a higher id was never indexed here, so a catch-up need not open the index to
     # learn that a new draft or submission is absent from it.
     indexed_max: int | None = None
+    layout: int = LAYOUT  # what the documents hold (LAYOUT); a state file without it: 0
 
 
 class _Quiet:
@@ -125,6 +130,11 @@ class IndexStore:
         """Tell whether a current index is there (its table of contents; verify() reads it)."""
         return self.current.is_dir() and any(self.current.glob("_MAIN_*.toc"))
 
+    def target(self) -> Path:
+        """The current generation's folder, from the link alone: one readlink, where Path.resolve()
+        looks at every component of the path (a search asks before each use of its searcher)."""
+        return self.root / os.readlink(self.current)
+
     def open(self):
         """Open the current index for reading or writing."""
         return open_dir(self.current)
@@ -132,12 +142,13 @@ class IndexStore:
     def read_state(self) -> IndexState | None:
         try:
             data = json.loads((self.current / STATE_FILE).read_text())
-            state = IndexState(**data)
+            state = IndexState(**{"layout": 0, **data})
         except (OSError, ValueError, TypeError):  # missing, garbage, or JSON of another shape
             return None
         valid = (isinstance(state.applied_upto, int) and isinstance(state.applied_above, list)
                  and all(isinstance(i, int) for i in state.applied_above) and isinstance(state.gaps, dict)
-                 and (state.indexed_max is None or isinstance(state.indexed_max, int)))
+                 and (state.indexed_max is None or isinstance(state.indexed_max, int))
+                 and isinstance(state.layout, int))
         return state if valid else None
 
     def write_state(self, state: IndexState, directory: Path | None = None) -> None:
@@ -148,10 +159,11 @@ class IndexStore:
         os.replace(tmp, target)
 
     def is_current(self) -> bool:
-        """Tell whether the index exists, was built with this analysis and has its similar entries."""
+        """Tell whether the index exists, was built with this analysis and layout and has its similar entries."""
         state = self.read_state()
         return (self.exists() and state is not None and state.analyzer_version == ANALYZER_VERSION
-                and state.finnish == self.finnish and (self.current / SIMILAR_DONE).exists())
+                and state.layout == LAYOUT and state.finnish == self.finnish
+                and (self.current / SIMILAR_DONE).exists())
 
     def verify(self) -> str | None:
         """Open the current index afresh and every segment's files; return what is wrong, or None.

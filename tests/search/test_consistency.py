@@ -19,7 +19,7 @@ from ideapankki import entries, workflow
 from ideapankki.models import EntryState
 from ideapankki.search import SearchIndex
 from ideapankki.search.indexer import GAP_TIMEOUT_S, _advance
-from ideapankki.search.store import IndexState
+from ideapankki.search.store import LAYOUT, IndexState
 
 WRITER = textwrap.dedent("""
     import sys, time
@@ -90,6 +90,25 @@ def test_changed_analysis_forces_a_rebuild(bench):
     assert store.current.resolve() != old
     assert store.read_state().analyzer_version != -1
     assert bench.slugs("omavalmentaja") == ["a"]
+
+
+def test_an_index_of_an_older_layout_is_rebuilt_and_keeps_the_analyses(bench):
+    """A generation whose documents lack what reads now use (its state file says an older layout, or
+    none) is rebuilt like one of an older analysis; the Voikko analyses in lemmas.sqlite stay."""
+    bench.add("a", title="Omavalmentaja", summary="S.", body="Omavalmentaja auttaa kunnissa.")
+    store = bench.index.store
+    data = json.loads((store.current / "state.json").read_text())
+    del data["layout"]  # as an index written before layouts were recorded
+    (store.current / "state.json").write_text(json.dumps(data))
+    assert store.read_state().layout == 0 and not store.is_current()
+    learned = store.lemmas.load()
+    old = store.current.resolve()
+    restarted = SearchIndex(store.root, bench.engine)
+    restarted.refresh_if_behind()
+    assert store.current.resolve() != old and store.read_state().layout == LAYOUT and store.is_current()
+    assert store.lemmas.load() >= learned
+    (hit,) = restarted.search("kunta").hits
+    assert hit.slug == "a" and "<mark>kunnissa</mark>" in hit.highlight
 
 
 def test_a_new_process_rebuilds_an_index_of_older_analysis_before_its_first_read(bench):

@@ -101,6 +101,30 @@ def test_highlights_mark_the_matched_inflected_words_and_escape_text(bench):
     assert "5 &lt; 6" in hit.highlight
 
 
+def test_highlights_read_the_tokens_stored_with_the_body_and_mark_the_same_words(bench):
+    """Each body's distinct tokens are stored when it is indexed (a string when the text is plain, a
+    list when it has a special token); the snippets are those of tokenising the text afresh."""
+    from ideapankki.search import highlight as hl
+    from ideapankki.search.schema import HIGHLIGHT_TOKENS
+
+    bench.add("plain", title="T", summary="S.", body="Kunnissa kokeiltiin kuntien mallia; kunta_x ja Kunta.")
+    bench.add("law", title="T", summary="S.", body="Kunnissa sovellettiin 12 § ja lakia 410/2015 vuonna 2024.")
+    searcher = bench.index.store.open().searcher()
+    try:
+        stored = {doc["slug"]: doc for doc in searcher.all_stored_fields()}
+    finally:
+        searcher.close()
+    assert stored["plain"][HIGHLIGHT_TOKENS] == "Kunnissa Kunta ja kokeiltiin kunta_x kuntien mallia"
+    assert isinstance(stored["law"][HIGHLIGHT_TOKENS], list) and "12 §" in stored["law"][HIGHLIGHT_TOKENS]
+    terms = {"kunta", "laki", "410/2015"}
+    for doc in stored.values():
+        text = doc["body_fi"]
+        afresh = hl.highlight(text, terms, "fi", bench.index.finnish)
+        assert afresh and hl.highlight(text, terms, "fi", bench.index.finnish, tokens=doc[HIGHLIGHT_TOKENS]) == afresh
+    assert {hit.slug: hit.highlight for hit in bench.index.search("kunta").hits}["plain"] == hl.highlight(
+        stored["plain"]["body_fi"], {"kunta"}, "fi", bench.index.finnish)
+
+
 def test_facets_count_within_the_query_and_combine_with_filters(bench):
     bench.add("a", type="practice", title="Kokeilu A", summary="S.", themes=["tyollisyys"], municipalities=["Kajaani"])
     bench.add("b", type="idea", title="Kokeilu B", summary="S.", themes=["koulutus"], municipalities=["Porvoo"])

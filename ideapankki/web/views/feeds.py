@@ -19,7 +19,7 @@ from ...search import results as searching
 from ...models import EntryType, Municipality
 from ...reference import THEME_SLUGS
 from ...search import IndexUnavailable
-from ..database import db_session
+from ..database import db_session, reads
 from ..index import search_index
 from .. import labels
 from .search import parse_search_args
@@ -94,7 +94,8 @@ def feed_title(kind: str, value: str | None = None, query: str | None = None) ->
     if kind == "theme":
         return _("Ideapankki: theme %(name)s", name=labels.THEME_LABELS[value])
     if kind == "municipality":
-        return _("Ideapankki: %(name)s", name=labels.municipality_name(db_session().get(Municipality, value)))
+        # a fixed read on the request's pooled connection: a listing page's head opens no session for it
+        return _("Ideapankki: %(name)s", name=labels.municipality_name(browse.municipality(reads(), value)))
     if kind == "search":
         return _("Ideapankki: search “%(query)s”", query=query) if query else _("Ideapankki: selected entries")
     return _("Ideapankki: latest entries")
