@@ -75,10 +75,19 @@ class CookieSessions(SecureCookieSessionInterface):
 
     def save_session(self, app: Flask, session, response) -> None:
         if not session and not session.modified:
-            if session.accessed:
+            if session.accessed and not _varies_by_cookie(response.headers):  # an anonymous page has it already
                 response.vary.add("Cookie")
             return
         super().save_session(app, session, response)
+
+
+def _varies_by_cookie(headers) -> bool:
+    """Whether the first Vary header (the one response.vary reads) names Cookie: vary.add would
+    change nothing then, only parse the header and look it up."""
+    for name, value in headers.items():
+        if name.lower() == "vary":
+            return '"' not in value and any(part.strip().lower() == "cookie" for part in value.split(","))
+    return False
 
 
 def init_app(app: Flask) -> None:
