@@ -8,13 +8,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from .models import Entry, EntryMunicipality, EntryType, Municipality, TrialStatus
-from . import countcache, listing, normstatus
+from . import countcache, db_reads, listing, normstatus
 from .listing import PUBLISHED  # the condition every public listing shares
 from .reference import THEME_SLUGS
 from .search.filters import Facet, Filters  # browse.Filters is the same class
@@ -123,22 +124,48 @@ def _facets(found: listing.Table, filters: Filters) -> dict[str, Facet]:
     return {name: Facet(name, counts) for name, counts in found.counts(filters).items()}
 
 
-def like_municipality(session: Session, municipality: Municipality, limit: int = 6) -> list[listing.Card]:
+class RegisterRow(NamedTuple):
+    """A municipality's register row, as the municipality page shows it (models.Municipality's columns)."""
+
+    code: str
+    name_fi: str
+    name_sv: str
+    region_code: str
+    region_fi: str
+    region_sv: str
+    language_ratio: int
+
+
+_MUNICIPALITY = db_reads.Read(lambda: sa.select(*(getattr(Municipality, name) for name in RegisterRow._fields))
+                              .where(Municipality.code == sa.bindparam("code", type_=sa.String)))
+_PEERS = db_reads.Read(lambda: sa.select(Municipality.code).where(
+    Municipality.region_code == sa.bindparam("region", type_=sa.String),
+    Municipality.code != sa.bindparam("code", type_=sa.String),
+    Municipality.language_ratio == sa.bindparam("ratio", type_=sa.Integer)))
+
+
+def municipality(source: Session | db_reads.Pooled, code: str) -> RegisterRow | None:
+    """Municipality CODE's register row, or None (a fixed read: a session, or a pooled connection)."""
+    rows = _MUNICIPALITY.rows(source, code=code)
+    return RegisterRow(*rows[0]) if rows else None
+
+
+def like_municipality(source: Session | db_reads.Pooled, municipality: Municipality | RegisterRow, limit: int = 6,
+                      found: listing.Table | None = None) -> list[listing.Card]:
     """Published entries of municipalities like MUNICIPALITY: the same region and the same language
     (Finnish, Swedish or bilingual, from the register), newest first, its own entries left out.
 
-    Read from the listing table (its order is newest first, and it has a bitset per municipality):
-    the peers' bits ORed, its own cleared, the first LIMIT positions, read as cards (what the page
-    shows). As one SQL query of whole entries, SQLite walked the published entries newest first
-    against the peers' entries (~3 ms a municipality page at 20,000 entries).
+    Read from the listing table (FOUND, or the session's; its order is newest first, and it has a
+    bitset per municipality): the peers' bits ORed, its own cleared, the first LIMIT positions, read
+    as cards (what the page shows). As one SQL query of whole entries, SQLite walked the published
+    entries newest first against the peers' entries (~3 ms a municipality page at 20,000 entries).
 
     The register has no population, and no population data ships with the project, so size is not
     compared.
     """
-    peers = session.exec(select(Municipality.code).where(
-        Municipality.region_code == municipality.region_code, Municipality.code != municipality.code,
-        Municipality.language_ratio == municipality.language_ratio)).all()
-    found = listing.table(session)
+    peers = [row[0] for row in _PEERS.rows(source, region=municipality.region_code, code=municipality.code,
+                                           ratio=municipality.language_ratio)]
+    found = found or listing.table(source)
     by_place = found.values["municipality"]
     mask = 0
     for code in peers:
@@ -149,7 +176,7 @@ def like_municipality(session: Session, municipality: Municipality, limit: int =
         lowest = mask & -mask
         ids.append(found.ids[lowest.bit_length() - 1])
         mask ^= lowest
-    return listing.cards(session, ids, found)  # a card names the entry's municipalities
+    return listing.cards(source, ids, found)  # a card names the entry's municipalities
 
 
 def get_published(session: Session, slug: str) -> Entry | None:

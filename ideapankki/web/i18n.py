@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from types import SimpleNamespace
 from urllib.parse import urlencode
+
+from babel import Locale
 
 from flask import current_app, g, request, url_for
 from flask.globals import _cv_app
@@ -40,7 +44,7 @@ def language() -> str:
     held = app_context.g.__dict__.get("_flask_babel") if app_context is not None else None
     locale = getattr(held, "babel_locale", None)
     if locale is None:
-        locale = get_locale()  # selects it (Flask-Babel keeps it for the request), or None outside one
+        locale = _select(app_context) if app_context is not None else get_locale()  # kept for the request
         held = app_context.g.__dict__.get("_flask_babel") if app_context is not None else None
         if locale is None or held is None:
             return str(locale)
@@ -50,6 +54,25 @@ def language() -> str:
     text = str(locale)
     held.ideapankki_language = (locale, text)
     return text
+
+
+def _select(app_context):
+    """flask_babel.get_locale() for a context that has not selected its locale yet: the selector's
+    answer as a Locale kept per code (Flask-Babel parses it anew for every request; a Locale is
+    not changed by its users), stored where Flask-Babel keeps it."""
+    babel = app_context.app.extensions["babel"]
+    chosen = babel.locale_selector() if babel.locale_selector is not None else None
+    locale = babel.instance.default_locale if chosen is None else _parsed(chosen)
+    g = app_context.g
+    if not hasattr(g, "_flask_babel"):
+        g._flask_babel = SimpleNamespace()
+    g._flask_babel.babel_locale = locale
+    return locale
+
+
+@lru_cache(maxsize=64)
+def _parsed(code: str) -> Locale:
+    return Locale.parse(code)
 
 
 def here_without_language() -> str:

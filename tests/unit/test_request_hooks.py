@@ -57,3 +57,4 @@ def test_the_templates_escape_is_markupsafes(value):
     from ideapankki.web.template_escape import escape as fast
 
     assert fast(value) == escape(value) and type(fast(value)) is Markup
+

@@ -1,5 +1,6 @@
 """An anonymous reader's listing reads without a session: the table at the ETag check's version,
-codes checked in its register, the cards on the request's pooled connection (views/public.py)."""
+codes checked in its register, the cards, a municipality's row, its peers and its adoption lists
+on the request's pooled connection (views/public.py)."""
 
 from flask import g
 
@@ -23,11 +24,12 @@ def test_anonymous_listings_open_no_session(app, client, entry_factory):
     assert client.get("/entries").status_code == 200  # builds the listing table: a session
     seen.clear()
     for url in ("/entries", "/entries?type=idea", "/entries?page=1&theme=tyollisyys", "/entries?region=FI1D8",
-                "/themes/tyollisyys", "/entries?lang=sv", "/entries?type=practice&lang=en"):
+                "/themes/tyollisyys", "/entries?lang=sv", "/entries?type=practice&lang=en", "/municipalities/205",
+                "/municipalities/205?type=practice&lang=sv", "/entries?municipality=205"):
         page = client.get(url)
         assert page.status_code == 200, url
         assert page.headers["Cache-Control"].startswith("public"), url
-    assert seen == [False] * 7
+    assert seen == [False] * 10
     assert "Kajaanin kokeilu" in client.get("/entries?region=FI1D8").text
 
 

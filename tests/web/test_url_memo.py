@@ -1,5 +1,7 @@
-"""App.url_for keeps the URLs it built: the same URL as Flask's for every mount point, public URL and value."""
+"""App.url_for keeps the URLs it built: the same URL as Flask's for every mount point, public URL and value;
+App's URL adapter is Flask's with the public URL's scheme and host."""
 
+import pytest
 from flask import Flask
 
 
@@ -52,3 +54,28 @@ def test_url_in_language_is_what_url_for_builds(module_app):
                 expected = Flask.url_for(app, request.endpoint or "public.front", **(request.view_args or {}),
                                          **args, _external=True)
                 assert url_in_language(code) == expected, path
+
+
+@pytest.mark.parametrize("path, options", [
+    ("/entries/x", {}),
+    ("/entries/x", {"query_string": "lang=sv&q=%C3%A4%00", "method": "HEAD"}),
+    ("/täällä/ö", {"base_url": "http://site.example:8080/mount/ä"}),
+    ("/", {"headers": {"Connection": "keep-alive, Upgrade", "Upgrade": "websocket"}}),
+])
+def test_the_url_adapter_is_flasks_with_the_public_scheme_and_host(path, options):
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request
+
+    from ideapankki.web.serving.public_url import App, _scheme_and_host
+
+    app = App(__name__)
+    app.config.update(PUBLIC_URL="https://Public.Example:8443", TRUSTED_HOSTS=["site.example", "localhost"])
+    app.add_url_rule("/entries/<slug>", "entry", lambda slug: slug)
+    options = {"base_url": "http://localhost", **options}
+    fast = app.create_url_adapter(Request(EnvironBuilder(path=path, **options).get_environ()))
+    reference = Flask.create_url_adapter(app, Request(EnvironBuilder(path=path, **options).get_environ()))
+    reference.url_scheme, reference.server_name = _scheme_and_host(app.config["PUBLIC_URL"])
+    assert vars(fast) == vars(reference)
+    with pytest.raises(Exception) as refused:
+        app.create_url_adapter(Request(EnvironBuilder(path=path, base_url="http://elsewhere.example").get_environ()))
+    assert refused.value.code == 400

@@ -28,6 +28,7 @@ from flask import Flask
 from flask.globals import _cv_request
 from markupsafe import Markup
 from werkzeug.exceptions import SecurityError
+from werkzeug.routing import MapAdapter
 from werkzeug.wsgi import get_host
 
 log = logging.getLogger(__name__)
@@ -89,10 +90,43 @@ class App(Flask):
         return self.async_to_sync(func) if coroutine else func
 
     def create_url_adapter(self, request):
-        adapter = super().create_url_adapter(request)
-        if adapter is not None and request is not None:
-            adapter.url_scheme, adapter.server_name = _scheme_and_host(self.config["PUBLIC_URL"])
+        """Flask's adapter, its scheme and host the public URL's. Made here for a request when the
+        site routes as it does (no SERVER_NAME, no host or subdomain matching, trusted hosts
+        set): what Flask checks (the trusted host) is checked, but not what werkzeug's bind would work
+        out only for it to be replaced (the request's host made IDNA, its scheme, its subdomain)."""
+        config = self.config
+        if (request is None or config["SERVER_NAME"] is not None or config["TRUSTED_HOSTS"] is None
+                or self.url_map.host_matching or self.subdomain_matching):
+            adapter = super().create_url_adapter(request)
+            if adapter is not None and request is not None:
+                adapter.url_scheme, adapter.server_name = _scheme_and_host(config["PUBLIC_URL"])
+            return adapter
+        request.trusted_hosts = config["TRUSTED_HOSTS"]
+        request.host = get_host(request.environ, request.trusted_hosts)  # SecurityError: Flask's 400
+        environ = request.environ
+        scheme, host = _scheme_and_host(config["PUBLIC_URL"])
+        adapter = MapAdapter(self.url_map, host, _wsgi_string(environ, "SCRIPT_NAME", "/"),
+                             self.url_map.default_subdomain or "", _request_scheme(environ),
+                             _wsgi_string(environ, "PATH_INFO", "/"), environ["REQUEST_METHOD"],
+                             _wsgi_string(environ, "QUERY_STRING", None))
+        adapter.url_scheme = scheme  # after: a WebSocket upgrade's adapter matches only WebSocket rules, as before
         return adapter
+
+
+def _request_scheme(environ) -> str:
+    """The scheme werkzeug's bind_to_environ gives the adapter: ws or wss for a WebSocket upgrade."""
+    scheme = environ["wsgi.url_scheme"]
+    connection = environ.get("HTTP_CONNECTION")
+    if (connection and any(v.strip(" \t") == "upgrade" for v in connection.lower().split(","))
+            and environ.get("HTTP_UPGRADE", "").lower() == "websocket"):
+        return "wss" if scheme == "https" else "ws"
+    return scheme
+
+
+def _wsgi_string(environ, name: str, default):
+    """ENVIRON[NAME] as werkzeug's bind_to_environ reads it (latin-1 bytes decoded as UTF-8), or DEFAULT."""
+    value = environ.get(name)
+    return default if value is None else value.encode("latin1").decode(errors="replace")
 
 
 class HostCheck:

@@ -19,9 +19,9 @@ from ...search import results as searching
 from ...models import EntryType, Municipality
 from ...reference import THEME_SLUGS
 from ...search import IndexUnavailable
-from ..database import db_session
+from ..database import db_session, reads
 from ..index import search_index
-from .. import labels
+from .. import labels, page_gettext
 from .search import parse_search_args
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
@@ -88,16 +88,21 @@ def _respond(title: str, page_url: str, entries) -> Response:
 
 
 def feed_title(kind: str, value: str | None = None, query: str | None = None) -> str:
-    """The feed's title in the reader's language."""
+    """The feed's title in the reader's language (page_gettext: every listing page's head and feed link
+    ask for it, and Flask-Babel's gettext looked the locale up through its context locals each time)."""
+    gettext = page_gettext.gettext
     if kind == "type":
-        return _("Ideapankki: %(name)s", name=labels.TYPE_PLURALS[value])
+        return gettext("Ideapankki: %(name)s", name=labels.TYPE_PLURALS[value])
     if kind == "theme":
-        return _("Ideapankki: theme %(name)s", name=labels.THEME_LABELS[value])
+        return gettext("Ideapankki: theme %(name)s", name=labels.THEME_LABELS[value])
     if kind == "municipality":
-        return _("Ideapankki: %(name)s", name=labels.municipality_name(db_session().get(Municipality, value)))
+        # a fixed read on the request's pooled connection: a listing page's head opens no session for it
+        return gettext("Ideapankki: %(name)s", name=labels.municipality_name(browse.municipality(reads(), value)))
     if kind == "search":
-        return _("Ideapankki: search “%(query)s”", query=query) if query else _("Ideapankki: selected entries")
-    return _("Ideapankki: latest entries")
+        if query:
+            return gettext("Ideapankki: search “%(query)s”", query=query)
+        return gettext("Ideapankki: selected entries")
+    return gettext("Ideapankki: latest entries")
 
 
 @bp.get("/entries.atom")

@@ -49,6 +49,18 @@ def entry_href(slug: str) -> str:
     return parts[0] + slug + parts[1]
 
 
+def _hrefs():
+    """entry_href for a list of cards: the rule's parts looked up once, not per card."""
+    parts = g.get("_entry_href")
+    if parts is None:
+        parts = g._entry_href = url_for("public.entry", slug=PLACEHOLDER).split(PLACEHOLDER)
+    if len(parts) != 2:
+        return entry_href
+    head, tail = parts
+    plain = SLUG.fullmatch
+    return lambda slug: head + slug + tail if plain(slug) else url_for("public.entry", slug=slug)
+
+
 def card_date(value, locale: str) -> str:
     """A card's date as the `date` filter formats it in LOCALE (the page's): formatted once per
     process and date, not by Babel for each of twenty cards."""
@@ -97,25 +109,25 @@ def facet_titles() -> dict[str, Markup]:
 @pass_context
 def entry_cards(context, entries) -> Markup:
     """partials/macros.html's entry_list: a list of ENTRIES' cards (listing.Card or Entry)."""
-    words = _words(context)
+    words, href = _words(context), _hrefs()
     return Markup("".join(["<ul class=\"cards\">\n",
-                           *["  <li>" + _card(entry, words, 3) + "</li>\n" for entry in entries],
+                           *["  <li>" + _card(entry, words, "3", href) + "</li>\n" for entry in entries],
                            "</ul>\n"]))
 
 
 @pass_context
 def entry_card(context, entry, heading_level=3) -> Markup:
     """partials/macros.html's entry_card: one entry's card with a heading of HEADING_LEVEL."""
-    return Markup(_card(entry, _words(context), heading_level))
+    return Markup(_card(entry, _words(context), str(escape(heading_level)), entry_href))
 
 
-def _card(entry, words: dict, heading) -> str:
-    """One card: only texts from the database (plain str) and the entry's URL are escaped here;
-    the badge and language note were escaped with the words."""
+def _card(entry, words: dict, heading: str, href) -> str:
+    """One card with a heading of level HEADING (escaped), its link made by HREF(slug): only texts
+    from the database (plain str) and the entry's URL are escaped here; the badge and language
+    note were escaped with the words."""
     locale, lang = words["locale"], _escaped(entry.language)
-    heading = escape(heading)
     parts = ['<article class="card">\n  <p class="card-meta">', *_meta(entry, words), '</p>\n  <h', heading,
-             ' class="card-title"><a href="', _escaped(entry_href(entry.slug)), '" lang="', lang, '">',
+             ' class="card-title"><a href="', _escaped(href(entry.slug)), '" lang="', lang, '">',
              _escaped(entry.title), "</a></h", heading, '>\n  <p class="card-summary" lang="', lang, '">',
              _escaped(entry.summary), "</p>\n"]
     places = entry.municipalities

@@ -136,14 +136,16 @@ def entry(slug: str):
 
 @bp.get("/municipalities/<code>")
 def municipality(code: str):
-    """A municipality: its region and language, and the published entries that concern it."""
-    found = db_session().get(Municipality, code)
+    """A municipality: its region and language, and the published entries that concern it. Read
+    as a listing is (_listing): fixed reads on the request's pooled connection, no session."""
+    held = reads()
+    found = browse.municipality(held, code)
     if found is None:
         abort(404)
     filters, result = _listing({"municipality": code})
     return _render_listing("public/municipality.html", filters, result, municipality=found,
-                           like_mine=browse.like_municipality(db_session(), found),
-                           spread=adoption_places.of_municipality(db_session(), code))
+                           like_mine=browse.like_municipality(held, found, found=listing_table()),
+                           spread=adoption_places.of_municipality(held, code))
 
 
 @bp.get("/themes/<slug>")
