@@ -50,6 +50,8 @@ def evaluate(corpus, query, memo: dict | None = None) -> tuple[np.ndarray, np.nd
                 else:
                     matched[ids] = True
                 continue
+            if not every and isinstance(sub, Q.And) and id(sub) not in memo and _none_of(corpus, sub):
+                continue  # as an empty Term: nothing to add to an Or (most of a compound's per-field parts)
             sub_scores, sub_matched = walk(sub)
             scores += sub_scores
             if every:
@@ -84,3 +86,11 @@ def evaluate(corpus, query, memo: dict | None = None) -> tuple[np.ndarray, np.nd
 
     scores, matched = walk(query)
     return scores, matched & corpus.live
+
+
+def _none_of(corpus, node) -> bool:
+    """Whether the And NODE surely matches nothing: one of its terms is in no text (looked up in
+    corpus.bm25's table, as scoring it would). Skipping such a part of an Or adds what it would
+    have added, nothing, without the five whole arrays its scoring makes."""
+    return any(isinstance(sub, Q.Term) and not len(corpus.bm25(sub.fieldname, sub.text)[0])
+               for sub in node.subqueries)

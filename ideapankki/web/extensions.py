@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Flask, current_app, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel, lazy_gettext as _l
-from flask_login import LoginManager, login_user
+from flask.globals import _cv_request
+from flask_login import LoginManager, login_user, user_accessed
+from flask_login.config import COOKIE_NAME
 from flask_wtf.csrf import CSRFProtect
 
 from .i18n import select_locale
@@ -20,6 +22,20 @@ class Logins(LoginManager):
         if not session:
             return False
         return super()._session_protection_failed()
+
+    def _load_user(self):
+        """Flask-Login's, in fewer steps for a reader with an empty session and no remember-me cookie
+        (most requests): the same signal, the same anonymous user, and the session marked read as
+        its session.get("_user_id") marks it (the page then varies by Cookie). Anyone else, and any
+        setup with a request or header loader, goes through Flask-Login's own."""
+        context = _cv_request.get(None)
+        if (context is None or context.session or self._user_callback is None or self._request_callback
+                or self._header_callback
+                or current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in context.request.cookies):
+            return super()._load_user()
+        user_accessed.send(current_app._get_current_object())
+        context.session.accessed = True
+        return self._update_request_context_with_user()
 
     def _update_remember_cookie(self, response):
         """Nothing to set or clear for an empty session unless every request refreshes the cookie
@@ -59,10 +75,19 @@ class CookieSessions(SecureCookieSessionInterface):
 
     def save_session(self, app: Flask, session, response) -> None:
         if not session and not session.modified:
-            if session.accessed:
+            if session.accessed and not _varies_by_cookie(response.headers):  # an anonymous page has it already
                 response.vary.add("Cookie")
             return
         super().save_session(app, session, response)
+
+
+def _varies_by_cookie(headers) -> bool:
+    """Whether the first Vary header (the one response.vary reads) names Cookie: vary.add would
+    change nothing then, only parse the header and look it up."""
+    for name, value in headers.items():
+        if name.lower() == "vary":
+            return '"' not in value and any(part.strip().lower() == "cookie" for part in value.split(","))
+    return False
 
 
 def init_app(app: Flask) -> None:

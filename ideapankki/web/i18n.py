@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
-from flask import current_app, g, request, url_for
-from flask.globals import _cv_app
+from babel import Locale
+
+from flask import current_app, request, url_for
+from flask.globals import _cv_app, _cv_request
 from flask_babel import get_locale
 
 COOKIE = "lang"
@@ -40,7 +44,7 @@ def language() -> str:
     held = app_context.g.__dict__.get("_flask_babel") if app_context is not None else None
     locale = getattr(held, "babel_locale", None)
     if locale is None:
-        locale = get_locale()  # selects it (Flask-Babel keeps it for the request), or None outside one
+        locale = _select(app_context) if app_context is not None else get_locale()  # kept for the request
         held = app_context.g.__dict__.get("_flask_babel") if app_context is not None else None
         if locale is None or held is None:
             return str(locale)
@@ -52,10 +56,35 @@ def language() -> str:
     return text
 
 
+def _select(app_context):
+    """flask_babel.get_locale() for a context that has not selected its locale yet: the selector's
+    answer as a Locale kept per code (Flask-Babel parses it anew for every request; a Locale is
+    not changed by its users), stored where Flask-Babel keeps it."""
+    babel = app_context.app.extensions["babel"]
+    chosen = babel.locale_selector() if babel.locale_selector is not None else None
+    locale = babel.instance.default_locale if chosen is None else _parsed(chosen)
+    g = app_context.g
+    if not hasattr(g, "_flask_babel"):
+        g._flask_babel = SimpleNamespace()
+    g._flask_babel.babel_locale = locale
+    return locale
+
+
+@lru_cache(maxsize=64)
+def _parsed(code: str) -> Locale:
+    return Locale.parse(code)
+
+
 def here_without_language() -> str:
-    """Return this page's path and query without ?lang=, as the switcher's way back."""
-    args = {k: v for k, v in request.args.items(multi=True) if k != "lang"}
-    return request.path + ("?" + urlencode(args) if args else "")
+    """Return this page's path and query without ?lang=, as the switcher's way back (worked out
+    once a request: a page asks three times, the log-in link and two language links)."""
+    kept = _cv_app.get().g.__dict__
+    here = kept.get("_here_without_language")
+    if here is None:
+        request = _cv_request.get().request
+        args = {k: v for k, v in request.args.items(multi=True) if k != "lang"}
+        here = kept["_here_without_language"] = request.path + ("?" + urlencode(args) if args else "")
+    return here
 
 
 def url_in_language(code: str) -> str:
@@ -65,13 +94,15 @@ def url_in_language(code: str) -> str:
     (url_for) and each language's query appended to it, encoded as url_for encodes a query, when
     the page's rule is plain (one rule, no defaults, no query name that is also a path part);
     otherwise url_for builds each one."""
+    request, kept = _cv_request.get().request, _cv_app.get().g.__dict__  # once, not a proxy per name
     args = request.args.to_dict()
     args["lang"] = code
     endpoint, view_args = request.endpoint or "public.front", request.view_args or {}
-    here = g.get("_url_in_language")
+    here = kept.get("_url_in_language")
     if here is None:
         names = plain_rule_arguments(endpoint)
-        here = g._url_in_language = (None if names is None else url_for(endpoint, **view_args, _external=True), names)
+        here = kept["_url_in_language"] = (None if names is None else url_for(endpoint, **view_args, _external=True),
+                                           names)
     address, names = here
     if address is None or not names.isdisjoint(args):
         return url_for_this(endpoint, view_args, args, _external=True)

@@ -46,6 +46,24 @@ def test_array_scores_equal_whooshs_bm25f(filled, text, monkeypatch):
         assert ours[docnum] == pytest.approx(score, rel=1e-4)
 
 
+def test_an_or_skips_an_and_with_a_term_in_no_text_and_scores_the_same_bits(filled):
+    """An And part of an Or with a term no text has adds nothing: it is not scored (not in the memo),
+    and the scores are those of the Or without it, bit for bit; the same And alone still evaluates."""
+    from whoosh import query as Q
+
+    with filled.index.readers.searcher() as searcher:
+        corpus = filled.index.readers.corpus(searcher).corpus
+        kunta = parse_query(searcher.schema, "kunta").ranked
+        empty = Q.And([Q.Term("body_fi", "kunta"), Q.Term("body_fi", "eisanaamissaantekstissa")])
+        full = Q.And([Q.Term("body_fi", "kunta"), Q.Term("title_fi", "kunta")])
+        memo: dict = {}
+        with_parts = evaluate(corpus, Q.Or([kunta, empty, full]), memo)
+        without = evaluate(corpus, Q.Or([kunta, full]))
+        assert id(empty) not in memo and id(full) in memo
+        assert with_parts[0].tobytes() == without[0].tobytes() and (with_parts[1] == without[1]).all()
+        assert not evaluate(corpus, empty)[1].any() and evaluate(corpus, full)[1].any()
+
+
 def test_top_orders_by_score_then_docnum_and_newest_by_day(filled):
     with filled.index.readers.searcher() as searcher:
         corpus = filled.index.readers.corpus(searcher).corpus
