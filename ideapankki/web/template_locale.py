@@ -45,6 +45,7 @@ TRANSLATED = frozenset(("_", "gettext"))
 LOCALE = "current_locale"
 URL_FOR = "url_for"
 URL_FOR_FILTER = "ideapankki:url_for"  # no template can name it: not an identifier
+URL_FOR_EXTERNAL = "ideapankki:url_for_external"  # the same, never called while compiling
 CALL_FILTER = "ideapankki:call:"  # + a helper's name: the helper itself, its first argument the filtered value
 CALL0_FILTER = "ideapankki:call0:"  # + a helper's name: the helper called without the (None) filtered value
 # Template globals called directly (see the module). Not the names a context processor sets
@@ -145,7 +146,10 @@ class Folder(NodeTransformer):
         if callee.name == URL_FOR:
             if not node.args or URL_FOR_FILTER not in self.environment.filters:
                 return node
-            return self._new(nodes.Filter(node.args[0], URL_FOR_FILTER, node.args[1:], node.kwargs, None, None), node)
+            # An absolute URL is never worked out while compiling (the compiled code is kept for the
+            # process, the public URL is read per request): a filter Jinja does not fold for it.
+            name = URL_FOR_EXTERNAL if any(keyword.key == "_external" for keyword in node.kwargs) else URL_FOR_FILTER
+            return self._new(nodes.Filter(node.args[0], name, node.args[1:], node.kwargs, None, None), node)
         if len(node.args) != 1 or not isinstance(node.args[0], nodes.Const) or not isinstance(node.args[0].value, str):
             return node
         text = self.translate(node.args[0].value)
@@ -207,13 +211,15 @@ def init_app(app: Flask) -> None:
         return
     environment.loader = LocaleLoader(environment.loader, app.config["LANGUAGES"])
     environment.filters[URL_FOR_FILTER] = app.url_for  # what the templates' url_for global is
+    environment.filters[URL_FOR_EXTERNAL] = _calls(app.url_for)[0]
     for name in FOLDED_CALLS:
         function = environment.globals.get(name)
         if isfunction(function) and _PassArg.from_obj(function) is None:
             environment.filters[CALL_FILTER + name], environment.filters[CALL0_FILTER + name] = _calls(function)
+    environment.catalogue_key = catalogue_key(app)
 
 
-def _calls(function):
+def _calls(function) -> tuple:
     """FUNCTION as two filters: of its first argument, and of a value it ignores (a call without
     positional arguments). Marked pass_context so that Jinja never calls them while compiling (its
     constant folding would write the answer of one request's here_without_language() into the code);
@@ -226,4 +232,3 @@ def _calls(function):
     def call0(_context, _none, *args, **kwargs):
         return function(*args, **kwargs)
     return call, call0
-    environment.catalogue_key = catalogue_key(app)

@@ -135,3 +135,19 @@ def test_no_context_processor_or_view_gives_a_folded_helper_another_meaning(app)
                     "render_template", "render_template_string", "stream_template"):
                 passed.update(keyword.arg for keyword in node.keywords if keyword.arg)
     assert passed and template_locale.FOLDED_CALLS.isdisjoint(passed)
+
+
+def test_the_compiled_code_is_kept_per_catalogue_and_absolute_urls_are_made_per_request():
+    """init_app names the catalogues in the compiled-code cache's key; an absolute url_for with fixed
+    arguments is built when the page renders (the public URL is read per request), not while compiling."""
+    app = make_app(True)
+    assert app.jinja_env.catalogue_key == template_locale.catalogue_key(app)
+    app.jinja_env.loader = template_locale.LocaleLoader(
+        DictLoader({"abs.html": "{{ url_for('page', _external=True) }}|{{ url_for('page') }}"}), LANGUAGES)
+    app.add_url_rule("/page", "page", lambda: "")
+    app.config["CHOSEN"] = "fi"
+    pages = []
+    for host in ("one.example", "two.example"):
+        with app.test_request_context("/", base_url=f"http://{host}"):
+            pages.append(render_template("abs.html"))
+    assert pages == ["http://one.example/page|/page", "http://two.example/page|/page"]
