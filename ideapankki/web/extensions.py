@@ -69,16 +69,26 @@ class CookieSessions(SecureCookieSessionInterface):
     prepared for a cookie it will not set (most requests are anonymous; the answer is the same)."""
 
     def open_session(self, app: Flask, request):
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+        cookies, name = request.cookies, self.get_cookie_name(app)
+        if app.secret_key and not (name in cookies and cookies[name]):  # not .get: an exception per miss
             return self.session_class()
         return super().open_session(app, request)
 
     def save_session(self, app: Flask, session, response) -> None:
         if not session and not session.modified:
-            if session.accessed:
+            if session.accessed and not _varies_by_cookie(response.headers):  # an anonymous page has it already
                 response.vary.add("Cookie")
             return
         super().save_session(app, session, response)
+
+
+def _varies_by_cookie(headers) -> bool:
+    """Whether the first Vary header (the one response.vary reads) names Cookie: vary.add would
+    change nothing then, only parse the header and look it up."""
+    for name, value in headers.items():
+        if name.lower() == "vary":
+            return '"' not in value and any(part.strip().lower() == "cookie" for part in value.split(","))
+    return False
 
 
 def init_app(app: Flask) -> None:

@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 
 from babel import Locale
 
-from flask import current_app, g, request, url_for
-from flask.globals import _cv_app
+from flask import current_app, request, url_for
+from flask.globals import _cv_app, _cv_request
 from flask_babel import get_locale
 
 COOKIE = "lang"
@@ -29,9 +29,9 @@ def select_locale() -> str:
 def locale_for(args, cookies, config) -> str:
     """select_locale from the query arguments and cookies alone (also what an ETag's key names)."""
     languages = config["LANGUAGES"]
-    for chosen in (args.get("lang"), cookies.get(COOKIE)):
-        if chosen in languages:
-            return chosen
+    for given, name in ((args, "lang"), (cookies, COOKIE)):  # `in` first: werkzeug's get makes an exception per miss
+        if name in given and given[name] in languages:
+            return given[name]
     return config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -76,9 +76,15 @@ def _parsed(code: str) -> Locale:
 
 
 def here_without_language() -> str:
-    """Return this page's path and query without ?lang=, as the switcher's way back."""
-    args = {k: v for k, v in request.args.items(multi=True) if k != "lang"}
-    return request.path + ("?" + urlencode(args) if args else "")
+    """Return this page's path and query without ?lang=, as the switcher's way back (worked out
+    once a request: a page asks three times, the log-in link and two language links)."""
+    kept = _cv_app.get().g.__dict__
+    here = kept.get("_here_without_language")
+    if here is None:
+        request = _cv_request.get().request
+        args = {k: v for k, v in request.args.items(multi=True) if k != "lang"}
+        here = kept["_here_without_language"] = request.path + ("?" + urlencode(args) if args else "")
+    return here
 
 
 def url_in_language(code: str) -> str:
@@ -88,13 +94,15 @@ def url_in_language(code: str) -> str:
     (url_for) and each language's query appended to it, encoded as url_for encodes a query, when
     the page's rule is plain (one rule, no defaults, no query name that is also a path part);
     otherwise url_for builds each one."""
+    request, kept = _cv_request.get().request, _cv_app.get().g.__dict__  # once, not a proxy per name
     args = request.args.to_dict()
     args["lang"] = code
     endpoint, view_args = request.endpoint or "public.front", request.view_args or {}
-    here = g.get("_url_in_language")
+    here = kept.get("_url_in_language")
     if here is None:
         names = plain_rule_arguments(endpoint)
-        here = g._url_in_language = (None if names is None else url_for(endpoint, **view_args, _external=True), names)
+        here = kept["_url_in_language"] = (None if names is None else url_for(endpoint, **view_args, _external=True),
+                                           names)
     address, names = here
     if address is None or not names.isdisjoint(args):
         return url_for_this(endpoint, view_args, args, _external=True)

@@ -58,3 +58,15 @@ def test_the_templates_escape_is_markupsafes(value):
 
     assert fast(value) == escape(value) and type(fast(value)) is Markup
 
+
+
+@pytest.mark.parametrize("vary", [None, "Cookie", "Accept-Encoding", "accept-encoding, COOKIE", '"Cookie"', "Cookies"])
+def test_an_accessed_empty_session_varies_by_cookie_once(vary):
+    from ideapankki.web.extensions import _varies_by_cookie
+
+    response = Response("x", headers={"Vary": vary} if vary else {})
+    reference = Response("x", headers={"Vary": vary} if vary else {})
+    reference.vary.add("Cookie")
+    if not _varies_by_cookie(response.headers):
+        response.vary.add("Cookie")
+    assert response.headers.to_wsgi_list() == reference.headers.to_wsgi_list()

@@ -81,7 +81,7 @@ def sidebar(context, facets, filters, fixed=()) -> Markup:
     each value's name escaped once per language and register (_labels), not once per link."""
     words = listing_html._words(context)
     titles, selected_note = words["titles"], words["selected"]
-    named = _labels(context, words["locale"])
+    named, escaped = _labels(context, words["locale"]), listing_html._escaped
     active = {name: str(value) for name, value in filters.active().items()}
     parts = ['<aside class="facets" aria-labelledby="facets-title">\n  <h2 id="facets-title">', words["narrow"],
              "</h2>\n"]
@@ -105,12 +105,12 @@ def sidebar(context, facets, filters, fixed=()) -> Markup:
                 label = label or facet_label(context, name)
                 text = html[value] = str(escape(label(value)))
             if on:
-                parts += ['      <li><a href="', listing_html._escaped(href), '" aria-current="true" class="facet-active">',
-                          text, ' <span class="count">(', str(count), ')</span><span class="visually-hidden"> ',
-                          selected_note, "</span></a></li>\n"]
+                parts.append(f'      <li><a href="{escaped(href)}" aria-current="true" class="facet-active">{text} '
+                             f'<span class="count">({count})</span><span class="visually-hidden"> {selected_note}'
+                             '</span></a></li>\n')
             else:
-                parts += ['      <li><a href="', listing_html._escaped(href), '">', text, ' <span class="count">(',
-                          str(count), ")</span></a></li>\n"]
+                parts.append(f'      <li><a href="{escaped(href)}">{text} <span class="count">({count})</span>'
+                             '</a></li>\n')
         parts.append("    </ul>\n  </details>\n")
     parts.append("</aside>\n")
     return Markup("".join(parts))

@@ -25,7 +25,7 @@ from flask_babel import gettext
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from ..templating import long_date, page_numbers, url_with
+from ..templating import long_date, page_numbers, urls_with
 
 try:  # markupsafe's C escape of a str, without a Markup made per value (some 300 values a page)
     from markupsafe._speedups import _escape_inner as _escaped
@@ -126,10 +126,9 @@ def _card(entry, words: dict, heading: str, href) -> str:
     from the database (plain str) and the entry's URL are escaped here; the badge and language
     note were escaped with the words."""
     locale, lang = words["locale"], _escaped(entry.language)
-    parts = ['<article class="card">\n  <p class="card-meta">', *_meta(entry, words), '</p>\n  <h', heading,
-             ' class="card-title"><a href="', _escaped(href(entry.slug)), '" lang="', lang, '">',
-             _escaped(entry.title), "</a></h", heading, '>\n  <p class="card-summary" lang="', lang, '">',
-             _escaped(entry.summary), "</p>\n"]
+    parts = [f'<article class="card">\n  <p class="card-meta">{"".join(_meta(entry, words))}</p>\n  <h{heading} '
+             f'class="card-title"><a href="{_escaped(href(entry.slug))}" lang="{lang}">{_escaped(entry.title)}</a>'
+             f'</h{heading}>\n  <p class="card-summary" lang="{lang}">{_escaped(entry.summary)}</p>\n']
     places = entry.municipalities
     if places:
         parts.append('  <p class="card-places">')
@@ -217,18 +216,22 @@ def pagination(context, result) -> Markup:
     if not pages > 1:
         return Markup("")
     words = _words(context)
+    numbers = page_numbers(page, pages)
+    linked = ([page - 1] if page > 1 else []) + [n for n in numbers if n is not None and n != page] + (
+        [page + 1] if page < pages else [])
+    href = dict(zip(linked, [_escaped(url) for url in urls_with("page", linked)]))  # one join of the query
     parts = ['<nav class="pagination" aria-label="', words["pages"], '">\n  <ul>\n']
     if page > 1:
-        parts += ['<li><a href="', _escaped(url_with(page=page - 1)), '" rel="prev">', words["previous"], "</a></li>"]
-    for number in page_numbers(page, pages):
+        parts += ['<li><a href="', href[page - 1], '" rel="prev">', words["previous"], "</a></li>"]
+    for number in numbers:
         if number is None:
             parts.append('    <li><span class="gap">…</span></li>\n')
         elif number == page:
             parts += ['    <li><span aria-current="page">', str(number), "</span></li>\n"]
         else:
-            parts += ['    <li><a href="', _escaped(url_with(page=number)), '">', str(number), "</a></li>\n"]
+            parts += ['    <li><a href="', href[number], '">', str(number), "</a></li>\n"]
     if page < pages:
-        parts += ['<li><a href="', _escaped(url_with(page=page + 1)), '" rel="next">', words["next"], "</a></li>"]
+        parts += ['<li><a href="', href[page + 1], '" rel="next">', words["next"], "</a></li>"]
     parts.append("  </ul>\n</nav>\n")
     return Markup("".join(parts))
 
