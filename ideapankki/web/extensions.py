@@ -69,7 +69,8 @@ class CookieSessions(SecureCookieSessionInterface):
     prepared for a cookie it will not set (most requests are anonymous; the answer is the same)."""
 
     def open_session(self, app: Flask, request):
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+        cookies, name = request.cookies, self.get_cookie_name(app)
+        if app.secret_key and not (name in cookies and cookies[name]):  # not .get: an exception per miss
             return self.session_class()
         return super().open_session(app, request)
 

@@ -29,9 +29,9 @@ def select_locale() -> str:
 def locale_for(args, cookies, config) -> str:
     """select_locale from the query arguments and cookies alone (also what an ETag's key names)."""
     languages = config["LANGUAGES"]
-    for chosen in (args.get("lang"), cookies.get(COOKIE)):
-        if chosen in languages:
-            return chosen
+    for given, name in ((args, "lang"), (cookies, COOKIE)):  # `in` first: werkzeug's get makes an exception per miss
+        if name in given and given[name] in languages:
+            return given[name]
     return config["BABEL_DEFAULT_LOCALE"]
 
 

@@ -21,7 +21,7 @@ from flask import Flask
 from flask.globals import _cv_app
 from flask_babel import get_translations
 from flask_babel.speaklater import LazyString
-from jinja2 import pass_context
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 from . import labels
@@ -33,13 +33,15 @@ TRANSLATIONS_KEPT = 4096
 
 def _newstyle_gettext(translate):
     """jinja2.ext's newstyle gettext around TRANSLATE: autoescaped, always %-formatted; a string
-    without variables is translated and formatted once per locale (its catalogue does not change)."""
+    without variables is translated and formatted once per locale (its catalogue does not change).
+    Given the evaluation context, not the whole context as jinja2.ext's: autoescaping is all it
+    reads, and Jinja copies a page's whole context for a pass_context call inside a block or loop."""
     done: dict = {}
 
-    @pass_context
-    def gettext(__context, __string, **variables):
+    @pass_eval_context
+    def gettext(__eval_ctx, __string, **variables):
         if not variables:
-            key = (__string, __context.eval_ctx.autoescape)
+            key = (__string, __eval_ctx.autoescape)
             found = done.get(key)
             if found is None:
                 if len(done) >= TRANSLATIONS_KEPT:  # strings that are not msgids: never a growing dict
@@ -48,7 +50,7 @@ def _newstyle_gettext(translate):
                 found = done[key] = (Markup(rv) if key[1] else rv) % variables
             return found
         rv = translate(__string)
-        if __context.eval_ctx.autoescape:
+        if __eval_ctx.autoescape:
             rv = Markup(rv)
         return rv % variables
 
@@ -58,11 +60,11 @@ def _newstyle_gettext(translate):
 def _newstyle_ngettext(translate):
     """jinja2.ext's newstyle ngettext around TRANSLATE (`num` defaults to the count)."""
 
-    @pass_context
-    def ngettext(__context, __singular, __plural, __num, **variables):
+    @pass_eval_context
+    def ngettext(__eval_ctx, __singular, __plural, __num, **variables):
         variables.setdefault("num", __num)
         rv = translate(__singular, __plural, __num)
-        if __context.eval_ctx.autoescape:
+        if __eval_ctx.autoescape:
             rv = Markup(rv)
         return rv % variables
 
