@@ -44,8 +44,9 @@ def _words(locale: str) -> dict:
 
 def ngettext(singular: str, plural: str, number: int, context) -> Markup:
     """The page's own ngettext (web/page_gettext.py: its language's catalogue, autoescaped as the
-    template's was), not Flask-Babel's, which looks the locale up through its context locals."""
-    return context["ngettext"](context, singular, plural, number)
+    template's was), not Flask-Babel's, which looks the locale up through its context locals. Called
+    as the template called it (Context.call passes what the function asks for)."""
+    return context.call(context["ngettext"], singular, plural, number)
 
 
 @pass_context
