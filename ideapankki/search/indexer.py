@@ -22,7 +22,7 @@ from ..models import Entry, EntryChange, EntryMunicipality, EntryState
 from . import neighbours
 from .lemmas import learn
 from .bulk import PROGRESS_EVERY, BulkWriter, write_segments
-from .schema import IndexCodec, document, words_of
+from .schema import PlainStoredCodec, document, words_of
 from .store import WRITER_TIMEOUT_S, IndexState, IndexStore, open_dir
 from .vectors import SegmentCache
 
@@ -75,9 +75,9 @@ def rebuild_locked(store: IndexStore, engine: Engine, progress: Callable[[int, i
     if procs > 1:
         # One forked process per core reads, analyses and indexes its share: one segment each.
         write_segments(ix, ids, lambda share, turn: _documents(engine, store, share, turn), procs,
-                       WRITER_TIMEOUT_S, progress, codec=IndexCodec())
+                       WRITER_TIMEOUT_S, progress, codec=PlainStoredCodec())
     else:
-        writer = BulkWriter(ix, timeout=WRITER_TIMEOUT_S, codec=IndexCodec())
+        writer = BulkWriter(ix, timeout=WRITER_TIMEOUT_S, codec=PlainStoredCodec())
         try:
             for done, doc in enumerate(_documents(engine, store, ids), 1):
                 writer.add_document(**doc)
@@ -154,7 +154,7 @@ def catch_up(store: IndexStore, engine: Engine, timeout: float = WRITER_TIMEOUT_
                 ix = store.open()
                 gone = _indexed(ix, absent)
                 if docs or gone:  # drafts and submissions were never indexed: no index commit for them
-                    writer = ix.writer(timeout=WRITER_TIMEOUT_S, codec=IndexCodec())
+                    writer = ix.writer(timeout=WRITER_TIMEOUT_S, codec=PlainStoredCodec())
                     try:
                         for eid in docs:
                             writer.update_document(**docs[eid])

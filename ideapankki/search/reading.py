@@ -177,7 +177,7 @@ class FacetBits:
                 mine = found[start - first:stop - first]
                 present = np.flatnonzero(mine)
                 order = present[np.lexsort((present, -mine[present]))]  # values are sorted: index order is value order
-                counts[facet] = [(values[i], int(mine[i])) for i in order]
+                counts[facet] = list(zip([values[i] for i in order.tolist()], mine[order].tolist()))  # ints, in C
         return counts
 
     def value_mask(self, facet: str, value: str) -> int:

@@ -13,6 +13,7 @@ from whoosh.system import pack_uint
 from ..models import Entry
 from .analysis import WordByWord, analyzers, finnish_analyzer
 from .highlight import distinct_tokens
+from .whoosh_private import PlainStoredReader, PlainStoredWriter
 
 LANGUAGES = ("fi", "sv", "en")
 TEXT_FIELDS = ("title", "summary", "body")
@@ -37,6 +38,18 @@ class IndexCodec(W3Codec):
     """
 
     length_stats = False
+
+
+class PlainStoredCodec(IndexCodec):
+    """IndexCodec whose stored fields are pickled without zlib (whoosh_private.PLAIN_STORED): a page of
+    hits reads twenty stored documents, and inflating them cost more than reading them. Segments keep
+    the codec that wrote them, so an older generation's (IndexCodec) still reads; LAYOUT 2 rebuilds it."""
+
+    def per_document_writer(self, storage, segment):
+        return PlainStoredWriter(self, storage, segment)
+
+    def per_document_reader(self, storage, segment):
+        return PlainStoredReader(storage, segment)
 
 
 class WordCounts(Frequency):

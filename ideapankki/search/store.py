@@ -39,8 +39,9 @@ STATE_FILE = "state.json"
 SIMILAR_DONE = "neighbours.done"  # written when every entry's similar entries are in (neighbours.fill)
 # What a generation's documents hold beyond the analysis (ANALYZER_VERSION): bumped when reads need
 # something older documents lack, so that such an index is rebuilt like one of an older analysis, while
-# the analyses in lemmas.sqlite stay valid. 1: each body's distinct tokens (schema.HIGHLIGHT_TOKENS).
-LAYOUT = 1
+# the analyses in lemmas.sqlite stay valid. 1: each body's distinct tokens (schema.HIGHLIGHT_TOKENS);
+# 2: stored fields without zlib (schema.PlainStoredCodec).
+LAYOUT = 2
 
 
 @dataclass

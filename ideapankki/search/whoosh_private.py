@@ -1,4 +1,4 @@
-"""The one module that reaches into Whoosh's private names, for the bulk writer and the ranker.
+"""The one module that reaches into Whoosh's private names: the bulk writer, the ranker, plain stored fields.
 
 The bulk writer (bulk.py) fills a posting writer's blocks directly and commits segments written
 by forked children; the ranker (vectors.py) reads postings a block at a time and the length
@@ -18,6 +18,7 @@ from array import array
 from typing import Callable, Iterator
 
 import whoosh
+from whoosh import columns
 from whoosh.codec import whoosh3
 from whoosh.index import FileIndex
 from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
@@ -152,6 +153,29 @@ def length_bytes(segment, fieldname: str):
     return segment._perdoc.column_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
 
 
+# Stored fields without zlib: each hit's stored document is read for its snippet, and inflating it
+# (a body and its tokens, some 4.5 kB) was most of that read; the bytes on disk grow, the memory does not.
+PLAIN_STORED = columns.PickleColumn(columns.VarBytesColumn())
+
+
+class PlainStoredWriter(whoosh3.W3PerDocWriter):
+    """W3PerDocWriter whose stored-fields column is PLAIN_STORED (it names its column in two places)."""
+
+    def _create_column(self, fieldname, column):
+        super()._create_column(fieldname, PLAIN_STORED if fieldname == "_stored" else column)
+
+    def add_column_value(self, fieldname, columnobj, value):
+        super().add_column_value(fieldname, PLAIN_STORED if fieldname == "_stored" else columnobj, value)
+
+
+class PlainStoredReader(whoosh3.W3PerDocReader):
+    """W3PerDocReader of the segments PlainStoredWriter wrote."""
+
+    def stored_fields(self, docnum):
+        found = self._cached_reader("_stored", PLAIN_STORED)[docnum]
+        return {} if found is None else found
+
+
 def latest_generation(searcher) -> int:
     """The newest generation of the index SEARCHER reads (it may read an older one)."""
     return searcher._ix.latest_generation()
@@ -172,7 +196,8 @@ def problems() -> list[str]:
         FilterMatcher: ("_exclude",),
         WrappingMatcher: ("child",),
         whoosh3.W3LeafMatcher: ("_read_ids", "_read_weights", "_ids", "_weights", "_next_block"),
-        whoosh3.W3PerDocReader: ("column_reader",),
+        whoosh3.W3PerDocReader: ("column_reader", "_cached_reader", "stored_fields"),
+        whoosh3.W3PerDocWriter: ("_create_column", "add_column_value", "finish_doc"),
         whoosh3: ("_lenfield", "LENGTHS_COLUMN", "WHOOSH3_HEADER_MAGIC"),
         SegmentReader: ("_perdoc", "_terms"),
         whoosh3.W3TermsReader: ("term_info", "_postfile"),

@@ -125,6 +125,28 @@ def test_highlights_read_the_tokens_stored_with_the_body_and_mark_the_same_words
         stored["plain"]["body_fi"], {"kunta"}, "fi", bench.index.finnish)
 
 
+def test_stored_fields_are_written_without_zlib_and_older_segments_still_read(bench):
+    """New segments keep stored fields plain (schema.PlainStoredCodec); a segment an older version
+    wrote (IndexCodec, zlib) in the same generation reads as before, its hits highlighted alike."""
+    from ideapankki.search.schema import IndexCodec, PlainStoredCodec
+    from ideapankki.search.whoosh_private import PlainStoredReader
+
+    bench.add("new", title="Uusi", summary="S.", body="Kunnissa kokeiltiin uutta.")
+    ix = bench.index.store.open()
+    with ix.searcher() as searcher:
+        (segment, _offset), = searcher.reader().leaf_readers()
+        assert type(segment.segment().codec()) is PlainStoredCodec and isinstance(segment._perdoc, PlainStoredReader)
+        new_doc = searcher.document(slug="new")
+    old = dict(new_doc, id="999999", slug="old")
+    writer = ix.writer(codec=IndexCodec())  # as a version before LAYOUT 2 wrote its segments
+    writer.add_document(**old)
+    writer.commit(merge=False)
+    ix.close()
+    bench.index.readers._local.searcher = None
+    hits = {hit.slug: hit.highlight for hit in bench.index.search("kunta").hits}
+    assert hits["old"] == hits["new"] and "<mark>Kunnissa</mark>" in hits["new"]
+
+
 def test_facets_count_within_the_query_and_combine_with_filters(bench):
     bench.add("a", type="practice", title="Kokeilu A", summary="S.", themes=["tyollisyys"], municipalities=["Kajaani"])
     bench.add("b", type="idea", title="Kokeilu B", summary="S.", themes=["koulutus"], municipalities=["Porvoo"])

@@ -12,7 +12,7 @@ The search page keeps its own template (search/results.html), which uses the sam
 from __future__ import annotations
 
 from flask import current_app, request, url_for
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
@@ -42,6 +42,13 @@ def _words(locale: str) -> dict:
     return found
 
 
+def ngettext(singular: str, plural: str, number: int, context) -> Markup:
+    """The page's own ngettext (web/page_gettext.py: its language's catalogue, autoescaped as the
+    template's was), not Flask-Babel's, which looks the locale up through its context locals. Called
+    as the template called it (Context.call passes what the function asks for)."""
+    return context.call(context["ngettext"], singular, plural, number)
+
+
 @pass_context
 def listing_block(context, result, filters, fixed=()) -> Markup:
     """The sidebar, the count, the active filters, the cards, the page links and the feed links of
@@ -49,7 +56,7 @@ def listing_block(context, result, filters, fixed=()) -> Markup:
     words = _words(context["current_locale"]())
     active = filters.active()
     parts = ['<div class="listing">\n  ', sidebar(context, result.facets, filters, fixed), '\n  <section class="results" aria-labelledby="results-title">\n'
-             '    <h2 id="results-title">', Markup(ngettext("%(num)s entry", "%(num)s entries", result.total)),
+             '    <h2 id="results-title">', ngettext("%(num)s entry", "%(num)s entries", result.total, context),
              '</h2>\n<p class="facets-jump"><a class="button secondary" href="#facets-title">', words["narrow"]]
     if active:
         parts += [' <span class="nav-count">', str(len(active)), '<span class="visually-hidden"> ', words["in_use"],
