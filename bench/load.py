@@ -115,10 +115,10 @@ def url_sets(instance: Path, rng: random.Random) -> dict[str, list[str]]:
 
     db = sqlite3.connect(instance / "ideapankki.db")
     try:
-        slugs = [row[0] for row in db.execute("SELECT slug FROM entry WHERE state = 'published' "
-                                              "ORDER BY random() LIMIT 300")]
-        titles = [row[0] for row in db.execute("SELECT title FROM entry WHERE state = 'published' "
-                                               "ORDER BY random() LIMIT 200")]
+        # Drawn by RNG (seeded), not SQL random(): every run measures the same URLs.
+        published = db.execute("SELECT slug, title FROM entry WHERE state = 'published' ORDER BY id").fetchall()
+        slugs = [slug for slug, _title in rng.sample(published, min(300, len(published)))]
+        titles = [title for _slug, title in rng.sample(published, min(200, len(published)))]
         themes = [row[0] for row in db.execute("SELECT slug FROM theme")]
     finally:
         db.close()
