@@ -7,7 +7,9 @@ that the site degrades search alone and SearchIndex can rebuild that generation.
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -18,6 +20,8 @@ from .schema import FACETS
 from .store import IndexStore, open_dir
 from .vectors import Corpus, SegmentCache, to_int
 from .whoosh_private import latest_generation
+
+TRUSTED_AFTER_NS = 2_000_000_000  # a folder's modification time this old can stand for a listing of it
 
 
 class IndexUnavailable(RuntimeError):
@@ -45,8 +49,29 @@ class Readers:
         target = self.store.target()
         ix = open_dir(target)
         self._local.generation = target
+        self._local.stamp = None
         self._local.searcher = ix.searcher()
         return self._local.searcher
+
+    def _newest(self, searcher) -> bool:
+        """Whether SEARCHER reads its folder's newest commit.
+
+        Whoosh finds that out by listing the folder (60-130 µs, before every search and entry
+        page). A commit adds a file there, which moves the folder's modification time, so a time
+        unchanged since a listing found the searcher current answers for a stat. Only a time at
+        least TRUSTED_AFTER_NS old when it was read is kept: file times move in clock ticks of some
+        milliseconds, and a commit in the same tick as that read would leave it as it was (git's
+        "racy" rule). The stat comes before the listing, so a commit between them fails the listing."""
+        try:
+            stamp = os.stat(self._local.generation).st_mtime_ns
+        except OSError:
+            return False  # the folder is gone: reopening says what is wrong
+        if stamp == getattr(self._local, "stamp", None):
+            return True
+        if latest_generation(searcher) != searcher.reader().generation():
+            return False
+        self._local.stamp = stamp if time.time_ns() - stamp >= TRUSTED_AFTER_NS else None
+        return True
 
     @contextmanager
     def searcher(self) -> Iterator:
@@ -57,7 +82,7 @@ class Readers:
                 # A new searcher, not Searcher.refresh(): refresh reuses segment readers and
                 # misses deletions made by a commit that only deleted.
                 if (searcher is None or self._local.generation != self.store.target()
-                        or latest_generation(searcher) != searcher.reader().generation()):
+                        or not self._newest(searcher)):
                     if searcher is not None:
                         searcher.close()
                     searcher = self._open()
