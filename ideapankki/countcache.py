@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import threading
+import weakref
 from collections import OrderedDict
 from typing import Callable, TypeVar
 
@@ -29,11 +30,20 @@ MAX_CACHED = 512  # distinct (count, filters) pairs per process; each is a few h
 _cache: OrderedDict[tuple, object] = OrderedDict()
 _newest: dict[str, tuple] = {}  # database URL -> the version whose values _cache holds
 _lock = threading.Lock()
+_names: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine -> database_name(engine)
 
 
 def data_version(session: Session) -> tuple:
     """The database and the site's version."""
-    return str(session.get_bind().engine.url), site_version(session)
+    return database_name(session.get_bind().engine), site_version(session)
+
+
+def database_name(engine) -> str:
+    """ENGINE's database as the cache names it (its URL), made once per engine."""
+    name = _names.get(engine)
+    if name is None:
+        name = _names[engine] = str(engine.url)
+    return name
 
 
 def cached(session: Session, key: tuple, compute: Callable[[], T], copier: Callable[[T], T] = copy.deepcopy) -> T:
@@ -45,7 +55,7 @@ def cached(session: Session, key: tuple, compute: Callable[[], T], copier: Calla
 
 def cached_at(database: str, version: tuple, key: tuple, compute: Callable[[], T],
               copier: Callable[[T], T] = copy.deepcopy) -> T:
-    """cached() for a caller that knows DATABASE (its engine's URL) and the site's VERSION already
+    """cached() for a caller that knows DATABASE (database_name) and the site's VERSION already
     (a reading request's ETag check read it): no session is needed unless COMPUTE runs."""
     full_key = ((database, version), key)
     with _lock:

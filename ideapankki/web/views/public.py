@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, g, render_template
 from sqlmodel import select
 
-from ... import adoption_places, adoptions, browse, entry_lists, listing, relations
+from ... import adoption_places, adoptions, browse, countcache, entry_lists, listing, relations
 from ...search import results as searching
 from ...models import Municipality
 from ...reference import THEME_SLUGS
@@ -67,20 +67,11 @@ def listing_table() -> listing.Table:
             http_cache.request_version(session)
             found = listing.table(session)
         else:
-            found = listing.table_at(database_name(), version, db_session)
+            found = listing.table_at(countcache.database_name(engine()), version, db_session)
         g._listing_table = found
     return found
 
 
-def database_name() -> str:
-    """The app's database as countcache names it (its engine's URL), made once per app."""
-    name = current_app.extensions.get(DATABASE_NAME)
-    if name is None:
-        name = current_app.extensions[DATABASE_NAME] = str(engine().url)
-    return name
-
-
-DATABASE_NAME = "ideapankki.listing_database"
 
 
 def _render_listing(template: str, filters, result, **context):
