@@ -1,25 +1,25 @@
 """A listing page's results block and head feed link built in Python (web/views/listing_block.py,
 facets.sidebar) are what the macros they replaced gave, byte for byte: the macro (the former
-partials/listing.html, with the partials it imported) is kept here as the reference."""
+partials/listing.html, with the partials it imported: tests/old_listing_partials.py) is kept
+here as the reference."""
 
 import pytest
 from flask import render_template_string
+from old_listing_partials import OLD_PARTIALS
 
 from ideapankki import browse
 from ideapankki.web import params
 from ideapankki.web.database import reads
 from ideapankki.web.views.public import listing_table
 
-OLD_LISTING = """{% from "partials/macros.html" import entry_list, pagination with context %}
-{% from "partials/filters.html" import facet_sidebar, active_filters with context %}
+OLD_LISTING = OLD_PARTIALS + """{% from "partials/macros.html" import entry_list, pagination with context %}
 {% from "partials/feeds.html" import feed_link, feed_head with context %}
 {% macro listing(result, filters, fixed=()) %}
 <div class="listing">
   {{ facet_sidebar(result, filters, fixed) }}
   <section class="results" aria-labelledby="results-title">
     <h2 id="results-title">{{ ngettext("%(num)s entry", "%(num)s entries", result.total) }}</h2>
-    {% include "partials/_facets_jump.html" %}
-    {{ active_filters(filters, fixed) }}
+{{ facets_jump() }}    {{ active_filters(filters, fixed) }}
     {% if result.entries %}
       {{ entry_list(result.entries) }}
       {{ pagination(result) }}

@@ -1,13 +1,12 @@
-"""The facet sidebar's boxes and links, and how a facet names its values (the sidebar, the chips).
+"""The facet sidebar, and how a facet names its values (the sidebar, the active filters' chips).
 
-Built in Python rather than by a template macro per value (some seventy links a listing);
-listing_html.facet_sidebar writes them out, and listing_block's active filters name their values
-with facet_label, as partials/filters.html's facet_value_label does.
+Built in Python rather than by a template macro per value (some seventy links a listing): the
+listings (listing_block) and the search page (results_block) write it with sidebar(), and the
+active filters name their values with facet_label, as partials/filters.html's facet_value_label
+did.
 """
 
 from __future__ import annotations
-
-from typing import NamedTuple
 
 from flask import current_app
 from jinja2 import pass_context
@@ -15,43 +14,11 @@ from markupsafe import Markup, escape
 
 from ..structured_labels import EVIDENCE_LABELS
 from ..templating import FACET_VALUES_SHOWN, urls_with
-from . import listing_html
+from . import listing_html, listing_words
 
 FACET_ORDER = ("type", "theme", "region", "municipality", "year", "trial_status", "norm_status", "evidence")
 LABELLED = {"type": "TYPE_LABELS", "theme": "THEME_LABELS", "trial_status": "TRIAL_STATUS_LABELS",
             "norm_status": "NORM_STATUS_LABELS"}
-
-
-class FacetLink(NamedTuple):
-    label: str
-    count: int
-    href: str
-    active: bool
-
-
-class FacetBox(NamedTuple):
-    name: str
-    open: bool
-    links: list[FacetLink]
-
-
-@pass_context
-def facet_boxes(context, facets, filters, fixed=()) -> list[FacetBox]:
-    """The facet sidebar's boxes and links (partials/filters.html): built here, not by a template
-    macro per value, which was most of a listing's sidebar time."""
-    active = {name: str(value) for name, value in filters.active().items()}
-    boxes = []
-    for name in FACET_ORDER:
-        counts = facets[name].counts[:FACET_VALUES_SHOWN]
-        if name in fixed or not counts:
-            continue
-        label = facet_label(context, name)
-        selected = active.get(name)
-        chosen = [str(value) == selected for value, _count in counts]
-        hrefs = urls_with(name, [None if on else value for (value, _count), on in zip(counts, chosen)])
-        boxes.append(FacetBox(name, name in ("type", "theme") or name in active, [
-            FacetLink(label(value), count, href, on) for (value, count), href, on in zip(counts, hrefs, chosen)]))
-    return boxes
 
 
 def facet_label(context, name: str):
@@ -77,9 +44,11 @@ def evidence_label(value) -> str:
 
 @pass_context
 def sidebar(context, facets, filters, fixed=()) -> Markup:
-    """listing_html.facet_sidebar(facet_boxes(…)) in one pass, the same text: no link objects, and
-    each value's name escaped once per language and register (_labels), not once per link."""
-    words = listing_html._words(context)
+    """The facet sidebar of FACETS under FILTERS (partials/filters.html's facet_sidebar macro, the
+    same text), FIXED facets left out (a listing's path sets them). Every listing and the search
+    page write it here in one pass: no link objects, and each value's name escaped once per
+    language and register (_labels), not once per link."""
+    words = listing_words.words(context)
     titles, selected_note = words["titles"], words["selected"]
     named, escaped = _labels(context, words["locale"]), listing_html._escaped
     active = {name: str(value) for name, value in filters.active().items()}
@@ -132,4 +101,4 @@ def _labels(context, locale: str) -> dict:
     return found
 
 
-GLOBALS = {"facet_boxes": facet_boxes, "evidence_label": evidence_label}
+GLOBALS = {"evidence_label": evidence_label}

@@ -5,73 +5,58 @@ itself imported three more partials with context: every render instantiated four
 (their macros as objects, bound to the page's context) and went through a macro call per piece,
 most of them around markup already built in Python (listing_html.py: the sidebar, the cards, the
 page links). Here it is joined once, in the same text: the templates' fixed words translated
-once per app and language, the variable parts escaped as Jinja's autoescape escapes them.
-The search page keeps its own template (search/results.html), which uses the same pieces.
+once per app and language (listing_words), the variable parts escaped as Jinja's autoescape
+escapes them. The search page's results (results_block) use the same pieces.
 """
 
 from __future__ import annotations
 
-from flask import current_app, request, url_for
-from flask_babel import gettext
+from flask import request, url_for
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from ..templating import url_with
-from . import listing_html
+from . import listing_html, listing_words
 from .facets import facet_label, sidebar
 
-KEY = "ideapankki.listing_block"
 
-
-def _words(locale: str) -> dict:
-    """The block's fixed words in LOCALE (the request's), translated once per app and locale."""
-    kept = current_app.extensions.setdefault(KEY, {})
-    found = kept.get(locale)
-    if found is None:
-        found = kept[locale] = {
-            "narrow": Markup(gettext("Narrow down")),
-            "in_use": Markup(gettext("in use")),
-            "active": Markup(gettext("Active filters")),
-            "remove": Markup(gettext("(remove filter)")),
-            "clear": Markup(gettext("Clear all filters")),
-            "empty": Markup(gettext("No published entries match these filters.")),
-            "feed": Markup(gettext("Follow these entries as a feed (Atom)")),
-            "follow": Markup(gettext("Follow by e-mail")),
-            "titles": listing_html.facet_titles(),
-        }
-    return found
-
-
-def ngettext(singular: str, plural: str, number: int, context) -> Markup:
+def ngettext(singular: str, plural: str, number: int, context, **variables) -> Markup:
     """The page's own ngettext (web/page_gettext.py: its language's catalogue, autoescaped as the
     template's was), not Flask-Babel's, which looks the locale up through its context locals. Called
-    as the template called it (Context.call passes what the function asks for)."""
-    return context.call(context["ngettext"], singular, plural, number)
+    as the template called it (Context.call passes what the function asks for). Named ngettext so
+    that the catalogue extraction finds its strings here."""
+    return context.call(context["ngettext"], singular, plural, number, **variables)
 
 
 @pass_context
 def listing_block(context, result, filters, fixed=()) -> Markup:
     """The sidebar, the count, the active filters, the cards, the page links and the feed links of
     RESULT (browse.Page) under FILTERS; FIXED: the filters the page's path sets (not shown as chips)."""
-    words = _words(context["current_locale"]())
+    words = listing_words.words(context)
     active = filters.active()
     parts = ['<div class="listing">\n  ', sidebar(context, result.facets, filters, fixed), '\n  <section class="results" aria-labelledby="results-title">\n'
              '    <h2 id="results-title">', ngettext("%(num)s entry", "%(num)s entries", result.total, context),
-             '</h2>\n<p class="facets-jump"><a class="button secondary" href="#facets-title">', words["narrow"]]
-    if active:
-        parts += [' <span class="nav-count">', str(len(active)), '<span class="visually-hidden"> ', words["in_use"],
-                  "</span></span>"]
-    parts += ["</a></p>    ", _active_filters(context, words, active, fixed), "\n"]
+             "</h2>\n", facets_jump(words, active), "    ", active_filters(context, words, active, fixed), "\n"]
     if result.entries:
         parts += ["      ", listing_html.entry_cards(context, result.entries), "\n      ",
                   listing_html.pagination(context, result), "\n"]
     else:
         parts += ['      <p class="empty">', words["empty"], "</p>\n"]
-    parts += ["    ", _feed_link(context, words), "\n  </section>\n</div>\n"]
+    parts += ["    ", feed_link(context, words, words["feed"]), "\n  </section>\n</div>\n"]
     return Markup("".join(parts))
 
 
-def _active_filters(context, words: dict, active: dict, fixed) -> str:
+def facets_jump(words: dict, active: dict) -> str:
+    """partials/_facets_jump.html: on a phone the results come first and the filters after them;
+    this link leads there, with the count of filters in use."""
+    if not active:
+        return f'<p class="facets-jump"><a class="button secondary" href="#facets-title">{words["narrow"]}</a></p>'
+    return (f'<p class="facets-jump"><a class="button secondary" href="#facets-title">{words["narrow"]} '
+            f'<span class="nav-count">{len(active)}<span class="visually-hidden"> {words["in_use"]}</span></span>'
+            "</a></p>")
+
+
+def active_filters(context, words: dict, active: dict, fixed=()) -> str:
     """partials/filters.html's active_filters: a chip removing each filter the query sets."""
     if not len(active) > len(fixed):
         return ""
@@ -89,13 +74,13 @@ def _active_filters(context, words: dict, active: dict, fixed) -> str:
     return "".join(parts)
 
 
-def _feed_link(context, words: dict) -> str:
-    """partials/feeds.html's feed_link with the follow link after it (follow/_link.html); the
+def feed_link(context, words: dict, label: Markup) -> str:
+    """partials/feeds.html's feed_link with LABEL, the follow link after it (follow/_link.html); the
     page_feed and follow_link globals (views/feeds.py, views/follow.py) from the page's context."""
     parts = []
     feed = context["page_feed"]()
     if feed:
-        parts += ['<p class="feed-link"><a href="', escape(feed.url), '" type="application/atom+xml">', words["feed"],
+        parts += ['<p class="feed-link"><a href="', escape(feed.url), '" type="application/atom+xml">', label,
                   "</a></p>"]
     follow = context["follow_link"]()
     if follow:

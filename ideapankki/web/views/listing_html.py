@@ -1,15 +1,15 @@
-"""A listing's repeated markup built in Python: the result cards, the facet sidebar, the page links.
+"""A listing's repeated markup built in Python: the result cards and the page links.
 
-A browse page repeats three small pieces of markup many times: twenty cards, some seventy facet
-links and up to eleven page links. As Jinja macros each card, link and expression cost a macro
-call, context lookups and an escape of its own: about half of a listing page's CPU. Here each
+A browse page repeats small pieces of markup many times: twenty cards and up to eleven page
+links (the facet sidebar is facets.sidebar). As Jinja macros each card, link and expression cost
+a macro call, context lookups and an escape of its own: about half of a listing page's CPU. Here each
 piece is a few string joins, with what is the same on every page of a language (type badges,
 language notes, the translated words) made once per app and locale.
 
 The output is byte for byte what the templates gave (partials/macros.html: entry_card, entry_list,
-pagination; partials/filters.html: facet_sidebar; search/results.html: the hits' cards), which now
-call these functions, so every page that shows cards or facets (browse, theme, municipality, front,
-programme, search) is unchanged.
+pagination; search/results.html: the hits' cards), which now call these functions, so every page
+that shows cards (browse, theme, municipality, front, programme, search) is unchanged. The fixed
+words come from listing_words, one table per language for every piece of a listing.
 Values are escaped as Jinja's autoescape escapes them (markupsafe.escape: label tables are
 Markup and pass unchanged). Every UI string is still translated with Flask-Babel's gettext, in
 the request's locale.
@@ -20,12 +20,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from flask import current_app, g, url_for
-from flask_babel import gettext
+from flask import g, url_for
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from ..templating import long_date, page_numbers, urls_with
+from . import listing_words
 
 try:  # markupsafe's C escape of a str, without a Markup made per value (some 300 values a page)
     from markupsafe._speedups import _escape_inner as _escaped
@@ -33,7 +33,6 @@ except ImportError:  # another markupsafe: its public escape, the same text
     def _escaped(text: str) -> str:
         return str(escape(text))
 
-KEY = "ideapankki.listing_html"
 PLACES_SHOWN = 6  # municipalities named on a card; the rest are counted ("and 3 more")
 SLUG = re.compile(r"[a-z0-9-]+")
 PLACEHOLDER = "0slug0"
@@ -72,44 +71,10 @@ def _card_date(value, locale: str) -> str:
     return long_date(value)  # in the request's locale, which is LOCALE
 
 
-def _words(context) -> dict:
-    """What every listing in the page's language shares, built once per app and locale: the badges
-    and language notes from the page's label tables (web/page_gettext.py), the translated words."""
-    locale = context["current_locale"]()
-    kept = current_app.extensions.setdefault(KEY, {})
-    found = kept.get(locale)
-    if found is None:
-        labels = context["labels"]
-        found = kept[locale] = {
-            "locale": locale,
-            "badge": {kind: f'<span class="badge badge-{escape(kind)}">{escape(label)}</span>'
-                      for kind, label in labels.TYPE_LABELS.items()},
-            "lang_note": {code: f'<span class="lang-note">({escape(label)})</span>'
-                          for code, label in labels.LANGUAGE_LABELS.items()},
-            "and_more": Markup(gettext("and %(count)s more")),
-            "narrow": Markup(gettext("Narrow down")),
-            "selected": Markup(gettext("(selected, remove filter)")),
-            "titles": facet_titles(),
-            "pages": Markup(gettext("Pages")),
-            "previous": Markup(gettext("Previous page")),
-            "next": Markup(gettext("Next page")),
-        }
-    return found
-
-
-def facet_titles() -> dict[str, Markup]:
-    """Each facet's heading in the request's language (also the active filters' chip names)."""
-    return {"type": Markup(gettext("Type")), "theme": Markup(gettext("Theme")),
-            "region": Markup(gettext("Region")), "municipality": Markup(gettext("Municipality")),
-            "year": Markup(gettext("Year")), "trial_status": Markup(gettext("Trial status")),
-            "norm_status": Markup(gettext("Status of the proposal")),
-            "evidence": Markup(gettext("Evidence level"))}
-
-
 @pass_context
 def entry_cards(context, entries) -> Markup:
     """partials/macros.html's entry_list: a list of ENTRIES' cards (listing.Card or Entry)."""
-    words, href = _words(context), _hrefs()
+    words, href = listing_words.words(context), _hrefs()
     return Markup("".join(["<ul class=\"cards\">\n",
                            *["  <li>" + _card(entry, words, "3", href) + "</li>\n" for entry in entries],
                            "</ul>\n"]))
@@ -118,7 +83,7 @@ def entry_cards(context, entries) -> Markup:
 @pass_context
 def entry_card(context, entry, heading_level=3) -> Markup:
     """partials/macros.html's entry_card: one entry's card with a heading of HEADING_LEVEL."""
-    return Markup(_card(entry, _words(context), str(escape(heading_level)), entry_href))
+    return Markup(_card(entry, listing_words.words(context), str(escape(heading_level)), entry_href))
 
 
 def _card(entry, words: dict, heading: str, href) -> str:
@@ -169,7 +134,7 @@ def _time(day, locale: str) -> list[str]:
 def search_cards(context, result) -> Markup:
     """search/results.html's list of hits: each entry's card with its highlighted passage (HTML the
     search escaped, with <mark> around matched words) instead of its summary, when it has one."""
-    words = _words(context)
+    words = listing_words.words(context)
     parts = ['<ol class="cards search-results" start="', str((result.page - 1) * result.per_page + 1), '">\n']
     for entry in result.entries:
         hit = result.hits.get(entry.id)
@@ -187,35 +152,12 @@ def search_cards(context, result) -> Markup:
 
 
 @pass_context
-def facet_sidebar(context, boxes) -> Markup:
-    """partials/filters.html's facet_sidebar over BOXES (views.public.facet_boxes)."""
-    words = _words(context)
-    titles, selected = words["titles"], words["selected"]
-    parts = ['<aside class="facets" aria-labelledby="facets-title">\n  <h2 id="facets-title">', words["narrow"],
-             "</h2>\n"]
-    for box in boxes:
-        parts += ['  <details class="facet" open>\n' if box.open else '  <details class="facet">\n',
-                  "    <summary><h3>", titles.get(box.name, ""), "</h3></summary>\n    <ul>\n"]
-        for link in box.links:
-            if link.active:
-                parts += ['      <li><a href="', _escaped(link.href), '" aria-current="true" class="facet-active">',
-                          escape(link.label), ' <span class="count">(', str(link.count),
-                          ')</span><span class="visually-hidden"> ', selected, "</span></a></li>\n"]
-            else:
-                parts += ['      <li><a href="', _escaped(link.href), '">', escape(link.label),
-                          ' <span class="count">(', str(link.count), ")</span></a></li>\n"]
-        parts.append("    </ul>\n  </details>\n")
-    parts.append("</aside>\n")
-    return Markup("".join(parts))
-
-
-@pass_context
 def pagination(context, result) -> Markup:
     """partials/macros.html's pagination: links to the first, last and nearby pages of RESULT."""
     page, pages = result.page, result.pages
     if not pages > 1:
         return Markup("")
-    words = _words(context)
+    words = listing_words.words(context)
     numbers = page_numbers(page, pages)
     linked = ([page - 1] if page > 1 else []) + [n for n in numbers if n is not None and n != page] + (
         [page + 1] if page < pages else [])
@@ -237,5 +179,5 @@ def pagination(context, result) -> Markup:
 
 
 GLOBALS = {"entry_href": entry_href, "card_date": card_date, "entry_cards": entry_cards,
-           "entry_card_html": entry_card, "facet_sidebar_html": facet_sidebar, "pagination_html": pagination,
+           "entry_card_html": entry_card, "pagination_html": pagination,
            "search_cards": search_cards}

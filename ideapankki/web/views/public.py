@@ -14,12 +14,12 @@ from ..database import db_session, engine, reads
 from ..serving import http_cache
 from .. import params
 from ..index import search_index
-from . import facets, listing_block, listing_html
+from . import entry_html, facets, listing_block, listing_html
 from .norm_status import norm_status_form
 
 bp = Blueprint("public", __name__)
-for _name, _function in {**listing_html.GLOBALS, **facets.GLOBALS, **listing_block.GLOBALS}.items():
-    bp.add_app_template_global(_function, _name)  # the cards, facet sidebar, page links, results block
+for _name, _function in {**listing_html.GLOBALS, **facets.GLOBALS, **listing_block.GLOBALS, **entry_html.GLOBALS}.items():
+    bp.add_app_template_global(_function, _name)  # the cards, facet sidebar, page links, results block, entry page
 
 
 def _listing(fixed: dict[str, str]):

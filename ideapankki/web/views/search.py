@@ -18,9 +18,12 @@ from .. import params
 from ..serving import http_cache
 from ..index import search_index
 from ..labels import THEME_LABELS
+from . import results_block
 from .public import facet_municipalities, listing_table, region_names
 
 bp = Blueprint("search", __name__)
+for _name, _function in results_block.GLOBALS.items():
+    bp.add_app_template_global(_function, _name)  # the page's results block
 
 MAX_QUERY_LENGTH = 500
 RETRY_AFTER_S = 10  # a rebuild of a bank of a few thousand entries takes about this long
