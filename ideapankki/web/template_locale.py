@@ -39,6 +39,7 @@ from jinja2.utils import _PassArg
 from jinja2.visitor import NodeTransformer
 
 from .i18n import language
+from .template_context import FlatGlobalsTemplate
 
 SEPARATOR = ":"
 TRANSLATED = frozenset(("_", "gettext"))
@@ -72,7 +73,10 @@ def split_name(name: str, languages) -> tuple[str | None, str]:
 
 
 class LocaleEnvironment(Environment):
-    """Flask's environment, with each template loaded and compiled per language (see the module)."""
+    """Flask's environment, with each template loaded and compiled per language (see the module), and
+    its contexts made from flattened globals (template_context.py)."""
+
+    template_class = FlatGlobalsTemplate
 
     def __init__(self, app, **options) -> None:
         options.setdefault("cache_size", CACHE_SIZE)
