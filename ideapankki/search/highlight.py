@@ -1,9 +1,10 @@
 """Snippets with the matched words marked, for one page of hits.
 
 Whoosh's highlighter runs every token of a stored text through the whole analysis chain for
-every hit; here each distinct word is analysed once per process (cached), so a page of twenty
-highlights costs a few milliseconds. A token is marked when one of its analysed forms (base
-form, compound part, stem) is one of the query's terms for that field.
+every hit; here nothing is analysed per search: each document's tokens by analysed form are
+stored with it when it is indexed (forms.py). A token is marked when one of its analysed forms
+(base form, compound part, stem) is one of the query's terms for that field; the snippets depend
+only on the query and the document, not on what the process has seen before.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from functools import lru_cache
 from whoosh import query as Q
 
 from .analysis import _TOKEN_RE as _TOKEN, analyzers
+from .forms import matching, tokens_by_form
 
 MAX_CHARS = 160  # one fragment at most this long
 SURROUND = 50  # context on each side of a match
@@ -40,40 +42,6 @@ def _analyzers(finnish: str) -> dict:
     return analyzers(finnish)
 
 
-MAX_FORMS = 60_000  # distinct tokens remembered per analyzer (~20 MB at most; 300,000 could reach ~100 MB)
-
-
-class _Vocabulary:
-    """The tokens (as written) one analyzer has seen, and for each analysed form the tokens that
-    have it: a page's matching tokens are then the union of its terms' sets (C set arithmetic),
-    and only a token no page has shown before is analysed, once per process."""
-
-    def __init__(self):
-        self.known: set[str] = set()
-        self.by_form: dict[str, set[str]] = {}
-
-    def matching(self, terms: set[str]) -> set[str]:
-        found: set[str] = set()
-        for term in terms:
-            found |= self.by_form.get(term, set())
-        return found
-
-    def learn(self, analyze, tokens: set[str], terms: set[str], matching: set[str]) -> None:
-        """Analyse TOKENS (new ones), adding those with a form in TERMS to MATCHING."""
-        if len(self.known) + len(tokens) > MAX_FORMS:
-            self.known, self.by_form = set(), {}
-        for token in tokens:
-            forms = {t.text for t in analyze(token.lower())}
-            for form in forms:
-                self.by_form.setdefault(form, set()).add(token)
-            if not terms.isdisjoint(forms):
-                matching.add(token)
-        self.known |= tokens
-
-
-_VOCABULARIES: dict[tuple[str, str], _Vocabulary] = {}
-
-
 def distinct_tokens(text: str) -> str | list[str]:
     """TEXT's distinct tokens (as written, sorted): stored with each body when it is indexed
     (schema.HIGHLIGHT_TOKENS), so that highlighting a page of hits tokenises none of them.
@@ -90,35 +58,28 @@ def _plain(tokens) -> bool:
     return "".join(tokens).replace("_", "a").isalnum()
 
 
-def highlight(text: str, terms: set[str], language: str, finnish: str, seen: dict | None = None,
-              tokens: str | list[str] | None = None) -> str:
+def highlight(text: str, terms: set[str], language: str, finnish: str, tokens: str | list[str] | None = None,
+              forms: str | None = None) -> str:
     """Return up to TOP fragments of TEXT around the words matching TERMS, as safe HTML ('' if none).
 
-    SEEN, kept by the caller for one page of hits with the same TERMS (one dict per field), holds
-    the tokens (as written) known to match: the union of the terms' tokens in the process's
-    vocabulary, and any new token of the page's texts that matches. TOKENS: TEXT's distinct tokens
-    (distinct_tokens), when the index stored them; otherwise TEXT is tokenised here."""
+    FORMS: the document's tokens by analysed form (forms.tokens_by_form), when the index stored them;
+    otherwise TEXT's tokens are analysed here. TOKENS: TEXT's distinct tokens (distinct_tokens), when
+    the index stored them (a string says the text is plain); otherwise TEXT is tokenised here if needed."""
     if not terms or not text:
         return ""
-    vocabulary = _VOCABULARIES.get((finnish, language))
-    if vocabulary is None:
-        vocabulary = _VOCABULARIES.setdefault((finnish, language), _Vocabulary())
-    seen = {} if seen is None else seen
-    matching = seen.get("matching")
-    if matching is None:
-        matching = seen["matching"] = vocabulary.matching(terms)
-    # The text's distinct tokens: as stored (a list, or one string when the text is plain), else found here.
-    distinct, plain = (tokens.split(" "), True) if isinstance(tokens, str) else (
-        list(set(_TOKEN.findall(text))) if tokens is None else tokens, None)
-    known = vocabulary.known
-    if len(known.intersection(distinct)) != len(distinct):  # on the list: no set of the text's tokens is made
-        vocabulary.learn(_analyzers(finnish)[language], set(distinct) - known, terms, matching)
-    hits = matching.intersection(distinct)
+    if forms is None:
+        forms = tokens_by_form([text], _analyzers(finnish)[language])
+    hits = matching(forms, terms)  # FORMS may list tokens of the document's other texts: _matches finds none
     if not hits:
         return ""
+    plain = isinstance(tokens, str) or (tokens is None and _plain(_TOKEN.findall(text)))
+    if plain:  # a token with a special character is no token of a plain text
+        hits = {hit for hit in hits if _plain((hit,))}
     # Special tokens (law numbers, sections, dates, amounts) are the ones with a character that is not a word
     # character: without one, the tokens are the text's maximal runs of word characters.
-    matches = _matches(text, hits, _plain(distinct) if plain is None else plain)
+    matches = _matches(text, hits, plain)
+    if not matches:
+        return ""
     fragments = []  # (number of matches, start, end)
     i = 0
     while i < len(matches):

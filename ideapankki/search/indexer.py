@@ -20,6 +20,7 @@ from whoosh.reading import TermNotFound
 from ..changes import site_version
 from ..models import Entry, EntryChange, EntryMunicipality, EntryState
 from . import neighbours
+from .forms import add_forms
 from .lemmas import learn
 from .bulk import PROGRESS_EVERY, BulkWriter, write_segments
 from .schema import PlainStoredCodec, document, words_of
@@ -109,6 +110,7 @@ def _documents(engine: Engine, store: IndexStore, ids: list[int], turn: tuple[in
             docs += [document(entry) for entry in _published(session, ids[start:start + BATCH])]
             session.expunge_all()
     learn(set().union(*(words_of(doc) for doc in docs)) if docs else (), store.lemmas, turn or (0, 1))
+    add_forms(docs, store.finnish)  # after learning: their words' analyses are then at hand
     return docs
 
 
@@ -143,6 +145,7 @@ def catch_up(store: IndexStore, engine: Engine, timeout: float = WRITER_TIMEOUT_
             entries = {e.id: e for e in _published(session, published)} if published else {}
             docs = {eid: document(entry) for eid, entry in entries.items()}
             learn(set().union(*(words_of(doc) for doc in docs.values())) if docs else (), store.lemmas)
+            add_forms(docs.values(), store.finnish)
             # Unpublished now; only those ever added to this generation can have a document to remove
             # (a new submission's id is above them all: the index is not opened for it).
             absent = [eid for eid in entry_ids if eid not in entries

@@ -13,6 +13,7 @@ from whoosh import query as Q
 
 from . import neighbours
 from .filters import Filters
+from .forms import HIGHLIGHT_FORMS
 from .highlight import highlight, query_terms
 from .parsing import LANGUAGES, Parsed, _field_alternatives, parse_query, query_words
 from .reading import Generation, Readers
@@ -129,7 +130,6 @@ def _page(searcher, view: Generation, match: _Matched, sort: str, page: int, per
     terms = query_terms(query) if query is not None else {}
     finnish = "voikko" if voikko else "snowball"
     hits = []
-    seen: dict[str, dict] = {}  # per field: the tokens known to match (highlight.highlight)
     for docnum in docnums:
         stored = searcher.stored_fields(docnum)
         language = stored["language"]
@@ -137,7 +137,7 @@ def _page(searcher, view: Generation, match: _Matched, sort: str, page: int, per
         for name in ("body", "summary", "title"):
             fieldname = f"{name}_{language}"
             snippet = highlight(stored.get(fieldname) or "", terms.get(fieldname, set()), language, finnish,
-                                seen.setdefault(fieldname, {}), stored.get(HIGHLIGHT_TOKENS) if name == "body" else None)
+                                stored.get(HIGHLIGHT_TOKENS) if name == "body" else None, stored.get(HIGHLIGHT_FORMS))
             if snippet:
                 break
         hits.append(Hit(int(stored["id"]), stored["slug"], language, float(match.scores[docnum]), snippet))

@@ -152,18 +152,32 @@ class FacetBits:
     """Facet values as bitsets over docnums: Python ints (for filtering: AND of ints), and the same
     bits as one matrix of 64-bit words, a row per value (for counting: AND with the scope's words
     and a popcount for every value at once, in C). A Python popcount per value, or a bincount over
-    (document, value) pairs, cost 0.7-0.8 ms a search at 20,000 entries; this about 0.3."""
+    (document, value) pairs, cost 0.7-0.8 ms a search at 20,000 entries; this about 0.3. A narrow scope
+    (most searches) is counted from its documents' rows instead (_by_documents)."""
 
     def __init__(self, size: int, live: int, masks: dict[str, dict[str, int]]):
         self.size, self.live, self.masks = size, live, masks
         self._words = (size + 63) // 64
         self._values: dict[str, tuple[list[str], int, int]] = {}  # facet -> (values in order, first row, end)
-        rows = []
+        rows, self._row_values, facet_of_row = [], [], []  # a row's value and its facet's place in FACETS
         for facet, by_value in masks.items():
             values = sorted(by_value)
             self._values[facet] = (values, len(rows), len(rows) + len(values))
             rows += [self.words(by_value[value]) for value in values]
+            self._row_values += values
+            facet_of_row += [FACETS.index(facet) if facet in FACETS else len(FACETS)] * len(values)
+        self._facet_of_row = np.array(facet_of_row, dtype=np.int64)
         self._matrix = np.stack(rows) if rows else np.zeros((0, self._words), np.uint64)
+        # The same bits by document (CSR: document d's rows are _rows[_starts[d]:_starts[d + 1]]): a scope of
+        # a few hundred documents is counted from their rows (a bincount of a few thousand) instead of
+        # ANDing the whole matrix (a search's matches are mostly far fewer than the bank's entries).
+        docs = [np.flatnonzero(np.unpackbits(row.view(np.uint8), bitorder="little")[:size]) for row in rows]
+        pairs_doc = np.concatenate(docs) if docs else np.zeros(0, np.intp)
+        pairs_row = np.repeat(np.arange(len(rows), dtype=np.int32), [len(d) for d in docs])
+        order = np.argsort(pairs_doc, kind="stable")
+        self._rows = pairs_row[order]
+        self._starts = np.concatenate(([0], np.cumsum(np.bincount(pairs_doc, minlength=size)))).astype(np.intp)
+        self._sparse_below = size // 10 if len(rows) else 0  # documents in a scope (20,000 entries: equal cost near 1/9)
 
     @classmethod
     def build(cls, corpus: Corpus) -> "FacetBits":
@@ -194,16 +208,35 @@ class FacetBits:
             by_scope.setdefault(id(allowed[facet]), []).append(facet)
         counts = {}
         for facets in by_scope.values():
-            scope = self.words(allowed[facets[0]])
+            mask = allowed[facets[0]]
+            scope = self.words(mask)
             spans = [self._values.get(facet, ([], 0, 0)) for facet in facets]
             first, end = min(s[1] for s in spans), max(s[2] for s in spans)
-            found = np.bitwise_count(self._matrix[first:end] & scope).sum(axis=1, dtype=np.int64)
-            for facet, (values, start, stop) in zip(facets, spans):
-                mine = found[start - first:stop - first]
-                present = np.flatnonzero(mine)
-                order = present[np.lexsort((present, -mine[present]))]  # values are sorted: index order is value order
-                counts[facet] = list(zip([values[i] for i in order.tolist()], mine[order].tolist()))  # ints, in C
+            if mask.bit_count() < self._sparse_below:
+                found = self._by_documents(scope)[first:end]
+            else:
+                found = np.bitwise_count(self._matrix[first:end] & scope).sum(axis=1, dtype=np.int64)
+            # One sort for all the scope's facets: by facet, count (descending), then row (values are sorted
+            # within a facet: row order is value order); each facet is then a slice.
+            present = np.flatnonzero(found)
+            facet_ids = self._facet_of_row[present + first]
+            order = np.lexsort((present, -found[present], facet_ids))
+            present, facet_ids = present[order], facet_ids[order]
+            numbers = found[present].tolist()  # ints, in C
+            names = [self._row_values[row] for row in (present + first).tolist()]
+            for facet in facets:
+                place = FACETS.index(facet)
+                lo, hi = np.searchsorted(facet_ids, (place, place + 1)).tolist()
+                counts[facet] = list(zip(names[lo:hi], numbers[lo:hi]))
         return counts
+
+    def _by_documents(self, scope: np.ndarray) -> np.ndarray:
+        """Each row's count of SCOPE's documents (the matrix's words), from the documents' rows."""
+        docs = np.flatnonzero(np.unpackbits(scope.view(np.uint8), bitorder="little")[:self.size])
+        starts = self._starts[docs]
+        lengths = self._starts[docs + 1] - starts
+        at = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()))
+        return np.bincount(self._rows[at], minlength=len(self._matrix)).astype(np.int64)
 
     def value_mask(self, facet: str, value: str) -> int:
         return self.masks.get(facet, {}).get(value, 0)

@@ -12,6 +12,7 @@ from whoosh.system import pack_uint
 
 from ..models import Entry
 from .analysis import WordByWord, analyzers, finnish_analyzer
+from .forms import HIGHLIGHT_FORMS
 from .highlight import distinct_tokens
 from .whoosh_private import PlainStoredReader, PlainStoredWriter
 
@@ -24,6 +25,7 @@ MULTI_VALUED = {"theme", "region", "municipality"}
 # The distinct tokens of a document's body (sorted), stored beside it when it is indexed: a page of
 # hits then marks its words without tokenising twenty bodies per search (highlight.py).
 HIGHLIGHT_TOKENS = "highlight_tokens"
+# and its title's, summary's and body's tokens by analysed form (forms.py; added by the indexer, which knows the analysis)
 
 _TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\w+")
@@ -85,6 +87,7 @@ def build_schema(finnish: str = "voikko") -> Schema:
         "language": ID(stored=True),
         "published": NUMERIC(int, bits=32, stored=True, sortable=True),
         HIGHLIGHT_TOKENS: STORED(),
+        HIGHLIGHT_FORMS: STORED(),
         # everything the Finnish analyzer handles whatever the entry's language: names, laws, tags
         "places": _text(finnish_analyzer() if finnish == "voikko" else per_language["fi"]),
         "laws": _text(finnish_analyzer() if finnish == "voikko" else per_language["fi"]),

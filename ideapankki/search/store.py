@@ -40,8 +40,9 @@ SIMILAR_DONE = "neighbours.done"  # written when every entry's similar entries a
 # What a generation's documents hold beyond the analysis (ANALYZER_VERSION): bumped when reads need
 # something older documents lack, so that such an index is rebuilt like one of an older analysis, while
 # the analyses in lemmas.sqlite stay valid. 1: each body's distinct tokens (schema.HIGHLIGHT_TOKENS);
-# 2: stored fields without zlib (schema.PlainStoredCodec).
-LAYOUT = 2
+# 2: stored fields without zlib (schema.PlainStoredCodec); 3: each document's tokens by analysed form
+# (forms.HIGHLIGHT_FORMS).
+LAYOUT = 3
 
 
 @dataclass

@@ -235,16 +235,20 @@ class Corpus:
         """(docnums, BM25 scores) of a term, as Whoosh's BM25F scores it (read-only arrays: they
         depend only on the generation and are kept with it, as the postings are)."""
         key = (fieldname, text)
-        found = self._scores.get(key)
+        kept = self._scores
+        found = kept.pop(key, None)
         if found is None:
             found = self._bm25(fieldname, text)
-            # Within KEPT_BYTES (and KEPT_TERMS): a page of common words must not grow a worker
-            # by hundreds of megabytes.
+            # Within KEPT_BYTES (and KEPT_TERMS): a page of common words must not grow a worker by
+            # hundreds of megabytes. The least recently used terms go first: emptying the whole table
+            # when it filled (every ~215 searches) made the common words of every query scored anew.
             self._held[0] += _nbytes(found)
-            if self._held[0] > KEPT_BYTES or len(self._scores) >= KEPT_TERMS:
-                self._scores.clear()
-                self._held[0] = _nbytes(found)
-            self._scores[key] = found
+            while kept and (self._held[0] > KEPT_BYTES or len(kept) >= KEPT_TERMS):
+                try:
+                    self._held[0] -= _nbytes(kept.pop(next(iter(kept))))
+                except (KeyError, RuntimeError, StopIteration):  # another thread's search took it first
+                    break
+        kept[key] = found  # (again) the newest: a dict keeps its insertion order
         return found
 
     def _bm25(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:

@@ -125,6 +125,33 @@ def test_highlights_read_the_tokens_stored_with_the_body_and_mark_the_same_words
         stored["plain"]["body_fi"], {"kunta"}, "fi", bench.index.finnish)
 
 
+def test_each_document_stores_its_tokens_by_form_and_highlights_read_them(bench):
+    """The title's, summary's and body's tokens are stored grouped by analysed form when the entry is
+    indexed (forms.HIGHLIGHT_FORMS): the snippets are those of analysing the text afresh, and
+    highlighting keeps nothing in the process (the same answers whatever was searched before)."""
+    from ideapankki.search import highlight as hl
+    from ideapankki.search.forms import HIGHLIGHT_FORMS, matching
+
+    bench.add("forms", title="Kuntien kokeilu", summary="Kunta kokeili.",
+              body="Kunnissa sovellettiin 12 § ja lakia 410/2015; kunta_x ja Kunta.")
+    searcher = bench.index.store.open().searcher()
+    try:
+        (doc,) = [d for d in searcher.all_stored_fields() if d["slug"] == "forms"]
+    finally:
+        searcher.close()
+    assert matching(doc[HIGHLIGHT_FORMS], {"kunta"}) == {"Kuntien", "Kunta", "Kunnissa"}
+    assert matching(doc[HIGHLIGHT_FORMS], {"410/2015", "nothing"}) == {"410/2015"}
+    for terms in ({"kunta"}, {"laki", "410/2015"}, {"kokeilla", "kokeilu"}, {"nothing"}):
+        for name in ("title", "summary", "body"):
+            text = doc[f"{name}_fi"]
+            assert hl.highlight(text, terms, "fi", bench.index.finnish, forms=doc[HIGHLIGHT_FORMS]) == hl.highlight(
+                text, terms, "fi", bench.index.finnish)
+    assert not hasattr(hl, "_VOCABULARIES")
+    first = [hit.highlight for hit in bench.index.search("kunta").hits]
+    bench.index.search("laki kokeilu")
+    assert [hit.highlight for hit in bench.index.search("kunta").hits] == first
+
+
 def test_stored_fields_are_written_without_zlib_and_older_segments_still_read(bench):
     """New segments keep stored fields plain (schema.PlainStoredCodec); a segment an older version
     wrote (IndexCodec, zlib) in the same generation reads as before, its hits highlighted alike."""

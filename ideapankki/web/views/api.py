@@ -13,6 +13,7 @@ from ..database import db_session
 from .. import params
 from ..index import search_index
 from ..labels import THEME_LABELS
+from . import results_json
 from .openapi import document as openapi_document, refuses_blank
 from .search import RETRY_AFTER_S, search_request
 
@@ -65,7 +66,7 @@ def search():
         _args, result = search_request()
     except IndexUnavailable:
         return index_unavailable()
-    return jsonify(searching.to_json(result, _entry_url))
+    return results_json.search_answer(result)  # jsonify(searching.to_json(result, _entry_url))'s text
 
 
 @bp.get("/similar")
