@@ -108,12 +108,24 @@ def matching_themes(text: str) -> list[str]:
     """Slugs of the themes whose name, in any of the three languages, shares a word with TEXT
     (the first five letters, ä, ö and å folded: "asumisesta" meets Asuminen)."""
     typed = {fold(word)[:5] for word in re.findall(r"\w+", text.lower()) if len(word) >= 4}
-    found = []
-    for slug, label in THEME_LABELS.items():
-        names = {slug}
-        for language in LANGUAGES:
-            with force_locale(language):
-                names.update(re.findall(r"\w+", str(label).lower()))
-        if typed & {fold(name)[:5] for name in names if len(name) >= 4}:
-            found.append(slug)
+    return [slug for slug, stems in _theme_stems().items() if typed & stems]
+
+
+THEME_STEMS_KEY = "ideapankki.theme_stems"
+
+
+def _theme_stems() -> dict[str, frozenset[str]]:
+    """Each theme's folded five-letter word stems in the three languages: the same for every search
+    (the labels and catalogues are the code's), so worked out once per app, not per search that
+    found nothing (a forced locale per theme and language)."""
+    found = current_app.extensions.get(THEME_STEMS_KEY)
+    if found is None:
+        found = {}
+        for slug, label in THEME_LABELS.items():
+            names = {slug}
+            for language in LANGUAGES:
+                with force_locale(language):
+                    names.update(re.findall(r"\w+", str(label).lower()))
+            found[slug] = frozenset(fold(name)[:5] for name in names if len(name) >= 4)
+        current_app.extensions[THEME_STEMS_KEY] = found
     return found
