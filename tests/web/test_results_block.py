@@ -65,3 +65,38 @@ def test_the_search_results_block_is_what_the_template_gave(shared, url, lang):
         new = render_template_string(NEW_RESULTS, **names)
     assert new == old
     assert '<div class="listing">' in new and ("Joustavat" in new or "Omavalmentaja" in new or "xqzzqv" in url)
+
+
+def _old_matching_themes(text):
+    """views.search.matching_themes as it was: every label in every language, per search."""
+    import re
+
+    from flask_babel import force_locale
+
+    from ideapankki.search.schema import LANGUAGES
+    from ideapankki.search.spelling import fold
+    from ideapankki.web.labels import THEME_LABELS
+
+    typed = {fold(word)[:5] for word in re.findall(r"\w+", text.lower()) if len(word) >= 4}
+    found = []
+    for slug, label in THEME_LABELS.items():
+        names = {slug}
+        for language in LANGUAGES:
+            with force_locale(language):
+                names.update(re.findall(r"\w+", str(label).lower()))
+        if typed & {fold(name)[:5] for name in names if len(name) >= 4}:
+            found.append(slug)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_the_themes_named_by_the_words_are_those_the_per_search_loop_found(module_app, lang):
+    from ideapankki.web.views.search import matching_themes
+
+    texts = ["asumisesta", "koulutuksellisuuxx", "Boende och  miljö", "EMPLOYMENT youth digital", "sote ja nuoret",
+             "hallinto", "tyollisyys-kokeilu", "åäö", "", "maahanmuuttajien kotoutuminen", "elinvoimaa"]
+    with module_app.test_request_context(f"/search?lang={lang}"):
+        module_app.preprocess_request()
+        for text in texts:
+            assert matching_themes(text) == _old_matching_themes(text), text
+        assert matching_themes("asumisesta") == ["asuminen"]

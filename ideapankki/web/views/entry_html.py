@@ -16,68 +16,13 @@ every UI string is the catalogue's text of the request's language, as the templa
 
 from __future__ import annotations
 
-from flask import current_app, url_for
-from flask_babel import get_translations
+from flask import current_app
 from markupsafe import Markup
 
-from .. import page_gettext
-from ..citation import OG_LOCALES, citation_text
-from ..i18n import language
-from ..template_escape import escape
-from ..templating import finlex_url, long_date
-
-try:  # markupsafe's C escape of a str, without a Markup made per value
-    from markupsafe._speedups import _escape_inner as _escaped_str
-except ImportError:  # another markupsafe: its public escape, the same text
-    def _escaped_str(text: str) -> str:
-        return str(escape(text))
-
-KEY = "ideapankki.entry_html"
-
-
-def _e(value) -> str:
-    """VALUE as `{{ value }}` writes it into an HTML page."""
-    return _escaped_str(value) if value.__class__ is str else str(escape(value))
-
-
-def _words() -> dict:
-    """What every entry page in the request's language shares, built once per app and locale: the
-    label tables (page_gettext's, Markup) and the texts the template's `_("…")` gave (not escaped)."""
-    locale = language()
-    kept = current_app.extensions.setdefault(KEY, {})
-    found = kept.get(locale)
-    if found is not None:
-        return found
-    translations = get_translations()
-
-    def _(msgid: str) -> str:  # the template's folded `_`: the text, `% {}` applied
-        return translations.ugettext(msgid) % {}
-
-    gettext = translations.ugettext  # a text with variables, filled in per page
-
-    found = kept[locale] = {
-        "locale": locale, "labels": page_gettext._callables(current_app.extensions[page_gettext.KEY])["labels"],
-        "ugettext": translations.ugettext, "ungettext": translations.ungettext, "site": _("Ideapankki"),
-        "edit": _("Edit this entry"),
-        "edit_help": _("A moderator reviews your changes; until then the published text stays as it is."),
-        "versions": _("This entry in other languages:"), "details": _("Details"),
-        "published": _("Published"), "period": _("Period"), "trial_status": _("Trial status"),
-        "programme": _("Trial programme"), "origin": _("Origin"), "keywords": _("Keywords"),
-        "entry_language": _("Language of the entry"), "permanent": _("Permanent address"),
-        "proposed_action": _("Proposed action"), "why": _("Why?"), "savings": _("Expected savings"),
-        "time_saved": _("Time saved"), "people": _("People affected"), "proposed_by": _("Proposed by"),
-        "laws": _("Laws and regulations"), "finlex": _("the law on Finlex"), "linked": _("Linked entries"),
-        "links": _("Links"), "cite": _("Cite this entry"), "copy": _("Copy this reference to cite the entry:"),
-        "history": _("Version history"), "follow": _("Follow by e-mail"), "report": _("Report an error"),
-        "similar": _("Similar entries"), "updated": Markup(gettext("Updated %(date)s")),
-    }
-    return found
-
-
-def ngettext(singular: str, plural: str, count: int, words: dict) -> str:
-    """The page's ngettext (web/page_gettext.py) in WORDS' language: the form for COUNT, `num` filled in."""
-    return str(Markup(words["ungettext"](singular, plural, count)) % {"num": count})
-
+from ..citation import OG_LOCALES
+from ..slug_links import linker
+from ..templating import finlex_url
+from .entry_words import citation, day, e as _e, ngettext, words as _words
 
 def _versions(related) -> list:
     return [link for link in related or () if link.kind == "translation_of"]
@@ -85,13 +30,13 @@ def _versions(related) -> list:
 
 def entry_meta(entry, related) -> Markup:
     """The page's <head> block: description, canonical and language versions, Open Graph and article metadata."""
-    words = _words()
+    words, href = _words(), linker()
     labels = words["labels"]
-    summary, address = _e(entry.summary), _e(url_for("public.entry", slug=entry.slug, _external=True))
+    summary, address = _e(entry.summary), _e(href("public.entry", "slug", entry.slug, True))
     parts = ['<meta name="description" content="', summary, '">\n  <link rel="canonical" href="', address, '">\n']
     for link in _versions(related):
         parts += ['  <link rel="alternate" hreflang="', _e(link.entry.language), '" href="',
-                  _e(url_for("public.entry", slug=link.entry.slug, _external=True)), '">\n']
+                  _e(href("public.entry", "slug", link.entry.slug, True)), '">\n']
     parts += ['  <meta property="og:type" content="article">\n  <meta property="og:site_name" content="',
               words["site"], '">\n  <meta property="og:title" content="', _e(entry.title),
               '">\n  <meta property="og:description" content="', summary, '">\n  <meta property="og:url" content="',
@@ -110,16 +55,18 @@ def entry_meta(entry, related) -> Markup:
 
 def entry_top(entry, related) -> Markup:
     """From <article> to the end of the facts: the header, the body and a norm's proposal, the facts."""
-    words = _words()
+    words, href = _words(), linker()
     labels, locale, lang, slug = words["labels"], words["locale"], _e(entry.language), entry.slug
     kind = entry.type
-    parts = ['<article class="entry" lang="', lang, '">\n  <header class="entry-header">\n    <p class="kicker"><a href="',
-             _e(url_for("public.entries", type=kind)), '" lang="', locale, '"><span class="badge badge-', _e(kind), '">',
+    parts = ['<article class="entry" lang="', lang,
+             '">\n  <header class="entry-header">\n    <p class="kicker"><a href="',
+             _e(href("public.entries", "type", kind)), '" lang="', locale, '"><span class="badge badge-', _e(kind),
+             '">',
              _e(labels.TYPE_LABELS.get(kind, "")), '</span></a></p>\n    <h1>', _e(entry.title),
              '</h1>\n    <p class="lead">', _e(entry.summary), '</p>\n']
     helpers = current_app.jinja_env.globals  # the views' helpers, as the template called them (no import cycle)
     if helpers["may_edit_entry"](entry):
-        parts += ['<p class="edit-entry" lang="', locale, '"><a href="', _e(url_for("submit.edit", slug=slug)), '">',
+        parts += ['<p class="edit-entry" lang="', locale, '"><a href="', _e(href("submit.edit", "slug", slug)), '">',
                   words["edit"], "</a>"]
         if entry.state == "published":
             parts += [' <span class="help">', words["edit_help"], "</span>"]
@@ -128,7 +75,7 @@ def entry_top(entry, related) -> Markup:
     if versions:
         endonyms = labels.LANGUAGE_ENDONYMS
         parts += ['    <p class="other-versions" lang="', locale, '">', words["versions"], "\n", ", ".join([
-            f'<a href="{_e(url_for("public.entry", slug=link.entry.slug))}" hreflang="{_e(link.entry.language)}" '
+            f'<a href="{_e(href("public.entry", "slug", link.entry.slug))}" hreflang="{_e(link.entry.language)}" '
             f'lang="{_e(link.entry.language)}">{_e(endonyms.get(link.entry.language, ""))}: {_e(link.entry.title)}</a>'
             for link in versions]), "</p>\n"]
     parts += ['  </header>\n\n  <div class="entry-layout">\n    <div class="entry-body">\n      ',
@@ -138,7 +85,7 @@ def entry_top(entry, related) -> Markup:
     parts += ['</div>\n    </div>\n\n    <aside class="entry-facts" lang="', locale,
               '" aria-labelledby="facts-title">\n      <h2 id="facts-title" class="visually-hidden">', words["details"],
               '</h2>\n      <dl class="facts">\n']
-    parts += _facts(entry, words, lang, helpers["programme_of"](entry))
+    parts += _facts(entry, words, lang, helpers["programme_of"](entry), href)
     return Markup("".join(parts))
 
 
@@ -160,28 +107,29 @@ def _proposal(entry, words: dict, lang: str) -> list[str]:
     return parts
 
 
-def _time(day) -> str:
-    return f'<time datetime="{_e(day.isoformat())}">{_e(long_date(day))}</time>'
+def _time(value, locale: str) -> str:
+    return f'<time datetime="{_e(value.isoformat())}">{_e(day(value, locale))}</time>'
 
 
-def _facts(entry, words: dict, lang: str, programme) -> list[str]:
+def _facts(entry, words: dict, lang: str, programme, href) -> list[str]:
     """The facts list of the entry's aside, and the end of the aside."""
-    labels, parts = words["labels"], []
+    labels, locale, parts = words["labels"], words["locale"], []
     if entry.published_on:
-        parts += ["        <dt>", words["published"], "</dt>\n        <dd>", _time(entry.published_on), "</dd>\n"]
+        parts += ["        <dt>", words["published"], "</dt>\n        <dd>", _time(entry.published_on, locale),
+                  "</dd>\n"]
     if entry.period_start:
-        parts += ["        <dt>", words["period"], "</dt>\n        <dd>", _time(entry.period_start), " – "]
+        parts += ["        <dt>", words["period"], "</dt>\n        <dd>", _time(entry.period_start, locale), " – "]
         if entry.period_end:
-            parts.append(_time(entry.period_end))
+            parts.append(_time(entry.period_end, locale))
         parts.append("</dd>\n")
     status = entry.trial_status
     if status:
         parts += ["        <dt>", words["trial_status"], '</dt>\n        <dd><a href="',
-                  _e(url_for("public.entries", trial_status=status)), '">',
+                  _e(href("public.entries", "trial_status", status)), '">',
                   _e(labels.TRIAL_STATUS_LABELS.get(status, "")), "</a></dd>\n"]
     if programme:
         parts += ["<dt>", words["programme"], '</dt>\n<dd><a href="',
-                  _e(url_for("programmes.programme", slug=programme.slug)), '" lang="', _e(programme.language), '">',
+                  _e(href("programmes.programme", "slug", programme.slug)), '" lang="', _e(programme.language), '">',
                   _e(programme.title), "</a></dd>\n"]
     if entry.origin:
         parts += ["        <dt>", words["origin"], '</dt>\n        <dd lang="', lang, '">', _e(entry.origin), "</dd>\n"]
@@ -190,22 +138,23 @@ def _facts(entry, words: dict, lang: str, programme) -> list[str]:
         swedish = words["locale"] == "sv"
         parts += ["        <dt>", _e(ngettext("Municipality", "Municipalities", len(places), words)),
                   '</dt>\n        <dd><ul class="inline-list">',
-                  *[f'<li><a href="{_e(url_for("public.municipality", code=m.code))}">'
+                  *[f'<li><a href="{_e(href("public.municipality", "code", m.code))}">'
                     f'{_e(m.name_sv if swedish else m.name_fi)}</a></li>' for m in places], "</ul></dd>\n"]
     themes = entry.theme_slugs
     if themes:
         names = labels.THEME_LABELS
         parts += ["        <dt>", _e(ngettext("Theme", "Themes", len(themes), words)),
                   '</dt>\n        <dd><ul class="inline-list">',
-                  *[f'<li><a href="{_e(url_for("public.theme", slug=slug))}">{_e(names.get(slug, ""))}</a></li>'
+                  *[f'<li><a href="{_e(href("public.theme", "slug", slug))}">{_e(names.get(slug, ""))}</a></li>'
                     for slug in themes], "</ul></dd>\n"]
     if entry.tags:
-        parts += ["        <dt>", words["keywords"], '</dt>\n        <dd><ul class="inline-list tags" lang="', lang, '">',
+        parts += ["        <dt>", words["keywords"], '</dt>\n        <dd><ul class="inline-list tags" lang="', lang,
+                  '">',
                   *[f"<li>{_e(tag)}</li>" for tag in entry.tags], "</ul></dd>\n"]
     parts += ["        <dt>", words["entry_language"], "</dt>\n        <dd>",
               _e(labels.LANGUAGE_LABELS.get(entry.language, "")), "</dd>\n        <dt>", words["permanent"],
-              '</dt>\n        <dd><a href="', _e(url_for("public.entry", slug=entry.slug)), '" class="permalink">',
-              _e(url_for("public.entry", slug=entry.slug, _external=True)),
+              '</dt>\n        <dd><a href="', _e(href("public.entry", "slug", entry.slug)), '" class="permalink">',
+              _e(href("public.entry", "slug", entry.slug, True)),
               "</a></dd>\n      </dl>\n    </aside>\n  </div>\n\n"]
     return parts
 
@@ -217,7 +166,8 @@ def entry_laws(entry) -> Markup:
     words = _words()
     lang = _e(entry.language)
     parts = ['\n  <section class="entry-section" lang="', words["locale"],
-             '" aria-labelledby="laws-title">\n    <h2 id="laws-title">', words["laws"], '</h2>\n    <ul class="laws">\n']
+             '" aria-labelledby="laws-title">\n    <h2 id="laws-title">', words["laws"],
+             '</h2>\n    <ul class="laws">\n']
     for law in entry.laws:
         parts += ['      <li><span lang="', lang, '">', _e(law.title), "</span>"]
         if law.number:
@@ -238,7 +188,7 @@ def entry_related(related) -> Markup:
     others = [link for link in related or () if link.kind != "translation_of"]
     if not others:
         return Markup("\n\n")
-    words = _words()
+    words, href = _words(), linker()
     labels = words["labels"]
     parts = ['\n  <section class="entry-section" lang="', words["locale"],
              '" aria-labelledby="related-title">\n    <h2 id="related-title">', words["linked"],
@@ -246,7 +196,7 @@ def entry_related(related) -> Markup:
     for link in others:
         other = link.entry
         parts += ["      <li>", _e(labels.RELATION_LABELS.get((link.kind, link.direction), "")), ': <a href="',
-                  _e(url_for("public.entry", slug=other.slug)), '" lang="', _e(other.language), '">', _e(other.title),
+                  _e(href("public.entry", "slug", other.slug)), '" lang="', _e(other.language), '">', _e(other.title),
                   '</a> <span class="count">(', _e(labels.TYPE_LABELS.get(other.type, "")), ")</span></li>\n"]
     parts.append("    </ul>\n  </section>\n\n")
     return Markup("".join(parts))
@@ -254,8 +204,9 @@ def entry_related(related) -> Markup:
 
 def entry_end(entry, similar) -> Markup:
     """From the entry's links to the end of the page: links, citation, history, reader actions, similar entries."""
-    words = _words()
+    words, href = _words(), linker()
     locale, lang, slug = words["locale"], _e(entry.language), entry.slug
+    address = href("public.entry", "slug", slug, True)
     parts = ["\n"]
     if entry.links:
         parts += ['  <section class="entry-section" lang="', locale, '" aria-labelledby="links-title">\n'
@@ -264,22 +215,22 @@ def entry_end(entry, similar) -> Markup:
                     f"{_e(link.title)}</a></li>\n" for link in entry.links], "    </ul>\n  </section>\n"]
     parts += ['\n<section class="entry-section cite" lang="', locale, '" aria-labelledby="cite-title">\n'
               '  <h2 id="cite-title">', words["cite"], "</h2>\n  <p>", words["copy"],
-              '</p>\n  <p class="citation" id="citation">', _e(citation_text(entry)), "</p>\n</section>"
-              '<p class="history-link" lang="', locale, '"><a href="', _e(url_for("history.versions", slug=slug)),
+              '</p>\n  <p class="citation" id="citation">', _e(citation(entry, words, address)), "</p>\n</section>"
+              '<p class="history-link" lang="', locale, '"><a href="', _e(href("history.versions", "slug", slug)),
               '">', words["history"], "</a>"]
     if entry.updated_at:
-        parts += [" · ", str(words["updated"] % {"date": long_date(entry.updated_at.date())})]
+        parts += [" · ", str(words["updated"] % {"date": day(entry.updated_at.date(), locale)})]
     parts.append('</p><div class="reader-actions">\n')
     follow = current_app.jinja_env.globals["follow_link"]()
     if follow:
         parts += ['<p class="feed-link follow-link"><a href="', _e(follow), '">', words["follow"], "</a></p>"]
-    parts += ['  <p class="feed-link report-link"><a href="', _e(url_for("reports.report", slug=slug)), '">',
+    parts += ['  <p class="feed-link report-link"><a href="', _e(href("reports.report", "slug", slug)), '">',
               words["report"], "</a></p>\n</div></article>\n\n"]
     if similar:
         names = words["labels"].TYPE_LABELS
         parts += ['<section class="entry-section similar" aria-labelledby="similar-title">\n  <h2 id="similar-title">',
                   words["similar"], '</h2>\n  <ul class="link-list">\n',
-                  *[f'    <li><a href="{_e(url_for("public.entry", slug=other.slug))}" lang="{_e(other.language)}">'
+                  *[f'    <li><a href="{_e(href("public.entry", "slug", other.slug))}" lang="{_e(other.language)}">'
                     f'{_e(other.title)}</a> <span class="count">({_e(names.get(other.type, ""))})</span></li>\n'
                     for other in similar], "  </ul>\n</section>\n"]
     return Markup("".join(parts))

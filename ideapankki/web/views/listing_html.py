@@ -134,13 +134,13 @@ def _time(day, locale: str) -> list[str]:
 def search_cards(context, result) -> Markup:
     """search/results.html's list of hits: each entry's card with its highlighted passage (HTML the
     search escaped, with <mark> around matched words) instead of its summary, when it has one."""
-    words = listing_words.words(context)
+    words, href = listing_words.words(context), _hrefs()
     parts = ['<ol class="cards search-results" start="', str((result.page - 1) * result.per_page + 1), '">\n']
     for entry in result.entries:
         hit = result.hits.get(entry.id)
         lang = _escaped(entry.language)
         parts += ['      <li>\n        <article class="card">\n          <p class="card-meta">', *_meta(entry, words),
-                  '</p>\n          <h3 class="card-title"><a href="', _escaped(entry_href(entry.slug)), '" lang="',
+                  '</p>\n          <h3 class="card-title"><a href="', _escaped(href(entry.slug)), '" lang="',
                   lang, '">', _escaped(entry.title), "</a></h3>\n"]
         if hit is not None and hit.highlight:
             parts += ['          <p class="card-summary highlight" lang="', lang, '">… ', hit.highlight, " …</p>\n"]

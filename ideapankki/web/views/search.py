@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, g, render_template, request
 from flask_babel import force_locale, gettext as _
 
 from ... import browse, listing
@@ -13,7 +13,7 @@ from ...search import results as searching
 from ...search import SORTS, IndexUnavailable
 from ...search.schema import LANGUAGES
 from ...search.spelling import fold
-from ..database import db_session
+from ..database import db_session, reads
 from .. import params
 from ..serving import http_cache
 from ..index import search_index
@@ -39,8 +39,9 @@ class SearchArgs:
     respell: bool = True  # respell=0 in the URL: the words as typed, no corrections
 
 
-def parse_search_args(args, default_per_page: int) -> SearchArgs:
-    """Validate the query string of a search (page, feed or API); raises params.BadParameter."""
+def parse_search_args(args, default_per_page: int, table: listing.Table | None = None) -> SearchArgs:
+    """Validate the query string of a search (page, feed or API); raises params.BadParameter.
+    TABLE: the listing table, to check codes in its register instead of by a query."""
     text = args.get("q") or ""
     if len(text) > MAX_QUERY_LENGTH:  # before stripping: the API's document counts what was sent
         raise params.BadParameter("q", _("The search is too long (at most %(max)s characters).",
@@ -49,22 +50,44 @@ def parse_search_args(args, default_per_page: int) -> SearchArgs:
     page = params.integer("page", 1, 1, params.MAX_PAGE, args)
     per_page = params.integer("per_page", default_per_page, 1, searching.MAX_PAGE_SIZE, args)
     respell = params.choice("respell", ("0", "1"), args) != "0"
-    return SearchArgs(text.strip(), params.filters(db_session(), args), sort, page, per_page, respell)
+    filters = params.filters(None, args, table=table) if table is not None else params.filters(db_session(), args)
+    return SearchArgs(text.strip(), filters, sort, page, per_page, respell)
 
 
 def search_request() -> tuple[SearchArgs, searching.ResultPage]:
-    """Run the search this request asks for (raises params.BadParameter or IndexUnavailable)."""
-    args = parse_search_args(request.args, current_app.config["PER_PAGE"])
-    session = db_session()
-    version = http_cache.request_version(session)  # one read per search: the catch-up and the listing table ask again
+    """Run the search this request asks for (raises params.BadParameter or IndexUnavailable).
+
+    An anonymous reader's search (the ETag check read the site's version) opens no session, as a
+    listing does (public._listing): codes are checked in the listing table at that version, the
+    index catches up to it, the cards are read on the request's pooled connection. Otherwise the
+    version is the session's read."""
+    version = g.get("site_version")
+    if version is None:
+        args = parse_search_args(request.args, current_app.config["PER_PAGE"])
+        session = db_session()
+        version = http_cache.request_version(session)  # one read: the catch-up and the listing table ask again
+    else:
+        args = parse_search_args(request.args, current_app.config["PER_PAGE"], listing_table())
+        session = SessionWhenAsked()
     result = searching.find(session, search_index(), args.text, args.filters, sort=args.sort, page=args.page,
                             per_page=args.per_page, respell=args.respell, load=load_cards, version=version)
     return args, result
 
 
+class SessionWhenAsked:
+    """searching.find's session for a search read without one: the cards come from the pooled
+    connection (load_cards); only a search that found nothing and nothing near its words reads the
+    newest entries through the request's session, opened then."""
+
+    def exec(self, statement):
+        return db_session().exec(statement)
+
+
 def load_cards(session, ids: list[int]) -> dict[int, listing.Card]:
-    """The page's and the API's entries: the columns they show (listing.Card), one query."""
-    return {card.id: card for card in listing.cards(session, ids, listing_table())}
+    """The page's and the API's entries: the columns they show (listing.Card), one query (on the
+    request's pooled connection when the search has no session)."""
+    source = reads() if isinstance(session, SessionWhenAsked) else session
+    return {card.id: card for card in listing.cards(source, ids, listing_table())}
 
 
 @bp.get("/search")
@@ -85,12 +108,24 @@ def matching_themes(text: str) -> list[str]:
     """Slugs of the themes whose name, in any of the three languages, shares a word with TEXT
     (the first five letters, ä, ö and å folded: "asumisesta" meets Asuminen)."""
     typed = {fold(word)[:5] for word in re.findall(r"\w+", text.lower()) if len(word) >= 4}
-    found = []
-    for slug, label in THEME_LABELS.items():
-        names = {slug}
-        for language in LANGUAGES:
-            with force_locale(language):
-                names.update(re.findall(r"\w+", str(label).lower()))
-        if typed & {fold(name)[:5] for name in names if len(name) >= 4}:
-            found.append(slug)
+    return [slug for slug, stems in _theme_stems().items() if typed & stems]
+
+
+THEME_STEMS_KEY = "ideapankki.theme_stems"
+
+
+def _theme_stems() -> dict[str, frozenset[str]]:
+    """Each theme's folded five-letter word stems in the three languages: the same for every search
+    (the labels and catalogues are the code's), so worked out once per app, not per search that
+    found nothing (a forced locale per theme and language)."""
+    found = current_app.extensions.get(THEME_STEMS_KEY)
+    if found is None:
+        found = {}
+        for slug, label in THEME_LABELS.items():
+            names = {slug}
+            for language in LANGUAGES:
+                with force_locale(language):
+                    names.update(re.findall(r"\w+", str(label).lower()))
+            found[slug] = frozenset(fold(name)[:5] for name in names if len(name) >= 4)
+        current_app.extensions[THEME_STEMS_KEY] = found
     return found

@@ -1,0 +1,25 @@
+"""slug_links.linker builds the URL url_for builds, for plain values from the URL's parts and for any
+other value through url_for itself."""
+
+import pytest
+from flask import url_for
+
+from ideapankki.web.slug_links import linker
+
+VALUES = ["kokeilu-1", "687", "practice", "Iso Kirjain", "ä-ö", "a/b", "x&y=z", "0placeholder0", "", "a b"]
+LINKS = [("public.entry", "slug"), ("public.municipality", "code"), ("public.theme", "slug"),
+         ("public.entries", "type"), ("public.entries", "trial_status"), ("history.versions", "slug")]
+
+
+@pytest.mark.sqlite_only("no database is read")
+@pytest.mark.parametrize("external", [False, True])
+def test_every_link_is_what_url_for_builds(module_app, external):
+    for path in ("/", "/entries/x?lang=sv"):
+        with module_app.test_request_context(path, base_url="http://localhost/mount"):
+            href = linker()
+            for endpoint, name in LINKS:
+                for value in VALUES:
+                    if not value and endpoint != "public.entries":
+                        continue  # an empty path part: url_for refuses it either way
+                    assert href(endpoint, name, value, external) == url_for(endpoint, **{name: value},
+                                                                            _external=external)
