@@ -1,7 +1,7 @@
 """Snippets with the matched words marked, for one page of hits.
 
 Whoosh's highlighter runs every token of a stored text through the whole analysis chain for
-every hit; here nothing is analysed per search: each document's tokens by analysed form are
+every hit; here nothing is analysed per search: each document's tokens with their analysed forms are
 stored with it when it is indexed (forms.py). A token is marked when one of its analysed forms
 (base form, compound part, stem) is one of the query's terms for that field; the snippets depend
 only on the query and the document, not on what the process has seen before.
@@ -27,8 +27,12 @@ def query_terms(query) -> dict[str, set[str]]:
     """The texts of QUERY's terms, by field name."""
     terms: dict[str, set[str]] = {}
     stack = [query]
+    walked: set[int] = set()  # the ranked query shares its word parts between halves (weighting.combine)
     while stack:
         node = stack.pop()
+        if id(node) in walked:
+            continue
+        walked.add(id(node))
         if isinstance(node, Q.Term):
             text = node.text.decode("utf-8") if isinstance(node.text, bytes) else node.text
             terms.setdefault(node.fieldname, set()).add(text)
@@ -42,15 +46,10 @@ def _analyzers(finnish: str) -> dict:
     return analyzers(finnish)
 
 
-def distinct_tokens(text: str) -> str | list[str]:
-    """TEXT's distinct tokens (as written, sorted): stored with each body when it is indexed
-    (schema.HIGHLIGHT_TOKENS), so that highlighting a page of hits tokenises none of them.
-
-    When every token is a run of word characters (a plain text, see _matches), they come as one
-    string, separated by spaces: cheaper to store and to read than a list, and the type says that
-    the text is plain. Otherwise (a law number, a section, a date, an amount) as a list."""
-    tokens = sorted(set(_TOKEN.findall(text)))
-    return " ".join(tokens) if _plain(tokens) else tokens
+def is_plain(text: str) -> bool:
+    """Whether TEXT has no special token (see _matches): stored with each body when it is indexed
+    (schema.HIGHLIGHT_PLAIN), so that highlighting a page of hits tokenises none of them."""
+    return _plain(_TOKEN.findall(text))
 
 
 def _plain(tokens) -> bool:
@@ -58,13 +57,13 @@ def _plain(tokens) -> bool:
     return "".join(tokens).replace("_", "a").isalnum()
 
 
-def highlight(text: str, terms: set[str], language: str, finnish: str, tokens: str | list[str] | None = None,
+def highlight(text: str, terms: set[str], language: str, finnish: str, plain: bool | None = None,
               forms: str | None = None) -> str:
     """Return up to TOP fragments of TEXT around the words matching TERMS, as safe HTML ('' if none).
 
-    FORMS: the document's tokens by analysed form (forms.tokens_by_form), when the index stored them;
-    otherwise TEXT's tokens are analysed here. TOKENS: TEXT's distinct tokens (distinct_tokens), when
-    the index stored them (a string says the text is plain); otherwise TEXT is tokenised here if needed."""
+    FORMS: the document's tokens with their analysed forms (forms.tokens_by_form), when the index stored them;
+    otherwise TEXT's tokens are analysed here. PLAIN: whether TEXT has no special token (is_plain), when
+    the index stored it; otherwise TEXT is tokenised here if a word matches."""
     if not terms or not text:
         return ""
     if forms is None:
@@ -72,8 +71,8 @@ def highlight(text: str, terms: set[str], language: str, finnish: str, tokens: s
     hits = matching(forms, terms)  # FORMS may list tokens of the document's other texts: _matches finds none
     if not hits:
         return ""
-    plain = isinstance(tokens, str) or (tokens is None and _plain(_TOKEN.findall(text)))
-    if plain:  # a token with a special character is no token of a plain text
+    plain = is_plain(text) if plain is None else plain
+    if plain and not _plain(hits):  # a token with a special character is no token of a plain text
         hits = {hit for hit in hits if _plain((hit,))}
     # Special tokens (law numbers, sections, dates, amounts) are the ones with a character that is not a word
     # character: without one, the tokens are the text's maximal runs of word characters.

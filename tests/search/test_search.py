@@ -101,11 +101,12 @@ def test_highlights_mark_the_matched_inflected_words_and_escape_text(bench):
     assert "5 &lt; 6" in hit.highlight
 
 
-def test_highlights_read_the_tokens_stored_with_the_body_and_mark_the_same_words(bench):
-    """Each body's distinct tokens are stored when it is indexed (a string when the text is plain, a
-    list when it has a special token); the snippets are those of tokenising the text afresh."""
+def test_highlights_read_whether_the_body_is_plain_as_stored_and_mark_the_same_words(bench):
+    """Whether each body has a special token is stored when it is indexed (schema.HIGHLIGHT_PLAIN); the
+    snippets are those of tokenising the text afresh."""
     from ideapankki.search import highlight as hl
-    from ideapankki.search.schema import HIGHLIGHT_TOKENS
+    from ideapankki.search.forms import HIGHLIGHT_FORMS
+    from ideapankki.search.schema import HIGHLIGHT_PLAIN
 
     bench.add("plain", title="T", summary="S.", body="Kunnissa kokeiltiin kuntien mallia; kunta_x ja Kunta.")
     bench.add("law", title="T", summary="S.", body="Kunnissa sovellettiin 12 § ja lakia 410/2015 vuonna 2024.")
@@ -114,13 +115,13 @@ def test_highlights_read_the_tokens_stored_with_the_body_and_mark_the_same_words
         stored = {doc["slug"]: doc for doc in searcher.all_stored_fields()}
     finally:
         searcher.close()
-    assert stored["plain"][HIGHLIGHT_TOKENS] == "Kunnissa Kunta ja kokeiltiin kunta_x kuntien mallia"
-    assert isinstance(stored["law"][HIGHLIGHT_TOKENS], list) and "12 §" in stored["law"][HIGHLIGHT_TOKENS]
+    assert stored["plain"][HIGHLIGHT_PLAIN] is True and stored["law"][HIGHLIGHT_PLAIN] is False
     terms = {"kunta", "laki", "410/2015"}
     for doc in stored.values():
         text = doc["body_fi"]
         afresh = hl.highlight(text, terms, "fi", bench.index.finnish)
-        assert afresh and hl.highlight(text, terms, "fi", bench.index.finnish, tokens=doc[HIGHLIGHT_TOKENS]) == afresh
+        assert afresh and hl.highlight(text, terms, "fi", bench.index.finnish, doc[HIGHLIGHT_PLAIN],
+                                       doc[HIGHLIGHT_FORMS]) == afresh
     assert {hit.slug: hit.highlight for hit in bench.index.search("kunta").hits}["plain"] == hl.highlight(
         stored["plain"]["body_fi"], {"kunta"}, "fi", bench.index.finnish)
 

@@ -15,7 +15,8 @@ class Flat(Environment):
 def _environments():
     made = []
     for kind in (Environment, Flat):
-        environment = kind(loader=DictLoader({"page": "{{ a }} {{ b }} {{ c }} {{ d }}|{% for k in names %}{{ k }}{% endfor %}"}))
+        page = "{{ a }} {{ b }} {{ c }} {{ d }}|{% for k in names %}{{ k }}{% endfor %}"
+        environment = kind(loader=DictLoader({"page": page}))
         environment.globals.update(a="env-a", b="env-b", c="env-c")
         made.append(environment)
     return made

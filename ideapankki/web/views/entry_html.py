@@ -58,8 +58,10 @@ def entry_top(entry, related) -> Markup:
     words, href = _words(), linker()
     labels, locale, lang, slug = words["labels"], words["locale"], _e(entry.language), entry.slug
     kind = entry.type
-    parts = ['<article class="entry" lang="', lang, '">\n  <header class="entry-header">\n    <p class="kicker"><a href="',
-             _e(href("public.entries", "type", kind)), '" lang="', locale, '"><span class="badge badge-', _e(kind), '">',
+    parts = ['<article class="entry" lang="', lang,
+             '">\n  <header class="entry-header">\n    <p class="kicker"><a href="',
+             _e(href("public.entries", "type", kind)), '" lang="', locale, '"><span class="badge badge-', _e(kind),
+             '">',
              _e(labels.TYPE_LABELS.get(kind, "")), '</span></a></p>\n    <h1>', _e(entry.title),
              '</h1>\n    <p class="lead">', _e(entry.summary), '</p>\n']
     helpers = current_app.jinja_env.globals  # the views' helpers, as the template called them (no import cycle)
@@ -111,13 +113,14 @@ def _time(value, locale: str) -> str:
 
 def _facts(entry, words: dict, lang: str, programme, href) -> list[str]:
     """The facts list of the entry's aside, and the end of the aside."""
-    labels, parts = words["labels"], []
+    labels, locale, parts = words["labels"], words["locale"], []
     if entry.published_on:
-        parts += ["        <dt>", words["published"], "</dt>\n        <dd>", _time(entry.published_on, words["locale"]), "</dd>\n"]
+        parts += ["        <dt>", words["published"], "</dt>\n        <dd>", _time(entry.published_on, locale),
+                  "</dd>\n"]
     if entry.period_start:
-        parts += ["        <dt>", words["period"], "</dt>\n        <dd>", _time(entry.period_start, words["locale"]), " – "]
+        parts += ["        <dt>", words["period"], "</dt>\n        <dd>", _time(entry.period_start, locale), " – "]
         if entry.period_end:
-            parts.append(_time(entry.period_end, words["locale"]))
+            parts.append(_time(entry.period_end, locale))
         parts.append("</dd>\n")
     status = entry.trial_status
     if status:
@@ -145,7 +148,8 @@ def _facts(entry, words: dict, lang: str, programme, href) -> list[str]:
                   *[f'<li><a href="{_e(href("public.theme", "slug", slug))}">{_e(names.get(slug, ""))}</a></li>'
                     for slug in themes], "</ul></dd>\n"]
     if entry.tags:
-        parts += ["        <dt>", words["keywords"], '</dt>\n        <dd><ul class="inline-list tags" lang="', lang, '">',
+        parts += ["        <dt>", words["keywords"], '</dt>\n        <dd><ul class="inline-list tags" lang="', lang,
+                  '">',
                   *[f"<li>{_e(tag)}</li>" for tag in entry.tags], "</ul></dd>\n"]
     parts += ["        <dt>", words["entry_language"], "</dt>\n        <dd>",
               _e(labels.LANGUAGE_LABELS.get(entry.language, "")), "</dd>\n        <dt>", words["permanent"],
@@ -162,7 +166,8 @@ def entry_laws(entry) -> Markup:
     words = _words()
     lang = _e(entry.language)
     parts = ['\n  <section class="entry-section" lang="', words["locale"],
-             '" aria-labelledby="laws-title">\n    <h2 id="laws-title">', words["laws"], '</h2>\n    <ul class="laws">\n']
+             '" aria-labelledby="laws-title">\n    <h2 id="laws-title">', words["laws"],
+             '</h2>\n    <ul class="laws">\n']
     for law in entry.laws:
         parts += ['      <li><span lang="', lang, '">', _e(law.title), "</span>"]
         if law.number:

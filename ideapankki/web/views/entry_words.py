@@ -93,7 +93,8 @@ def citation(entry, words: dict, address: str) -> str:
     places = entry.municipalities
     values = {
         "title": entry.title.rstrip("."),
-        "who": ", ".join([m.name_sv if locale == "sv" else m.name_fi for m in places]) if places else responsible(entry),
+        "who": (", ".join([m.name_sv if locale == "sv" else m.name_fi for m in places]) if places
+                else responsible(entry)),
         "published": day(entry.published_on, locale) if entry.published_on else "",
         "url": address,
         "accessed": day(date.today(), locale),

@@ -17,14 +17,31 @@ from .. import structured_labels
 bp = Blueprint("practice", __name__)
 
 
+class Details(dict):
+    """A structured description as the templates read it: a part it lacks is None, by key or by
+    attribute (`d['goals']`, `d.results`), which the templates only test (`{% if d.results %}`).
+    Jinja looked an absent part up as a key and as an attribute, two exceptions and an Undefined
+    each: a dozen absent parts on a practice's page, some 20 µs. The text is the same."""
+
+    __slots__ = ()
+
+    def __missing__(self, key):
+        return None
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):  # never a part: special names (__html__…) stay absent
+            raise AttributeError(name)
+        return self.get(name)
+
+
 def details_of(subject: Entry | EntryDocument | None) -> dict:
-    """The structured description of an entry row or a document, as structured.read gives it."""
+    """The structured description of an entry row or a document, as structured.read gives it (Details)."""
     if subject is None:
-        return {}
+        return Details()
     if isinstance(subject, EntryDocument):
-        return subject.details
+        return Details(subject.details)
     levels = {k: getattr(subject, k) for k in ("evidence_level", "evidence_proposed") if getattr(subject, k)}
-    return structured.from_json({**(subject.details or {}), **levels})
+    return Details(structured.from_json({**(subject.details or {}), **levels}))
 
 
 def preview_document(form, entry_type: str) -> EntryDocument | None:

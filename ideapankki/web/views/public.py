@@ -18,7 +18,8 @@ from . import entry_html, facets, listing_block, listing_html
 from .norm_status import norm_status_form
 
 bp = Blueprint("public", __name__)
-for _name, _function in {**listing_html.GLOBALS, **facets.GLOBALS, **listing_block.GLOBALS, **entry_html.GLOBALS}.items():
+_GLOBALS = {**listing_html.GLOBALS, **facets.GLOBALS, **listing_block.GLOBALS, **entry_html.GLOBALS}
+for _name, _function in _GLOBALS.items():
     bp.add_app_template_global(_function, _name)  # the cards, facet sidebar, page links, results block, entry page
 
 
