@@ -120,13 +120,24 @@ def url_for_this(endpoint: str, view_args: dict, args: dict, **options) -> str:
 
 def plain_rule_arguments(endpoint: str) -> frozenset | None:
     """The path parts of ENDPOINT's rule if url_for would build its query from the other values
-    alone, in their order; None otherwise."""
-    app = current_app
-    try:
-        rules = list(app.url_map.iter_rules(endpoint))
-    except KeyError:  # no such endpoint: url_for says so
+    alone, in their order; None otherwise. The rule's part is kept on the URL map per endpoint and
+    rule count (a page asks four times; the rules do not change once the app serves)."""
+    app = _cv_app.get().app
+    url_map = app.url_map
+    if any(app.url_default_functions.values()) or url_map.sort_parameters:
         return None
-    if (len(rules) != 1 or rules[0].defaults or any(app.url_default_functions.values())
-            or app.url_map.sort_parameters):
-        return None
-    return frozenset(rules[0].arguments)
+    kept = url_map.__dict__.get(_PLAIN_KEPT)
+    if kept is None or kept[0] != len(url_map._rules):
+        kept = url_map.__dict__[_PLAIN_KEPT] = (len(url_map._rules), {})
+    names = kept[1].get(endpoint, False)
+    if names is False:
+        try:
+            rules = list(url_map.iter_rules(endpoint))
+        except KeyError:  # no such endpoint: url_for says so
+            rules = []
+        names = kept[1][endpoint] = (frozenset(rules[0].arguments) if len(rules) == 1 and not rules[0].defaults
+                                     else None)
+    return names
+
+
+_PLAIN_KEPT = "_ideapankki_plain_rules"  # on the URL map: (its rule count, {endpoint: plain_rule_arguments})

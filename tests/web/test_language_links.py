@@ -56,3 +56,21 @@ def test_a_rule_that_is_not_plain_is_built_by_url_for(module_app):
             "i18n.switch", code="sv", next="/a?b=c&d")
         assert str(alternate_links()).count("<link") == len(module_app.config["LANGUAGES"])
         assert str(language_switch()).count("<li>") == len(module_app.config["LANGUAGES"])
+
+
+def test_the_kept_rule_parts_follow_the_url_map():
+    """i18n.plain_rule_arguments keeps its answers on the URL map, and asks again when a rule is added."""
+    from flask import Flask
+
+    from ideapankki.web.i18n import plain_rule_arguments
+
+    app = Flask(__name__)
+    view = lambda x="": x  # noqa: E731
+    app.add_url_rule("/a/<x>", "a", view)
+    with app.test_request_context("/"):
+        assert (plain_rule_arguments("a"), plain_rule_arguments("b"), plain_rule_arguments("a")) == (
+            frozenset({"x"}), None, frozenset({"x"}))
+    app.add_url_rule("/b", "b", view)
+    app.add_url_rule("/a", "a", view, defaults={"x": "1"})  # a second rule: url_for must choose
+    with app.test_request_context("/"):
+        assert (plain_rule_arguments("a"), plain_rule_arguments("b")) == (None, frozenset())
