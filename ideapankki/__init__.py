@@ -9,8 +9,8 @@ from .config import STATIC_DIR, TEMPLATES_DIR, build_config
 
 def create_app(config: dict | None = None) -> Flask:
     """The composition root: configuration, then each subsystem in the order it depends on the others."""
-    from .web import (citation, database, errors, extensions, index, notify, params, request_commit, serving,
-                      templating, views)
+    from .web import (database, errors, extensions, index, notify, params, request_commit, serving, templating,
+                      views)
     from .web.serving.public_url import App  # Flask, with absolute links from the public URL
     from .web.template_locale import LocaleEnvironment
 
@@ -26,7 +26,6 @@ def create_app(config: dict | None = None) -> Flask:
     params.init_app(app)  # before the first route: it bounds the routes' <int:…> parts
     views.init_app(app)
     errors.init_app(app)
-    citation.init_app(app)
     templating.init_app(app)
     serving.wrap_app(app)  # headers, hosts, proxy; the validators' hook last
     return app

@@ -124,29 +124,35 @@ def site_version(source: sa.Engine | OrmSession, keep: bool = False) -> tuple:
         if keep:
             source.info[_VERSION_READ] = (source.get_transaction(), version)
         return version
-    found = _VERSION_SQL.get(source.dialect.name)
-    if found is None:
-        found = _VERSION_SQL[source.dialect.name] = _version_sql(source.dialect)
-    sql, conversions = found
     try:
         connection = source.raw_connection()  # the pool's DBAPI connection, no Connection around it
     except Exception:  # noqa: BLE001 - connecting again below raises it as SQLAlchemy's error
         connection = None
     if connection is not None:
         try:
-            cursor = connection.cursor()
-            try:
-                cursor.execute(sql)
-                return tuple(value if convert is None or value is None else convert(value)
-                             for convert, value in zip(conversions, cursor.fetchone()))
-            finally:
-                cursor.close()
+            return version_on(source.dialect, connection)
         except Exception:  # noqa: BLE001 - retried below, where the error is raised as SQLAlchemy's
             connection.invalidate()
         finally:
             connection.close()  # back to the pool, which ends any transaction the query began
     with source.connect() as connection:
         return tuple(connection.execute(VERSION_QUERY).one())
+
+
+def version_on(dialect, connection) -> tuple:
+    """site_version's answer read on CONNECTION, a pooled DBAPI connection of DIALECT (what the
+    driver raises, it raises: the caller drops the connection and asks site_version)."""
+    found = _VERSION_SQL.get(dialect.name)
+    if found is None:
+        found = _VERSION_SQL[dialect.name] = _version_sql(dialect)
+    sql, conversions = found
+    cursor = connection.cursor()
+    try:
+        cursor.execute(sql)
+        return tuple(value if convert is None or value is None else convert(value)
+                     for convert, value in zip(conversions, cursor.fetchone()))
+    finally:
+        cursor.close()
 
 
 def _version_sql(dialect) -> tuple[str, tuple]:

@@ -53,11 +53,11 @@ CALL0_FILTER = "ideapankki:call0:"  # + a helper's name: the helper called witho
 # (municipality_name and region_name are the language's, csrf_token…): tests/unit/test_template_locale.py.
 FOLDED_CALLS = frozenset((
     "url_in_language", "here_without_language", "get_flashed_messages", "entry_feed_link", "may_edit_entry",
-    "programme_of", "details_of", "finlex_url", "adoption_panel", "shown_contacts", "citation_text",
-    "follow_link", "og_locale", "field_label", "field_texts", "field_value", "may_confirm_evidence", "url_with",
+    "programme_of", "details_of", "finlex_url", "adoption_panel", "shown_contacts",
+    "follow_link", "field_label", "field_texts", "field_value", "may_confirm_evidence", "url_with",
     "page_numbers", "entry_href", "card_date", "evidence_label", "moderator_waiting", "open_reports_count",
     "own_following", "page_feed", "latest_comment_for", "entry_meta_html", "entry_top_html", "entry_laws_html",
-    "entry_related_html", "entry_end_html",
+    "entry_related_html", "entry_end_html", "alternate_links", "language_switch", "login_href",
 ))
 RUNTIME_IMPORTS = "from jinja2.runtime import "  # the first line of Jinja's generated code
 FAST_ESCAPE = "; from ideapankki.web.template_escape import escape"

@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from ..reference import THEME_SLUGS
 from . import field_labels, labels, page_gettext, template_inline, template_locale
+from .language_links import alternate_links, language_switch, login_href
 from .i18n import (QUERY_SAFE, here_without_language, language, plain_rule_arguments, url_for_this,
                    url_in_language)
 from .template_cache import PROCESS_CACHE
@@ -138,6 +139,9 @@ def init_app(app: Flask) -> None:
         facet_values_shown=FACET_VALUES_SHOWN,
         url_in_language=url_in_language,
         here_without_language=here_without_language,
+        alternate_links=alternate_links,  # base.html's language links (language_links.py)
+        language_switch=language_switch,
+        login_href=login_href,
         municipality_name=labels.municipality_name,
         region_name=labels.region_name,
         current_locale=language,

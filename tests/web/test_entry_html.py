@@ -5,7 +5,7 @@ template_inline.py inlines them) is kept here as the reference, rendered with th
 from datetime import date, datetime
 
 import pytest
-from flask import render_template_string
+from flask import render_template_string, url_for
 from sqlmodel import select
 
 from clients import PASSWORD, sign_in
@@ -13,7 +13,11 @@ from factories import CONTENT_DIR
 from ideapankki import accounts
 from ideapankki.migrate import seed_if_empty
 from ideapankki.models import Entry, Role
+from ideapankki.structured import shown_contacts
+from ideapankki.web.citation import OG_LOCALES, responsible
 from ideapankki.web.database import ENGINE_KEY
+from ideapankki.web.page_gettext import gettext as _
+from ideapankki.web.templating import long_date
 from ideapankki.web.views import public
 
 pytestmark = pytest.mark.sqlite_only("the markup is the same on both databases")
@@ -200,6 +204,28 @@ REFERENCE = """{% extends "base.html" %}
 """
 
 
+def citation_text(entry: Entry, accessed: date | None = None) -> str:
+    """The citation as the template had it written (views/entry_words.citation writes it now)."""
+    values = {
+        "title": entry.title.rstrip("."), "who": responsible(entry), "published": long_date(entry.published_on),
+        "url": url_for("public.entry", slug=entry.slug, _external=True),
+        "accessed": long_date(accessed or date.today()),
+    }
+    if values["who"]:
+        text = _("%(title)s. %(who)s. Ideapankki, published %(published)s. %(url)s (accessed %(accessed)s).",
+                 **values)
+    else:
+        text = _("%(title)s. Ideapankki, published %(published)s. %(url)s (accessed %(accessed)s).", **values)
+    people = ["; ".join(", ".join(filter(None, (c.name, c.role, c.organisation, c.email, c.phone)))
+                        for c in shown_contacts(entry.contacts))]
+    return text + " " + _("Contact: %(people)s.", people=people[0]) if people[0] else text
+
+
+# The reference's helpers that no template calls any more.
+HELPERS = {"citation_text": citation_text, "og_locales": OG_LOCALES,
+           "og_locale": lambda language: OG_LOCALES.get(language, "fi_FI")}
+
+
 @pytest.fixture(scope="module")
 def seeded(module_app):
     """module_app with the seed content: entries with laws, links, relations, versions, norms, programmes."""
@@ -219,7 +245,7 @@ def compared(monkeypatch):
         for change in changes:
             change(context)
         new = render(name, **context)
-        pairs.append((render_template_string(REFERENCE, **context), new))
+        pairs.append((render_template_string(REFERENCE, **HELPERS, **context), new))
         return new
     monkeypatch.setattr(public, "render_template", both)
     return pairs, changes

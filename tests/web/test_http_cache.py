@@ -200,3 +200,31 @@ def test_head_carries_the_validator_of_its_get(client, published):
     head_tag = client.head("/entries").headers["ETag"]
     assert client.get("/entries").headers["ETag"] == head_tag
     assert client.get("/entries", headers={"If-None-Match": head_tag}).status_code == 304
+
+
+def test_the_etag_check_and_the_page_share_one_pooled_connection(app, client, published, cache_of):
+    """The version read of the ETag check is made on the connection the page's reads then use."""
+    from sqlalchemy import event
+
+    from ideapankki.web.database import ENGINE_KEY
+
+    engine, checkouts = app.extensions[ENGINE_KEY], []
+    client.get(f"/entries/{published[0].slug}")  # the pages' first-time work done
+
+    def checkout(*_args):
+        checkouts.append(1)
+    event.listen(engine, "checkout", checkout)
+    try:
+        response = client.get(f"/entries/{published[0].slug}")
+    finally:
+        event.remove(engine, "checkout", checkout)
+    assert response.status_code == 200 and cache_of()[-1] == "etag"
+    assert len(checkouts) == 1
+
+
+def test_a_failing_pooled_read_falls_back_to_the_engine(app, client, published, cache_of, monkeypatch):
+    def broken(_dialect, _connection):
+        raise RuntimeError("the connection broke")
+    monkeypatch.setattr(http_cache, "version_on", broken)
+    response = client.get(f"/entries/{published[0].slug}")
+    assert response.status_code == 200 and cache_of()[-1] == "etag" and response.headers["ETag"]

@@ -166,7 +166,7 @@ def test_nothing_found_is_never_an_empty_page(reader):
 
 
 def test_an_anonymous_search_reads_the_sites_version_once(reader, shared, monkeypatch):
-    """The ETag check reads the version from the engine; the search, its catch-up and the listing
+    """The ETag check reads the version (on the request's pooled connection); the search, its catch-up and the listing
     table take that one (changes.keep_version) instead of reading it again in the session."""
     from sqlalchemy import event
 
@@ -174,8 +174,8 @@ def test_an_anonymous_search_reads_the_sites_version_once(reader, shared, monkey
     from ideapankki.web.serving import http_cache
 
     engine_reads, session_reads = [], []
-    monkeypatch.setattr(http_cache, "site_version",
-                        lambda source, real=http_cache.site_version: engine_reads.append(1) or real(source))
+    monkeypatch.setattr(http_cache, "_site_version",
+                        lambda app, real=http_cache._site_version: engine_reads.append(1) or real(app))
 
     def statement(_conn, _cursor, sql, *_args):
         if "entry_change" in sql and "programme" in sql:  # changes.VERSION_QUERY

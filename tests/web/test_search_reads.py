@@ -59,3 +59,30 @@ def test_a_change_shows_at_the_next_search(client, entry_factory):
     entry_factory("toka", title="Toinen kokeilu")
     html = client.get("/search?q=kokeilu").text
     assert "Toinen kokeilu" in html and "Ensimmäinen kokeilu" in html
+
+
+def test_a_signed_in_readers_search_reads_through_the_session_and_shows_the_same_results(app, client, entry_factory,
+                                                                                          app_session):
+    """No ETag check for a signed-in reader: the version is the session's read, the cards the session's."""
+    from clients import sign_in
+    from factories import make_member
+
+    entry_factory("kajaani", title="Kajaanin työllisyyskokeilu", type="practice", municipalities=["Kajaani"])
+    entry_factory("idea", title="Idea työllisyydestä", type="idea")
+    make_member(app_session)
+    app.extensions[SEARCH_KEY].catch_up()
+    seen = _sessions_opened(app)
+    urls = ("/search?q=työllisyys&lang=sv", "/search?q=kokeilu&municipality=205", "/search?q=qqqxxzzv",
+            "/api/v1/search?q=työllisyys&type=idea")
+    anonymous = [client.get(url) for url in urls]
+    member = sign_in(app.test_client())
+    seen.clear()
+    signed_in = [member.get(url) for url in urls]
+    assert seen == [True] * len(urls)
+    for url, page, own in zip(urls, anonymous, signed_in):
+        if url.startswith("/api/"):
+            assert own.get_data() == page.get_data()
+        else:
+            block = lambda html: html[html.index('<div class="listing">'):html.index("</section>")]  # noqa: E731
+            assert block(own.text) == block(page.text), url
+            assert "Kirjaudu ulos" in own.text or "Logga ut" in own.text or "Log out" in own.text

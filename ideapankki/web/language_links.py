@@ -1,0 +1,60 @@
+"""base.html's language links written in Python: the head's hreflang alternates and the header's
+language switch (and the log-in link, which goes back to the same page).
+
+Every page renders them, and as a Jinja loop they cost a page some thirty calls through the
+template's context (the loop, config.LANGUAGES, labels.LANGUAGE_ENDONYMS[code], the escapes), and
+three url_for builds whose `next=` differs on every page, so the process's URL memo seldom holds
+them. Here the loop is a join, and a switch or log-in address is its rule's fixed path (url_for
+without `next`, the same for every page) with the query appended as url_for encodes it, when the
+rule is plain (i18n.plain_rule_arguments); otherwise url_for builds it. The text is the template's
+byte for byte (tests/web/test_language_links.py keeps the old template as its reference).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import current_app
+from markupsafe import Markup
+
+from .i18n import QUERY_SAFE, here_without_language, language, plain_rule_arguments, url_in_language
+from .labels import LANGUAGE_ENDONYMS
+from .template_escape import escape
+
+ALTERNATES_JOIN = "\n  "  # base.html writes each <link> on its own line, indented by two
+SWITCH_JOIN = "\n          "  # and each switch item by ten
+
+
+def alternate_links() -> Markup:
+    """The page's <link rel="alternate" hreflang> in each language, one a line."""
+    return Markup(ALTERNATES_JOIN.join(
+        f'<link rel="alternate" hreflang="{escape(code)}" href="{escape(url_in_language(code))}">'
+        for code in current_app.config["LANGUAGES"]))
+
+
+def language_switch() -> Markup:
+    """The switch's <li> items: the current language as text, the others as links back to this page."""
+    current, here, items = language(), here_without_language(), []
+    for code in current_app.config["LANGUAGES"]:
+        code_text, label = escape(code), escape(LANGUAGE_ENDONYMS[code])
+        if code == current:
+            items.append(f'<li><span aria-current="true" lang="{code_text}">{label}</span></li>')
+        else:
+            href = escape(url_with_next("i18n.switch", here, code=code))
+            items.append(f'<li><a href="{href}" lang="{code_text}" hreflang="{code_text}">{label}</a></li>')
+    return Markup(SWITCH_JOIN.join(items))
+
+
+def login_href() -> str:
+    """url_for('auth.login', next=here_without_language()), the header's log-in link."""
+    return url_with_next("auth.login", here_without_language())
+
+
+def url_with_next(endpoint: str, here: str, **values) -> str:
+    """url_for(ENDPOINT, **VALUES, next=HERE): the fixed part kept by the app's URL memo, the
+    query appended as werkzeug encodes it (its _urlencode: urlencode with QUERY_SAFE)."""
+    build = current_app.url_for
+    names = plain_rule_arguments(endpoint)
+    if names is None or "next" in names or not names.issuperset(values):
+        return build(endpoint, **values, next=here)
+    return build(endpoint, **values) + "?" + urlencode({"next": here}, safe=QUERY_SAFE)
