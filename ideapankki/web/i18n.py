@@ -120,24 +120,23 @@ def url_for_this(endpoint: str, view_args: dict, args: dict, **options) -> str:
 
 def plain_rule_arguments(endpoint: str) -> frozenset | None:
     """The path parts of ENDPOINT's rule if url_for would build its query from the other values
-    alone, in their order; None otherwise. The rule's part is kept on the URL map per endpoint and
-    rule count (a page asks four times; the rules do not change once the app serves)."""
+    alone, in their order; None otherwise. A page asks four times: the answer is kept on the rule
+    (the endpoint's rules are read from the URL map's own table, not werkzeug's iter_rules)."""
     app = _cv_app.get().app
     url_map = app.url_map
     if any(app.url_default_functions.values()) or url_map.sort_parameters:
         return None
-    kept = url_map.__dict__.get(_PLAIN_KEPT)
-    if kept is None or kept[0] != len(url_map._rules):
-        kept = url_map.__dict__[_PLAIN_KEPT] = (len(url_map._rules), {})
-    names = kept[1].get(endpoint, False)
-    if names is False:
-        try:
-            rules = list(url_map.iter_rules(endpoint))
-        except KeyError:  # no such endpoint: url_for says so
-            rules = []
-        names = kept[1][endpoint] = (frozenset(rules[0].arguments) if len(rules) == 1 and not rules[0].defaults
-                                     else None)
+    if endpoint is None:  # iter_rules(None) is every rule: plain only in an app of one rule
+        rules = list(url_map.iter_rules())
+    else:
+        rules = url_map._rules_by_endpoint.get(endpoint, ())
+    if len(rules) != 1 or rules[0].defaults:
+        return None
+    rule = rules[0]
+    names = rule.__dict__.get(_PLAIN_KEPT)
+    if names is None:
+        names = rule.__dict__[_PLAIN_KEPT] = frozenset(rule.arguments)
     return names
 
 
-_PLAIN_KEPT = "_ideapankki_plain_rules"  # on the URL map: (its rule count, {endpoint: plain_rule_arguments})
+_PLAIN_KEPT = "_ideapankki_arguments"  # on a Rule: frozenset(rule.arguments), which do not change

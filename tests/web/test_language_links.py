@@ -59,7 +59,7 @@ def test_a_rule_that_is_not_plain_is_built_by_url_for(module_app):
 
 
 def test_the_kept_rule_parts_follow_the_url_map():
-    """i18n.plain_rule_arguments keeps its answers on the URL map, and asks again when a rule is added."""
+    """i18n.plain_rule_arguments reads the URL map as it is now: a rule added later counts."""
     from flask import Flask
 
     from ideapankki.web.i18n import plain_rule_arguments
