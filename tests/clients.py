@@ -6,6 +6,7 @@ logging in. sign_in puts an account in the session directly: for every other tes
 
 import re
 
+from flask import g
 from flask.testing import FlaskClient
 from sqlmodel import Session
 
@@ -53,3 +54,16 @@ class ClosingClient(FlaskClient):
 
     def open(self, *args, buffered=True, **kwargs):
         return super().open(*args, buffered=buffered, **kwargs)
+
+
+def sessions_opened(app) -> list:
+    """A list that gets, for each request, whether it opened a database session (the readers'
+    session-free paths: listings, municipality pages, anonymous search)."""
+    seen = []
+
+    @app.after_request
+    def probe(response):
+        seen.append("db" in g)
+        return response
+
+    return seen

@@ -2,25 +2,13 @@
 codes checked in its register, the cards, a municipality's row, its peers and its adoption lists
 on the request's pooled connection (views/public.py)."""
 
-from flask import g
-
-
-def _sessions_opened(app):
-    """A list that gets, for each request, whether it opened a database session."""
-    seen = []
-
-    @app.after_request
-    def probe(response):
-        seen.append("db" in g)
-        return response
-
-    return seen
+from clients import sessions_opened
 
 
 def test_anonymous_listings_open_no_session(app, client, entry_factory):
     entry_factory("kajaani", title="Kajaanin kokeilu", type="practice", themes=["tyollisyys"], municipalities=["Kajaani"])
     entry_factory("idea", title="Idea ilman kuntaa", type="idea")
-    seen = _sessions_opened(app)
+    seen = sessions_opened(app)
     assert client.get("/entries").status_code == 200  # builds the listing table: a session
     seen.clear()
     for url in ("/entries", "/entries?type=idea", "/entries?page=1&theme=tyollisyys", "/entries?region=FI1D8",

@@ -3,21 +3,9 @@
 cards on the request's pooled connection; a search that finds nothing near its words reads the
 newest entries through a session opened then."""
 
-from flask import g
+from clients import sessions_opened
 
 from ideapankki.web.index import SEARCH_KEY
-
-
-def _sessions_opened(app):
-    """A list that gets, for each request, whether it opened a database session."""
-    seen = []
-
-    @app.after_request
-    def probe(response):
-        seen.append("db" in g)
-        return response
-
-    return seen
 
 
 def test_anonymous_searches_open_no_session(app, client, entry_factory):
@@ -25,7 +13,7 @@ def test_anonymous_searches_open_no_session(app, client, entry_factory):
                   municipalities=["Kajaani"])
     entry_factory("idea", title="Idea työllisyydestä", type="idea")
     app.extensions[SEARCH_KEY].catch_up()
-    seen = _sessions_opened(app)
+    seen = sessions_opened(app)
     assert client.get("/search?q=työllisyys").status_code == 200  # builds the listing table: a session
     seen.clear()
     urls = ("/search?q=työllisyys", "/search?q=työllisyys&type=idea&lang=sv", "/search?q=kokeilu&municipality=205",
@@ -48,7 +36,7 @@ def test_codes_are_checked_in_the_tables_register(client, entry_factory):
 
 def test_nothing_near_the_words_shows_the_newest_entries_through_a_session(app, client, entry_factory):
     entry_factory("eka", title="Ensimmäinen kokeilu")
-    seen = _sessions_opened(app)
+    seen = sessions_opened(app)
     html = client.get("/search?q=qqqxxzzv").text
     assert "Ensimmäinen kokeilu" in html and seen == [True]
 
@@ -71,7 +59,7 @@ def test_a_signed_in_readers_search_reads_through_the_session_and_shows_the_same
     entry_factory("idea", title="Idea työllisyydestä", type="idea")
     make_member(app_session)
     app.extensions[SEARCH_KEY].catch_up()
-    seen = _sessions_opened(app)
+    seen = sessions_opened(app)
     urls = ("/search?q=työllisyys&lang=sv", "/search?q=kokeilu&municipality=205", "/search?q=qqqxxzzv",
             "/api/v1/search?q=työllisyys&type=idea")
     anonymous = [client.get(url) for url in urls]
