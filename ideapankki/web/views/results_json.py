@@ -7,7 +7,7 @@ two thirds of the answer's serialising. Their text is fixed but for the two valu
 written here directly, in the order sort_keys gives ("count" before "value"), each value's JSON
 string kept per value (codes, years and levels: a small, closed set); the rest of the answer
 (twenty results) goes through json.dumps with Flask's own arguments. Entry URLs are the entry
-rule's absolute URL built once per answer with its slug put in (listing_html.entry_href's way).
+rule's absolute URL with its slug put in (web/slug_links.py).
 When the app's JSON provider is set up otherwise (debug's indented JSON, a provider of its
 own), the answer is jsonify's. tests/web/test_results_json.py holds the two texts equal.
 """
@@ -21,7 +21,7 @@ from flask import current_app, jsonify, url_for
 from flask.json.provider import DefaultJSONProvider
 
 from ...search import results as searching
-from .listing_html import PLACEHOLDER, SLUG
+from ..slug_links import linker
 
 VALUES_KEPT = 4096  # distinct facet values whose text is kept (a bank has ~400)
 _value_tails: dict[object, str] = {}
@@ -78,10 +78,6 @@ def _entry_url(entry) -> str:
 
 
 def _entry_urls():
-    """slug -> the entry's absolute URL, the rule built once (a slug that is not plain is built by url_for)."""
-    parts = url_for("public.entry", slug=PLACEHOLDER, _external=True).split(PLACEHOLDER)
-    if len(parts) != 2:
-        return lambda slug: url_for("public.entry", slug=slug, _external=True)
-    head, tail = parts
-    plain = SLUG.fullmatch
-    return lambda slug: head + slug + tail if plain(slug) else url_for("public.entry", slug=slug, _external=True)
+    """slug -> the entry's absolute URL, as url_for gives it (slug_links: the rule's parts built once)."""
+    link = linker()
+    return lambda slug: link("public.entry", "slug", slug, True)
