@@ -23,8 +23,8 @@ def save(session: Session, user: User, doc: EntryDocument, codes: list[str], ent
         drafts.check_complete(doc)
     if entry is None:
         entry = entries.create_entry(session, doc, codes, user, per_hour, body_html=body_html)
-    else:
-        revisions.save_edit(session, entry, doc, codes, user)
+        return entry, submit and workflow.submit_new(session, entry, user) is not None
+    revisions.save_edit(session, entry, doc, codes, user)
     if submit and workflow.may_act(session, user, entry, Action.submit):
         workflow.act(session, entry, Action.submit, user, text=doc)  # DOC is complete (checked above)
         return entry, True

@@ -59,6 +59,19 @@ def may_act(session: Session, actor: User, entry: Entry, action: Action, may_wai
                                         waive=True) is None
 
 
+def submit_new(session: Session, entry: Entry, actor: User) -> Transition | None:
+    """Send ENTRY, which ACTOR has just created in this transaction (entries.create_entry, one
+    revision, complete: drafts.check_complete), for review when the table allows; None when it does not.
+
+    What `act` would read back is known here: no other transaction can see the row yet (nothing
+    to lock or refresh), and its only text is ACTOR's revision 1 (the facts `facts` would read).
+    The move and its rule still come from the table: 3 statements less than may_act + act."""
+    move = find_move(entry.state, Action.submit)
+    if move is None or refusal(actor, move, entry, Facts(frozenset({actor.id}))) is not None:
+        return None
+    return _record(session, entry, move, actor, None)
+
+
 def check(session: Session, entry: Entry, action: Action, actor: User, comment: str | None = None, *,
           waive: bool = False, may_waive: bool = False, text: EntryDocument | None = None) -> tuple[Move, Revision | None]:
     """The move ACTION would make on ENTRY now, or the true reason it would not: WorkflowError (the

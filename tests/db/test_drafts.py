@@ -74,3 +74,32 @@ def test_export_leaves_out_a_draft_without_a_summary(session, tmp_path):
     session.commit()
     written = exchange.export_dir(session, tmp_path)
     assert [path.name for path in written] == ["valmis.md"]
+
+
+def test_a_new_entry_sent_at_once_is_audited_as_workflow_act_audits_a_draft_sent_later(session):
+    """workflow.submit_new (a new entry saved and sent in one transaction) reads nothing back, yet
+    writes what `act` writes for the same move: the entry submitted, one audit row of the move."""
+    member = make_member(session)
+    done = title_only(summary="Valmis teksti.")
+    at_once, sent = submissions.save(session, member, done, [], None, submit=True, per_hour=20)
+    later, _sent = submissions.save(session, member, title_only(title="Myöhemmin", summary="Valmis."), [], None,
+                                    submit=False, per_hour=20)
+    workflow.act(session, later, Action.submit, member)
+    session.commit()
+    assert sent and at_once.state == later.state == EntryState.submitted.value
+
+    def audit(entry):
+        rows = session.exec(select(Transition).where(Transition.entry_id == entry.id)).all()
+        return [(r.from_state, r.to_state, r.action, r.actor_id, r.revision_id, r.comment, r.waived) for r in rows]
+    assert audit(at_once) == audit(later) == [("draft", "submitted", "submit", member.id, None, None, False)]
+
+
+def test_submit_new_asks_the_transition_table(session):
+    """Someone who is not the author (nor of its organisation) may not send the entry: no move, no row."""
+    member = make_member(session)
+    entry, _sent = submissions.save(session, member, title_only(summary="Valmis."), [], None, submit=False,
+                                    per_hour=20)
+    stranger = make_member(session, "ville@oulu.fi", "Oulu")
+    assert workflow.submit_new(session, entry, stranger) is None
+    assert entry.state == EntryState.draft.value
+    assert session.exec(select(Transition).where(Transition.entry_id == entry.id)).all() == []
