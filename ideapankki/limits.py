@@ -90,6 +90,13 @@ def count_preview(session: Session, user: User, per_hour: int = PREVIEWS_PER_HOU
     _use(session, [(f"preview:{user.id}", per_hour, TooManyPreviews)], now or utcnow())
 
 
+# Built once and run on the session's connection: a submission asks them under the write lock,
+# and the ORM's statement building and result cost five times the query (0.22 against 0.04 ms).
+_LOCK_ACCOUNT = sa.select(User.id).where(User.id == sa.bindparam("author")).with_for_update()
+_RECENT = sa.select(sa.func.count(), sa.func.min(Entry.created_at)).where(
+    Entry.author_id == sa.bindparam("author"), Entry.created_at > sa.bindparam("since"))
+
+
 def check_submission_rate(session: Session, author: User, per_hour: int = SUBMISSIONS_PER_HOUR,
                           now: datetime | None = None) -> None:
     """Raise TooManySubmissions when AUTHOR may not start another entry now.
@@ -101,12 +108,11 @@ def check_submission_rate(session: Session, author: User, per_hour: int = SUBMIS
     if author.is_moderator:
         return
     now = now or utcnow()
-    if session.get_bind().dialect.name != "sqlite":  # SQLite has no row locks; its writers queue at BEGIN
-        session.exec(select(User.id).where(User.id == author.id).with_for_update()).first()
-    since = now - WINDOW
-    recent = session.exec(select(sa.func.count(), sa.func.min(Entry.created_at))
-                          .where(Entry.author_id == author.id, Entry.created_at > since)).one()
-    count, oldest = recent
+    session.flush()  # what session.exec's autoflush did: the statements below run on the connection
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":  # SQLite has no row locks; its writers queue at BEGIN
+        connection.execute(_LOCK_ACCOUNT, {"author": author.id}).first()
+    count, oldest = connection.execute(_RECENT, {"author": author.id, "since": now - WINDOW}).one()
     if count < per_hour:
         return
     raise TooManySubmissions(per_hour, _retry_after(oldest, now))

@@ -114,6 +114,14 @@ def _documents(engine: Engine, store: IndexStore, ids: list[int], turn: tuple[in
     return docs
 
 
+# The change-log rows after a position, each with whether its entry is published now. Built once and
+# run on the session's connection: after every write, where the ORM's building and result cost
+# more than the query.
+_PENDING = (sa.select(EntryChange.id, EntryChange.entry_id, Entry.state == EntryState.published.value)
+            .outerjoin(Entry, Entry.id == EntryChange.entry_id)
+            .where(EntryChange.id > sa.bindparam("upto")).order_by(EntryChange.id))
+
+
 def catch_up(store: IndexStore, engine: Engine, timeout: float = WRITER_TIMEOUT_S,
              segments: SegmentCache | None = None) -> int:
     """Apply change-log rows this index has not seen, and the similar entries they change; rebuild
@@ -133,11 +141,7 @@ def catch_up(store: IndexStore, engine: Engine, timeout: float = WRITER_TIMEOUT_
         state = store.read_state()
         with Session(engine) as session:
             # With each row, whether its entry is published now: only those are loaded whole.
-            rows = session.exec(
-                select(EntryChange.id, EntryChange.entry_id, Entry.state == EntryState.published.value)
-                .outerjoin(Entry, Entry.id == EntryChange.entry_id)
-                .where(EntryChange.id > state.applied_upto).order_by(EntryChange.id)
-            ).all()
+            rows = session.connection().execute(_PENDING, {"upto": state.applied_upto}).all()
             already = set(state.applied_above)
             published = sorted({eid for cid, eid, shown in rows if shown and cid not in already})
             rows = [(cid, eid) for cid, eid, _shown in rows if cid not in already]
@@ -145,7 +149,8 @@ def catch_up(store: IndexStore, engine: Engine, timeout: float = WRITER_TIMEOUT_
             entries = {e.id: e for e in _published(session, published)} if published else {}
             docs = {eid: document(entry) for eid, entry in entries.items()}
             learn(set().union(*(words_of(doc) for doc in docs.values())) if docs else (), store.lemmas)
-            add_forms(docs.values(), store.finnish)
+            if docs:  # none after a submission: no analyzers to look up
+                add_forms(docs.values(), store.finnish)
             # Unpublished now; only those ever added to this generation can have a document to remove
             # (a new submission's id is above them all: the index is not opened for it).
             absent = [eid for eid in entry_ids if eid not in entries

@@ -57,10 +57,18 @@ def _field_alternatives(schema, fieldname: str, word: str, voikko: bool, parts: 
             for form in finnish_lemma(word).forms:
                 if form in municipality_pairs():
                     options += [Q.Term(fieldname, t.text) for t in analyzer(form)]
-    options = list({repr(o): o for o in options}.values())
+    options = list({_key(o): o for o in options}.values())
     if not options:
         return None
     return options[0] if len(options) == 1 else Q.Or(options)
+
+
+def _key(option: Q.Query):
+    """What tells OPTION apart, as its repr does: a Term by its field, text and boost (a tuple, not the
+    repr's string: a word has a dozen alternatives per field), anything else by its repr."""
+    if option.__class__ is Q.Term:
+        return option.fieldname, option.text, option.boost
+    return repr(option)
 
 
 def word_query(schema, word: str, voikko: bool, parts: bool = True) -> Q.Query | None:

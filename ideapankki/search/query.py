@@ -22,6 +22,7 @@ from .spelling import capitals, corrections, respelled
 from .thesaurus import exact_first
 from .vectors import evaluate, from_int, to_int, top
 from .weighting import is_function_word
+from .whoosh_private import stored_document
 
 
 
@@ -131,7 +132,7 @@ def _page(searcher, view: Generation, match: _Matched, sort: str, page: int, per
     finnish = "voikko" if voikko else "snowball"
     hits = []
     for docnum in docnums:
-        stored = searcher.stored_fields(docnum)
+        stored = _stored(view.corpus, docnum)
         language = stored["language"]
         snippet = ""
         for name in ("body", "summary", "title"):
@@ -142,6 +143,14 @@ def _page(searcher, view: Generation, match: _Matched, sort: str, page: int, per
                 break
         hits.append(Hit(int(stored["id"]), stored["slug"], language, float(match.scores[docnum]), snippet))
     return hits
+
+
+def _stored(corpus, docnum: int) -> dict:
+    """The stored fields of the global DOCNUM, read from its segment (whoosh_private.stored_document)."""
+    for segment, offset, _sid in reversed(corpus.leaves):
+        if docnum >= offset:
+            return stored_document(segment, docnum - offset)
+    raise IndexError(docnum)
 
 
 def more_like(readers: Readers, entry_id: int, limit: int = 5) -> list[int]:

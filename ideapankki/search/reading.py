@@ -215,7 +215,10 @@ class FacetBits:
             if mask.bit_count() < self._sparse_below:
                 found = self._by_documents(scope)[first:end]
             else:
-                found = np.bitwise_count(self._matrix[first:end] & scope).sum(axis=1, dtype=np.int64)
+                # summed as uint32 (a row counts at most 2^32 documents), then widened: an int64 sum of the
+                # uint8 popcounts casts every one of them
+                found = np.add.reduce(np.bitwise_count(self._matrix[first:end] & scope), axis=1,
+                                      dtype=np.uint32).astype(np.int64)
             # One sort for all the scope's facets: by facet, count (descending), then row (values are sorted
             # within a facet: row order is value order); each facet is then a slice.
             present = np.flatnonzero(found)

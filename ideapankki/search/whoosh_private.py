@@ -176,6 +176,15 @@ class PlainStoredReader(whoosh3.W3PerDocReader):
         return {} if found is None else found
 
 
+def stored_document(segment, docnum: int) -> dict:
+    """The stored fields of SEGMENT's (a SegmentReader's) document DOCNUM, as the segment holds them.
+
+    SegmentReader.stored_fields copies them into a new dict of the names its schema still has, for
+    indexes written under an older schema; an index here is rebuilt whenever its layout changes
+    (store.is_current), and a page of hits reads twenty documents."""
+    return segment._perdoc.stored_fields(docnum)
+
+
 def latest_generation(searcher) -> int:
     """The newest generation of the index SEARCHER reads (it may read an older one)."""
     return searcher._ix.latest_generation()

@@ -95,15 +95,15 @@ def url_in_language(code: str) -> str:
     the page's rule is plain (one rule, no defaults, no query name that is also a path part);
     otherwise url_for builds each one."""
     request, kept = _cv_request.get().request, _cv_app.get().g.__dict__  # once, not a proxy per name
-    args = request.args.to_dict()
-    args["lang"] = code
     endpoint, view_args = request.endpoint or "public.front", request.view_args or {}
     here = kept.get("_url_in_language")
-    if here is None:
+    if here is None:  # once a request (a page asks once per language): its address, rule and query
         names = plain_rule_arguments(endpoint)
         here = kept["_url_in_language"] = (None if names is None else url_for(endpoint, **view_args, _external=True),
-                                           names)
-    address, names = here
+                                           names, request.args.to_dict())
+    address, names, query = here
+    args = query.copy()
+    args["lang"] = code
     if address is None or not names.isdisjoint(args):
         return url_for_this(endpoint, view_args, args, _external=True)
     if len(args) == 1 and code.isalpha() and code.isascii():  # only ?lang=: what urlencode gives

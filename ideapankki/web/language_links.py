@@ -15,6 +15,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import current_app
+from flask.globals import _cv_app
 from markupsafe import Markup
 
 from .i18n import QUERY_SAFE, here_without_language, language, plain_rule_arguments, url_in_language
@@ -52,9 +53,18 @@ def login_href() -> str:
 
 def url_with_next(endpoint: str, here: str, **values) -> str:
     """url_for(ENDPOINT, **VALUES, next=HERE): the fixed part kept by the app's URL memo, the
-    query appended as werkzeug encodes it (its _urlencode: urlencode with QUERY_SAFE)."""
-    build = current_app.url_for
+    query appended as werkzeug encodes it (its _urlencode: urlencode with QUERY_SAFE), encoded
+    once a request (a page asks three times with the same HERE: the log-in link and the switch's two)."""
+    app_context = _cv_app.get()
+    build = app_context.app.url_for
     names = plain_rule_arguments(endpoint)
     if names is None or "next" in names or not names.issuperset(values):
         return build(endpoint, **values, next=here)
-    return build(endpoint, **values) + "?" + urlencode({"next": here}, safe=QUERY_SAFE)
+    kept = app_context.g.__dict__
+    query = kept.get(_NEXT_QUERY)
+    if query is None or query[0] != here:
+        query = kept[_NEXT_QUERY] = (here, "?" + urlencode({"next": here}, safe=QUERY_SAFE))
+    return build(endpoint, **values) + query[1]
+
+
+_NEXT_QUERY = "_next_query"  # in g: (here, its ?next= query)

@@ -74,3 +74,31 @@ def test_export_leaves_out_a_draft_without_a_summary(session, tmp_path):
     session.commit()
     written = exchange.export_dir(session, tmp_path)
     assert [path.name for path in written] == ["valmis.md"]
+
+
+def test_a_new_entry_sent_at_once_is_audited_as_workflow_act_audits_a_draft_sent_later(session):
+    """A new entry saved and sent in one transaction is inserted submitted (workflow.move_for_new,
+    record_new) and reads nothing back, yet ends as `act` leaves a draft sent later: submitted, one
+    audit row of the move."""
+    member = make_member(session)
+    done = title_only(summary="Valmis teksti.")
+    at_once, sent = submissions.save(session, member, done, [], None, submit=True, per_hour=20)
+    later, _sent = submissions.save(session, member, title_only(title="Myöhemmin", summary="Valmis."), [], None,
+                                    submit=False, per_hour=20)
+    workflow.act(session, later, Action.submit, member)
+    session.commit()
+    assert sent and at_once.state == later.state == EntryState.submitted.value
+
+    def audit(entry):
+        rows = session.exec(select(Transition).where(Transition.entry_id == entry.id)).all()
+        return [(r.from_state, r.to_state, r.action, r.actor_id, r.revision_id, r.comment, r.waived) for r in rows]
+    assert audit(at_once) == audit(later) == [("draft", "submitted", "submit", member.id, None, None, False)]
+
+
+def test_a_new_entry_is_sent_at_once_only_when_the_transition_table_allows_it(session):
+    """move_for_new asks the table before anything is written: an account that may not submit gets
+    no move (and the form path saves nothing sent); one that may, the draft → submitted move."""
+    member = make_member(session)
+    assert workflow.move_for_new(member).target == EntryState.submitted
+    member.membership_approved_at = None  # no longer an approved member of the organisation
+    assert workflow.move_for_new(member) is None

@@ -17,13 +17,12 @@ the request's locale.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
-from flask import g, url_for
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
+from ..slug_links import linker
 from ..templating import long_date, page_numbers, urls_with
 from . import listing_words
 
@@ -34,30 +33,17 @@ except ImportError:  # another markupsafe: its public escape, the same text
         return str(escape(text))
 
 PLACES_SHOWN = 6  # municipalities named on a card; the rest are counted ("and 3 more")
-SLUG = re.compile(r"[a-z0-9-]+")
-PLACEHOLDER = "0slug0"
 
 
 def entry_href(slug: str) -> str:
-    """url_for('public.entry', slug=SLUG), its rule built once per request: twenty cards a page."""
-    parts = g.get("_entry_href")
-    if parts is None:
-        parts = g._entry_href = url_for("public.entry", slug=PLACEHOLDER).split(PLACEHOLDER)
-    if len(parts) != 2 or not SLUG.fullmatch(slug):
-        return url_for("public.entry", slug=slug)
-    return parts[0] + slug + parts[1]
+    """url_for('public.entry', slug=SLUG), through slug_links (the rule's parts built once per process)."""
+    return linker()("public.entry", "slug", slug)
 
 
 def _hrefs():
-    """entry_href for a list of cards: the rule's parts looked up once, not per card."""
-    parts = g.get("_entry_href")
-    if parts is None:
-        parts = g._entry_href = url_for("public.entry", slug=PLACEHOLDER).split(PLACEHOLDER)
-    if len(parts) != 2:
-        return entry_href
-    head, tail = parts
-    plain = SLUG.fullmatch
-    return lambda slug: head + slug + tail if plain(slug) else url_for("public.entry", slug=slug)
+    """entry_href for a list of cards: slug_links' linker looked up once, not per card."""
+    link = linker()
+    return lambda slug: link("public.entry", "slug", slug)
 
 
 def card_date(value, locale: str) -> str:
