@@ -208,8 +208,11 @@ def unique_slug(session: Session, title: str) -> str:
 
 
 def create_entry(session: Session, doc: EntryDocument, codes: list[str], author: User,
-                 per_hour: int = limits.SUBMISSIONS_PER_HOUR, body_html: str | None = None) -> Entry:
-    """Save a new draft written by AUTHOR for their organisation (BODY_HTML: see save_document).
+                 per_hour: int = limits.SUBMISSIONS_PER_HOUR, body_html: str | None = None,
+                 state: EntryState = EntryState.draft) -> Entry:
+    """Save a new entry written by AUTHOR for their organisation (BODY_HTML: see save_document): a
+    draft, or in STATE, the target of the move that sends it at once (workflow.move_for_new, whose
+    audit row the caller then writes).
 
     Raises limits.TooManySubmissions when AUTHOR has started PER_HOUR entries within the hour.
     """
@@ -217,5 +220,6 @@ def create_entry(session: Session, doc: EntryDocument, codes: list[str], author:
         raise NotAllowed("the account may not submit entries yet")
     limits.check_submission_rate(session, author, per_hour)
     doc.slug = unique_slug(session, doc.title)
-    entry, _changed = save_document(session, doc, codes, author=author, body_html=body_html, unused_slug=True)
+    entry, _changed = save_document(session, doc, codes, author=author, new_state=state, body_html=body_html,
+                                    unused_slug=True)
     return entry

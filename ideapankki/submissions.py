@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from . import drafts, entries, evidence, revisions, workflow
 from .content import EntryDocument
-from .models import Entry, User
+from .models import Entry, EntryState, User
 from .transitions import Action
 
 
@@ -22,8 +22,12 @@ def save(session: Session, user: User, doc: EntryDocument, codes: list[str], ent
     if submit:
         drafts.check_complete(doc)
     if entry is None:
-        entry = entries.create_entry(session, doc, codes, user, per_hour, body_html=body_html)
-        return entry, submit and workflow.submit_new(session, entry, user) is not None
+        move = workflow.move_for_new(user) if submit else None
+        entry = entries.create_entry(session, doc, codes, user, per_hour, body_html=body_html,
+                                     state=move.target if move else EntryState.draft)
+        if move is not None:
+            workflow.record_new(session, entry, move, user)
+        return entry, move is not None
     revisions.save_edit(session, entry, doc, codes, user)
     if submit and workflow.may_act(session, user, entry, Action.submit):
         workflow.act(session, entry, Action.submit, user, text=doc)  # DOC is complete (checked above)

@@ -59,17 +59,28 @@ def may_act(session: Session, actor: User, entry: Entry, action: Action, may_wai
                                         waive=True) is None
 
 
-def submit_new(session: Session, entry: Entry, actor: User) -> Transition | None:
-    """Send ENTRY, which ACTOR has just created in this transaction (entries.create_entry, one
-    revision, complete: drafts.check_complete), for review when the table allows; None when it does not.
-
-    What `act` would read back is known here: no other transaction can see the row yet (nothing
-    to lock or refresh), and its only text is ACTOR's revision 1 (the facts `facts` would read).
-    The move and its rule still come from the table: 3 statements less than may_act + act."""
-    move = find_move(entry.state, Action.submit)
-    if move is None or refusal(actor, move, entry, Facts(frozenset({actor.id}))) is not None:
+def move_for_new(actor: User) -> Move | None:
+    """The move that sends an entry ACTOR is about to create (entries.create_entry) for review at
+    once, or None when the table does not allow it: asked before anything is written, so that the
+    entry is inserted in the move's target state and only its audit row follows (record_new), with
+    no UPDATE of the row just inserted. The facts are those of the entry as create_entry writes it:
+    a draft of ACTOR's, for ACTOR's organisation, whose one text is ACTOR's (what `act` would read
+    back); no other transaction can see it yet, so there is nothing to lock."""
+    move = find_move(S.draft.value, Action.submit)
+    new = Entry(state=S.draft.value, author_id=actor.id, organisation_id=actor.organisation_id)  # never added
+    if move is None or refusal(actor, move, new, Facts(frozenset({actor.id}))) is not None:
         return None
-    return _record(session, entry, move, actor, None)
+    return move
+
+
+def record_new(session: Session, entry: Entry, move: Move, actor: User) -> Transition:
+    """The audit row of MOVE (move_for_new) for ENTRY, created by ACTOR in MOVE's target state."""
+    row = Transition(entry_id=entry.id, actor_id=actor.id, from_state=move.source.value, to_state=move.target.value,
+                     action=move.action.value, waived=False)
+    session.add(row)
+    session.flush()
+    _audit(session, row)
+    return row
 
 
 def check(session: Session, entry: Entry, action: Action, actor: User, comment: str | None = None, *,

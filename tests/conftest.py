@@ -8,9 +8,12 @@ unless IDEAPANKKI_REQUIRE_POSTGRES=1 (CI), which makes a missing server a failur
 from __future__ import annotations
 
 import os
+import sqlite3
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from argon2 import PasswordHasher
 from sqlmodel import Session
 
@@ -30,8 +33,19 @@ from ideapankki import close_app
 TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
+def _no_fsync(dbapi_connection, _record):
+    """SQLite without fsync in the test process, as the PostgreSQL server of .ci/postgres.sh runs with
+    fsync=off: a commit waited ~6 ms for the disk (the workflow state machine spent 6 of its 110 s
+    in 992 commits). What a test sees is the same: synchronous only decides whether a commit waits
+    until the disk has it, which matters after a power cut, not to another connection or process.
+    Servers a test starts as processes (tests/test_crash.py's kill -9, the CLI) keep the site's setting."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+
 def pytest_configure(config):
     accounts.use_password_hasher(TEST_HASHER)
+    event.listen(Engine, "connect", _no_fsync)
     lazy_url_builders.install()  # create_app without compiling ~800 URL builders the test never uses
 
 

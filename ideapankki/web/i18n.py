@@ -78,13 +78,12 @@ def _parsed(code: str) -> Locale:
 def here_without_language() -> str:
     """Return this page's path and query without ?lang=, as the switcher's way back (worked out
     once a request: a page asks three times, the log-in link and two language links)."""
-    kept = _cv_app.get().g.__dict__
+    kept, request = _cv_app.get().g.__dict__, _cv_request.get().request
     here = kept.get("_here_without_language")
-    if here is None:
-        request = _cv_request.get().request
+    if here is None or here[0] is not request:  # g can outlive a request (a test's app context)
         args = {k: v for k, v in request.args.items(multi=True) if k != "lang"}
-        here = kept["_here_without_language"] = request.path + ("?" + urlencode(args) if args else "")
-    return here
+        here = kept["_here_without_language"] = (request, request.path + ("?" + urlencode(args) if args else ""))
+    return here[1]
 
 
 def url_in_language(code: str) -> str:
@@ -97,11 +96,11 @@ def url_in_language(code: str) -> str:
     request, kept = _cv_request.get().request, _cv_app.get().g.__dict__  # once, not a proxy per name
     endpoint, view_args = request.endpoint or "public.front", request.view_args or {}
     here = kept.get("_url_in_language")
-    if here is None:  # once a request (a page asks once per language): its address, rule and query
+    if here is None or here[0] is not request:  # once a request (g can outlive one: a test's app context)
         names = plain_rule_arguments(endpoint)
-        here = kept["_url_in_language"] = (None if names is None else url_for(endpoint, **view_args, _external=True),
-                                           names, request.args.to_dict())
-    address, names, query = here
+        address = None if names is None else url_for(endpoint, **view_args, _external=True)
+        here = kept["_url_in_language"] = (request, address, names, request.args.to_dict())
+    _request, address, names, query = here
     args = query.copy()
     args["lang"] = code
     if address is None or not names.isdisjoint(args):

@@ -77,8 +77,9 @@ def test_export_leaves_out_a_draft_without_a_summary(session, tmp_path):
 
 
 def test_a_new_entry_sent_at_once_is_audited_as_workflow_act_audits_a_draft_sent_later(session):
-    """workflow.submit_new (a new entry saved and sent in one transaction) reads nothing back, yet
-    writes what `act` writes for the same move: the entry submitted, one audit row of the move."""
+    """A new entry saved and sent in one transaction is inserted submitted (workflow.move_for_new,
+    record_new) and reads nothing back, yet ends as `act` leaves a draft sent later: submitted, one
+    audit row of the move."""
     member = make_member(session)
     done = title_only(summary="Valmis teksti.")
     at_once, sent = submissions.save(session, member, done, [], None, submit=True, per_hour=20)
@@ -94,12 +95,10 @@ def test_a_new_entry_sent_at_once_is_audited_as_workflow_act_audits_a_draft_sent
     assert audit(at_once) == audit(later) == [("draft", "submitted", "submit", member.id, None, None, False)]
 
 
-def test_submit_new_asks_the_transition_table(session):
-    """Someone who is not the author (nor of its organisation) may not send the entry: no move, no row."""
+def test_a_new_entry_is_sent_at_once_only_when_the_transition_table_allows_it(session):
+    """move_for_new asks the table before anything is written: an account that may not submit gets
+    no move (and the form path saves nothing sent); one that may, the draft → submitted move."""
     member = make_member(session)
-    entry, _sent = submissions.save(session, member, title_only(summary="Valmis."), [], None, submit=False,
-                                    per_hour=20)
-    stranger = make_member(session, "ville@oulu.fi", "Oulu")
-    assert workflow.submit_new(session, entry, stranger) is None
-    assert entry.state == EntryState.draft.value
-    assert session.exec(select(Transition).where(Transition.entry_id == entry.id)).all() == []
+    assert workflow.move_for_new(member).target == EntryState.submitted
+    member.membership_approved_at = None  # no longer an approved member of the organisation
+    assert workflow.move_for_new(member) is None

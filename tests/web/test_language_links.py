@@ -74,3 +74,13 @@ def test_the_kept_rule_parts_follow_the_url_map():
     app.add_url_rule("/a", "a", view, defaults={"x": "1"})  # a second rule: url_for must choose
     with app.test_request_context("/"):
         assert (plain_rule_arguments("a"), plain_rule_arguments("b")) == (None, frozenset())
+
+
+def test_requests_sharing_an_app_context_get_their_own_links(module_app):
+    """What a request keeps in g (its address, query and ?next=) is its own: g outlives a request
+    when a test (or a script) holds the app context open around several."""
+    with module_app.app_context():
+        for path in ("/entries/a-b?type=idea", "/themes/asuminen", "/entries?page=2&lang=sv"):
+            with module_app.test_request_context(path):
+                assert render_template_string(CURRENT) == render_template_string(REFERENCE)
+                assert login_href() == module_app.url_for("auth.login", next=path.replace("&lang=sv", ""))
