@@ -42,8 +42,13 @@ def waiting(session: Session) -> Waiting:
 
 
 def _moderators(notices: ModeratorNotices):
-    return select(User).where(User.role.in_(MODERATOR_ROLES), User.is_active,
-                              User.moderator_notices == notices.value).order_by(User.id)
+    return _MODERATORS[notices]
+
+
+# Built once: every submission asks for the immediate recipients under the write lock.
+_MODERATORS = {notices: select(User).where(User.role.in_(MODERATOR_ROLES), User.is_active,
+                                           User.moderator_notices == notices.value).order_by(User.id)
+               for notices in ModeratorNotices}
 
 
 def immediate_recipients(session: Session) -> list[User]:

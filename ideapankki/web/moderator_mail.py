@@ -42,8 +42,9 @@ def membership_waiting(session: Session, user: User) -> None:
 
 def submission_waiting(session: Session, entry: Entry) -> None:
     """Tell the moderators who want word at once that ENTRY was sent for review."""
-    link = url_for("moderate.review", slug=entry.slug, _external=True)
-    for moderator in moderator_notices.immediate_recipients(session):
+    recipients = moderator_notices.immediate_recipients(session)
+    link = url_for("moderate.review", slug=entry.slug, _external=True) if recipients else None
+    for moderator in recipients:
         with force_locale(moderator.language):
             send_mail(session, moderator.email, _("New in the moderation queue: %(title)s", title=entry.title),
                       _("A new entry is waiting for review:\n\n%(title)s\n%(link)s", title=entry.title, link=link))
