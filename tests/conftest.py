@@ -74,13 +74,19 @@ def pytest_report_header(config):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Modules with a test marked slow first, each whole (its module fixtures made once), in their order.
+    """Modules with a test marked slow first, each whole (its module fixtures made once), in their order;
+    before them those marked `slow(first=True)` (tests/test_crash.py, the longest test).
 
     xdist hands tests out in this order and lets an idle worker take the end of another's queue: a
     long test started late would keep one worker busy while the other has nothing left to do.
     """
-    slow = {item.path for item in items if item.get_closest_marker("slow")}
-    items.sort(key=lambda item: item.path not in slow)  # stable: the order within each part is kept
+    slow, first = set(), set()
+    for item in items:
+        if marker := item.get_closest_marker("slow"):
+            slow.add(item.path)
+            if marker.kwargs.get("first"):
+                first.add(item.path)
+    items.sort(key=lambda item: (item.path not in first, item.path not in slow))  # stable: keeps each part's order
     _skip_postgres_runs(items)
 
 
@@ -138,10 +144,21 @@ def db_template(db_kind, _templates, request, tmp_path_factory):
     """The migrated template of this run's kind. pytest makes a parametrized session fixture again
     whenever the kind changes between two tests (a worker that ran [sqlite] tests is handed
     [postgresql] ones, tests/conftest.py runs slow modules first): the template is migrated once."""
+    if db_kind == "sqlite":
+        return request.getfixturevalue("sqlite_template")
     if db_kind not in _templates:
-        server = request.getfixturevalue("pg_server") if db_kind == "postgresql" else None
+        server = request.getfixturevalue("pg_server")
         _templates[db_kind] = Template(db_kind, tmp_path_factory.mktemp(f"template-{db_kind}"), server)
     return _templates[db_kind]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(_templates, tmp_path_factory):
+    """The migrated SQLite template, also for a test of SQLite alone that is not run per kind
+    (tests/test_crash.py copies it instead of migrating a database of its own)."""
+    if "sqlite" not in _templates:
+        _templates["sqlite"] = Template("sqlite", tmp_path_factory.mktemp("template-sqlite"), None)
+    return _templates["sqlite"]
 
 
 @pytest.fixture

@@ -5,8 +5,9 @@ import pytest
 from ideapankki.search.numbers import number_word, numeral_value, query_forms
 
 
-@pytest.fixture
-def bank(bench):
+@pytest.fixture(scope="module")
+def shared(module_bench):  # the tests only search: one bank per module
+    bench = module_bench
     bench.add("seteli", title="Liikuntaseteli 65 vuotta täyttäneille", summary="Seteli kotiin.",
               body="Jokainen 65 vuotta täyttänyt saa setelin uimahalliin.")
     bench.add("tarkastus", title="Kuusikymmentäviisivuotiaiden hyvinvointitarkastukset", summary="Kutsu kaikille.",
@@ -22,6 +23,11 @@ def bank(bench):
     bench.add("pyorat", title="Pyöräteiden korjaus", summary="Talousarvio.", body="Varattiin 500 000 euroa vuodessa.")
     bench.add("kolme", title="Kolmevuotiaiden kielitaito", summary="Neuvolassa.", body="Arvio leikin avulla.")
     return bench
+
+
+@pytest.fixture
+def bank(shared, reading):
+    return reading(shared)
 
 
 @pytest.mark.parametrize("typed", ["65-vuotiaat", "65 vuotta täyttäneet", "kuusikymmentäviisivuotiaat"])

@@ -12,8 +12,9 @@ SUURTEN = ("Suurten kaupunkien joukkoliikenne", "Suurten kaupunkien linjasto.",
            "Suurten kaupunkien bussit kulkevat tiheään, ja suurten asemien vaihdot ovat lyhyitä.")
 
 
-@pytest.fixture
-def bank(bench):
+@pytest.fixture(scope="module")
+def shared(module_bench):  # the tests only search: one bank per module
+    bench = module_bench
     bench.add("joten", title=JOTEN[0], summary=JOTEN[1], body=JOTEN[2])
     bench.add("suurten", title=SUURTEN[0], summary=SUURTEN[1], body=SUURTEN[2])
     bench.add("tilat", title="Koulujen tilojen käyttö iltaisin",
@@ -27,6 +28,11 @@ def bank(bench):
     bench.add("salo", title="Valtuusto verkossa", summary="Kokoukset suorana.", body="Valtuuston kokoukset lähetetään.",
               municipalities=["Salo"])
     return bench
+
+
+@pytest.fixture
+def bank(shared, reading):
+    return reading(shared)
 
 
 def test_an_acronym_is_never_corrected_into_a_common_word(bank):

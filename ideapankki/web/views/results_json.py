@@ -57,13 +57,12 @@ def facets_json(facets: dict) -> str:
     if len(tails) > VALUES_KEPT:
         tails.clear()
     for name in sorted(facets):
-        pairs = []
-        for value, count in facets[name].counts:
-            tail = tails.get(value)
-            if tail is None:
-                tail = tails[value] = f',"value":{_json_string(str(value))}}}'
-            pairs.append(f'{{"count":{int(count)}{tail}')
-        parts.append(f'{_json_string(name)}:[{",".join(pairs)}]')
+        counts = facets[name].counts
+        for value, _count in counts:
+            if value not in tails:
+                tails[value] = f',"value":{_json_string(str(value))}}}'
+        pairs = ",".join([f'{{"count":{int(count)}{tails[value]}' for value, count in counts])  # one join a facet
+        parts.append(f'{_json_string(name)}:[{pairs}]')
     return "{" + ",".join(parts) + "}"
 
 
