@@ -52,6 +52,11 @@ def evaluate(corpus, query, memo: dict | None = None) -> tuple[np.ndarray, np.nd
                 continue
             if not every and isinstance(sub, Q.And) and id(sub) not in memo and _none_of(corpus, sub):
                 continue  # as an empty Term: nothing to add to an Or (most of a compound's per-field parts)
+            if not every and id(sub) not in memo and (lone := _lone_term(corpus, sub)) is not None:
+                ids, values = lone  # an Or of terms only one of which is in any text (most of a word's fields)
+                scores[ids] += values  # what adding its whole arrays adds, without making them
+                matched[ids] = True
+                continue
             sub_scores, sub_matched = walk(sub)
             scores += sub_scores
             if every:
@@ -86,6 +91,34 @@ def evaluate(corpus, query, memo: dict | None = None) -> tuple[np.ndarray, np.nd
 
     scores, matched = walk(query)
     return scores, matched & corpus.live
+
+
+_NOTHING = (np.zeros(0, np.intp), np.zeros(0, np.float32))
+
+
+def _lone_term(corpus, node):
+    """(docnums as intp, scores) that the Or NODE adds to its parent when it is an Or of Terms only one
+    of which is in any text, else None. Its whole arrays would hold 0 + that term's scores times its
+    boost, times the Or's boost, and 0 elsewhere: the same float32 operations in the same order here,
+    on the term's postings alone (adding 0 elsewhere changes no sum)."""
+    if node.__class__ is not Q.Or:
+        return None
+    found = None
+    for sub in node.subqueries:
+        if sub.__class__ is not Q.Term:
+            return None
+        ids, values = corpus.bm25(sub.fieldname, sub.text)
+        if len(ids):
+            if found is not None:
+                return None
+            found = ids, values, sub.boost
+    if found is None:  # in no text: adds nothing
+        return _NOTHING
+    ids, values, boost = found
+    values = values * boost
+    if node.boost != 1.0:
+        values = values * np.float32(node.boost)
+    return ids.astype(np.intp), values
 
 
 def _none_of(corpus, node) -> bool:

@@ -175,8 +175,7 @@ class Corpus:
                 kept = np.fromiter(segment.all_doc_ids(), dtype=np.int64)
                 self.live[offset:offset + segment.doc_count_all()] = False
                 self.live[kept + offset] = True
-        self._lengths: dict[str, np.ndarray] = {}
-        self._avg: dict[str, float] = {}
+        self._norms: dict[str, np.ndarray] = {}  # BM25's length part per document, by field (norms)
         self._scores: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}  # bm25, per generation
         self._held = [0]  # bytes in _scores (a list: shared by the bound copies)
         self._columns: dict[str, np.ndarray] = {}
@@ -222,14 +221,17 @@ class Corpus:
             total |= self.cache.segment_bits(segment, sid, fieldname, text) << offset
         return total
 
-    def lengths(self, fieldname: str) -> np.ndarray:
-        if fieldname not in self._lengths:
-            lengths = self._lengths[fieldname] = self._concat(f"len:{fieldname}", _lengths(fieldname))
+    def norms(self, fieldname: str) -> np.ndarray:
+        """K1 * ((1 - B) + B * length / average) per document, once per generation: a term gathers it (same bits)."""
+        found = self._norms.get(fieldname)
+        if found is None:
+            lengths = self._concat(f"len:{fieldname}", _lengths(fieldname))
             # the average over the documents that have the field: over all of them (as Whoosh does), a
             # Swedish title is "long" because most entries have none, and Swedish entries rank low
             having = int(np.count_nonzero(lengths))
-            self._avg[fieldname] = (self.reader.field_length(fieldname) / having) if having else 1.0
-        return self._lengths[fieldname]
+            avg = ((self.reader.field_length(fieldname) / having) if having else 1.0) or 1.0
+            found = self._norms[fieldname] = K1 * ((1 - B) + B * lengths / avg)
+        return found
 
     def bm25(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, BM25 scores) of a term, as Whoosh's BM25F scores it (read-only arrays: they
@@ -256,10 +258,8 @@ class Corpus:
         ids, tf = self.term(fieldname, text)
         if not len(ids):
             return ids, tf
-        lengths = self.lengths(fieldname)[ids]
-        avg = self._avg[fieldname] or 1.0
         idf = np.log(self.size / (len(ids) + 1)) + 1
-        scores = (idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths / avg))).astype(np.float32)
+        scores = (idf * (tf * (K1 + 1)) / (tf + self.norms(fieldname)[ids])).astype(np.float32)
         if self.size <= 1 << 16:  # kept as uint16 (6 bytes a posting, not 8: a third more terms in KEPT_BYTES);
             ids = ids.astype(np.uint16)  # the scatters index by intp, which they cast to from either type
         ids.flags.writeable = scores.flags.writeable = False  # shared by every search of the generation

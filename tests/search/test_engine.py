@@ -64,6 +64,29 @@ def test_an_or_skips_an_and_with_a_term_in_no_text_and_scores_the_same_bits(fill
         assert not evaluate(corpus, empty)[1].any() and evaluate(corpus, full)[1].any()
 
 
+def test_an_or_of_terms_with_one_in_any_text_adds_the_same_bits_without_its_arrays(filled):
+    """A per-field Or of terms only one of which is in a text (a word's forms in most fields) adds its
+    term's scores times both boosts to its parent, not its own whole arrays (not in the memo): the
+    scores and matches are those of evaluating it whole, bit for bit; an Or of terms in no text adds nothing."""
+    from whoosh import query as Q
+
+    from ideapankki.search.scoring import boosted
+
+    with filled.index.readers.searcher() as searcher:
+        corpus = filled.index.readers.corpus(searcher).corpus
+        lone = boosted(Q.Or([Q.Term("body_fi", "eisanaa"), Q.Term("body_fi", "kunta", boost=0.5)]), 3.0)
+        nothing = Q.Or([Q.Term("title_sv", "eisanaa"), Q.Term("body_sv", "eikaan")])
+        other = Q.Term("title_fi", "kokeilu")
+        memo: dict = {}
+        parts = evaluate(corpus, Q.Or([other, lone, nothing]), memo)
+        assert id(lone) not in memo and id(nothing) not in memo
+        whole_lone, whole_nothing = evaluate(corpus, lone), evaluate(corpus, nothing)
+        assert whole_lone[1].any() and not whole_nothing[1].any()
+        expected_scores = evaluate(corpus, other)[0] + whole_lone[0] + whole_nothing[0]
+        expected_matched = evaluate(corpus, other)[1] | whole_lone[1]
+        assert parts[0].tobytes() == expected_scores.tobytes() and (parts[1] == expected_matched).all()
+
+
 def test_top_orders_by_score_then_docnum_and_newest_by_day(filled):
     with filled.index.readers.searcher() as searcher:
         corpus = filled.index.readers.corpus(searcher).corpus
