@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ideapankki.markdown import ALLOWED_TAGS, MAX_SCAN, render
+from ideapankki.markdown import ALLOWED_TAGS, MAX_SCAN, MarkdownError, render
 
 XSS_VECTORS = [
     "<script>alert(1)</script>",
@@ -139,3 +139,16 @@ def test_code_spans_match_backtick_runs_of_equal_length():
     assert render("`a` ``b`c`` ```d`` e") == "<p><code>a</code> <code>b`c</code> <code>`d</code> e</p>"
     growing = "".join("`" * i + "a" for i in range(1, 60))
     assert render(growing) == f"<p>{growing}</p>"
+
+
+def test_a_reused_converter_forgets_the_last_text():
+    """render() keeps one converter per thread: a text's link references and heading ids do not
+    carry over to the next text, and a text that failed leaves nothing behind either."""
+    first = render("## Tausta\n\n[lähde][1]\n\n[1]: https://example.org/")
+    assert 'href="https://example.org/"' in first
+    second = render("## Tausta\n\n[lähde][1]")
+    assert "href" not in second and "[lähde][1]" in second
+    assert second.count('id="md-tausta"') == 1 == first.count('id="md-tausta"')
+    with pytest.raises(MarkdownError):
+        render("> " * 40 + "syvä")
+    assert render("## Tausta") == render("## Tausta")
