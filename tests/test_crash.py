@@ -4,13 +4,15 @@ In each round 20 threads each save and submit entries through the web forms at o
 moderators take and publish them: ten times the server's two sync workers, which handle one request
 each at a time, so every kill meets requests in progress and more waiting in the listen queue.
 (Until December 2026 it was 100 threads and 100 entries a round, 275 entries in all: the server held
-the same two requests at a time, and the test took 50-80 s, the last of the suite to finish.) Round 1 kills a random worker (the master replaces it);
-round 2 kills the master itself (and its workers, as systemd does when the main process of a
-service dies), and starts the server again on the same instance. Each kill comes at a fixed
-point of the write stream (every ACKS_BETWEEN_KILLS acknowledged writes), with more entries
-handed out so writes are in flight: the kills are a precondition the test makes true, and
-only a lost or half-written write (or a server that stops answering) fails it. Afterwards every acknowledged write is there, no entry is half-written, SQLite's
-integrity check is ok, and the search index (through the API) equals the published set.
+the same two requests at a time, and the test took 50-80 s, the last of the suite to finish.)
+
+Round 1 kills a random worker (the master replaces it); round 2 kills the master itself (and its
+workers, as systemd does when the main process of a service dies), and starts the server again on
+the same instance. Each kill comes at a fixed point of the write stream (every ACKS_BETWEEN_KILLS
+acknowledged writes), with more entries handed out so writes are in flight: the kills are a
+precondition the test makes true, and only a lost or half-written write (or a server that stops
+answering) fails it. Afterwards every acknowledged write is there, no entry is half-written,
+SQLite's integrity check is ok, and the search index (through the API) equals the published set.
 """
 
 import http.client
