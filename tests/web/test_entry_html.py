@@ -2,10 +2,11 @@
 byte for byte, escaping included: the template as it was (its small partials inlined as
 template_inline.py inlines them) is kept here as the reference, rendered with the view's own context."""
 
+import weakref
 from datetime import date, datetime
 
 import pytest
-from flask import render_template_string, url_for
+from flask import current_app, render_template, url_for
 from sqlmodel import select
 
 from clients import PASSWORD, sign_in
@@ -233,6 +234,18 @@ def seeded(module_app):
     return module_app
 
 
+_COMPILED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _reference():
+    """REFERENCE compiled once per app's Jinja environment: render_template_string compiled it again
+    for every page (most of this file's time); render_template renders a compiled one the same way."""
+    env = current_app.jinja_env
+    if env not in _COMPILED:
+        _COMPILED[env] = env.from_string(REFERENCE)
+    return _COMPILED[env]
+
+
 @pytest.fixture
 def compared(monkeypatch):
     """Every entry page rendered by the view is also rendered from REFERENCE with the same context;
@@ -245,7 +258,7 @@ def compared(monkeypatch):
         for change in changes:
             change(context)
         new = render(name, **context)
-        pairs.append((render_template_string(REFERENCE, **HELPERS, **context), new))
+        pairs.append((render_template(_reference(), **HELPERS, **context), new))
         return new
     monkeypatch.setattr(public, "render_template", both)
     return pairs, changes
