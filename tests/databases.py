@@ -215,6 +215,22 @@ class Databases:
         """URL of a new database without any tables."""
         return self._new(None)
 
+    def for_instance(self, instance: Path, monkeypatch, migrated: bool = True) -> str:
+        """Point the CLI (IDEAPANKKI_INSTANCE, IDEAPANKKI_DATABASE_URL) at INSTANCE and its database,
+        and return the database's URL: the instance's own SQLite file, or a new PostgreSQL database;
+        MIGRATED, a copy of the session's template (what `init` makes: a migration from nothing costs
+        ~2 s a test), or empty (an empty SQLite instance is not made: `restore` wants none)."""
+        monkeypatch.setenv("IDEAPANKKI_INSTANCE", str(instance))
+        if self.kind == "sqlite":
+            monkeypatch.delenv("IDEAPANKKI_DATABASE_URL", raising=False)
+            if migrated:
+                instance.mkdir(parents=True, exist_ok=True)
+                shutil.copy(self.template.path, instance / "ideapankki.db")
+            return f"sqlite:///{instance / 'ideapankki.db'}"
+        url = self.fresh() if migrated else self.empty()
+        monkeypatch.setenv("IDEAPANKKI_DATABASE_URL", url)
+        return url
+
     def copy(self, url: str) -> str:
         """URL of a new database holding what URL's database holds (its connections must be closed)."""
         parsed = make_url(url)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 
 import pytest
@@ -28,27 +27,13 @@ def rows(engine) -> dict[str, set]:
         return {t: set(connection.execute(sa.text(f"SELECT * FROM {t}")).all()) for t in TABLES}
 
 
-def instance_database(db_kind, databases, monkeypatch, instance, migrated: bool = False) -> str:
-    """Point the CLI at INSTANCE and its database: the instance's SQLite file, or a new PostgreSQL
-    database; empty, or (MIGRATED) a copy of the session's migrated template, what `init` makes."""
-    monkeypatch.setenv("IDEAPANKKI_INSTANCE", str(instance))
-    if db_kind == "sqlite":
-        monkeypatch.delenv("IDEAPANKKI_DATABASE_URL", raising=False)
-        if migrated:
-            shutil.copy(databases.template.path, instance / "ideapankki.db")
-        return f"sqlite:///{instance / 'ideapankki.db'}"
-    url = databases.fresh() if migrated else databases.empty()
-    monkeypatch.setenv("IDEAPANKKI_DATABASE_URL", url)
-    return url
-
-
 @pytest.fixture
 def old(db_kind, databases, tmp_path, monkeypatch):
     """An instance with published, edited and moved entries, and its generated secret key. Its
     database is a copy of the migrated template (a migration from nothing cost ~2 s a test)."""
     (tmp_path / "old").mkdir()
     (tmp_path / "old" / "secret_key").write_text("vanha-avain")
-    engine = create_db_engine(instance_database(db_kind, databases, monkeypatch, tmp_path / "old", migrated=True))
+    engine = create_db_engine(databases.for_instance(tmp_path / "old", monkeypatch))
     with Session(engine, expire_on_commit=False) as session:
         moderator = accounts.add_user(session, email="mod@kuntaliitto.fi", role=Role.moderator, password=PASSWORD)
         make_entry(session, "kirjastoauto", title="Kirjastoauton kokeilu")
@@ -89,7 +74,7 @@ def test_backup_while_writing_then_restore_into_a_new_instance(old, db_kind, dat
     assert sorted((tmp_path / "backup").iterdir()) == [tmp_path / "backup" / n for n in sorted(
         ("MANIFEST.json", manifest["database_file"], "secret_key"))]
 
-    new_url = instance_database(db_kind, databases, monkeypatch, tmp_path / "new")
+    new_url = databases.for_instance(tmp_path / "new", monkeypatch, migrated=False)
     result = CliRunner().invoke(main, ["restore", str(tmp_path / "backup")])
     assert result.exit_code == 0, result.output
     assert "search index rebuilt" in result.output

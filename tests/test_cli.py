@@ -2,7 +2,6 @@
 
 import io
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -27,18 +26,11 @@ def empty_runner(tmp_path, monkeypatch, database_env):
 
 
 @pytest.fixture
-def runner(tmp_path, monkeypatch, db_kind, databases):
+def runner(tmp_path, monkeypatch, databases):
     """The CLI on a new instance whose database is a copy of the session's migrated template (what
     `init` makes: a migration from nothing cost ~2 s a test); `init` and `serve` on an empty
     database are test_init_creates_the_database and test_serve_migrates_seeds_and_serves_on_first_start."""
-    instance = tmp_path / "instance"
-    monkeypatch.setenv("IDEAPANKKI_INSTANCE", str(instance))
-    if db_kind == "sqlite":
-        instance.mkdir()
-        shutil.copy(databases.template.path, instance / "ideapankki.db")
-        monkeypatch.delenv("IDEAPANKKI_DATABASE_URL", raising=False)
-    else:
-        monkeypatch.setenv("IDEAPANKKI_DATABASE_URL", databases.fresh())
+    databases.for_instance(tmp_path / "instance", monkeypatch)
     return CliRunner()
 
 

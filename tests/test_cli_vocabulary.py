@@ -1,7 +1,6 @@
 """`ideapankki vocabulary export|import`: a lossless round trip, all or nothing, and SKOS Turtle that parses."""
 
 import io
-import shutil
 from types import SimpleNamespace
 
 import pytest
@@ -14,19 +13,12 @@ from ideapankki.vocabulary import SHIPPED_FILE, read_file
 
 
 @pytest.fixture
-def runner(tmp_path, monkeypatch, db_kind, databases):
+def runner(tmp_path, monkeypatch, databases):
     """The CLI on a new instance, initialised (the shipped thesaurus seeded). Its database is a copy of
     the session's migrated template (migrate.init_database, what `init` runs) and `init` runs on it
     again: a migration from nothing cost ~2.5 s of each test (`init` on an empty database is
     tests/test_cli.py::test_init_creates_the_database, on both kinds)."""
-    instance = tmp_path / "instance"
-    monkeypatch.setenv("IDEAPANKKI_INSTANCE", str(instance))
-    if db_kind == "sqlite":
-        instance.mkdir()
-        shutil.copy(databases.template.path, instance / "ideapankki.db")
-        monkeypatch.delenv("IDEAPANKKI_DATABASE_URL", raising=False)
-    else:
-        monkeypatch.setenv("IDEAPANKKI_DATABASE_URL", databases.fresh())
+    databases.for_instance(tmp_path / "instance", monkeypatch)
     runner = CliRunner()
     assert runner.invoke(main, ["init"]).exit_code == 0
     return runner
