@@ -6,11 +6,13 @@
 #   .ci/postgres.sh stop              stop the server, when `start` started it
 #
 # The cluster lives in its own folder under /tmp (not the packaged cluster), listens on 127.0.0.1
-# only, on IDEAPANKKI_CI_PG_PORT (default 54329), and asks for a password over TCP, so the tests
-# also check that the site and pg_dump/pg_restore pass credentials correctly.
+# only, on IDEAPANKKI_CI_PG_PORT (default 25432: below Linux's ephemeral range, 32768-60999, where an
+# outgoing connection could hold the port for a moment and fail the start), and asks for a password
+# over TCP, so the tests also check that the site and pg_dump/pg_restore pass credentials correctly.
+# A server already running in the folder is reused on the port it listens on.
 set -euo pipefail
 
-PORT="${IDEAPANKKI_CI_PG_PORT:-54329}"
+PORT="${IDEAPANKKI_CI_PG_PORT:-25432}"
 DATA="${IDEAPANKKI_CI_PG_DIR:-/tmp/ideapankki-ci-postgres}"
 ROLE=ideapankki
 PASSWORD=ideapankki-ci
@@ -73,6 +75,8 @@ start() {
             exit 1
         fi
         as_owner touch "$DATA/started-by-ci"
+    else
+        PORT="$(sed -n 4p "$DATA/postmaster.pid")"  # the running server's port (line 4 of its pid file)
     fi
     "$bin/pg_isready" -q -h 127.0.0.1 -p "$PORT" -t 30
     echo "export IDEAPANKKI_TEST_POSTGRES_URL=postgresql://$ROLE:$PASSWORD@127.0.0.1:$PORT/postgres"
