@@ -77,13 +77,14 @@ def _parsed(code: str) -> Locale:
 
 def here_without_language() -> str:
     """Return this page's path and query without ?lang=, as the switcher's way back (worked out
-    once a request: a page asks three times, the log-in link and two language links)."""
-    kept, request = _cv_app.get().g.__dict__, _cv_request.get().request
+    once a request and kept on it, not in g, which can outlive a request: a test's app context)."""
+    request = _cv_request.get().request
+    kept = request.__dict__
     here = kept.get("_here_without_language")
-    if here is None or here[0] is not request:  # g can outlive a request (a test's app context)
+    if here is None:
         args = {k: v for k, v in request.args.items(multi=True) if k != "lang"}
-        here = kept["_here_without_language"] = (request, request.path + ("?" + urlencode(args) if args else ""))
-    return here[1]
+        here = kept["_here_without_language"] = request.path + ("?" + urlencode(args) if args else "")
+    return here
 
 
 def url_in_language(code: str) -> str:
@@ -93,14 +94,14 @@ def url_in_language(code: str) -> str:
     (url_for) and each language's query appended to it, encoded as url_for encodes a query, when
     the page's rule is plain (one rule, no defaults, no query name that is also a path part);
     otherwise url_for builds each one."""
-    request, kept = _cv_request.get().request, _cv_app.get().g.__dict__  # once, not a proxy per name
+    request = _cv_request.get().request  # once, not a proxy per name
     endpoint, view_args = request.endpoint or "public.front", request.view_args or {}
-    here = kept.get("_url_in_language")
-    if here is None or here[0] is not request:  # once a request (g can outlive one: a test's app context)
+    here = request.__dict__.get("_url_in_language")  # once a request, kept on it (as here_without_language)
+    if here is None:
         names = plain_rule_arguments(endpoint)
         address = None if names is None else url_for(endpoint, **view_args, _external=True)
-        here = kept["_url_in_language"] = (request, address, names, request.args.to_dict())
-    _request, address, names, query = here
+        here = request.__dict__["_url_in_language"] = (address, names, request.args.to_dict())
+    address, names, query = here
     args = query.copy()
     args["lang"] = code
     if address is None or not names.isdisjoint(args):
