@@ -99,8 +99,22 @@ def url_in_language(code: str) -> str:
     no defaults, no query name that is also a path part); otherwise url_for builds each one."""
     request = _cv_request.get().request  # once, not a proxy per name
     endpoint, view_args = request.endpoint or "public.front", request.view_args or {}
-    here = request.__dict__.get("_url_in_language")  # once a request, kept on it (as here_without_language)
+    address, names, query = page_address(request)
+    args = query.copy()
+    args["lang"] = code
+    if address is None or not names.isdisjoint(args):
+        return url_for_this(endpoint, view_args, args, _external=True)
+    if len(args) == 1 and code.isalpha() and code.isascii():  # only ?lang=: what urlencode gives
+        return f"{address}?lang={code}"
+    return address + "?" + urlencode(args, safe=QUERY_SAFE)
+
+
+def page_address(request) -> tuple:
+    """(REQUEST's page's absolute address or None when its rule is not plain, the rule's path parts,
+    the query as a dict), worked out once a request and kept on it (as here_without_language)."""
+    here = request.__dict__.get("_url_in_language")
     if here is None:
+        endpoint, view_args = request.endpoint or "public.front", request.view_args or {}
         names = plain_rule_arguments(endpoint)
         if names is None:
             address = None
@@ -110,14 +124,7 @@ def url_in_language(code: str) -> str:
         else:
             address = url_for(endpoint, **view_args, _external=True)
         here = request.__dict__["_url_in_language"] = (address, names, request.args.to_dict())
-    address, names, query = here
-    args = query.copy()
-    args["lang"] = code
-    if address is None or not names.isdisjoint(args):
-        return url_for_this(endpoint, view_args, args, _external=True)
-    if len(args) == 1 and code.isalpha() and code.isascii():  # only ?lang=: what urlencode gives
-        return f"{address}?lang={code}"
-    return address + "?" + urlencode(args, safe=QUERY_SAFE)
+    return here
 
 
 def url_for_this(endpoint: str, view_args: dict, args: dict, **options) -> str:
