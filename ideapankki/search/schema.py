@@ -52,7 +52,7 @@ class PlainStoredCodec(IndexCodec):
     the codec that wrote them, so an older generation's (IndexCodec) still reads; LAYOUT 2 rebuilds it.
 
     Its posting blocks are not compressed either, and hold up to POSTING_BLOCK postings instead of 128
-    (LAYOUT 5): a search whose words a worker has not read yet spent most of its time inflating and
+    (LAYOUT 6): a search whose words a worker has not read yet spent most of its time inflating and
     unpickling blocks (postings.read_postings reads a term's blocks whole; Whoosh's own matcher, which
     skips within them, reads only the few postings of an id or a similar-entry lookup)."""
 

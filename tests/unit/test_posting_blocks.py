@@ -1,4 +1,4 @@
-"""Posting blocks of LAYOUT 5: not compressed, POSTING_BLOCK postings each, read as the zlib'd ones were."""
+"""Posting blocks of LAYOUT 6: not compressed, POSTING_BLOCK postings each, read as the zlib'd ones were."""
 
 from __future__ import annotations
 

@@ -23,3 +23,20 @@ def test_every_link_is_what_url_for_builds(module_app, external):
                         continue  # an empty path part: url_for refuses it either way
                     assert href(endpoint, name, value, external) == url_for(endpoint, **{name: value},
                                                                             _external=external)
+
+
+@pytest.mark.sqlite_only("no database is read")
+def test_fixed_values_come_first_as_url_for_is_given_them(module_app):
+    """FIXED values are part of the kept parts' key, and come before NAME in the query (the follow link)."""
+    with module_app.test_request_context("/entries/x", base_url="http://localhost/mount"):
+        href = linker()
+        for value in VALUES:
+            if not value:
+                continue
+            for kind in ("entry", "theme"):
+                assert href("follow.subscribe", "value", value, kind=kind) == url_for(
+                    "follow.subscribe", kind=kind, value=value)
+            for fixed in ({}, {"lang": "sv"}, {"lang": "en"}):
+                assert href("adoption_feed.entry_feed", "slug", value, **fixed) == url_for(
+                    "adoption_feed.entry_feed", slug=value, **fixed)
+        assert href("follow.subscribe", "value", "k-1", kind="entry").endswith("?kind=entry&value=k-1")
