@@ -38,6 +38,7 @@ KEY_TERMS = 12
 FILE = "neighbours.sqlite"
 SPREAD_UP_TO = 500  # changed entries; a larger catch-up recomputes only them and the lists naming them
 PROGRESS_EVERY = 250
+READER_CACHE_KIB = 512  # a reading connection's page cache (the lists' interior pages and the recent leaves)
 
 
 def key_terms(searcher, corpus: Corpus, docnum: int) -> list[tuple[str, str, float, int]]:
@@ -110,6 +111,10 @@ class Lists:
         if not write:  # a reader opens what is there; a generation without the file has no lists
             try:
                 self.connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+                # A reader's page cache within READER_CACHE_KIB: the shown rows made the file some six times
+                # larger, and SQLite's default cache (2 MiB a connection) would fill with pages a worker reads
+                # once; a page it misses is read from the system's file cache, shared by the workers.
+                self.connection.execute(f"PRAGMA cache_size = -{READER_CACHE_KIB}")
                 self.connection.execute("SELECT 1 FROM similar LIMIT 1")
             except sqlite3.Error:
                 self.close()
