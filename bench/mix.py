@@ -119,6 +119,7 @@ class Publisher(threading.Thread):
 
 
 def change_interval(duration: float) -> float:
-    """A change a minute; in shorter runs as often as gives two changes a run."""
-    return min(CHANGE_EVERY_S, max(1.0, duration / 2))
+    """A change a minute; in shorter runs as often as gives two changes a run. Not duration / 2: the
+    second change would fall on the run's last instant and race its stop (a 60 s run counted one)."""
+    return min(CHANGE_EVERY_S, max(1.0, duration / 2.5))
 

@@ -102,7 +102,7 @@ def serve_command(host: str, port: int, workers: int | None, debug: bool) -> Non
         from .web.serving import server as serving
 
         serving.start_voikko()  # first: the indexing in _prepare asks it too, so the master never loads Voikko
-    _prepare()
+    serving.apart(_prepare) if workers else _prepare()  # gunicorn's master keeps none of what migrating left
     if workers:
         serving.share_with_workers(config.instance_dir() / "search", config.storage()["DATABASE_URL"])
         click.echo(f"Ideapankki is running at http://{host}:{port}/ with {workers} workers (Ctrl+C stops it)")

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -16,9 +15,18 @@ from . import vocabulary
 from .organisations import load_register
 from .reference import load_reference_data
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 
 def alembic_config(engine: Engine) -> Config:
-    """Return an Alembic config for ENGINE's database, independent of the working directory."""
+    """Return an Alembic config for ENGINE's database, independent of the working directory.
+
+    Alembic is imported here, not with the module: its some 10 MB of objects (Mako, Pygments,
+    its own commands) are then only in the processes that migrate, never in the server's master,
+    whose memory every worker inherits (`serve --workers` migrates in a child: server.apart)."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
@@ -27,6 +35,8 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Upgrade ENGINE's database to REVISION."""
+    from alembic import command
+
     with writing(engine).begin() as connection:
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = connection
@@ -35,6 +45,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Downgrade ENGINE's database to REVISION."""
+    from alembic import command
+
     with writing(engine).begin() as connection:
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = connection

@@ -3,6 +3,7 @@ standard error (the app's and gunicorn's own), clean stop."""
 
 import json
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -145,3 +146,23 @@ def test_the_master_shares_the_app_modules_and_the_lemma_cache_with_its_workers(
         voikko.use_local()
         if service is not None:
             service.stop()
+
+
+def test_the_master_migrates_apart_and_holds_no_alembic(tmp_path):
+    """What the master holds, every worker it forks holds too (in its resident size): the set-up
+    runs in a child (server.apart), and the app's modules import Alembic only to migrate."""
+    from ideapankki.web.serving import server as serving
+
+    done = tmp_path / "done"
+    serving.apart(lambda: done.write_text(str(os.getpid())))
+    assert done.read_text() != str(os.getpid())  # ran, in another process
+    for failing, code in ((lambda: 1 / 0, 1), (lambda: sys.exit(3), 3)):
+        with pytest.raises(SystemExit) as stopped:
+            serving.apart(failing)
+        assert stopped.value.code == code
+    shared = ("import importlib, pkgutil, sys, ideapankki, ideapankki.cli\n"
+              "for m in pkgutil.walk_packages(ideapankki.__path__, prefix='ideapankki.'):\n"
+              "    m.name.endswith('__main__') or importlib.import_module(m.name)\n"
+              "print(sorted({m.split('.')[0] for m in sys.modules} & {'alembic', 'mako', 'pygments'}))")
+    found = subprocess.run([sys.executable, "-c", shared], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]"

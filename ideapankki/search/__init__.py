@@ -21,7 +21,7 @@ from . import indexer
 from .analysis import voikko_available
 from .healing import Healer
 from .nearest import nearest_ids
-from .query import Hit, SearchResponse, matching_ids, more_like, run_search, similar_titles
+from .query import Hit, SearchResponse, matching_ids, more_like, more_like_shown, run_search, similar_titles
 from .reading import IndexUnavailable, Readers
 from .store import IndexStore
 from .thesaurus_cache import VocabularyCache
@@ -162,6 +162,11 @@ class SearchIndex:
     def more_like(self, entry_id: int, limit: int = 5) -> list[int]:
         """Ids of the published entries most like ENTRY_ID, as of the index's last change."""
         return self._reading(lambda: more_like(self.readers, entry_id, limit))
+
+    def more_like_shown(self, entry_id: int) -> list[list] | None:
+        """ENTRY_ID's similar entries as the rows its page shows (id, slug, type, title, language),
+        as of the index's last change; None when the index keeps none for it (read the database)."""
+        return self._reading(lambda: more_like_shown(self.readers, entry_id))
 
     def similar(self, text: str, limit: int = 5) -> list[tuple[int, float]]:
         """(id, score) of published entries whose title or summary resemble TEXT."""

@@ -1,7 +1,8 @@
 """A term's postings in one segment as arrays (docnums, term frequencies), for vectors.Corpus.
 
-Whoosh 3 keeps a term's postings as blocks (a pickled info tuple, then the zlib-compressed pickle
-of the block's delta-encoded docnums and weights). Its matcher reads each block with a seek and
+Whoosh 3 keeps a term's postings as blocks (a pickled info tuple, then the pickle of the block's
+delta-encoded docnums and weights: zlib-compressed by default, plain in this index's segments since
+LAYOUT 6, schema.PlainStoredCodec). Its matcher reads each block with a seek and
 a dozen small reads; whoosh_private.term_blocks reads a term's blocks with one read, and the
 docnums are decoded by one cumulative sum: about a third of the time for a common word, which
 is what a query with words no earlier search used pays.

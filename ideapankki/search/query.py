@@ -169,6 +169,12 @@ def more_like(readers: Readers, entry_id: int, limit: int = 5) -> list[int]:
     return readers.run(operation)
 
 
+def more_like_shown(readers: Readers, entry_id: int) -> list[list] | None:
+    """ENTRY_ID's similar entries as the rows its page shows ([id, slug, type, title, language],
+    best first, as of the index's last change), or None when its generation keeps none for it."""
+    return readers.run(lambda _searcher: readers.similar_lists().shown(entry_id))
+
+
 def similar_titles(readers: Readers, text: str, limit: int = 5, voikko: bool = True) -> list[tuple[int, float]]:
     """Return (entry id, score) of published entries whose title or summary resemble TEXT."""
 

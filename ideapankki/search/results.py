@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -80,8 +80,7 @@ def find(session: Session, index: SearchIndex, text: str, filters: Filters, *, s
                       response.total, page, per_page, facets, response.suggestion, response.corrected, nearest, latest)
 
 
-@dataclass(frozen=True)
-class Neighbour:
+class Neighbour(NamedTuple):
     """What an entry page shows of a similar entry: a link with its title, language and type."""
 
     id: int
@@ -91,10 +90,17 @@ class Neighbour:
     language: str
 
 
-def more_like(source, index: SearchIndex, entry: Entry, limit: int = 5) -> list[Neighbour]:
+def more_like(source, index: SearchIndex, entry: Entry, limit: int = 5, applied: bool = False) -> list[Neighbour]:
     """Published entries most like ENTRY (one unpublished since the index last changed is skipped):
     the five columns the page shows, not five whole entries. SOURCE: a session, or a reading
-    request's pooled connection (db_reads.Pooled)."""
+    request's pooled connection (db_reads.Pooled). APPLIED: the index has applied the site's
+    version this page shows (http_cache.index_applied), so the rows it keeps beside the list
+    (neighbours.py) are the database's as of that version and are shown as they are; otherwise
+    the database says which are still published and what they hold now."""
+    if applied:
+        rows = index.more_like_shown(entry.id)
+        if rows is not None:
+            return [Neighbour(*row) for row in rows[:limit]]
     ids = index.more_like(entry.id, limit + SPARE)
     found = {row[0]: Neighbour(*row) for row in db_reads.rows_for_ids(NEIGHBOURS, source, ids, NEIGHBOUR_IDS)}
     return [found[i] for i in ids if i in found][:limit]

@@ -27,6 +27,10 @@ MULTI_VALUED = {"theme", "region", "municipality"}
 # and body's tokens with their analysed forms (forms.py; added by the indexer, which knows the analysis).
 HIGHLIGHT_PLAIN = "highlight_plain"
 
+# Postings a block of PlainStoredCodec holds: a common word's few thousand postings in a few blocks (the
+# unpickling of each costs the same few microseconds); Whoosh's 128 made a block for every 128.
+POSTING_BLOCK = 1024
+
 _TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\w+")
 
@@ -45,7 +49,15 @@ class IndexCodec(W3Codec):
 class PlainStoredCodec(IndexCodec):
     """IndexCodec whose stored fields are pickled without zlib (whoosh_private.PLAIN_STORED): a page of
     hits reads twenty stored documents, and inflating them cost more than reading them. Segments keep
-    the codec that wrote them, so an older generation's (IndexCodec) still reads; LAYOUT 2 rebuilds it."""
+    the codec that wrote them, so an older generation's (IndexCodec) still reads; LAYOUT 2 rebuilds it.
+
+    Its posting blocks are not compressed either, and hold up to POSTING_BLOCK postings instead of 128
+    (LAYOUT 6): a search whose words a worker has not read yet spent most of its time inflating and
+    unpickling blocks (postings.read_postings reads a term's blocks whole; Whoosh's own matcher, which
+    skips within them, reads only the few postings of an id or a similar-entry lookup)."""
+
+    def __init__(self):
+        super().__init__(blocklimit=POSTING_BLOCK, compression=0)
 
     def per_document_writer(self, storage, segment):
         return PlainStoredWriter(self, storage, segment)

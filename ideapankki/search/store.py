@@ -41,8 +41,10 @@ SIMILAR_DONE = "neighbours.done"  # written when every entry's similar entries a
 # something older documents lack, so that such an index is rebuilt like one of an older analysis, while
 # the analyses in lemmas.sqlite stay valid. 1: each body's distinct tokens (schema.HIGHLIGHT_TOKENS);
 # 2: stored fields without zlib (schema.PlainStoredCodec); 3: each document's tokens by analysed form
-# (forms.HIGHLIGHT_FORMS); 4: those by token, and the body's plain flag for its tokens (schema.HIGHLIGHT_PLAIN).
-LAYOUT = 4
+# (forms.HIGHLIGHT_FORMS); 4: those by token, and the body's plain flag for its tokens (schema.HIGHLIGHT_PLAIN);
+# 5: the similar entries' shown rows beside their lists (neighbours.Lists.shown); 6: posting blocks without
+# zlib, of up to schema.POSTING_BLOCK postings (schema.PlainStoredCodec).
+LAYOUT = 6
 
 
 @dataclass

@@ -12,6 +12,8 @@ from flask import current_app, request, url_for
 from flask.globals import _cv_app, _cv_request
 from flask_babel import get_locale
 
+from .slug_links import linker
+
 COOKIE = "lang"
 ONE_YEAR = 365 * 24 * 3600
 QUERY_SAFE = "!$'()*,/:;?@"  # what werkzeug leaves unquoted when url_for encodes a query
@@ -91,17 +93,13 @@ def url_in_language(code: str) -> str:
     """Return this page's absolute address with ?lang=CODE.
 
     Every page links itself in each language (hreflang): the page's own address is built once
-    (url_for) and each language's query appended to it, encoded as url_for encodes a query, when
-    the page's rule is plain (one rule, no defaults, no query name that is also a path part);
-    otherwise url_for builds each one."""
+    (url_for; for a page of one path value, slug_links' kept parts of its URL: the entry page's
+    address changes with every entry, so the URL memo seldom holds it) and each language's query
+    appended to it, encoded as url_for encodes a query, when the page's rule is plain (one rule,
+    no defaults, no query name that is also a path part); otherwise url_for builds each one."""
     request = _cv_request.get().request  # once, not a proxy per name
     endpoint, view_args = request.endpoint or "public.front", request.view_args or {}
-    here = request.__dict__.get("_url_in_language")  # once a request, kept on it (as here_without_language)
-    if here is None:
-        names = plain_rule_arguments(endpoint)
-        address = None if names is None else url_for(endpoint, **view_args, _external=True)
-        here = request.__dict__["_url_in_language"] = (address, names, request.args.to_dict())
-    address, names, query = here
+    address, names, query = page_address(request)
     args = query.copy()
     args["lang"] = code
     if address is None or not names.isdisjoint(args):
@@ -109,6 +107,24 @@ def url_in_language(code: str) -> str:
     if len(args) == 1 and code.isalpha() and code.isascii():  # only ?lang=: what urlencode gives
         return f"{address}?lang={code}"
     return address + "?" + urlencode(args, safe=QUERY_SAFE)
+
+
+def page_address(request) -> tuple:
+    """(REQUEST's page's absolute address or None when its rule is not plain, the rule's path parts,
+    the query as a dict), worked out once a request and kept on it (as here_without_language)."""
+    here = request.__dict__.get("_url_in_language")
+    if here is None:
+        endpoint, view_args = request.endpoint or "public.front", request.view_args or {}
+        names = plain_rule_arguments(endpoint)
+        if names is None:
+            address = None
+        elif len(view_args) == 1:  # an entry's, a theme's, a municipality's page: its URL's kept parts
+            (name, value), = view_args.items()
+            address = linker()(endpoint, name, value, True)
+        else:
+            address = url_for(endpoint, **view_args, _external=True)
+        here = request.__dict__["_url_in_language"] = (address, names, request.args.to_dict())
+    return here
 
 
 def url_for_this(endpoint: str, view_args: dict, args: dict, **options) -> str:

@@ -23,7 +23,10 @@ _parts: dict[tuple, tuple[str, str] | None] = {}
 
 
 def linker():
-    """A function (endpoint, name, value, external=False) → url_for(endpoint, **{name: value}, _external=external)."""
+    """A function (endpoint, name, value, external=False, **fixed) → url_for(endpoint, **{name: value},
+    _external=external) with the values FIXED given first (they order a query: kind=entry&value=…).
+    FIXED: values the same on every page that asks (the follow link's kind=entry, a feed's lang=sv),
+    part of the kept parts' key."""
     context = _cv_request.get(None)
     adapter = context.url_adapter if context is not None else None
     if adapter is None or current_app.url_default_functions:
@@ -31,18 +34,18 @@ def linker():
     where = (adapter.script_name, adapter.url_scheme, adapter.server_name, adapter.subdomain)
     plain = PLAIN.fullmatch
 
-    def href(endpoint: str, name: str, value, external: bool = False) -> str:
+    def href(endpoint: str, name: str, value, external: bool = False, **fixed) -> str:
         if value.__class__ is str and plain(value):
-            key = (endpoint, name, external, where)
+            key = (endpoint, name, external, where, *fixed.items()) if fixed else (endpoint, name, external, where)
             parts = _parts.get(key, False)
             if parts is False:
-                parts = _split(url_for(endpoint, **{name: PLACEHOLDER}, _external=external))
+                parts = _split(url_for(endpoint, **fixed, **{name: PLACEHOLDER}, _external=external))
                 if len(_parts) >= KEPT:
                     _parts.clear()
                 _parts[key] = parts
             if parts is not None:
                 return parts[0] + value + parts[1]
-        return url_for(endpoint, **{name: value}, _external=external)
+        return url_for(endpoint, **fixed, **{name: value}, _external=external)
     return href
 
 
@@ -51,5 +54,5 @@ def _split(url: str) -> tuple[str, str] | None:
     return (parts[0], parts[1]) if len(parts) == 2 else None
 
 
-def _url_for(endpoint: str, name: str, value, external: bool = False) -> str:
-    return url_for(endpoint, **{name: value}, _external=external)
+def _url_for(endpoint: str, name: str, value, external: bool = False, **fixed) -> str:
+    return url_for(endpoint, **fixed, **{name: value}, _external=external)

@@ -57,7 +57,8 @@ FOLDED_CALLS = frozenset((
     "follow_link", "field_label", "field_texts", "field_value", "may_confirm_evidence", "url_with",
     "page_numbers", "entry_href", "card_date", "evidence_label", "moderator_waiting", "open_reports_count",
     "own_following", "page_feed", "latest_comment_for", "entry_meta_html", "entry_top_html", "entry_laws_html",
-    "entry_related_html", "entry_end_html", "alternate_links", "language_switch", "login_href",
+    "entry_related_html", "entry_end_html", "alternate_links", "language_switch", "login_href", "entry_url",
+    "entry_login_url",
 ))
 RUNTIME_IMPORTS = "from jinja2.runtime import "  # the first line of Jinja's generated code
 FAST_ESCAPE = "; from ideapankki.web.template_escape import escape"

@@ -164,6 +164,21 @@ def test_learning_alongside_other_processes_learns_every_word_once(tmp_path, mon
     assert other.words == words
 
 
+
+def test_words_of_the_same_analysis_share_one_lemma_when_loaded(tmp_path):
+    """A worker's lemma cache (the master's, loaded before the fork) holds each distinct analysis
+    once: the words are as they were stored, the inflections of a word one object."""
+    stored = {"xkunnissa": analysis.Lemma(("xkunta",)), "xkunnat": analysis.Lemma(("xkunta",)),
+              "xkokeiluja": analysis.Lemma(("xkokeilu",), ("xkoe", "xilu"), False)}
+    try:
+        lemmas.LemmaStore(tmp_path / "lemmas.sqlite").add(stored)
+        assert lemmas.LemmaStore(tmp_path / "lemmas.sqlite").load() == 3
+        assert {word: analysis.LEMMAS[word] for word in stored} == stored
+        assert analysis.LEMMAS["xkunnissa"] is analysis.LEMMAS["xkunnat"]
+    finally:
+        for word in stored:
+            analysis.LEMMAS.pop(word, None)
+
 def test_a_rebuild_reports_its_progress(bench):
     for slug in ("a", "b", "c"):
         bench.add(slug, title=f"Kokeilu {slug}", summary="S.", body="Teksti.")

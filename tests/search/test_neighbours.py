@@ -100,3 +100,71 @@ def test_an_index_without_lists_is_rebuilt_with_them(bench, session):
     bench.index.catch_up()
     assert bench.index.store.is_current()
     assert _stored(bench.index, [entries["etä"].id])[entries["etä"].id][0] == entries["eta2"].id
+
+
+def _shown(index: SearchIndex, ids) -> dict[int, list | None]:
+    lists = neighbours.Lists(index.store.current.resolve())
+    try:
+        return {i: lists.shown(i) for i in ids}
+    finally:
+        lists.close()
+
+
+def _database_rows(session, ids) -> dict[int, list]:
+    """What the page read from the database before: (id, slug, type, title, language) of each entry."""
+    from sqlmodel import select
+
+    from ideapankki.models import Entry
+
+    session.expire_all()
+    rows = session.exec(select(Entry.id, Entry.slug, Entry.type, Entry.title, Entry.language).where(Entry.id.in_(ids)))
+    return {row[0]: [row[0], row[1], str(getattr(row[2], "value", row[2])), row[3], str(getattr(row[4], "value", row[4]))]
+            for row in rows}
+
+
+def _assert_shown_is_the_database(index: SearchIndex, session, ids) -> None:
+    stored, shown = _stored(index, ids), _shown(index, ids)
+    for entry_id in ids:
+        assert stored[entry_id] is not None and shown[entry_id] is not None
+        database = _database_rows(session, stored[entry_id])
+        assert shown[entry_id] == [database[other] for other in stored[entry_id]]
+
+
+@pytest.mark.parametrize("forked", [False, True])
+def test_the_rows_shown_beside_each_list_are_the_databases(bench, session, monkeypatch, forked):
+    """A rebuild and a catch-up keep (id, slug, type, title, language) of each listed entry, in the
+    list's order, as the database has them: an entry page shows them without reading the database."""
+    if forked:
+        monkeypatch.setattr(indexer, "PARALLEL_FROM", 1)
+    entries = _add_all(session, bench.index)
+    ids = [e.id for e in entries.values()]
+    _assert_shown_is_the_database(bench.index, session, ids)  # a catch-up's lists
+    bench.index.rebuild()
+    _assert_shown_is_the_database(bench.index, session, ids)  # a rebuild's
+
+
+def test_a_neighbours_new_title_and_type_are_in_the_lists_that_show_it(bench, session):
+    entries = _add_all(session, bench.index)
+    edited = entries["eta2"]
+    assert edited.id in _stored(bench.index, [entries["etä"].id])[entries["etä"].id]
+    edited.title, edited.type = "Etäopetuksen kokeilu saaristossa", "idea"
+    session.commit()
+    bench.index.catch_up()
+    shown = _shown(bench.index, [entries["etä"].id])[entries["etä"].id]
+    assert [edited.id, "eta2", "idea", "Etäopetuksen kokeilu saaristossa", "fi"] in shown
+    _assert_shown_is_the_database(bench.index, session, [e.id for e in entries.values()])
+
+
+def test_a_generation_without_shown_rows_answers_none(bench, session):
+    """An older generation's file (no shown column) or a list stored without rows: the page reads the database."""
+    entries = _add_all(session, bench.index)
+    path = bench.index.store.current.resolve() / neighbours.FILE
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE similar SET shown = NULL")
+    assert set(_shown(bench.index, [e.id for e in entries.values()]).values()) == {None}
+    with sqlite3.connect(path) as connection:
+        connection.execute("ALTER TABLE similar DROP COLUMN shown")
+    assert set(_shown(bench.index, [e.id for e in entries.values()]).values()) == {None}
+    assert neighbours._shown([(1, "a", None, "t", "fi")]) is None

@@ -5,7 +5,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from sqlmodel import select
+
 from ideapankki.cli import main
+from ideapankki.models import Entry
 from ideapankki.web.index import SEARCH_KEY
 
 from factories import make_entry
@@ -124,6 +127,41 @@ def test_similar_endpoint_for_the_submission_form(app, client, app_session, entr
 def test_entry_page_shows_similar_entries(reader):
     html = reader.get("/entries/perus").text
     assert "Samankaltaisia merkintöjä" in html and 'href="/entries/eta"' in html
+
+
+def test_an_entry_page_shows_its_similar_entries_as_the_database_has_them_now(app, client, app_session,
+                                                                               entry_factory, monkeypatch):
+    """An anonymous reader's page shows the rows the index keeps beside the similar list (no read of the
+    neighbours' rows) once the index has applied the site's version: a neighbour's new title is there at
+    the next view, an unpublished neighbour is gone."""
+    from ideapankki.models import EntryState
+    from ideapankki.search import results
+    from ideapankki.workflow import place_by_operator
+
+    arrange(app, app_session)
+    entry_factory("eta2", type="idea", title="Etäopetus perusopetuksen pienryhmissä", summary="Etänä.",
+                  body="Perusopetusta voisi antaa etäopetuksena pienryhmissä.")
+    app.extensions[SEARCH_KEY].catch_up()
+
+    def similar(html):
+        return html[html.index('id="similar-title"'):]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the neighbours' rows were read from the database")
+
+    page = similar(client.get("/entries/eta").text)
+    assert 'href="/entries/eta2" lang="fi">Etäopetus perusopetuksen pienryhmissä</a> <span class="count">(Idea)' in page
+    edited = app_session.exec(select(Entry).where(Entry.slug == "eta2")).one()
+    edited.title = "Etäopetus saariston kouluissa & muualla"
+    app_session.commit()
+    with monkeypatch.context() as patch:
+        patch.setattr(results.NEIGHBOURS, "rows", refuse)
+        page = similar(client.get("/entries/eta").text)  # the ETag check catches the index up first
+    assert "pienryhmissä" not in page
+    assert 'href="/entries/eta2" lang="fi">Etäopetus saariston kouluissa &amp; muualla</a>' in page
+    place_by_operator(app_session, edited, EntryState.archived, "test")
+    app_session.commit()
+    assert 'href="/entries/eta2"' not in client.get("/entries/eta").text
 
 
 def test_api_unknown_path_is_json_404(reader):

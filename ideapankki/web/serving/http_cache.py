@@ -88,6 +88,14 @@ def uncacheable() -> None:
     g.http_cache_skip = True
 
 
+def index_applied() -> bool:
+    """Whether this request's check found that the search index had applied the site's version it
+    read (the condition of a page built from the index for its validators): what the index keeps
+    is then the database's as of that version and may be shown as it is (an entry page's similar
+    entries, results.more_like). False for a request the check passed by (signed in, a POST)."""
+    return _cv_app.get().g.__dict__.get("index_applied", False)
+
+
 def page_key(req, config, version: tuple) -> tuple:
     """What REQ's page depends on besides the code: the request as the page's links see it
     (scheme, host, mount point, path, query string), the locale, the date and VERSION. Not the
@@ -121,12 +129,15 @@ def _revalidate():
         return None
     version = _site_version(app)
     index = app.extensions[SEARCH_KEY]
-    if ALLOWED[request.endpoint] and not index.has_applied(version):
+    from_index = ALLOWED[request.endpoint]
+    if from_index and not index.has_applied(version):
         index.refresh_if_behind()  # e.g. after an import; never raises
         if not index.has_applied(version):
             return None  # rendered from a lagging index: no validators
     g = _cv_app.get().g
     g.site_version = version  # the view's search reads it again otherwise (views/search.py)
+    if from_index:
+        g.index_applied = True  # index_applied()
     tag = g.http_etag = etag(page_key(request, app.config, version))
     if "HTTP_IF_NONE_MATCH" in request.environ and request.if_none_match.contains_weak(tag):
         g.http_cache = "304"

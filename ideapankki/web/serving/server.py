@@ -4,9 +4,9 @@ Choices, and why:
 
 - **No preload.** Each worker builds its own app after the fork: its own SQLAlchemy engine
   (SQLite connections must not cross a fork), its own Whoosh searchers and file handles, and
-  its own Voikko state. The master only migrates, seeds and brings the index up to date before
-  the workers start (`_prepare` in cli.py), then disposes of its engine, so no connection is
-  inherited. What the master imported stays shared copy-on-write: share_with_workers imports
+  its own Voikko state. The master only has the index brought up to date before the workers
+  start (`_prepare` in cli.py: migrating, seeding, the catch-up, run in a child process by
+  `apart`, so no connection and nothing Alembic loaded is inherited). What the master imported stays shared copy-on-write: share_with_workers imports
   the app's modules and loads the lemma cache for that. Voikko (about 200 MB once loaded) is
   in none of them: the master forks one service process that holds it and answers the workers'
   rare new words over a socket (search/voikko.py). A worker that dies (or is killed) is
@@ -32,7 +32,10 @@ from __future__ import annotations
 import gc
 import importlib
 import logging
+import os
 import pkgutil
+import sys
+import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -106,6 +109,33 @@ class Server(BaseApplication):
 
     def load(self):
         return self.factory()
+
+
+def apart(prepare: Callable[[], None]) -> None:
+    """Run PREPARE (the master's set-up: migrating, seeding, the index's catch-up) in a child
+    process and wait for it; exit as it failed. Every page of the master's heap is inherited by
+    each worker it forks, and counts in the worker's resident size: Alembic with its migration
+    scripts and whatever the catch-up left in the heap would be some 10 MB of every worker, for
+    work done once. The child inherits the Voikko service's address (start_voikko ran first)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child; tests see what it did (test_serving, test_crash)
+        code = 1
+        try:
+            prepare()
+            code = 0
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else 1
+        except BaseException:  # noqa: BLE001 - told on standard error, as without the child
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    if code:
+        raise SystemExit(code if code > 0 else 1)
 
 
 def share_with_workers(search_root: Path, database_url: str | None = None) -> None:

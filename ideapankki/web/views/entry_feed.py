@@ -12,6 +12,7 @@ from ... import browse, entry_news, feeds
 from ...models import Entry
 from .. import page_gettext
 from ..database import db_session
+from ..slug_links import linker
 from .feeds import ATOM, FeedLink, _language_args, structured_html
 
 bp = Blueprint("adoption_feed", __name__, url_prefix="/feeds")
@@ -58,7 +59,7 @@ def entry_feed(slug: str):
 
 def entry_feed_link(entry: Entry) -> FeedLink:
     """The entry's own feed, for its page's <head> (in the reader's language, as the listing pages' feeds)."""
-    return FeedLink(url_for("adoption_feed.entry_feed", slug=entry.slug, **_language_args()),
+    return FeedLink(linker()("adoption_feed.entry_feed", "slug", entry.slug, **_language_args()),
                     page_gettext.gettext("Ideapankki: news of “%(title)s”", title=entry.title))
 
 

@@ -20,6 +20,7 @@ from flask import current_app
 from markupsafe import Markup
 
 from ..citation import OG_LOCALES
+from ..language_links import url_with_next
 from ..slug_links import linker
 from ..templating import finlex_url
 from .entry_words import citation, day, e as _e, ngettext, words as _words
@@ -236,5 +237,17 @@ def entry_end(entry, similar) -> Markup:
     return Markup("".join(parts))
 
 
+def entry_url(endpoint: str, slug: str) -> str:
+    """url_for(ENDPOINT, slug=SLUG) through slug_links (the adoption partial's feed and adopters' links)."""
+    return linker()(endpoint, "slug", slug)
+
+
+def entry_login_url(slug: str) -> str:
+    """url_for('auth.login', next=url_for('public.entry', slug=SLUG)): the adoption partial's log-in
+    link, the fixed part from the URL memo and the query encoded as url_for encodes it (url_with_next)."""
+    return url_with_next("auth.login", linker()("public.entry", "slug", slug))
+
+
 GLOBALS = {"entry_meta_html": entry_meta, "entry_top_html": entry_top, "entry_laws_html": entry_laws,
-           "entry_related_html": entry_related, "entry_end_html": entry_end}
+           "entry_related_html": entry_related, "entry_end_html": entry_end, "entry_url": entry_url,
+           "entry_login_url": entry_login_url}

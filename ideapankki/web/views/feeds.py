@@ -22,6 +22,7 @@ from ...search import IndexUnavailable
 from ..database import db_session, reads
 from ..index import search_index
 from .. import labels, page_gettext
+from ..i18n import language
 from .search import parse_search_args
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
@@ -164,7 +165,7 @@ class FeedLink:
 
 
 def _language_args() -> dict[str, str]:
-    locale = str(get_locale())
+    locale = language()  # str(get_locale()), without Flask-Babel's lookups
     return {} if locale == current_app.config["BABEL_DEFAULT_LOCALE"] else {"lang": locale}
 
 

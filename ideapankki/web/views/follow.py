@@ -26,6 +26,7 @@ from ..follow_mail import FREQUENCY_LABELS, KIND_LABELS, describe, queue_confirm
 from ..forms import ConfirmActionForm, choices
 from ..labels import LANGUAGE_ENDONYMS
 from .. import readers_guard
+from ..slug_links import linker
 
 bp = Blueprint("follow", __name__, url_prefix="/follow")
 REQUIRED = _l("This field is required.")
@@ -175,21 +176,22 @@ def _gone():
         "Your e-mail address was deleted from Ideapankki's followers. No more mail is sent to it."))
 
 
+# endpoint -> (the follow kind, the path part that is its value)
+_ONE_VALUE = {"public.theme": ("theme", "slug"), "public.municipality": ("municipality", "code"),
+              "public.entry": ("entry", "slug"), "programmes.programme": ("programme", "slug")}
+
+
 def follow_link() -> str | None:
     """The follow form for what this page shows: front (everything), theme, municipality, region,
     entry, programme, or the search or listing as a search."""
     endpoint, view_args = request.endpoint, request.view_args or {}
-    args = {k: v for k, v in request.args.items() if k in following.SEARCH_NAMES and v}
-    if endpoint == "public.theme":
-        return url_for("follow.subscribe", kind="theme", value=view_args["slug"])
-    if endpoint == "public.municipality":
-        return url_for("follow.subscribe", kind="municipality", value=view_args["code"])
-    if endpoint == "public.entry":
-        return url_for("follow.subscribe", kind="entry", value=view_args["slug"])
-    if endpoint == "programmes.programme":
-        return url_for("follow.subscribe", kind="programme", value=view_args["slug"])
+    one = _ONE_VALUE.get(endpoint)
+    if one is not None:  # the page's slug or code: its parts kept (slug_links), not a url_for a page
+        kind, name = one
+        return linker()("follow.subscribe", "value", view_args[name], kind=kind)
     if endpoint not in ("public.front", "public.entries", "search.search_page"):
         return None
+    args = {k: v for k, v in request.args.items() if k in following.SEARCH_NAMES and v}
     if not args:
         return url_for("follow.subscribe", kind="all")
     if list(args) == ["region"]:

@@ -115,7 +115,7 @@ def entry(slug: str):
         abort(404)
     found = lists.entry
     try:
-        similar = searching.more_like(held, search_index(), found)
+        similar = searching.more_like(held, search_index(), found, applied=http_cache.index_applied())
     except IndexUnavailable:
         current_app.logger.warning("search index unavailable: no similar entries for %s", slug)
         http_cache.uncacheable()  # a degraded page: no ETag may vouch for it
