@@ -182,11 +182,13 @@ def test_gaps_wait_for_late_commits_then_expire():
     assert state.applied_upto == 15 and state.gaps == {}
 
 
-def test_reindex_command(tmp_path, monkeypatch, database_env):
+def test_reindex_command(tmp_path, monkeypatch, databases):
+    """import, reindex and search through the CLI, on a copy of the migrated template (a migration
+    from nothing cost ~2 s; `init` on an empty database is tests/test_cli.py's)."""
     from factories import CONTENT_DIR
     from ideapankki.cli import main
 
-    monkeypatch.setenv("IDEAPANKKI_INSTANCE", str(tmp_path / "instance"))
+    databases.for_instance(tmp_path / "instance", monkeypatch)
     runner = CliRunner()
     assert runner.invoke(main, ["import", str(CONTENT_DIR), "--publish"]).exit_code == 0
     result = runner.invoke(main, ["reindex"])

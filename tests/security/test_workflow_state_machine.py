@@ -6,6 +6,16 @@ exactly the published entries (read again after every step that committed someth
 that left the change log's head and the published set as they were, a refused move, leaves the
 index as the last check found it, since only the change log feeds it; most steps are refused,
 and the catch-up and search were 40 % of the test's time).
+
+The moves: `act` (any action by anyone, with or without a reason: mostly refusals),
+`act_as_its_author`, and `act_by_the_table` (a move the table has from the present state, by the
+author or a moderator as it says, with a reason), which takes entries through review, publication,
+return, rejection, appeal and archiving. Before it, 80 examples on SQLite made 57-102 moves of 2-3
+kinds (submit and take: nothing was ever published); now 40 examples make 125-290 moves of 7-9 kinds
+(measured over single runs, the examples are random). There is no `index_catches_up` rule any more:
+the last invariant catches the index up after every step that committed, so the rule only ever
+caught up with nothing new (55 % of all steps), and the rule `create` stops at the four entries
+the other rules pick from (`i % 4`) instead of making ~10 an example that no move reaches.
 """
 
 from __future__ import annotations
@@ -75,6 +85,10 @@ class WorkflowMachine(RuleBasedStateMachine):
     def _entry(self, i: int) -> Entry:
         return entries.get_by_slug(self.session, self.slugs[i % len(self.slugs)])
 
+    def _author(self, entry: Entry) -> User:
+        return next(p for p in self.people.values() if p.id == entry.author_id)
+
+    @precondition(lambda self: len(self.slugs) < 4)  # the rules below act on the first four (i % 4)
     @rule(who=st.sampled_from(PEOPLE), kind=st.sampled_from(("practice", "idea", "norm")),
           word=st.sampled_from(WORDS))
     def create(self, who, kind, word):
@@ -124,13 +138,23 @@ class WorkflowMachine(RuleBasedStateMachine):
                                                        workflow.Action.publish]))
     def act_as_its_author(self, i, action):
         """The author tries the action on their own entry (a moderator author may not publish it)."""
-        entry = self._entry(i)
-        author = next(p for p in self.people.values() if p.id == entry.author_id)
-        self.act(i, author.name, action, "Oma päätös.")
+        self.act(i, self._author(self._entry(i)).name, action, "Oma päätös.")
 
-    @rule()
-    def index_catches_up(self):
-        self.index.catch_up()
+    @precondition(lambda self: self.slugs)
+    @rule(i=st.integers(0, 3), k=st.integers(0, len(workflow.TRANSITIONS) - 1), mod=st.sampled_from(("mod1", "mod2")))
+    def act_by_the_table(self, i, k, mod):
+        """A move the table has from the present state of the entry (or of its pending revision), with a
+        reason, by the entry's author or a moderator as the move's `who` says; four eyes and the appeal
+        rules still refuse some (a moderator's own text, the rejecter). `act`'s random actions by random
+        people seldom got an entry past review: publishing, returns, rejections and appeals were next to
+        never reached (80 examples: 57-102 moves, of 2-3 kinds)."""
+        entry = self._entry(i)
+        moves = [m for m in workflow.TRANSITIONS
+                 if revisions.subject_state(self.session, entry, m.action)[0] == m.source.value]
+        if moves:
+            move = moves[k % len(moves)]
+            who = mod if move.who == workflow.MODERATOR else self._author(entry).name
+            self.act(i, who, move.action, "Perustelu.")
 
     @invariant()
     def audit_log_has_one_row_per_move(self):
@@ -183,6 +207,6 @@ class WorkflowMachine(RuleBasedStateMachine):
 def test_workflow_state_machine(databases):
     WorkflowMachine.databases = databases
     # The rules and invariants are the same on both kinds; on PostgreSQL each example's database
-    # costs a CREATE DATABASE (most of a 79 s run at 80 examples), so it runs fewer sequences.
+    # costs a CREATE DATABASE, so it runs fewer sequences.
     run_state_machine_as_test(WorkflowMachine, settings=settings(
-        max_examples=80 if databases.kind == "sqlite" else 30, stateful_step_count=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]))
+        max_examples=40 if databases.kind == "sqlite" else 15, stateful_step_count=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]))
