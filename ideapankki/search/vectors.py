@@ -20,13 +20,13 @@ import numpy as np
 from whoosh import query as Q
 from whoosh.util.numeric import byte_to_length
 
+from .membership import SegmentFilter, segment_filter
 from .postings import EMPTY as _EMPTY, read_postings as _read_postings
 from .whoosh_private import length_bytes
 from .scoring import evaluate  # noqa: F401 - the query modules import it from here
 
 K1, B = 1.2, 0.75
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
-SMALL_SEGMENT = 1_000  # documents: a segment this small has its terms listed (SegmentCache._absent)
 SEGMENT_BYTES = 12_000_000  # SegmentCache's postings, compacted (3-8 bytes a posting): 1.5-4 M postings
 KEPT_BYTES = 12_000_000  # Corpus's BM25 table per generation (6 bytes a posting up to 65,536 documents): 2 M postings
 KEPT_TERMS = 16_384  # most of a query's terms are in no text (Swedish and English fields): kept, they cost a key
@@ -42,7 +42,7 @@ class SegmentCache:
         self._columns: dict[tuple, np.ndarray] = {}
         self._bits: dict[tuple, int] = {}  # facet values per segment: few, small, kept until merged away
         self._frequencies: dict[tuple, dict[str, tuple[float, int]]] = {}  # (segment, field) -> term -> (weight, df)
-        self._terms: dict[str, set[tuple[str, bytes]]] = {}  # a small segment's (field, term) pairs
+        self._filters: dict[str, SegmentFilter | None] = {}  # each segment's terms (membership.py)
         self._lock = threading.Lock()
 
     def postings(self, segment, segment_id: str, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -53,8 +53,9 @@ class SegmentCache:
             if found is not None:
                 self._postings.move_to_end(key)
                 return found
-        absent = self._absent(segment, segment_id, fieldname, text)
-        found = _EMPTY if absent else compact(*_read_postings(segment, fieldname, text), segment.doc_count_all())
+        if self._absent(segment, segment_id, fieldname, text):
+            return _EMPTY  # not kept: the filter answers again as fast, and the table would fill with keys
+        found = compact(*_read_postings(segment, fieldname, text), segment.doc_count_all())
         with self._lock:
             self._postings[key] = found
             self._held += _nbytes(found)
@@ -64,19 +65,14 @@ class SegmentCache:
         return found
 
     def _absent(self, segment, segment_id: str, fieldname: str, text: str) -> bool:
-        """Whether a small segment (the few documents of recent edits) surely lacks the term: its
-        terms are listed once, and most of a query's terms are then not looked up in it."""
-        if segment.doc_count_all() > SMALL_SEGMENT:
-            return False
-        terms = self._terms.get(segment_id)
-        if terms is None:
-            terms = set(segment.all_terms())
+        """Whether the segment surely lacks the term (membership.py: most of a query's terms are in
+        no text of the segment, and a filter in memory answers for them without a look-up)."""
+        found = self._filters.get(segment_id, self)
+        if found is self:
+            found = segment_filter(segment)  # once per segment and process; None: not a Whoosh 3 segment
             with self._lock:
-                self._terms[segment_id] = terms
-        try:
-            return (fieldname, segment.schema[fieldname].to_bytes(text)) not in terms
-        except Exception:  # noqa: BLE001 - no such field, or no such value for it: read as before
-            return False
+                self._filters[segment_id] = found
+        return found is not None and found.absent(fieldname, text)
 
     def column(self, segment, segment_id: str, name: str, read) -> np.ndarray:
         """A per-document array of the segment (field lengths, publication day), read once."""
@@ -125,8 +121,8 @@ class SegmentCache:
                 del self._bits[key]
             for key in [k for k in self._frequencies if k[0] not in segment_ids]:
                 del self._frequencies[key]
-            for key in [k for k in self._terms if k not in segment_ids]:
-                del self._terms[key]
+            for key in [k for k in self._filters if k not in segment_ids]:
+                del self._filters[key]
 
 
 def compact(ids: np.ndarray, tf: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:

@@ -17,8 +17,7 @@ def add(bench, slug, title, text, **fields):
     return bench.add(slug, title=title, summary=text.split(".")[0] + ".", body=BODY.format(text), **fields)
 
 
-@pytest.fixture
-def entries(bench):
+def _fill(bench):
     add(bench, "toimeentulotuen-neuvonta", "Toimeentulotuen hakemisen neuvonta kirjastossa",
         "Kunta neuvoo toimeentulotuen hakemisessa ja ohjaa asiakkaat Kelan palveluihin.")
     add(bench, "esiopetuksen-liikunta", "Liikuntaa esiopetuksen arkeen",
@@ -38,6 +37,24 @@ def entries(bench):
     return bench
 
 
+@pytest.fixture
+def entries(bench):
+    """The eight entries in a bank of this test's own, for a test that edits the vocabulary."""
+    return _fill(bench)
+
+
+@pytest.fixture(scope="module")
+def shared(module_bench):
+    """The same eight entries once per module (and database kind), for the tests that only search."""
+    return _fill(module_bench)
+
+
+@pytest.fixture
+def bank(shared, reading):
+    """`shared`, and the test fails if it wrote to the database (tests/search/conftest.py `reading`)."""
+    return reading(shared)
+
+
 CLASSES = {
     "toimari": "toimeentulotuen-neuvonta",  # colloquial word → the official one
     "esikoulussa": "esiopetuksen-liikunta",  # an inflected everyday word
@@ -52,16 +69,16 @@ CLASSES = {
 }
 
 
-def test_each_class_finds_the_entry(entries):
-    found = {query: entries.slugs(query)[:3] for query in CLASSES}
+def test_each_class_finds_the_entry(bank):
+    found = {query: bank.slugs(query)[:3] for query in CLASSES}
     assert {query: expected for query, expected in CLASSES.items() if expected not in found[query]} == {}, found
 
 
-def test_without_the_thesaurus_those_queries_find_nothing(entries):
+def test_without_the_thesaurus_those_queries_find_nothing(bank, monkeypatch):
     """The same index, searched without expansion: the words as typed are not in the texts."""
-    entries.index.vocabulary.current = lambda: None
+    monkeypatch.setattr(bank.index.vocabulary, "current", lambda: None)  # the shared bank's again after the test
     for query in ("toimari", "hyte", "förskolan", "youth work", "ympäristö"):
-        assert entries.slugs(query) == [], query
+        assert bank.slugs(query) == [], query
 
 
 def test_an_exact_match_always_ranks_above_an_expansion(bench):
@@ -74,8 +91,8 @@ def test_an_exact_match_always_ranks_above_an_expansion(bench):
     assert bench.slugs("esikoulu") == ["kirjaston-satutunnit", "esiopetus-ulkona"]
 
 
-def test_results_say_which_language_each_entry_is_in(entries):
-    response = entries.index.search("ungdomsarbete")
+def test_results_say_which_language_each_entry_is_in(bank):
+    response = bank.index.search("ungdomsarbete")
     assert {(h.slug, h.language) for h in response.hits} >= {("ungdomsarbete-i-skargarden", "sv"),
                                                             ("nuorisotyo-kylilla", "fi")}
 
@@ -153,7 +170,7 @@ def test_databases_with_the_same_thesaurus_share_its_compilation_and_an_edit_com
         other_engine.dispose()
 
 
-def test_a_concepts_label_words_go_to_voikko_in_one_message(entries, monkeypatch):
+def test_a_concepts_label_words_go_to_voikko_in_one_message(bank, monkeypatch):
     """Expanding a concept asks Voikko of every word of its labels in every field (a Swedish word
     too: "Vaasassa" is Vasa): those not yet known go in one message, not one a word (a search
     through the Voikko service paid a round trip per Swedish and English label word)."""
@@ -162,7 +179,7 @@ def test_a_concepts_label_words_go_to_voikko_in_one_message(entries, monkeypatch
 
     if not analysis.voikko_available():
         pytest.skip("pyvoikko is not installed")
-    compiled = entries.index.vocabulary.current()
+    compiled = bank.index.vocabulary.current()
     ci = next(i for i, c in enumerate(compiled.concepts) if any(label.text == "youth work" for label in c.labels))
     fresh = Thesaurus(compiled.concepts, True, compiled.version)
     words = {w for label in compiled.concepts[ci].labels for w in label.words if label.language != "fi"}
@@ -171,6 +188,6 @@ def test_a_concepts_label_words_go_to_voikko_in_one_message(entries, monkeypatch
     single, batches = [], []
     monkeypatch.setattr(voikko, "analyse", lambda word, real=voikko.analyse: single.append(word) or real(word))
     monkeypatch.setattr(voikko, "analyse_many", lambda ws, real=voikko.analyse_many: batches.append(ws) or real(ws))
-    with entries.index.readers.searcher() as searcher:
+    with bank.index.readers.searcher() as searcher:
         assert fresh._concept_query(searcher.schema, ci, True) is not None
     assert single == [] and len(batches) == 1 and words <= set(batches[0])

@@ -1,0 +1,67 @@
+"""The segments' term filters (membership.py) never call a present term absent, and spare the look-ups."""
+
+import random
+
+from ideapankki.search import postings
+from ideapankki.search.membership import TermFilter, segment_filter
+from ideapankki.search.whoosh_private import term_keys
+
+TEXTS = [
+    ("kuntakokeilu", "fi", "Kuntakokeilu pienissä kunnissa", "Kunnat kokeilivat uutta mallia kuntakokeilussa."),
+    ("perusopetus", "fi", "Perusopetus ja etäopetus", "Perusopetuksen kokeilu perusopetuslain 1269/2020 2 § mukaan."),
+    ("omavalmentaja", "fi", "Omavalmentaja", "Omavalmentaja tukee työnhakijaa Helsingissä ja Vaasassa."),
+    ("svenska", "sv", "Försök i kommunerna", "Kommunförsöket i Vasa och Helsingfors."),
+    ("english", "en", "Trials in municipalities", "The municipal employment trial in Kainuu."),
+]
+
+
+def test_a_filter_has_every_key_added_and_few_others():
+    rng = random.Random(7)
+    keys = {rng.randbytes(rng.randint(1, 12)) for _ in range(20_000)}
+    found = TermFilter(keys)
+    assert all(found.may_have(key) for key in keys)
+    others = [key for key in (rng.randbytes(rng.randint(1, 12)) for _ in range(20_000)) if key not in keys]
+    assert sum(found.may_have(key) for key in others) < 0.02 * len(others)
+    assert found.nbytes * 8 >= 10 * len(keys)
+    assert not TermFilter([]).may_have(b"anything")
+
+
+def _filled(bench):
+    for slug, language, title, body in TEXTS:
+        bench.add(slug, title=title, summary=title, body=body, language=language)
+    return bench
+
+
+def test_no_term_of_a_real_index_is_called_absent(bench):
+    _filled(bench)
+    checked = 0
+    with bench.index.readers.searcher() as searcher:
+        leaves = searcher.reader().leaf_readers()
+        assert len(leaves) > 1  # entries added one by one: several segments, each with its filter
+        for segment, _offset in leaves:
+            found = segment_filter(segment)
+            prefix, keys = term_keys(segment)
+            terms = list(segment.all_terms())
+            assert [prefix(fieldname) + text for fieldname, text in terms] == keys  # Whoosh's own keys
+            assert all(found.filter.may_have(key) for key in keys)
+            for fieldname, text in terms:
+                value = segment.schema[fieldname].from_bytes(text)
+                if segment.schema[fieldname].to_bytes(value) == text:  # not a numeric field's tiers
+                    assert not found.absent(fieldname, value)
+                    checked += 1
+    assert checked > 50
+
+
+def test_absent_terms_are_not_looked_up_and_present_ones_still_found(bench, monkeypatch):
+    _filled(bench)
+    looked_up = []
+    real = postings.term_blocks
+    monkeypatch.setattr(postings, "term_blocks", lambda segment, field, text: looked_up.append(text) or real(
+        segment, field, text))
+    assert bench.slugs("kuntakokeilu")[0] == "kuntakokeilu"
+    assert bench.slugs("Helsingfors")[0] == "svenska"
+    assert "kuntakokeilu" in looked_up
+    before = len(looked_up)
+    assert bench.slugs("zzyzxqwv") == []
+    # a word in no text: at most a false "maybe" here and there, not a look-up per field and segment
+    assert len(looked_up) - before <= 2, looked_up[before:]
