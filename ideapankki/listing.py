@@ -215,11 +215,13 @@ def _build(session: Session) -> Table:
             .where(PUBLISHED)).all():
         add("theme", theme, entry_id)
     places: dict[int, list[str]] = {}
+    codes: dict[str, str] = {}  # one string per municipality: each row's own copy was ~2 MB a worker
     for entry_id, code, region in session.exec(
             select(EntryMunicipality.entry_id, EntryMunicipality.municipality_code, Municipality.region_code)
             .join(Entry, Entry.id == EntryMunicipality.entry_id)
             .join(Municipality, Municipality.code == EntryMunicipality.municipality_code).where(PUBLISHED)
             .order_by(EntryMunicipality.entry_id, EntryMunicipality.position)).all():
+        code = codes.setdefault(code, code)
         add("municipality", code, entry_id)
         add("region", region, entry_id)
         places.setdefault(entry_id, []).append(code)

@@ -74,7 +74,8 @@ def folded_vocabulary(vocabulary: list[str]) -> tuple[list[str], dict[str, list[
     if known_for is not vocabulary:
         spellings = {}
         for word in vocabulary:
-            spellings.setdefault(fold(word), []).append(word)
+            folded = fold(word)  # a new string even when nothing changed: most words keep their own
+            spellings.setdefault(word if folded == word else folded, []).append(word)
         ordered = sorted(spellings)
         with _lock:
             _folded = (vocabulary, ordered, spellings)

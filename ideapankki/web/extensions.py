@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Flask, current_app, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel, lazy_gettext as _l
-from flask.globals import _cv_request
+from flask.globals import _cv_app, _cv_request
 from flask_login import LoginManager, login_user, user_accessed
+from flask_login.utils import _get_user, _user_context_processor
 from flask_login.config import COOKIE_NAME
 from flask_wtf.csrf import CSRFProtect
 
@@ -91,11 +92,29 @@ def _varies_by_cookie(headers) -> bool:
     return False
 
 
+def current_reader():
+    """flask_login.current_user's object (what _get_user returns): the user this request loaded, read
+    from g directly once it is there, without the proxy and _get_user's three lookups of g and the app."""
+    if _cv_request.get(None) is not None:
+        user = _cv_app.get().g.__dict__.get("_login_user")  # Flask-Login's place; never None once loaded
+        if user is not None:
+            return user
+    return _get_user()
+
+
+def _reader_context() -> dict:
+    """Flask-Login's context processor (current_user for the templates) through current_reader."""
+    return {"current_user": current_reader()}
+
+
 def init_app(app: Flask) -> None:
     app.session_interface = CookieSessions()
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
+    processors = app.template_context_processors[None]
+    if _user_context_processor in processors:  # the same name and object, in the same place
+        processors[processors.index(_user_context_processor)] = _reader_context
 
 
 def start_session(user, remember: bool) -> None:

@@ -6,7 +6,8 @@ from datetime import date
 from functools import lru_cache
 from urllib.parse import quote_plus
 
-from flask import Flask, g, request, url_for
+from flask import Flask, g, get_flashed_messages as flask_flashed, request, url_for
+from flask.globals import _cv_request
 from flask_babel import format_date, format_decimal
 from markupsafe import Markup
 
@@ -124,6 +125,17 @@ def _day(value: date, locale: str) -> str:
     return format_date(value, DATE_PATTERNS.get(locale, "medium"))
 
 
+def get_flashed_messages(with_categories: bool = False, category_filter=()) -> list:
+    """flask.get_flashed_messages, the request context looked up once instead of through three
+    proxies (base.html asks on every page; the same messages, taken from the session the same way)."""
+    context = _cv_request.get(None)
+    if context is None or with_categories or category_filter or context.flashes is not None:
+        return flask_flashed(with_categories, category_filter)
+    session = context.session
+    flashes = context.flashes = session.pop("_flashes") if "_flashes" in session else []
+    return [flash[1] for flash in flashes]
+
+
 def init_app(app: Flask) -> None:
     page_gettext.init_app(app)  # `_`, `ngettext`, current_locale() bound once per page
     app.jinja_env.trim_blocks = True
@@ -145,6 +157,7 @@ def init_app(app: Flask) -> None:
         municipality_name=labels.municipality_name,
         region_name=labels.region_name,
         current_locale=language,
+        get_flashed_messages=get_flashed_messages,
         **field_labels.TEMPLATE_GLOBALS,
     )
     app.jinja_env.filters["date"] = long_date

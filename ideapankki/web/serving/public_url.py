@@ -89,6 +89,20 @@ class App(Flask):
             coroutine = known[func] = iscoroutinefunction(func)
         return self.async_to_sync(func) if coroutine else func
 
+    def update_template_context(self, context: dict) -> None:
+        """Flask's, the request context looked up once (not the proxy's truth test and then its
+        blueprints) and each name's processors read with one lookup: every render passes here."""
+        processors = self.template_context_processors
+        request_context = _cv_request.get(None)
+        names = (None, *reversed(request_context.request.blueprints)) if request_context is not None else (None,)
+        given = context.copy()  # what render_template was given wins over any processor's value
+        for name in names:
+            functions = processors.get(name)  # not [] on the defaultdict: no list left behind per name
+            if functions:
+                for function in functions:
+                    context.update(self.ensure_sync(function)())
+        context.update(given)
+
     def create_url_adapter(self, request):
         """Flask's adapter, its scheme and host the public URL's. Made here for a request when the
         site routes as it does (no SERVER_NAME, no host or subdomain matching, trusted hosts

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, render_template
-from flask_login import current_user
 
 from ... import revisions
 from ...models import Entry
 from ..database import db_session
+from ..extensions import current_reader
 
 bp = Blueprint("contribute", __name__)
 
@@ -21,7 +21,7 @@ def start():
 
 def may_edit_entry(entry: Entry) -> bool:
     """Tell whether the reader may edit ENTRY now (the EDITS table; an edit of a published entry is reviewed)."""
-    user = current_user._get_current_object()
+    user = current_reader()  # current_user's object, read from g (the entry page asks on every render)
     return bool(user.is_authenticated) and revisions.can_edit(db_session(), user, entry)
 
 
