@@ -108,7 +108,15 @@ def _timed(client, email, password):
 
 
 @pytest.mark.slow
-def test_existing_and_unknown_accounts_are_answered_alike_in_text_and_time(production_hashing, app, member, inbox):
+def test_existing_and_unknown_accounts_are_answered_alike_in_text_and_time(request, db_kind, app, inbox):
+    """The text on both databases; the time on SQLite only, at the production argon2 cost. The time is
+    this process's CPU (_timed), and PostgreSQL runs its queries in the server's process: there the
+    measure would be SQLite's with the queries left out, at ~12 s of argon2. On PostgreSQL the same
+    requests run at test cost and every answer's text is compared as on SQLite."""
+    timed = db_kind == "sqlite"
+    if timed:
+        request.getfixturevalue("production_hashing")
+    request.getfixturevalue("member")  # after the hasher: the account's hash at the cost its check is timed at
     client = at(app.test_client(), OWNER)
     cases = {"existing": ("maija@kajaani.fi", WRONG), "unknown": ("nobody@kajaani.fi", WRONG)}
     for guarded in (False, True):
@@ -128,7 +136,7 @@ def test_existing_and_unknown_accounts_are_answered_alike_in_text_and_time(produ
         # The fastest of each: other load only adds time. argon2 is most of it, so an answer that
         # skipped the check would take a tenth of the time or less.
         fastest = {name: min(values) for name, values in times.items()}
-        assert max(fastest.values()) < 2 * min(fastest.values()), times
+        assert not timed or max(fastest.values()) < 2 * min(fastest.values()), times
 
 
 def test_log_in_links_count_against_the_mail_limit(app, member, inbox):
