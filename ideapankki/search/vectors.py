@@ -53,9 +53,9 @@ class SegmentCache:
             if found is not None:
                 self._postings.move_to_end(key)
                 return found
-        if self._absent(segment, segment_id, fieldname, text):
-            return _EMPTY  # not kept: the filter answers again as fast, and the table would fill with keys
-        found = compact(*_read_postings(segment, fieldname, text), segment.doc_count_all())
+        # An absent term is kept too (no bytes): a key found again costs less than asking the filter.
+        absent = self._absent(segment, segment_id, fieldname, text)
+        found = _EMPTY if absent else compact(*_read_postings(segment, fieldname, text), segment.doc_count_all())
         with self._lock:
             self._postings[key] = found
             self._held += _nbytes(found)
