@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from . import markdown
+from . import db_reads, markdown
 from .browse import PUBLISHED
 from .models import Entry, EntryType, Municipality, Programme, ProgrammeLink, ProgrammeMunicipality, utcnow
 from .programme_format import ProgrammeDocument, serialize
@@ -26,6 +26,25 @@ def resolve_municipalities(doc: ProgrammeDocument, index: MunicipalityIndex, pat
 
 def get(session: Session, slug: str) -> Programme | None:
     return session.get(Programme, slug)
+
+
+def _programme_statement():
+    table = Programme.__table__
+    return sa.select(table).where(table.c.slug == sa.bindparam("slug", type_=sa.String))
+
+
+PROGRAMME = db_reads.Read(_programme_statement)
+
+
+def read(source: db_reads.Pooled, slug: str) -> Programme | None:
+    """get's programme read by a fixed statement on SOURCE (a reading request's pooled connection,
+    no session): its columns on a transient instance, as entry_lists.load builds the entry; never written."""
+    rows = PROGRAMME.rows(source, slug=slug)
+    if not rows:
+        return None
+    programme = Programme._sa_class_manager.new_instance()
+    programme.__dict__.update(zip(PROGRAMME.keys(source), rows[0]))
+    return programme
 
 
 def all_programmes(session: Session) -> list[Programme]:

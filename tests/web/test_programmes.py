@@ -113,6 +113,26 @@ def test_practice_page_links_to_its_programme_and_other_entries_do_not(reader):
     assert "Kokeiluohjelma</dt>" not in reader.get("/entries/idea").get_data(as_text=True)
 
 
+def test_the_entry_pages_programme_is_read_without_a_session(shared, reader, module_session):
+    """The pooled read's programme has the session's columns, and the anonymous page opens no session for it."""
+    from flask import g
+
+    from ideapankki import programmes
+    from ideapankki.web.database import reads
+    from ideapankki.web.views.programmes import programme_of
+
+    with shared.test_request_context("/entries/kainuu"):
+        read = programmes.read(reads(), "tyollisyys")
+        stored = programmes.get(module_session, "tyollisyys")
+        columns = [column.key for column in stored.__table__.columns]
+        assert [getattr(read, name) for name in columns] == [getattr(stored, name) for name in columns]
+        assert programmes.read(reads(), "puuttuu") is None
+    with shared.test_request_context("/entries/kainuu"):
+        reads()
+        found = programme_of(type("Practice", (), {"programme_slug": "tyollisyys"})())
+        assert found.title == "Työllisyyden kuntakokeilut 2021–2023" and "db" not in g
+
+
 def test_unknown_programme_is_404(reader):
     assert reader.get("/programmes/olematon").status_code == 404
     assert reader.get("/feeds/programme/olematon.atom").status_code == 404

@@ -7,11 +7,12 @@ lets an entry page link to the programme its practice belongs to.
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, url_for
+from flask.globals import _cv_app
 from flask_babel import get_locale, gettext as _
 
 from ... import feeds, programmes
 from ...models import Entry, Programme
-from ..database import db_session
+from ..database import db_session, reads
 from .feeds import _respond as respond_with_feed  # the feeds' one way to answer with Atom
 
 bp = Blueprint("programmes", __name__)
@@ -65,8 +66,15 @@ def feed(slug: str):
 
 
 def programme_of(entry: Entry) -> Programme | None:
-    """The programme a practice belongs to (for the entry page), or None."""
-    return programmes.get(db_session(), entry.programme_slug) if entry.programme_slug else None
+    """The programme a practice belongs to (for the entry page), or None. Read on the request's pooled
+    connection when it reads that way (the anonymous entry page: no session opened and committed for
+    it), else from the request's session."""
+    if not entry.programme_slug:
+        return None
+    kept = _cv_app.get().g.__dict__
+    if "db" not in kept and "db_reads" in kept:
+        return programmes.read(reads(), entry.programme_slug)
+    return programmes.get(db_session(), entry.programme_slug)
 
 
 def init_app(app) -> None:
