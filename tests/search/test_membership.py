@@ -41,8 +41,11 @@ def test_no_term_of_a_real_index_is_called_absent(bench):
         for segment, _offset in leaves:
             found = segment_filter(segment)
             prefix, keys = term_keys(segment)
+            keys = list(keys)
             terms = list(segment.all_terms())
             assert [prefix(fieldname) + text for fieldname, text in terms] == keys  # Whoosh's own keys
+            for window in (9, 64, 1 << 20):  # records cut at every place by the reading windows
+                assert list(term_keys(segment, window)[1]) == keys
             assert all(found.filter.may_have(key) for key in keys)
             for fieldname, text in terms:
                 value = segment.schema[fieldname].from_bytes(text)
