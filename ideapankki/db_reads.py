@@ -93,6 +93,16 @@ class Read:
                         row[column] = processor(row[column])
         return found
 
+    def first_as(self, model, source, **parameters):
+        """The first row as a transient MODEL instance (its columns set where loaded values are kept:
+        no ORM loading, no change events; the session never writes it), or None when there is none."""
+        rows = self.rows(source, **parameters)
+        if not rows:
+            return None
+        instance = model._sa_class_manager.new_instance()
+        instance.__dict__.update(zip(self.keys(source), rows[0]))
+        return instance
+
 
 def id_params(count: int) -> list:
     """COUNT id parameters (:id0 …) for a fixed IN list: a Read compiles once, with no expanding IN."""

@@ -140,11 +140,9 @@ def _norm_order(event: NormStatusEvent):
 def load(source: Session | db_reads.Pooled, slug: str) -> EntryLists | None:
     """The published entry with SLUG and its lists, or None (drafts and rejected entries are not public).
     SOURCE: a session, or a reading request's pooled connection (db_reads.Pooled)."""
-    rows = ENTRY.rows(source, slug=slug)
-    if not rows:
+    entry = ENTRY.first_as(Entry, source, slug=slug)  # as the list rows: no ORM loading, never written
+    if entry is None:
         return None
-    entry = Entry._sa_class_manager.new_instance()  # as the list rows: no ORM loading, never written
-    entry.__dict__.update(zip(ENTRY.keys(source), rows[0]))
     found: dict[str, list] = {kind: [] for kind in ("municipality", "theme", "tag", *SHAPES)}
     linked_here, adoption_rows = False, []
     kind_at, t1, t2, n = AT["kind"], AT["t1"], AT["t2"], AT["n"]

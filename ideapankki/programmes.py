@@ -38,13 +38,8 @@ PROGRAMME = db_reads.Read(_programme_statement)
 
 def read(source: db_reads.Pooled, slug: str) -> Programme | None:
     """get's programme read by a fixed statement on SOURCE (a reading request's pooled connection,
-    no session): its columns on a transient instance, as entry_lists.load builds the entry; never written."""
-    rows = PROGRAMME.rows(source, slug=slug)
-    if not rows:
-        return None
-    programme = Programme._sa_class_manager.new_instance()
-    programme.__dict__.update(zip(PROGRAMME.keys(source), rows[0]))
-    return programme
+    no session): its columns on a transient instance (Read.first_as, as entry_lists.load builds the entry)."""
+    return PROGRAMME.first_as(Programme, source, slug=slug)
 
 
 def all_programmes(session: Session) -> list[Programme]:

@@ -53,6 +53,12 @@ def reads() -> Pooled:
     return g.db_reads
 
 
+def reading_without_session() -> bool:
+    """Whether this request reads on its pooled connection and has opened no session (an anonymous
+    page's fixed reads): a helper it calls reads there too rather than open a session for one row."""
+    return "db" not in g and "db_reads" in g
+
+
 def release_reads() -> None:
     held = g.pop("db_reads", None)
     if held is not None:

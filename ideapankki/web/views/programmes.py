@@ -7,12 +7,11 @@ lets an entry page link to the programme its practice belongs to.
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, url_for
-from flask.globals import _cv_app
 from flask_babel import get_locale, gettext as _
 
 from ... import feeds, programmes
 from ...models import Entry, Programme
-from ..database import db_session, reads
+from ..database import db_session, reading_without_session, reads
 from .feeds import _respond as respond_with_feed  # the feeds' one way to answer with Atom
 
 bp = Blueprint("programmes", __name__)
@@ -71,8 +70,7 @@ def programme_of(entry: Entry) -> Programme | None:
     it), else from the request's session."""
     if not entry.programme_slug:
         return None
-    kept = _cv_app.get().g.__dict__
-    if "db" not in kept and "db_reads" in kept:
+    if reading_without_session():
         return programmes.read(reads(), entry.programme_slug)
     return programmes.get(db_session(), entry.programme_slug)
 
