@@ -1,0 +1,26 @@
+"""Each entry type's form binds only its own fields (web/structured_form.TYPE_FORMS)."""
+
+from __future__ import annotations
+
+from clients import log_in, post_form
+from ideapankki.web.entry_form import entry_form
+from ideapankki.web.structured_form import OWN_FIELDS, has
+
+IDEA = {"title": "Kokeilu", "summary": "Kunta kokeilee.", "body": "## Mitä\n\nKokeillaan.", "language": "fi",
+        "municipalities": "Kajaani", "themes": ["tyollisyys"], "tags": "", "links": "", "origin": "", "do": "submit"}
+
+
+def test_each_type_binds_only_its_own_fields(app, member):
+    """An idea's form has no practice's or norm's fields (entry_form binds each type's own): a field
+    of another type in a post is not read, so it cannot refuse the post for a field not shown."""
+
+    with app.test_request_context("/new/idea", method="POST"):
+        for kind, own in OWN_FIELDS.items():
+            form = entry_form(kind)
+            assert all(has(form, name) for name in own)
+            assert not any(has(form, name) for other, names in OWN_FIELDS.items() if other != kind for name in names)
+            assert has(form, "contacts") and has(form, "relations") and has(form, "title")
+    client = app.test_client()
+    assert log_in(client).status_code == 302
+    response = post_form(client, "/new/idea", {**IDEA, "period_end": "kissa", "results-0-value": "x" * 100})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/my")
