@@ -46,8 +46,13 @@ def _touched_entry_ids(session: OrmSession) -> set[int]:
 
 @event.listens_for(OrmSession, "after_flush")
 def _log_entry_changes(session: OrmSession, _flush_context) -> None:
+    log_written(session, _touched_entry_ids(session))
+
+
+def log_written(session: OrmSession, ids: set[int]) -> None:
+    """Log the entries IDS as changed in SESSION's transaction: what the flush hook does for the
+    ORM's writes, for a writer that inserts on the session's connection (entry_rows)."""
     session.info.pop(_VERSION_READ, None)  # a write may move the version: read it again
-    ids = _touched_entry_ids(session)
     if ids:
         session.info["entries_changed"] = True
         session.info.setdefault(_UNORDERED, set()).update(ids)

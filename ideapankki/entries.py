@@ -11,7 +11,7 @@ import unicodedata
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from . import limits, markdown, structured
+from . import entry_rows, limits, markdown, structured
 from .db import lock
 from .content import PROPOSAL_KEYS, ContentError, EntryDocument, relation_type_problem, serialize
 from .models import (
@@ -54,17 +54,16 @@ def save_document(
     author: User | None = None,
     new_state: EntryState = EntryState.draft,
     body_html: str | None = None,
-    unused_slug: bool = False,
 ) -> tuple[Entry, bool]:
     """Create or update the entry DOC describes; return it and whether anything changed.
 
     A new revision is written only when the canonical text differs from the latest one,
     so re-importing unchanged content is a no-op. BODY_HTML is markdown.render(doc.body) when the
-    caller rendered it already (before taking the write lock). UNUSED_SLUG: the caller has just
-    found DOC's slug free in this writing transaction (unique_slug), so it is not looked up again.
+    caller rendered it already (before taking the write lock). A member's new entry is written
+    by insert_new (entry_rows.py) instead.
     """
     source = serialize(doc)
-    entry = None if unused_slug else get_by_slug(session, doc.slug)
+    entry = get_by_slug(session, doc.slug)
     new = entry is None
     if new:
         entry = Entry(slug=doc.slug, type=doc.type, title=doc.title, summary=doc.summary, state=new_state.value)
@@ -92,20 +91,8 @@ def _latest_source(session: Session, entry: Entry) -> str | None:
 def apply_document(session: Session, entry: Entry, doc: EntryDocument, municipality_codes: list[str],
                    body_html: str | None = None) -> None:
     """Copy DOC's fields onto ENTRY, rendering the body (unless given) and replacing the related rows."""
-    entry.type, entry.title, entry.summary, entry.language = doc.type, doc.title, doc.summary, doc.language
-    entry.body_md = doc.body
-    entry.body_html = markdown.render(doc.body) if body_html is None else body_html
-    entry.published_on = doc.published
-    entry.period_start, entry.period_end = doc.period_start, doc.period_end
-    entry.trial_status, entry.origin = doc.trial_status, doc.origin
-    entry.programme_slug = doc.programme
-    details = dict(doc.details)
-    entry.evidence_level, entry.evidence_proposed = details.pop("evidence_level", None), details.pop(
-        "evidence_proposed", None)
-    entry.details = structured.to_json(details)
-    for key in PROPOSAL_KEYS:
-        setattr(entry, f"proposal_{key}", doc.proposal.get(key) or None)
-    entry.updated_at = utcnow()
+    for name, value in entry_values(doc, body_html).items():
+        setattr(entry, name, value)
     if entry.id is not None:  # a new entry has no related rows yet: nothing to load and clear
         for rows in (entry.municipality_links, entry.theme_links, entry.tag_links, entry.laws, entry.contacts,
                      entry.links, entry.relations):
@@ -121,6 +108,23 @@ def apply_document(session: Session, entry: Entry, doc: EntryDocument, municipal
     entry.relations = [EntryRelation(position=i, kind=r["kind"], target_slug=r["entry"])
                        for i, r in enumerate(doc.relations)]
     session.flush()
+
+
+def entry_values(doc: EntryDocument, body_html: str | None = None) -> dict:
+    """The entry row's columns that DOC gives (all but the slug, state, author and organisation),
+    rendering the body unless BODY_HTML is given: what apply_document sets, and insert_new inserts."""
+    details = dict(doc.details)
+    values = {"type": doc.type, "title": doc.title, "summary": doc.summary, "language": doc.language,
+              "body_md": doc.body, "body_html": markdown.render(doc.body) if body_html is None else body_html,
+              "published_on": doc.published, "period_start": doc.period_start, "period_end": doc.period_end,
+              "trial_status": doc.trial_status, "origin": doc.origin, "programme_slug": doc.programme,
+              "evidence_level": details.pop("evidence_level", None),
+              "evidence_proposed": details.pop("evidence_proposed", None)}
+    values["details"] = structured.to_json(details)
+    for key in PROPOSAL_KEYS:
+        values[f"proposal_{key}"] = doc.proposal.get(key) or None
+    values["updated_at"] = utcnow()
+    return values
 
 
 OPERATOR = object()  # relation_problems' viewer for `ideapankki import`: the operator sees every entry
@@ -220,6 +224,6 @@ def create_entry(session: Session, doc: EntryDocument, codes: list[str], author:
         raise NotAllowed("the account may not submit entries yet")
     limits.check_submission_rate(session, author, per_hour)
     doc.slug = unique_slug(session, doc.title)
-    entry, _changed = save_document(session, doc, codes, author=author, new_state=state, body_html=body_html,
-                                    unused_slug=True)
-    return entry
+    values = {**entry_values(doc, body_html), "slug": doc.slug, "state": state.value, "author_id": author.id,
+              "organisation_id": author.organisation_id}
+    return entry_rows.insert_new(session, doc, codes, values, author_id=author.id)

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from ..db import open_engine, writing
-from ..db_reads import Pooled
+from ..db_reads import Pooled, held_reads
 
 ENGINE_KEY = "ideapankki.engine"
 READS_FIRST = "ideapankki_reads_first"  # attribute of a view function (reads_first)
@@ -47,9 +47,10 @@ def db_session() -> Session:
 
 
 def reads() -> Pooled:
-    """This request's pooled connection for db_reads statements (given back at the request's end)."""
+    """This request's connection for db_reads statements (given back at the request's end): on
+    SQLite this thread's kept connection (db_reads.Kept), else a pooled one."""
     if "db_reads" not in g:
-        g.db_reads = Pooled(engine())
+        g.db_reads = held_reads(engine())
     return g.db_reads
 
 

@@ -33,7 +33,7 @@ ENTRY_ADDRESS = re.compile(r"/entries/([a-z0-9]+(?:-[a-z0-9]+)*)(?:[?#].*)?$")
 
 
 def entry_form(entry_type: str, formdata=None, **kwargs) -> EntryForm:
-    form = structured_form.StructuredEntryForm(formdata=formdata, **kwargs)
+    form = structured_form.TYPE_FORMS[entry_type](formdata=formdata, **kwargs)
     form.themes.choices = choices({slug: THEME_LABELS[slug] for slug in THEME_SLUGS})
     form.entry_type = entry_type
     return form
@@ -126,7 +126,8 @@ def read_form(session: Session, user: User, form: EntryForm, entry_type: str, sl
 
 def mark_missing(form: EntryForm, entry_type: str) -> list[str]:
     """Put an error on each field that sending for review needs and the form leaves empty (drafts.missing)."""
-    proposal = {key: getattr(form, key).data for key in ("action", "justification", "proposer_role")}
+    proposal = {key: getattr(form, key).data for key in ("action", "justification", "proposer_role")
+                if structured_form.has(form, key)}
     doc = EntryDocument(slug="uusi", type=entry_type, title=form.title.data or "", summary=form.summary.data or "",
                         laws=[{"title": form.law_title.data}] if form.law_title.data else [],
                         proposal={key: value for key, value in proposal.items() if value})
@@ -183,9 +184,12 @@ def fill_form(form: EntryForm, doc: EntryDocument) -> None:
         form.relations.append_entry()
     for row, relation in zip(form.relations, doc.relations):
         row.form.kind.data, row.form.entry.data = relation["kind"], relation["entry"]
-    form.period_start.data, form.period_end.data = doc.period_start, doc.period_end
-    form.trial_status.data = doc.trial_status or ""
-    form.origin.data = doc.origin
+    if structured_form.has(form, "period_start"):  # a practice's
+        form.period_start.data, form.period_end.data = doc.period_start, doc.period_end
+        form.trial_status.data = doc.trial_status or ""
+    if structured_form.has(form, "origin"):  # an idea's
+        form.origin.data = doc.origin
     for key in ("action", "justification", "savings", "time", "people", "proposer_role"):
-        getattr(form, key).data = doc.proposal.get(key)
+        if structured_form.has(form, key):  # a norm's
+            getattr(form, key).data = doc.proposal.get(key)
     structured_form.fill(form, doc)

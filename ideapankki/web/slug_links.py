@@ -24,12 +24,25 @@ _parts: dict[tuple, tuple[str, str] | None] = {}
 
 def linker():
     """A function (endpoint, name, value, external=False, **fixed) → url_for(endpoint, **{name: value},
-    _external=external) with the values FIXED given first (they order a query: kind=entry&value=…).
+    _external=external) with the values FIXED given first (they order a query: kind=entry&value=…);
+    one per request context, made at its first ask.
     FIXED: values the same on every page that asks (the follow link's kind=entry, a feed's lang=sv),
     part of the kept parts' key."""
     context = _cv_request.get(None)
-    adapter = context.url_adapter if context is not None else None
-    if adapter is None or current_app.url_default_functions:
+    if context is None:
+        return _url_for
+    made = context.__dict__.get(LINKER_KEY)  # the request's adapter and app do not change: made once
+    if made is None:
+        made = context.__dict__[LINKER_KEY] = _linker(context)
+    return made
+
+
+LINKER_KEY = "ideapankki_linker"  # the request context's own linker (a page asks some eight times)
+
+
+def _linker(context):
+    adapter = context.url_adapter
+    if adapter is None or context.app.url_default_functions:
         return _url_for
     where = (adapter.script_name, adapter.url_scheme, adapter.server_name, adapter.subdomain)
     plain = PLAIN.fullmatch

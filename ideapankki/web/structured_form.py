@@ -97,6 +97,29 @@ class StructuredEntryForm(StructuredFields, EntryForm):
     """The entry form with the structured fields."""
 
 
+# The fields of one type only (forms.EntryForm's and the structured ones): the templates show a
+# form's own type's (submit/form.html, _structured.html), and code that reads them asks by type.
+OWN_FIELDS = {
+    "practice": ("period_start", "period_end", "trial_status", "practice_status", "evidence_proposed", "goals",
+                 "target_groups", "person_years", "euros", "duration", "funding", "results", "evaluator", "method",
+                 "report", "lessons", "size", "partners", "legal_basis", "systems"),
+    "idea": ("origin", "problem", "solution", "beneficiaries", "needs", "next_steps"),
+    "norm": ("action", "justification", "savings", "time", "people", "proposer_role", "authority", "response_text",
+             "response_date", "response_url"),
+}
+# Each type's form without the other types' fields (None removes an inherited field in WTForms):
+# binding all 97 fields, three empty rows of results among them, cost every post and page about
+# 2 ms, half of it for fields the type never shows.
+TYPE_FORMS = {kind: type(f"{kind.title()}EntryForm", (StructuredEntryForm,),
+                         {name: None for other, names in OWN_FIELDS.items() if other != kind for name in names})
+              for kind in OWN_FIELDS}
+
+
+def has(form, name: str) -> bool:
+    """Whether FORM (one type's) has the field NAME."""
+    return getattr(form, name, None) is not None
+
+
 def _number(text: str | None):
     """TEXT as a number if it reads as one (1 234,5 → 1234.5), else as typed (the format says why not)."""
     if not text or not text.strip():
@@ -140,23 +163,26 @@ def add_to_mapping(form, entry_type: str, data: dict) -> None:
 
 
 def fill(form, doc: EntryDocument) -> None:
-    """Put DOC's structured fields and contacts into the form."""
+    """Put DOC's structured fields and contacts into the form (those of its type the form has)."""
     details = doc.details
     for name in ("goals", "lessons", "problem", "solution", "beneficiaries", "needs", "next_steps", "authority",
                  "practice_status"):
-        getattr(form, name).data = details.get(name)
-    form.evidence_proposed.data = str(details["evidence_proposed"]) if details.get("evidence_proposed") else ""
-    form.target_groups.data = "\n".join(details.get("target_groups", []))
-    for group, names in GROUPS.items():
-        for name in names:
-            item = details.get(group, {}).get(name)
-            getattr(form, name).data = _shown_number(item) if name in NUMBER_FIELDS else item
-    response = details.get("response", {})
-    form.response_text.data, form.response_url.data = response.get("text"), response.get("url")
-    form.response_date.data = response.get("date")
-    _rows(form.results, details.get("results", []),
-          lambda row, item: [setattr(getattr(row, n), "data", _shown_number(item.get(n)) if n in NUMBER_FIELDS
-                                     else item.get(n)) for n in RESULT_FIELDS])
+        if has(form, name):
+            getattr(form, name).data = details.get(name)
+    if has(form, "results"):  # a practice's
+        form.evidence_proposed.data = str(details["evidence_proposed"]) if details.get("evidence_proposed") else ""
+        form.target_groups.data = "\n".join(details.get("target_groups", []))
+        for group, names in GROUPS.items():
+            for name in names:
+                item = details.get(group, {}).get(name)
+                getattr(form, name).data = _shown_number(item) if name in NUMBER_FIELDS else item
+        _rows(form.results, details.get("results", []),
+              lambda row, item: [setattr(getattr(row, n), "data", _shown_number(item.get(n)) if n in NUMBER_FIELDS
+                                         else item.get(n)) for n in RESULT_FIELDS])
+    if has(form, "response_text"):  # a norm's
+        response = details.get("response", {})
+        form.response_text.data, form.response_url.data = response.get("text"), response.get("url")
+        form.response_date.data = response.get("date")
     _rows(form.contacts, doc.contacts, lambda row, item: [
         *[setattr(getattr(row, n), "data", item.get(n)) for n in CONTACT_FIELDS],
         setattr(row.agreed, "data", item.get("agreed", True))])

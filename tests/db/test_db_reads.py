@@ -83,3 +83,52 @@ def test_an_expanding_parameter_is_refused(engine):
     read = db_reads.Read(lambda: sa.select(table.c.id).where(table.c.id.in_(sa.bindparam("ids", expanding=True))))
     with pytest.raises(ValueError, match="fixed number"), Session(engine) as session:
         read.rows(session, ids=[1])
+
+
+@pytest.mark.sqlite_only("the kept connection is SQLite's (db_reads.Kept)")
+def test_a_kept_connection_is_the_threads_until_its_engine_is_disposed_or_it_fails(engine, entry):
+    kept = db_reads.held_reads(engine)
+    assert isinstance(kept, db_reads.Kept) and db_reads.held_reads(engine) is kept
+    assert [row[0] for row in entry_lists.ENTRY.rows(kept, slug="kaikki-arvot")] == [entry.id]
+    kept.close()
+    assert not kept.connection.dbapi_connection.in_transaction and db_reads.held_reads(engine) is kept
+    engine.dispose()  # a new pool (a restored database): a new connection
+    again = db_reads.held_reads(engine)
+    assert again is not kept
+    again.connection.invalidate()  # what a failed read does
+    assert db_reads.held_reads(engine) is not again
+
+
+@pytest.mark.sqlite_only("the kept connection is SQLite's (db_reads.Kept)")
+def test_a_kept_connections_stamp_moves_with_every_commit(engine, entry):
+    """Another connection's commit (the site's sessions, another process: PRAGMA data_version) and
+    the connection's own writes (total_changes) change the stamp; reads do not."""
+    kept = db_reads.held_reads(engine)
+    first = kept.stamp()
+    entry_lists.load(kept, "kaikki-arvot")
+    assert kept.stamp() == first
+    with Session(engine) as session:
+        session.get(Entry, entry.id).title = "Muutettu"
+        session.commit()
+    second = kept.stamp()
+    assert second != first
+    with Session(engine) as session:  # a rollback commits nothing
+        session.get(Entry, entry.id).title = "Ei tallennettu"
+        session.flush()
+        session.rollback()
+    assert kept.stamp() == second
+    kept.connection.dbapi_connection.execute("UPDATE entry SET title = 'Oma' WHERE id = ?", (entry.id,))
+    assert kept.stamp() != second
+    kept.close()
+
+
+def test_postgresql_and_memory_databases_read_on_a_pooled_connection(engine, db_kind):
+    held = db_reads.held_reads(engine)
+    try:
+        assert isinstance(held, db_reads.Kept) == (db_kind == "sqlite")
+    finally:
+        held.close()
+    memory = sa.create_engine("sqlite://")
+    held = db_reads.held_reads(memory)
+    assert not isinstance(held, db_reads.Kept)
+    held.close()

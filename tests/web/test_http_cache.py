@@ -202,8 +202,9 @@ def test_head_carries_the_validator_of_its_get(client, published):
     assert client.get("/entries", headers={"If-None-Match": head_tag}).status_code == 304
 
 
-def test_the_etag_check_and_the_page_share_one_pooled_connection(app, client, published, cache_of):
-    """The version read of the ETag check is made on the connection the page's reads then use."""
+def test_the_etag_check_and_the_page_share_one_pooled_connection(app, client, published, cache_of, db_kind):
+    """The version read of the ETag check is made on the connection the page's reads then use: one
+    checkout a page on PostgreSQL, none on SQLite, whose reads keep their connection (db_reads.Kept)."""
     from sqlalchemy import event
 
     from ideapankki.web.database import ENGINE_KEY
@@ -219,7 +220,7 @@ def test_the_etag_check_and_the_page_share_one_pooled_connection(app, client, pu
     finally:
         event.remove(engine, "checkout", checkout)
     assert response.status_code == 200 and cache_of()[-1] == "etag"
-    assert len(checkouts) == 1
+    assert len(checkouts) == (0 if db_kind == "sqlite" else 1)
 
 
 def test_a_failing_pooled_read_falls_back_to_the_engine(app, client, published, cache_of, monkeypatch):

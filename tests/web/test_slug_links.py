@@ -55,3 +55,13 @@ def test_the_adoption_partials_links_are_what_url_for_builds(module_app):
                 for endpoint in ("adoption_feed.entry_feed", "adoptions.adopters"):
                     assert entry_url(endpoint, value) == url_for(endpoint, slug=value)
                 assert entry_login_url(value) == url_for("auth.login", next=url_for("public.entry", slug=value))
+
+
+@pytest.mark.sqlite_only("no database is read")
+def test_a_request_makes_its_linker_once_and_each_request_its_own(module_app):
+    """One linker per request context (a page asks some eight times), built from that request's adapter."""
+    with module_app.test_request_context("/entries/x", base_url="http://localhost/mount"):
+        href = linker()
+        assert linker() is href and href("public.entry", "slug", "k-1") == "/mount/entries/k-1"
+    with module_app.test_request_context("/entries/x", base_url="http://localhost/other"):
+        assert linker() is not href and linker()("public.entry", "slug", "k-1") == "/other/entries/k-1"
