@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..accounts import MIN_PASSWORD_LENGTH
+from . import form_i18n
 
 REQUIRED = _l("This field is required.")
 
@@ -98,6 +99,9 @@ class RelationRow(Form):
 
 class EntryForm(FlaskForm):
     """One form for the three types; the template shows the fields of the chosen type."""
+
+    class Meta:
+        get_translations = form_i18n.get_translations  # WTForms' catalogue loaded once, not per request
 
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=800)],  # needed to send, not to save

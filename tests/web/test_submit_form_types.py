@@ -24,3 +24,21 @@ def test_each_type_binds_only_its_own_fields(app, member):
     assert log_in(client).status_code == 302
     response = post_form(client, "/new/idea", {**IDEA, "period_end": "kissa", "results-0-value": "x" * 100})
     assert response.status_code == 302 and response.headers["Location"].endswith("/my")
+
+
+def test_wtforms_messages_come_in_the_readers_language_from_a_kept_catalogue(app):
+    """form_i18n gives what Flask-WTF gives, from a catalogue loaded once per language."""
+    from flask_wtf.i18n import translations
+
+    from ideapankki.web import form_i18n
+
+    seen = {}
+    for lang in ("fi", "sv", "en", "fi"):
+        with app.test_request_context(f"/new/idea?lang={lang}"):
+            message = form_i18n.KEPT.gettext("Not a valid choice.")
+            assert message == translations.gettext("Not a valid choice.")
+            assert form_i18n.KEPT.ngettext("one", "many", 2) == translations.ngettext("one", "many", 2)
+            assert entry_form("idea").meta.get_translations(None) is form_i18n.KEPT
+            catalogue = form_i18n._catalogue()
+            assert seen.setdefault(lang, catalogue) is catalogue
+    assert len({id(c) for c in seen.values()}) == 3
