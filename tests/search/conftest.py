@@ -32,6 +32,12 @@ class SearchBench:
 
 
 @pytest.fixture
+def search_bench():
+    """SearchBench itself, for a fixture that makes one over a database of its own (test_index_damage)."""
+    return SearchBench
+
+
+@pytest.fixture
 def bench(engine, session, tmp_path):
     return SearchBench(engine, session, tmp_path / "search")
 

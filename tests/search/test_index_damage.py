@@ -1,27 +1,51 @@
 """Index damage from outside: deleted, truncated or overwritten files. Search degrades, then heals.
 
 Damage is done to real files under a real index; the rebuild runs in the Healer's thread.
+Each test damages its own copy of one database and index made per module (`filled`): the same
+three entries, indexed by a catch-up, and opened by a search before the damage, as when each test
+made and indexed them itself (~55 set-ups of a new index over both databases).
 """
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 
 import pytest
+from sqlmodel import Session
 
 from factories import make_entry
 from index_damage import DAMAGE, damage
+from ideapankki.db import create_db_engine
 from ideapankki.search import IndexUnavailable, SearchIndex
 
 
+@pytest.fixture(scope="module")
+def filled_original(module_databases, tmp_path_factory):
+    """A database with three entries and their index, made once: `filled` copies both."""
+    url = module_databases.fresh()
+    engine = create_db_engine(url)
+    root = tmp_path_factory.mktemp("filled") / "search"
+    with Session(engine, expire_on_commit=False) as session:
+        for i in range(3):
+            make_entry(session, f"kokeilu-{i}", title=f"Omavalmentaja {i}", summary="Työllisyyskokeilu kunnassa.")
+    SearchIndex(root, engine).catch_up()
+    engine.dispose()  # a PostgreSQL template must have no connections; SQLite's WAL is checkpointed
+    return url, root
+
+
 @pytest.fixture
-def filled(bench, session):
-    for i in range(3):
-        make_entry(session, f"kokeilu-{i}", title=f"Omavalmentaja {i}", summary="Työllisyyskokeilu kunnassa.")
-    bench.index.catch_up()
-    assert bench.slugs("omavalmentaja") == ["kokeilu-0", "kokeilu-1", "kokeilu-2"]
-    return bench
+def filled(filled_original, databases, tmp_path, search_bench):
+    """A copy of the module's database and index (`engine` and `session` are the bench's here)."""
+    url, root = filled_original
+    engine = create_db_engine(databases.copy(url))
+    shutil.copytree(root, tmp_path / "search", symlinks=True)  # `current` is a relative link
+    with Session(engine, expire_on_commit=False) as session:
+        bench = search_bench(engine, session, tmp_path / "search")
+        assert bench.slugs("omavalmentaja") == ["kokeilu-0", "kokeilu-1", "kokeilu-2"]  # opens the index
+        yield bench
+    engine.dispose()
 
 
 def _search_or_unavailable(index: SearchIndex):
@@ -48,7 +72,8 @@ def test_damage_while_reading_degrades_then_heals_itself(filled, kind):
 
 @pytest.mark.parametrize("kind", ["delete-folder", "delete-segment", "delete-toc", "halve-segment", "garbage-segment",
                                   "garbage-state"])
-def test_damage_found_at_process_start_heals(filled, engine, kind):
+def test_damage_found_at_process_start_heals(filled, kind):
+    engine = filled.engine
     damage(filled.index.store.root, kind)
     fresh = SearchIndex(filled.index.store.root, engine)  # as a new worker would
     assert _search_or_unavailable(fresh) in (None, 3)
@@ -60,8 +85,9 @@ def test_damage_found_at_process_start_heals(filled, engine, kind):
 
 
 @pytest.mark.parametrize("kind", ["delete-segment", "halve-segment", "garbage-toc", "delete-folder"])
-def test_catch_up_rebuilds_a_damaged_index_at_once(filled, engine, kind, caplog):
+def test_catch_up_rebuilds_a_damaged_index_at_once(filled, kind, caplog):
     """`ideapankki serve` and every write catch up: damage is repaired then, in the foreground."""
+    engine = filled.engine
     damage(filled.index.store.root, kind)
     SearchIndex(filled.index.store.root, engine).catch_up()
     assert SearchIndex(filled.index.store.root, engine).search("omavalmentaja").total == 3
@@ -74,8 +100,9 @@ def test_verify_names_the_damage(filled):
     assert "Error" in store.verify()
 
 
-def test_a_damaged_index_says_so_while_another_process_holds_the_lock(filled, engine, caplog):
+def test_a_damaged_index_says_so_while_another_process_holds_the_lock(filled, caplog):
     """The rebuild waits for the writer lock; meanwhile search is unavailable and health says rebuilding."""
+    engine = filled.engine
     store = filled.index.store
     damage(store.root, "delete-toc")
     fresh = SearchIndex(store.root, engine)
@@ -89,8 +116,9 @@ def test_a_damaged_index_says_so_while_another_process_holds_the_lock(filled, en
     assert "is damaged" in caplog.text and "rebuilt after damage" in caplog.text
 
 
-def test_one_rebuild_across_processes(filled, engine):
+def test_one_rebuild_across_processes(filled):
     """Two processes that both find the same generation damaged rebuild it once, one after the other."""
+    engine = filled.engine
     root = filled.index.store.root
     damaged = (root / "current").resolve().name
     damage(root, "delete-segment")
