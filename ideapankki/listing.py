@@ -43,7 +43,7 @@ class Table:
 
     ids: tuple[int, ...]
     values: dict[str, dict[object, int]]
-    places: dict[int, tuple[str, ...]] = field(default_factory=dict)  # entry id -> its municipality codes
+    places: dict[int, tuple["Place", ...]] = field(default_factory=dict)  # entry id -> its municipalities
     register: dict[str, "Place"] = field(default_factory=dict)  # every municipality by code
     regions: dict[str, tuple[str, str]] = field(default_factory=dict)  # region code -> (Finnish, Swedish name)
     # facet -> (its values sorted as str, the positions of their entries grouped by value in that
@@ -151,14 +151,13 @@ def cards(source: Session | db_reads.Pooled, ids: list[int], found: Table | None
     if not ids:
         return []
     found = found or table(source)
-    register, places = found.register, found.places
+    places = found.places
     dates = listing_days.dates(found.days, ids)
     if dates is None:  # an entry newer than the table: its dates from the row
         rows = {row[0]: row for row in _card_rows(source, ids)}
-        return [Card(*rows[i], tuple(register[code] for code in places.get(i, ()))) for i in ids if i in rows]
+        return [Card(*rows[i], places.get(i, ())) for i in ids if i in rows]
     rows = {row[0]: row for row in db_reads.rows_for_ids(_TEXTS, source, ids, CARDS_PER_READ)}
-    return [Card(*rows[i], *day, tuple(register[code] for code in places.get(i, ())))
-            for i, day in zip(ids, dates) if i in rows]
+    return [Card(*rows[i], *day, places.get(i, ())) for i, day in zip(ids, dates) if i in rows]
 
 
 CARDS_PER_READ = 20  # a listing page's cards; a longer list (the API's 100) is read in slices of this
@@ -234,13 +233,30 @@ def _build(session: Session) -> Table:
     table = Table(tuple(row[0] for row in rows),
                   {name: {value: _bits(positions, len(rows)) for value, positions in by_value.items()}
                    for name, by_value in found.items()},
-                  {entry_id: tuple(codes) for entry_id, codes in places.items()}, register, regions,
+                  _places(places, register, rows), register, regions,
                   {name: _pairs(by_value) for name, by_value in found.items()},
                   days=listing_days.build([(row[0], *row[6:9]) for row in rows]))
     table.cross.update(listing_cross.build(table.values, table.pairs, lambda bits: _flags(bits, len(rows))))
     everything = (1 << len(rows)) - 1
     table.totals.update({name: table._counted_one(name, everything) for name in FACETS})
     return table
+
+
+def _places(places: dict[int, list[str]], register: dict[str, Place], rows: list) -> dict[int, tuple[Place, ...]]:
+    """Each entry's municipalities as the cards show them, kept in every worker for each data version
+    with as few objects as the values allow: the listing's own int of each id as the key (not a
+    second one per entry, ~0.6 MB at 20,000 entries) and one tuple per combination of places (most
+    entries name one municipality: a few thousand tuples, not one an entry, ~0.8 MB)."""
+    own = {row[0]: row[0] for row in rows}
+    same: dict[tuple[str, ...], tuple[Place, ...]] = {}
+    kept = {}
+    for entry_id, codes in places.items():
+        key = tuple(codes)
+        found = same.get(key)
+        if found is None:
+            found = same[key] = tuple(register[code] for code in codes)
+        kept[own.get(entry_id, entry_id)] = found
+    return kept
 
 
 def _pairs(by_value: dict[object, list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

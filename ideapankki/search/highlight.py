@@ -15,7 +15,7 @@ from functools import lru_cache
 from whoosh import query as Q
 
 from .analysis import _TOKEN_RE as _TOKEN, analyzers
-from .forms import matching, tokens_by_form
+from .forms import body_spans, matching, tokens_by_form
 
 MAX_CHARS = 160  # one fragment at most this long
 SURROUND = 50  # context on each side of a match
@@ -47,8 +47,8 @@ def _analyzers(finnish: str) -> dict:
 
 
 def is_plain(text: str) -> bool:
-    """Whether TEXT has no special token (see _matches): stored with each body when it is indexed
-    (schema.HIGHLIGHT_PLAIN), so that highlighting a page of hits tokenises none of them."""
+    """Whether TEXT has no special token (see _matches): a title's or summary's tokens are then found
+    with str.find (a body's are where the index stored them, forms.body_spans)."""
     return _plain(_TOKEN.findall(text))
 
 
@@ -58,25 +58,24 @@ def _plain(tokens) -> bool:
 
 
 def highlight(text: str, terms: set[str], language: str, finnish: str, plain: bool | None = None,
-              forms: str | None = None) -> str:
+              forms=None, body: bool = False) -> str:
     """Return up to TOP fragments of TEXT around the words matching TERMS, as safe HTML ('' if none).
 
     FORMS: the document's tokens with their analysed forms (forms.tokens_by_form), when the index stored them;
-    otherwise TEXT's tokens are analysed here. PLAIN: whether TEXT has no special token (is_plain), when
-    the index stored it; otherwise TEXT is tokenised here if a word matches."""
+    otherwise TEXT's tokens are analysed here. BODY: TEXT is the body FORMS was made with, so FORMS says
+    where its tokens are (the usual case: a title or summary is highlighted only when the body has no
+    match). PLAIN: whether TEXT has no special token (is_plain), when the caller knows; otherwise TEXT is
+    tokenised here if a word matches (not needed with BODY)."""
     if not terms or not text:
         return ""
+    if isinstance(forms, str):  # a generation of LAYOUT 6 or older, read while its successor is built
+        forms = None
     if forms is None:
-        forms = tokens_by_form([text], _analyzers(finnish)[language])
-    hits = matching(forms, terms)  # FORMS may list tokens of the document's other texts: _matches finds none
-    if not hits:
-        return ""
-    plain = is_plain(text) if plain is None else plain
-    if plain and not _plain(hits):  # a token with a special character is no token of a plain text
-        hits = {hit for hit in hits if _plain((hit,))}
-    # Special tokens (law numbers, sections, dates, amounts) are the ones with a character that is not a word
-    # character: without one, the tokens are the text's maximal runs of word characters.
-    matches = _matches(text, hits, plain)
+        forms, body = tokens_by_form([text], _analyzers(finnish)[language], body=text), True
+    if body:
+        matches = body_spans(forms, terms)
+    else:
+        matches = _found(text, matching(forms, terms), plain)
     if not matches:
         return ""
     fragments = []  # (number of matches, start, end)
@@ -91,6 +90,18 @@ def highlight(text: str, terms: set[str], language: str, finnish: str, plain: bo
         i = j + 1
     best = sorted(sorted(fragments, key=lambda f: (-f[0], f[1]))[:TOP], key=lambda f: f[1])
     return BETWEEN.join(_render(text, start, end, matches) for _n, start, end in best)
+
+
+def _found(text: str, hits: set[str], plain: bool | None) -> list[tuple[int, int]]:
+    """The spans of TEXT's tokens that are in HITS (tokens of the document's texts), in order."""
+    if not hits:  # FORMS lists the tokens of the document's other texts too: _matches may find none of HITS
+        return []
+    plain = is_plain(text) if plain is None else plain
+    if plain and not _plain(hits):  # a token with a special character is no token of a plain text
+        hits = {hit for hit in hits if _plain((hit,))}
+    # Special tokens (law numbers, sections, dates, amounts) are the ones with a character that is not a word
+    # character: without one, the tokens are the text's maximal runs of word characters.
+    return _matches(text, hits, plain)
 
 
 def _matches(text: str, hits: set[str], plain: bool) -> list[tuple[int, int]]:

@@ -17,7 +17,7 @@ from .forms import HIGHLIGHT_FORMS
 from .highlight import highlight, query_terms
 from .parsing import LANGUAGES, Parsed, _field_alternatives, parse_query, query_words
 from .reading import Generation, Readers
-from .schema import FACETS, HIGHLIGHT_PLAIN
+from .schema import FACETS
 from .spelling import capitals, corrections, respelled
 from .thesaurus import exact_first
 from .vectors import evaluate, from_int, to_int, top
@@ -138,7 +138,7 @@ def _page(searcher, view: Generation, match: _Matched, sort: str, page: int, per
         for name in ("body", "summary", "title"):
             fieldname = f"{name}_{language}"
             snippet = highlight(stored.get(fieldname) or "", terms.get(fieldname, set()), language, finnish,
-                                stored.get(HIGHLIGHT_PLAIN) if name == "body" else None, stored.get(HIGHLIGHT_FORMS))
+                                forms=stored.get(HIGHLIGHT_FORMS), body=name == "body")
             if snippet:
                 break
         hits.append(Hit(int(stored["id"]), stored["slug"], language, float(match.scores[docnum]), snippet))

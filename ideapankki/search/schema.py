@@ -13,7 +13,6 @@ from whoosh.system import pack_uint
 from ..models import Entry
 from .analysis import WordByWord, analyzers, finnish_analyzer
 from .forms import HIGHLIGHT_FORMS
-from .highlight import is_plain
 from .whoosh_private import PlainStoredReader, PlainStoredWriter
 
 LANGUAGES = ("fi", "sv", "en")
@@ -22,10 +21,8 @@ TEXT_FIELDS = ("title", "summary", "body")
 WEIGHTS = {"title": 3.0, "summary": 2.0, "body": 1.0, "tags": 2.0, "laws": 2.0, "places": 1.5}
 FACETS = ("type", "theme", "region", "municipality", "year", "trial_status", "norm_status", "evidence")
 MULTI_VALUED = {"theme", "region", "municipality"}
-# Whether a document's body has no special token, stored beside it when it is indexed: a page of hits then
-# marks its words without tokenising twenty bodies per search (highlight.py); and its title's, summary's
-# and body's tokens with their analysed forms (forms.py; added by the indexer, which knows the analysis).
-HIGHLIGHT_PLAIN = "highlight_plain"
+# Each document's title's, summary's and body's tokens with their analysed forms and where they are in the
+# body are stored with it (forms.HIGHLIGHT_FORMS; added by the indexer, which knows the analysis).
 
 # Postings a block of PlainStoredCodec holds: a common word's few thousand postings in a few blocks (the
 # unpickling of each costs the same few microseconds); Whoosh's 128 made a block for every 128.
@@ -98,7 +95,6 @@ def build_schema(finnish: str = "voikko") -> Schema:
         "slug": ID(stored=True),
         "language": ID(stored=True),
         "published": NUMERIC(int, bits=32, stored=True, sortable=True),
-        HIGHLIGHT_PLAIN: STORED(),
         HIGHLIGHT_FORMS: STORED(),
         # everything the Finnish analyzer handles whatever the entry's language: names, laws, tags
         "places": _text(finnish_analyzer() if finnish == "voikko" else per_language["fi"]),
@@ -178,7 +174,6 @@ def document(entry: Entry) -> dict:
         f"title_{language}": entry.title,
         f"summary_{language}": entry.summary,
         f"body_{language}": body,
-        HIGHLIGHT_PLAIN: is_plain(body),
     }
     for facet, values in facets.items():
         if values:

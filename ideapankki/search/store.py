@@ -43,8 +43,9 @@ SIMILAR_DONE = "neighbours.done"  # written when every entry's similar entries a
 # 2: stored fields without zlib (schema.PlainStoredCodec); 3: each document's tokens by analysed form
 # (forms.HIGHLIGHT_FORMS); 4: those by token, and the body's plain flag for its tokens (schema.HIGHLIGHT_PLAIN);
 # 5: the similar entries' shown rows beside their lists (neighbours.Lists.shown); 6: posting blocks without
-# zlib, of up to schema.POSTING_BLOCK postings (schema.PlainStoredCodec).
-LAYOUT = 6
+# zlib, of up to schema.POSTING_BLOCK postings (schema.PlainStoredCodec); 7: the tokens with their forms
+# looked up by form in hashed buckets, with where each is in the body (forms.HIGHLIGHT_FORMS; no plain flag).
+LAYOUT = 7
 
 
 @dataclass

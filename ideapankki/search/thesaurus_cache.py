@@ -94,9 +94,11 @@ class VocabularyCache:
 
 def _compile(rows, labels, links, voikko: bool) -> Thesaurus:
     concepts = {row.id: _Concept(row.key, row.theme_slug, row.region_code) for row in rows}
+    same: dict[str, str] = {}  # one string per language, kind and word: each row had its own copies
     for label in labels:
-        concepts[label.concept_id].labels.append(
-            _Label(label.language, label.text, tokens(label.text), label.kind))
+        concepts[label.concept_id].labels.append(_Label(
+            same.setdefault(label.language, label.language), label.text,
+            [same.setdefault(word, word) for word in tokens(label.text)], same.setdefault(label.kind, label.kind)))
     position = {concept_id: i for i, concept_id in enumerate(concepts)}
     for link in links:
         concepts[link.target_id].narrower.append(position[link.concept_id])

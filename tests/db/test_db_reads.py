@@ -117,9 +117,22 @@ def test_a_kept_connections_stamp_moves_with_every_commit(engine, entry):
         session.flush()
         session.rollback()
     assert kept.stamp() == second
+    _written_elsewhere(engine, entry.id)  # another process (another gunicorn worker, the CLI)
+    third = kept.stamp()
+    assert third != second
     kept.connection.dbapi_connection.execute("UPDATE entry SET title = 'Oma' WHERE id = ?", (entry.id,))
-    assert kept.stamp() != second
+    assert kept.stamp() != third  # its own write: data_version stays, total_changes moves
     kept.close()
+
+
+def _written_elsewhere(engine, entry_id: int) -> None:
+    """Commit a change to ENTRY_ID's title from another process."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                    "c.execute('UPDATE entry SET title = ? WHERE id = ?', ('Toinen', int(sys.argv[2]))); c.commit()",
+                    engine.url.database, str(entry_id)], check=True, timeout=60)
 
 
 def test_postgresql_and_memory_databases_read_on_a_pooled_connection(engine, db_kind):

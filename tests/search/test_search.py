@@ -101,12 +101,11 @@ def test_highlights_mark_the_matched_inflected_words_and_escape_text(bench):
     assert "5 &lt; 6" in hit.highlight
 
 
-def test_highlights_read_whether_the_body_is_plain_as_stored_and_mark_the_same_words(bench):
-    """Whether each body has a special token is stored when it is indexed (schema.HIGHLIGHT_PLAIN); the
-    snippets are those of tokenising the text afresh."""
+def test_highlights_read_where_the_body_s_tokens_are_as_stored_and_mark_the_same_words(bench):
+    """Where each body's tokens are is stored when it is indexed (forms.HIGHLIGHT_FORMS), special tokens
+    (sections, law numbers) or not; the snippets are those of tokenising the text afresh."""
     from ideapankki.search import highlight as hl
-    from ideapankki.search.forms import HIGHLIGHT_FORMS
-    from ideapankki.search.schema import HIGHLIGHT_PLAIN
+    from ideapankki.search.forms import HIGHLIGHT_FORMS, body_spans
 
     bench.add("plain", title="T", summary="S.", body="Kunnissa kokeiltiin kuntien mallia; kunta_x ja Kunta.")
     bench.add("law", title="T", summary="S.", body="Kunnissa sovellettiin 12 § ja lakia 410/2015 vuonna 2024.")
@@ -115,13 +114,14 @@ def test_highlights_read_whether_the_body_is_plain_as_stored_and_mark_the_same_w
         stored = {doc["slug"]: doc for doc in searcher.all_stored_fields()}
     finally:
         searcher.close()
-    assert stored["plain"][HIGHLIGHT_PLAIN] is True and stored["law"][HIGHLIGHT_PLAIN] is False
+    assert body_spans(stored["law"][HIGHLIGHT_FORMS], {"410/2015", "kunta"}) == [(0, 8), (36, 44)]
     terms = {"kunta", "laki", "410/2015"}
     for doc in stored.values():
         text = doc["body_fi"]
         afresh = hl.highlight(text, terms, "fi", bench.index.finnish)
-        assert afresh and hl.highlight(text, terms, "fi", bench.index.finnish, doc[HIGHLIGHT_PLAIN],
-                                       doc[HIGHLIGHT_FORMS]) == afresh
+        assert afresh and hl.highlight(text, terms, "fi", bench.index.finnish, forms=doc[HIGHLIGHT_FORMS],
+                                       body=True) == afresh
+        assert body_spans(doc[HIGHLIGHT_FORMS], terms) == hl._found(text, hl.matching(doc[HIGHLIGHT_FORMS], terms), None)
     assert {hit.slug: hit.highlight for hit in bench.index.search("kunta").hits}["plain"] == hl.highlight(
         stored["plain"]["body_fi"], {"kunta"}, "fi", bench.index.finnish)
 

@@ -1,14 +1,16 @@
 """forms.py: a document's tokens grouped by analysed form, and looking the query's terms up in them."""
 
 from ideapankki.search.analysis import analyzers
-from ideapankki.search.forms import add_forms, matching, tokens_by_form
+from ideapankki.search.forms import PER_BUCKET, add_forms, body_spans, matching, tokens_by_form
 from ideapankki.search.highlight import highlight
 
 
 def test_tokens_are_grouped_by_their_forms_and_found_by_any_term():
     analyze = analyzers("snowball")["en"]
     forms = tokens_by_form(["Schools and schooling", "The school's 12 § rules"], analyze)
-    assert forms.startswith("\x1e") and forms.endswith("\x1e")
+    tokens, starts, records = forms
+    assert tokens.split("\x1f")[0] == "12 §" and starts[0] == 0 and starts[-1] == len(records)
+    assert len(starts) - 1 == max(1, records.count("\x1e") // PER_BUCKET)  # one record a form, in buckets
     assert matching(forms, {"school"}) == {"Schools", "school", "schooling"}
     assert matching(forms, {"school", "rule"}) == {"Schools", "school", "schooling", "rules"}
     assert matching(forms, {"missing", ""}) == set()
@@ -26,3 +28,13 @@ def test_a_snippet_is_the_same_from_stored_forms_and_from_the_text():
                 text, terms, "en", "snowball")
     assert "<mark>rules</mark>" in highlight(doc["body_en"], {"rule"}, "en", "snowball", forms=doc["highlight_forms"])
     assert highlight(doc["title_en"], {"school"}, "en", "snowball", forms=doc["highlight_forms"]) == ""
+
+
+def test_where_the_body_s_tokens_are_is_stored_with_them():
+    analyze = analyzers("snowball")["en"]
+    body = "Schools keep rules; the rule of 410/2015, 12 § and rules_x: rules."
+    forms = tokens_by_form(["Rules", body], analyze, body=body)
+    assert body_spans(forms, {"rule"}) == [(13, 18), (24, 28), (60, 65)]
+    assert body_spans(forms, {"410/2015", "12§", "school"}) == [(0, 7), (32, 40), (42, 46)]
+    assert body_spans(forms, {"missing"}) == [] and matching(forms, {"rule"}) == {"Rules", "rules", "rule"}
+    assert body_spans(tokens_by_form([], analyze), {"rule"}) == []
