@@ -1,6 +1,10 @@
 """Fixed SELECTs on the DBAPI cursor (ideapankki.db_reads): the values SQLAlchemy gives, on both databases."""
 
+import gc
+import os
+import weakref
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -100,6 +104,30 @@ def test_a_kept_connection_is_the_threads_until_its_engine_is_disposed_or_it_fai
 
 
 @pytest.mark.sqlite_only("the kept connection is SQLite's (db_reads.Kept)")
+def test_a_dropped_or_disposed_engines_kept_connections_are_closed(tmp_path):
+    """The kept connections live with their pool: an engine dropped (the suite makes hundreds) or
+    disposed takes them along, closed, instead of a table of them keeping every engine alive."""
+    path = tmp_path / "kept.db"
+    engine = sa.create_engine(f"sqlite:///{path}")
+    db_reads.held_reads(engine).connection.dbapi_connection.execute("SELECT 1")
+    assert _open_files(path) == 1
+    engine.dispose()
+    gc.collect()
+    assert _open_files(path) == 0
+    db_reads.held_reads(engine).connection.dbapi_connection.execute("SELECT 1")
+    dropped = weakref.ref(engine)
+    del engine
+    gc.collect()
+    assert dropped() is None and _open_files(path) == 0
+
+
+def _open_files(path) -> int:
+    """How many of this process's file descriptors are open on PATH (Linux's /proc)."""
+    fds = Path("/proc/self/fd")
+    return sum(1 for fd in fds.iterdir() if os.path.realpath(fd) == str(path.resolve()))
+
+
+@pytest.mark.sqlite_only("the kept connection is SQLite's (db_reads.Kept)")
 def test_a_kept_connections_stamp_moves_with_every_commit(engine, entry):
     """Another connection's commit (the site's sessions, another process: PRAGMA data_version) and
     the connection's own writes (total_changes) change the stamp; reads do not."""
@@ -117,9 +145,22 @@ def test_a_kept_connections_stamp_moves_with_every_commit(engine, entry):
         session.flush()
         session.rollback()
     assert kept.stamp() == second
+    _written_elsewhere(engine, entry.id)  # another process (another gunicorn worker, the CLI)
+    third = kept.stamp()
+    assert third != second
     kept.connection.dbapi_connection.execute("UPDATE entry SET title = 'Oma' WHERE id = ?", (entry.id,))
-    assert kept.stamp() != second
+    assert kept.stamp() != third  # its own write: data_version stays, total_changes moves
     kept.close()
+
+
+def _written_elsewhere(engine, entry_id: int) -> None:
+    """Commit a change to ENTRY_ID's title from another process."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                    "c.execute('UPDATE entry SET title = ? WHERE id = ?', ('Toinen', int(sys.argv[2]))); c.commit()",
+                    engine.url.database, str(entry_id)], check=True, timeout=60)
 
 
 def test_postgresql_and_memory_databases_read_on_a_pooled_connection(engine, db_kind):
