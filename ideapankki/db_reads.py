@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import threading
-import weakref
 from typing import Any, Callable
 
 import sqlalchemy as sa
@@ -154,20 +153,22 @@ class Kept(Pooled):
         super().__init__(engine)
         self.connection.detach()  # closed only when dropped, never returned to the pool
         self.connection.dbapi_connection.isolation_level = None  # autocommit, whatever a session set
-        self.pool, self.pid = engine.pool, os.getpid()
+        self.pid = os.getpid()
         self.version: tuple | None = None  # (stamp(), the site's version read right after it)
 
     @classmethod
     def of(cls, engine: sa.Engine) -> "Kept":
-        """This thread's kept connection of ENGINE (made on first use, again when stale)."""
-        kept = getattr(_THREAD, "kept", None)
-        if kept is None:
-            kept = _THREAD.kept = weakref.WeakKeyDictionary()
-        found = kept.get(engine)
-        if found is None or found.pool is not engine.pool or found.pid != os.getpid() or not found.connection.is_valid:
+        """This thread's kept connection of ENGINE (made on first use, again when stale). Kept in a
+        thread-local on ENGINE's pool, so it lives and dies with the pool: a disposed engine (a new
+        pool) or a dropped one takes its connections along (a table keyed by the engine would keep
+        it alive: the pool's event listeners refer to it)."""
+        local = engine.pool.__dict__.get(_KEPT_ON_POOL) or engine.pool.__dict__.setdefault(
+            _KEPT_ON_POOL, threading.local())
+        found = getattr(local, "kept", None)
+        if found is None or found.pid != os.getpid() or not found.connection.is_valid:
             if found is not None and found.pid != os.getpid():
                 _INHERITED.append(found)  # a parent's connection: never closed or used in this process
-            found = kept[engine] = cls(engine)
+            found = local.kept = cls(engine)
         return found
 
     def close(self) -> None:
@@ -187,7 +188,7 @@ class Kept(Pooled):
             cursor.close()
 
 
-_THREAD = threading.local()
+_KEPT_ON_POOL = "ideapankki_kept"  # the attribute of a pool that holds its threads' Kept
 _INHERITED: list[Kept] = []
 
 

@@ -94,20 +94,18 @@ def apply_document(session: Session, entry: Entry, doc: EntryDocument, municipal
     for name, value in entry_values(doc, body_html).items():
         setattr(entry, name, value)
     if entry.id is not None:  # a new entry has no related rows yet: nothing to load and clear
-        for rows in (entry.municipality_links, entry.theme_links, entry.tag_links, entry.laws, entry.contacts,
-                     entry.links, entry.relations):
-            rows.clear()
+        for name in _RELATED.values():
+            getattr(entry, name).clear()
         # Flush the deletions first: the link tables have natural keys that the new rows reuse.
         session.flush()
-    entry.municipality_links = [EntryMunicipality(municipality_code=c, position=i) for i, c in enumerate(municipality_codes)]
-    entry.theme_links = [EntryTheme(theme_slug=s, position=i) for i, s in enumerate(doc.themes)]
-    entry.tag_links = [EntryTag(tag=t, position=i) for i, t in enumerate(doc.tags)]
-    entry.laws = [LawReference(position=i, **law) for i, law in enumerate(doc.laws)]
-    entry.contacts = [Contact(position=i, **c) for i, c in enumerate(doc.contacts)]
-    entry.links = [EntryLink(position=i, **link) for i, link in enumerate(doc.links)]
-    entry.relations = [EntryRelation(position=i, kind=r["kind"], target_slug=r["entry"])
-                       for i, r in enumerate(doc.relations)]
+    for model, rows in entry_rows.children(doc, municipality_codes):
+        setattr(entry, _RELATED[model], [model(**row) for row in rows])
     session.flush()
+
+
+# The relationship of Entry that holds each model's rows (entry_rows.children gives them by model).
+_RELATED = {EntryMunicipality: "municipality_links", EntryTheme: "theme_links", EntryTag: "tag_links",
+            LawReference: "laws", Contact: "contacts", EntryLink: "links", EntryRelation: "relations"}
 
 
 def entry_values(doc: EntryDocument, body_html: str | None = None) -> dict:

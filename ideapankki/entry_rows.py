@@ -24,7 +24,8 @@ _INSERT = {model: sa.insert(model.__table__) for model in (Entry, EntryMunicipal
 
 
 def children(doc: EntryDocument, codes: list[str]) -> list[tuple[type, list[dict]]]:
-    """The entry's related rows DOC describes (without their entry_id), by model, in apply_document's order."""
+    """The entry's related rows DOC and CODES describe (without their entry_id), by model: what
+    insert_new inserts and entries.apply_document makes the ORM's rows of."""
     return [
         (EntryMunicipality, [{"municipality_code": c, "position": i} for i, c in enumerate(codes)]),
         (EntryTheme, [{"theme_slug": s, "position": i} for i, s in enumerate(doc.themes)]),

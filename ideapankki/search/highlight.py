@@ -10,6 +10,7 @@ only on the query and the document, not on what the process has seen before.
 from __future__ import annotations
 
 import html
+from bisect import bisect_left
 from functools import lru_cache
 
 from whoosh import query as Q
@@ -78,18 +79,21 @@ def highlight(text: str, terms: set[str], language: str, finnish: str, plain: bo
         matches = _found(text, matching(forms, terms), plain)
     if not matches:
         return ""
-    fragments = []  # (number of matches, start, end)
-    i = 0
-    while i < len(matches):
-        start = max(0, matches[i][0] - SURROUND)
-        j = i
-        while j + 1 < len(matches) and matches[j + 1][1] + SURROUND - start <= MAX_CHARS:
+    # Fragments as (number of matches, start, index of the last match): the end is snapped only for the TOP shown.
+    fragments = []
+    i, count, reach = 0, len(matches), MAX_CHARS - SURROUND
+    while i < count:
+        first = matches[i][0]
+        start = first - SURROUND if first > SURROUND else 0
+        j, limit = i, start + reach  # a match is in the fragment if it ends within MAX_CHARS - SURROUND of START
+        while j + 1 < count and matches[j + 1][1] <= limit:
             j += 1
-        end = min(len(text), matches[j][1] + SURROUND)
-        fragments.append((j - i + 1, _snap_start(text, start, matches[i][0]), _snap_end(text, end, matches[j][1])))
+        fragments.append((j - i + 1, _snap_start(text, start, first), j))
         i = j + 1
     best = sorted(sorted(fragments, key=lambda f: (-f[0], f[1]))[:TOP], key=lambda f: f[1])
-    return BETWEEN.join(_render(text, start, end, matches) for _n, start, end in best)
+    size = len(text)
+    return BETWEEN.join(_render(text, start, _snap_end(text, min(size, matches[j][1] + SURROUND), matches[j][1]), matches)
+                        for _n, start, j in best)
 
 
 def _found(text: str, hits: set[str], plain: bool | None) -> list[tuple[int, int]]:
@@ -144,10 +148,11 @@ def _snap_end(text: str, end: int, limit: int) -> int:
 
 
 def _render(text: str, start: int, end: int, matches: list[tuple[int, int]]) -> str:
+    """TEXT[START:END] escaped, with MATCHES (in order, none overlapping) inside it marked."""
     out, at = [], start
-    for m_start, m_end in matches:
-        if m_start < start or m_end > end:
-            continue
+    for m_start, m_end in matches[bisect_left(matches, (start,)):]:
+        if m_end > end:  # and so every later one
+            break
         out.append(html.escape(text[at:m_start]))
         out.append(f"<mark>{html.escape(text[m_start:m_end])}</mark>")
         at = m_end

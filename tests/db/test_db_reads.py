@@ -1,6 +1,10 @@
 """Fixed SELECTs on the DBAPI cursor (ideapankki.db_reads): the values SQLAlchemy gives, on both databases."""
 
+import gc
+import os
+import weakref
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -97,6 +101,30 @@ def test_a_kept_connection_is_the_threads_until_its_engine_is_disposed_or_it_fai
     assert again is not kept
     again.connection.invalidate()  # what a failed read does
     assert db_reads.held_reads(engine) is not again
+
+
+@pytest.mark.sqlite_only("the kept connection is SQLite's (db_reads.Kept)")
+def test_a_dropped_or_disposed_engines_kept_connections_are_closed(tmp_path):
+    """The kept connections live with their pool: an engine dropped (the suite makes hundreds) or
+    disposed takes them along, closed, instead of a table of them keeping every engine alive."""
+    path = tmp_path / "kept.db"
+    engine = sa.create_engine(f"sqlite:///{path}")
+    db_reads.held_reads(engine).connection.dbapi_connection.execute("SELECT 1")
+    assert _open_files(path) == 1
+    engine.dispose()
+    gc.collect()
+    assert _open_files(path) == 0
+    db_reads.held_reads(engine).connection.dbapi_connection.execute("SELECT 1")
+    dropped = weakref.ref(engine)
+    del engine
+    gc.collect()
+    assert dropped() is None and _open_files(path) == 0
+
+
+def _open_files(path) -> int:
+    """How many of this process's file descriptors are open on PATH (Linux's /proc)."""
+    fds = Path("/proc/self/fd")
+    return sum(1 for fd in fds.iterdir() if os.path.realpath(fd) == str(path.resolve()))
 
 
 @pytest.mark.sqlite_only("the kept connection is SQLite's (db_reads.Kept)")
