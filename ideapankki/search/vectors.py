@@ -21,7 +21,7 @@ from whoosh import query as Q
 from whoosh.util.numeric import byte_to_length
 
 from .membership import SegmentFilter, segment_filter
-from .postings import EMPTY as _EMPTY, read_postings as _read_postings
+from .postings import EMPTY as _EMPTY, compact, nbytes as _nbytes, read_postings as _read_postings
 from .whoosh_private import length_bytes
 from .scoring import evaluate  # noqa: F401 - the query modules import it from here
 
@@ -29,6 +29,7 @@ K1, B = 1.2, 0.75
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 SEGMENT_BYTES = 12_000_000  # SegmentCache's postings, compacted (3-8 bytes a posting): 1.5-4 M postings
 KEPT_BYTES = 12_000_000  # Corpus's BM25 table per generation (6 bytes a posting up to 65,536 documents): 2 M postings
+EMPTY_KEYS = 16_384  # SegmentCache's terms a segment lacks: each a key of ~200 bytes, no postings
 KEPT_TERMS = 16_384  # most of a query's terms are in no text (Swedish and English fields): kept, they cost a key
 
 
@@ -39,6 +40,10 @@ class SegmentCache:
         self.max_bytes = max_bytes
         self._postings: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._held = 0
+        # Terms the segment lacks (most of a query's: its Swedish and English fields), found again
+        # for a key instead of asking the filter; a table of their own, bounded, as every query's
+        # new words would otherwise grow a worker without end.
+        self._empty: OrderedDict[tuple, None] = OrderedDict()
         self._columns: dict[tuple, np.ndarray] = {}
         self._bits: dict[tuple, int] = {}  # facet values per segment: few, small, kept until merged away
         self._frequencies: dict[tuple, dict[str, tuple[float, int]]] = {}  # (segment, field) -> term -> (weight, df)
@@ -49,14 +54,19 @@ class SegmentCache:
         """(segment-local docnums, term frequencies) of TEXT in FIELDNAME."""
         key = (segment_id, fieldname, text)
         with self._lock:
-            found = self._postings.get(key)
-            if found is not None:
-                self._postings.move_to_end(key)
-                return found
-        # An absent term is kept too (no bytes): a key found again costs less than asking the filter.
+            for table in (self._postings, self._empty):
+                found = table.get(key, table)
+                if found is not table:
+                    table.move_to_end(key)
+                    return _EMPTY if found is None else found
         absent = self._absent(segment, segment_id, fieldname, text)
         found = _EMPTY if absent else compact(*_read_postings(segment, fieldname, text), segment.doc_count_all())
         with self._lock:
+            if not len(found[0]):  # kept as a key of its own bounded table: the byte budget never counts it
+                self._empty[key] = None
+                if len(self._empty) > EMPTY_KEYS:
+                    self._empty.popitem(last=False)
+                return found
             self._postings[key] = found
             self._held += _nbytes(found)
             while self._held > self.max_bytes and len(self._postings) > 1:
@@ -115,6 +125,8 @@ class SegmentCache:
         with self._lock:
             for key in [k for k in self._postings if k[0] not in segment_ids]:
                 self._held -= _nbytes(self._postings.pop(key))
+            for key in [k for k in self._empty if k[0] not in segment_ids]:
+                del self._empty[key]
             for key in [k for k in self._columns if k[0] not in segment_ids]:
                 del self._columns[key]
             for key in [k for k in self._bits if k[0] not in segment_ids]:
@@ -123,21 +135,6 @@ class SegmentCache:
                 del self._frequencies[key]
             for key in [k for k in self._filters if k not in segment_ids]:
                 del self._filters[key]
-
-
-def compact(ids: np.ndarray, tf: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """The postings in the narrowest exact types: docnums of a segment of at most 65,536 documents
-    as uint16, whole term frequencies under 256 as uint8 (3 bytes a posting instead of 8). Corpus.term
-    widens them before any arithmetic, so every score is the same to the bit."""
-    if size <= 1 << 16:
-        ids = ids.astype(np.uint16)
-    if len(tf) and tf.max() < 256 and not np.any(tf % 1):
-        tf = tf.astype(np.uint8)
-    return ids, tf
-
-
-def _nbytes(postings: tuple[np.ndarray, np.ndarray]) -> int:
-    return postings[0].nbytes + postings[1].nbytes
 
 
 def _lengths(fieldname: str):

@@ -2,7 +2,9 @@
 
 import random
 
-from ideapankki.search import postings
+import pytest
+
+from ideapankki.search import postings, vectors
 from ideapankki.search.membership import TermFilter, segment_filter
 from ideapankki.search.whoosh_private import term_keys
 
@@ -68,3 +70,27 @@ def test_absent_terms_are_not_looked_up_and_present_ones_still_found(bench, monk
     assert bench.slugs("zzyzxqwv") == []
     # a word in no text: at most a false "maybe" here and there, not a look-up per field and segment
     assert len(looked_up) - before <= 2, looked_up[before:]
+
+
+def test_the_segment_cache_keeps_a_bounded_table_of_absent_terms(bench, monkeypatch):
+    """Every query's new words are absent from most fields and segments: each is kept as a key
+    (found again without the filter), in a table of its own capped at EMPTY_KEYS, so a stream of
+    new words cannot grow a worker without end; the postings' byte budget is not spent on them."""
+    _filled(bench)
+    monkeypatch.setattr(vectors, "EMPTY_KEYS", 40)
+    cache = vectors.SegmentCache()
+    with bench.index.readers.searcher() as searcher:
+        segment, _offset = searcher.reader().leaf_readers()[0]
+        fieldname, text = next(iter(segment.all_terms()))
+        value = segment.schema[fieldname].from_bytes(text)
+        present = cache.postings(segment, "s", fieldname, value)
+        assert len(present[0]) and cache._held > 0
+        held = cache._held
+        for n in range(500):
+            assert len(cache.postings(segment, "s", fieldname, f"puuttuva{n}")[0]) == 0
+        assert len(cache._empty) == 40 and cache._held == held
+        assert cache.postings(segment, "s", fieldname, value) is present  # not evicted by the absent ones
+        monkeypatch.setattr(cache, "_absent", lambda *args: pytest.fail("asked the filter for a kept key"))
+        assert len(cache.postings(segment, "s", fieldname, "puuttuva499")[0]) == 0
+    cache.forget_except(set())
+    assert not cache._empty and not cache._postings
