@@ -95,7 +95,7 @@ def record_new(session: Session, entry: Entry, move: Move, actor: User) -> int:
               "to_state": move.target.value, "comment": None, "action": move.action.value, "waived": False}
     session.flush()  # anything the ORM holds goes first
     row_id = session.connection().execute(_INSERT_TRANSITION, values).inserted_primary_key[0]
-    logs.audit(session, "transition", transition_id=row_id, **{k: v for k, v in values.items() if k != "comment"})
+    _audit_values(session, row_id, values)
     return row_id
 
 
@@ -176,8 +176,14 @@ def _record(session: Session, entry: Entry, move: Move, actor: User | None, comm
     return row
 
 
+_AUDITED = ("entry_id", "revision_id", "actor_id", "from_state", "to_state", "action", "waived")
+
+
 def _audit(session: Session, row: Transition) -> None:
     """Mirror the audit row to the `ideapankki.audit` log (ids only: comments may name people)."""
-    logs.audit(session, "transition", transition_id=row.id, entry_id=row.entry_id, revision_id=row.revision_id,
-               actor_id=row.actor_id, from_state=row.from_state, to_state=row.to_state,
-               action=row.action, waived=row.waived)
+    _audit_values(session, row.id, {name: getattr(row, name) for name in _AUDITED})
+
+
+def _audit_values(session: Session, row_id: int, values: dict) -> None:
+    """_audit for a row written as a statement: its id and VALUES (its columns, the comment too)."""
+    logs.audit(session, "transition", transition_id=row_id, **{name: values[name] for name in _AUDITED})
