@@ -133,6 +133,10 @@ class Pooled:
     def close(self) -> None:
         self.connection.close()
 
+    def version(self, read: Callable) -> Any:
+        """READ(dialect, connection): the site's version (changes.version_on), read on this connection."""
+        return read(self.dialect, self.connection)
+
 
 class Kept(Pooled):
     """SQLite: a connection of ENGINE's taken out of its pool once and kept by this thread for the
@@ -154,7 +158,7 @@ class Kept(Pooled):
         self.connection.detach()  # closed only when dropped, never returned to the pool
         self.connection.dbapi_connection.isolation_level = None  # autocommit, whatever a session set
         self.pid = os.getpid()
-        self.version: tuple | None = None  # (stamp(), the site's version read right after it)
+        self._version: tuple | None = None  # (stamp(), the site's version read right after it)
 
     @classmethod
     def of(cls, engine: sa.Engine) -> "Kept":
@@ -176,6 +180,18 @@ class Kept(Pooled):
         connection = self.connection.dbapi_connection
         if connection is not None and connection.in_transaction:
             connection.rollback()
+
+    def version(self, read: Callable) -> Any:
+        """The site's version read last, again while the stamp is unchanged (nothing committed since):
+        a pragma instead of READ's subqueries; a table of one version per connection keyed by the
+        database's own counter, not a page or URL memo. The stamp comes first: a commit between it
+        and READ only makes the next request read again."""
+        stamp = self.stamp()
+        if self._version is not None and self._version[0] == stamp:
+            return self._version[1]
+        found = read(self.dialect, self.connection)
+        self._version = (stamp, found)
+        return found
 
     def stamp(self) -> tuple[int, int]:
         """(PRAGMA data_version, total_changes): equal while nothing was committed to the database."""

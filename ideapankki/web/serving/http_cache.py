@@ -32,7 +32,6 @@ from werkzeug.http import quote_etag
 
 from ...changes import keep_version, site_version, version_on
 from ...config import DATA_DIR, PACKAGE_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
-from ...db_reads import Kept
 from ..database import ENGINE_KEY, reads, release_reads
 from ..i18n import locale_for
 from ..index import SEARCH_KEY
@@ -149,26 +148,16 @@ def _revalidate():
 def _site_version(app: Flask) -> tuple:
     """site_version, read on the request's pooled connection for its fixed reads (database.reads,
     given back at the request's end), which the view's reads then use: one pool checkout and
-    return a page, not two (about a tenth of a millisecond on SQLite). On SQLite's kept connection
-    (db_reads.Kept) the version read last is given again while the connection's stamp (PRAGMA
-    data_version, which moves at any other connection's commit) is unchanged: a pragma instead of
-    the five subqueries (a table of one version per connection, keyed by the database's own
-    counter, not a page or URL memo). Should the connection fail,
-    it is dropped and site_version reads from the engine (and raises SQLAlchemy's error)."""
+    return a page, not two (about a tenth of a millisecond on SQLite). SQLite's kept connection
+    (db_reads.Kept.version) gives the version read last again while nothing was committed (PRAGMA
+    data_version). Should the connection fail, it is dropped and site_version reads from the
+    engine (and raises SQLAlchemy's error)."""
     try:
         held = reads()
     except Exception:  # noqa: BLE001 - the engine's read below connects again, raising SQLAlchemy's error
         return site_version(app.extensions[ENGINE_KEY])
     try:
-        if isinstance(held, Kept):
-            stamp = held.stamp()  # before the version is read: a commit in between only reads it again
-            kept = held.version
-            if kept is not None and kept[0] == stamp:
-                return kept[1]
-            version = version_on(held.dialect, held.connection)
-            held.version = (stamp, version)
-            return version
-        return version_on(held.dialect, held.connection)
+        return held.version(version_on)
     except Exception:  # noqa: BLE001 - as site_version does with its own connection
         held.connection.invalidate()
         release_reads()
