@@ -4,6 +4,7 @@ standard error (the app's and gunicorn's own), clean stop."""
 import json
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -84,7 +85,11 @@ def test_site_log_lines_are_json_and_written_once():
 
 
 @pytest.mark.slow
-def test_serve_with_workers_answers_from_every_worker_and_stops_gracefully(tmp_path):
+def test_serve_with_workers_answers_from_every_worker_and_stops_gracefully(tmp_path, sqlite_template):
+    """On a migrated database without entries (a copy of the session's template): the master publishes the
+    seed and builds the index; migrating an empty database is test_init_creates_the_database's."""
+    (tmp_path / "instance").mkdir()
+    shutil.copy(sqlite_template.path, tmp_path / "instance" / "ideapankki.db")
     server = LiveServer(tmp_path / "instance", workers=2, log_path=tmp_path / "serve.log",
                         errors_path=tmp_path / "serve.err", env={"IDEAPANKKI_SECRET_KEY": "serving-test"}).start()
     try:
