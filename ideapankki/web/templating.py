@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
-from urllib.parse import quote_plus
 
 from flask import Flask, g, get_flashed_messages as flask_flashed, request, url_for
 from flask.globals import _cv_request
@@ -14,7 +13,7 @@ from markupsafe import Markup
 from ..reference import THEME_SLUGS
 from . import field_labels, labels, page_gettext, template_inline, template_locale
 from .language_links import alternate_links, language_switch, login_href
-from .i18n import (QUERY_SAFE, here_without_language, language, plain_rule_arguments, url_for_this,
+from .i18n import (here_without_language, language, plain_rule_arguments, quoted as _quoted, url_for_this,
                    url_in_language)
 from .template_cache import PROCESS_CACHE
 
@@ -73,11 +72,6 @@ def urls_with(name: str, values: list) -> list[str]:
     tail = "".join("&" + pair for pair in after)
     removed = path + "?" + "&".join(before + after) if before or after else path  # the link of None
     return [removed if value is None else head + _quoted(str(value)) + tail for value in values]
-
-
-@lru_cache(maxsize=4096)
-def _quoted(text: str) -> str:
-    return quote_plus(text, safe=QUERY_SAFE)  # what urlencode does to each key and value
 
 
 def _here() -> tuple[str | None, frozenset, dict]:
