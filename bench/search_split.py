@@ -7,7 +7,7 @@ no server), over load.py's 215 search URLs as the search page and as the API ans
 first), then PASSES measured passes. Each request's process CPU time is split by timers around the
 views' shared part (search.search_request: parsing, the search, the cards' rows) and the page's
 render_template; what is left is Flask, the hooks and the answer (JSON or the page's response).
-Collecting garbage between requests as a serving process does (collect.tidy, outside the timers).
+Collecting garbage between requests as a serving process does (collect.tidy, timed on its own: `gc`).
 Prints per pass the means in µs a request: total, the search, render, the rest; and the page's
 cost beyond the API (page − API). Run the old tree's copy with PYTHONPATH on the old tree to compare.
 """
@@ -81,8 +81,8 @@ def main() -> None:
     def start_response(status, _headers, _exc=None):
         statuses[status] = statuses.get(status, 0) + 1
 
-    def run(paths: list[str]) -> tuple[float, float, float]:
-        total, found[0], rendered[0] = 0.0, 0.0, 0.0
+    def run(paths: list[str]) -> tuple[float, float, float, float]:
+        total, collected, found[0], rendered[0] = 0.0, 0.0, 0.0, 0.0
         for path in paths:
             start = CLOCK()
             body = app(environ(path), start_response)
@@ -90,21 +90,23 @@ def main() -> None:
                 pass
             getattr(body, "close", lambda: None)()
             total += CLOCK() - start
+            start = CLOCK()
             collect.tidy()
+            collected += CLOCK() - start
         n = len(paths) / 1e6
-        return total / n, found[0] / n, rendered[0] / n
+        return total / n, found[0] / n, rendered[0] / n, collected / n
 
     for _ in range(args.warm):
         for paths in kinds.values():
             run(paths)
-    print(f"{'pass':>4} {'kind':>4} {'total':>8} {'search':>8} {'render':>8} {'rest':>8}   (µs a request)")
+    print(f"{'pass':>4} {'kind':>4} {'total':>8} {'search':>8} {'render':>8} {'rest':>8} {'gc':>8}   (µs a request)")
     beyond = []
     for number in range(1, args.passes + 1):
         means = {}
         for kind, paths in kinds.items():
-            total, search_us, render_us = means[kind] = run(paths)
+            total, search_us, render_us, gc_us = means[kind] = run(paths)
             print(f"{number:>4} {kind:>4} {total:8.0f} {search_us:8.0f} {render_us:8.0f} "
-                  f"{total - search_us - render_us:8.0f}")
+                  f"{total - search_us - render_us:8.0f} {gc_us:8.0f}")
         beyond.append(means["page"][0] - means["api"][0])
         print(f"{number:>4} page − api {beyond[-1]:8.0f}; page beyond its search "
               f"{means['page'][0] - means['page'][1]:.0f}, api beyond its search {means['api'][0] - means['api'][1]:.0f}")
