@@ -58,20 +58,31 @@ def url_with(**changes) -> str:
 def urls_with(name: str, values: list) -> list[str]:
     """[url_with(**{NAME: value}) for value in VALUES]: a facet's links (some seventy a listing)
     share the page's other arguments, joined once here instead of a dict copied and joined per link."""
+    around = link_around(name)
+    if around is None:
+        return [url_with(**{name: value}) for value in values]
+    head, tail, removed = around
+    return [removed if value is None else head + _quoted(str(value)) + tail for value in values]
+
+
+def link_around(name: str) -> tuple[str, str, str] | None:
+    """(HEAD, TAIL, REMOVED): url_with(**{NAME: value}) is HEAD + the value quoted + TAIL, and REMOVED
+    when the value is None; None when url_with builds through url_for (the page's rule is not plain,
+    or NAME or a query name is one of its path parts)."""
     here = g.get("_url_with_here")
     if here is None:
         here = g._url_with_here = _here()
     path, path_names, current = here
     names = [key for key in current if key != "page" or name == "page"]  # a change resets the page
     if path is None or name in path_names or not path_names.isdisjoint(names):
-        return [url_with(**{name: value}) for value in values]
+        return None
     pairs = [f"{_quoted(str(key))}={_quoted(str(current[key]))}" for key in names]
     at = names.index(name) if name in names else len(names)  # a new argument goes last, as in a dict
     before, after = pairs[:at], pairs[at + 1:]
     head = path + "?" + "".join(pair + "&" for pair in before) + _quoted(name) + "="  # the same for every value
     tail = "".join("&" + pair for pair in after)
     removed = path + "?" + "&".join(before + after) if before or after else path  # the link of None
-    return [removed if value is None else head + _quoted(str(value)) + tail for value in values]
+    return head, tail, removed
 
 
 def _here() -> tuple[str | None, frozenset, dict]:
