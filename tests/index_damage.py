@@ -5,9 +5,23 @@ from __future__ import annotations
 import os
 import shutil
 
+import pytest
+
 DAMAGE = ("delete-folder", "delete-generation", "delete-link", "delete-segment", "delete-toc", "delete-state",
           "truncate-segment", "halve-segment", "truncate-toc", "garbage-segment", "garbage-toc", "garbage-state",
           "wrong-state")
+
+
+ON_BOTH = "delete-folder"  # the damage that leaves nothing to read: the whole index comes from the database
+SQLITE_ONLY = pytest.mark.sqlite_only(
+    f"the kinds of damage differ only in the index's files; the database's share (the rebuild reads it) is "
+    f"the same for every kind, and [{ON_BOTH}] runs it on both")
+
+
+def kinds(*names: str) -> list:
+    """NAMES as parameters of a test of damage: ON_BOTH on both databases, the others on SQLite only
+    (each kind on PostgreSQL cost a copy of the database and a rebuild, to prove again what ON_BOTH proves)."""
+    return [name if name == ON_BOTH else pytest.param(name, marks=SQLITE_ONLY) for name in names]
 
 
 def damage(root, kind: str) -> None:

@@ -41,7 +41,9 @@ _SV_DEFINITE = ("arna", "orna", "erna", "na", "en", "et", "n")
 _STEMMERS = {"sv": stemmer_for_language("sv"), "en": stemmer_for_language("en"), "fi": stemmer_for_language("fi")}
 
 
-@lru_cache(maxsize=50_000)
+# ~400 bytes an entry: 8,192 bound a worker's table at ~3 MB (50,000 would let a long tail of query
+# words grow it to ~20 MB); a miss costs ~3 us, as the lemma has a cache of its own (analysis.LEMMAS).
+@lru_cache(maxsize=8_192)
 def token_forms(token: str, language: str, voikko: bool) -> frozenset[str]:
     """The forms a token is matched by in LANGUAGE: itself and its base forms or stem."""
     forms = {token}

@@ -34,7 +34,15 @@ def new_password_fields(label=_l("New password"), again=_l("New password again")
     return password, confirm
 
 
-class RegisterForm(FlaskForm):
+class SiteForm(FlaskForm):
+    """The base of every form of the site: Flask-WTF's CSRF, and WTForms' own messages from the
+    catalogue kept per language (form_i18n) rather than read from disk for each request."""
+
+    class Meta:
+        get_translations = form_i18n.get_translations
+
+
+class RegisterForm(SiteForm):
     name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=200)])
     email = EmailField(_l("E-mail address"), validators=[
         DataRequired(REQUIRED), Email(message=_l("Enter an e-mail address like name@kunta.fi."),
@@ -46,26 +54,26 @@ class RegisterForm(FlaskForm):
     password, confirm = new_password_fields(_l("Password"), _l("Password again"))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(SiteForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(REQUIRED), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED), Length(max=200)])
     remember = BooleanField(_l("Keep me logged in on this device"))
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(SiteForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(REQUIRED), Length(max=254)])
 
 
-class ResetForm(FlaskForm):
+class ResetForm(SiteForm):
     password, confirm = new_password_fields()
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(SiteForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED), Length(max=200)])
     password, confirm = new_password_fields()
 
 
-class ConfirmActionForm(FlaskForm):
+class ConfirmActionForm(SiteForm):
     """A button that changes something: only its CSRF token."""
 
 
@@ -97,11 +105,8 @@ class RelationRow(Form):
     pick = RadioField(_l("Pick the entry"), choices=[], validate_choice=False, validators=[Optional()])  # found
 
 
-class EntryForm(FlaskForm):
+class EntryForm(SiteForm):
     """One form for the three types; the template shows the fields of the chosen type."""
-
-    class Meta:
-        get_translations = form_i18n.get_translations  # WTForms' catalogue loaded once, not per request
 
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=800)],  # needed to send, not to save
@@ -142,7 +147,7 @@ class EntryForm(FlaskForm):
         "official": _l("a municipal official"), "elected": _l("an elected member"), "other": _l("other")}))
 
 
-class NormStatusForm(FlaskForm):
+class NormStatusForm(SiteForm):
     """A moderator records a step in a published norm proposal's life."""
 
     status = SelectField(_l("What happened"), validators=[DataRequired(REQUIRED)])

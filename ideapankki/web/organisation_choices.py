@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlmodel import Session
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from .. import organisations
 from ..models import OrganisationKind as K
-from .forms import REQUIRED
+from .forms import REQUIRED, SiteForm
 
 KIND_LABELS = {
     K.municipality.value: _l("Municipalities"),
@@ -41,7 +40,7 @@ def register_choices(session: Session) -> list[SelectChoice]:
     return options
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(SiteForm):
     """An admin adds an organisation to the register (municipalities come from the municipality register)."""
 
     kind = SelectField(_l("Kind"), validators=[DataRequired(REQUIRED)],

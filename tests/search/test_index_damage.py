@@ -16,7 +16,7 @@ import pytest
 from sqlmodel import Session
 
 from factories import make_entry
-from index_damage import DAMAGE, damage
+from index_damage import DAMAGE, damage, kinds
 from ideapankki.db import create_db_engine
 from ideapankki.search import IndexUnavailable, SearchIndex
 
@@ -55,7 +55,7 @@ def _search_or_unavailable(index: SearchIndex):
         return None
 
 
-@pytest.mark.parametrize("kind", DAMAGE)
+@pytest.mark.parametrize("kind", kinds(*DAMAGE))
 def test_damage_while_reading_degrades_then_heals_itself(filled, kind):
     index = filled.index
     damage(index.store.root, kind)
@@ -70,8 +70,8 @@ def test_damage_while_reading_degrades_then_heals_itself(filled, kind):
     assert index.status() == ("ok", None)
 
 
-@pytest.mark.parametrize("kind", ["delete-folder", "delete-segment", "delete-toc", "halve-segment", "garbage-segment",
-                                  "garbage-state"])
+@pytest.mark.parametrize("kind", kinds("delete-folder", "delete-segment", "delete-toc", "halve-segment",
+                                       "garbage-segment", "garbage-state"))
 def test_damage_found_at_process_start_heals(filled, kind):
     engine = filled.engine
     damage(filled.index.store.root, kind)
@@ -84,7 +84,7 @@ def test_damage_found_at_process_start_heals(filled, kind):
     assert fresh.status() == ("ok", None)
 
 
-@pytest.mark.parametrize("kind", ["delete-segment", "halve-segment", "garbage-toc", "delete-folder"])
+@pytest.mark.parametrize("kind", kinds("delete-segment", "halve-segment", "garbage-toc", "delete-folder"))
 def test_catch_up_rebuilds_a_damaged_index_at_once(filled, kind, caplog):
     """`ideapankki serve` and every write catch up: damage is repaired then, in the foreground."""
     engine = filled.engine

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ideapankki.web.index import SEARCH_KEY
-from index_damage import damage
+from index_damage import damage, kinds
 
 NOTICE = {"fi": "Hakuhakemistoa rakennetaan uudelleen", "sv": "Sökindexet byggs om", "en": "The search index is being rebuilt"}
 PAGES = ("/", "/entries", "/statistics", "/feeds/entries.atom", "/api/v1/entries", "/sitemap.xml")
@@ -19,7 +19,7 @@ def published(app, entry_factory):
 
 
 @pytest.mark.parametrize("when", ["running", "start"])
-@pytest.mark.parametrize("kind", ["delete-folder", "delete-toc", "truncate-segment", "garbage-toc"])
+@pytest.mark.parametrize("kind", kinds("delete-folder", "delete-toc", "truncate-segment", "garbage-toc"))
 def test_pages_keep_working_and_search_heals(app, client, published, kind, when, another_worker):
     client.get("/search?q=omavalmentaja")  # a warm worker holds open searchers
     damage(app.extensions[SEARCH_KEY].store.root, kind)

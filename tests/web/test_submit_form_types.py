@@ -42,3 +42,23 @@ def test_wtforms_messages_come_in_the_readers_language_from_a_kept_catalogue(app
             catalogue = form_i18n._catalogue()
             assert seen.setdefault(lang, catalogue) is catalogue
     assert len({id(c) for c in seen.values()}) == 3
+
+
+def test_every_form_of_the_site_keeps_the_catalogue(app):
+    """Each form class of ideapankki derives from forms.SiteForm, so none reads WTForms' catalogue per request."""
+    from flask_wtf import FlaskForm
+
+    from ideapankki.web import form_i18n
+    from ideapankki.web.forms import SiteForm
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = [cls for cls in subclasses(FlaskForm) if cls.__module__.startswith("ideapankki.")]
+    assert len(ours) >= 15, [cls.__name__ for cls in ours]
+    assert [cls.__name__ for cls in ours if not issubclass(cls, SiteForm)] == []
+    with app.test_request_context("/?lang=sv"):
+        for cls in ours:
+            assert cls.Meta.get_translations(cls.Meta(), None) is form_i18n.KEPT, cls.__name__

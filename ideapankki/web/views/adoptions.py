@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlmodel import Session
 from wtforms import RadioField, StringField, TextAreaField
@@ -22,7 +21,7 @@ from wtforms.validators import InputRequired, Length
 from ... import adoptions, browse, finland_map
 from ...models import Adoption, Entry, User
 from ..database import db_session
-from ..forms import REQUIRED, ConfirmActionForm, choices
+from ..forms import REQUIRED, ConfirmActionForm, SiteForm, choices
 from ..labels import region_name
 from ..notify import send_mail
 from . import public
@@ -32,7 +31,7 @@ bp = Blueprint("adoptions", __name__)
 STATUS_LABELS = {"adopted": _l("In use"), "interested": _l("Interested")}  # in the table of organisations
 
 
-class AdoptionForm(FlaskForm):
+class AdoptionForm(SiteForm):
     """A member's mark for their organisation: in use (since a year) or interested, a note, a link."""
 
     status = RadioField(_l("Our organisation"), validators=[InputRequired(REQUIRED)], choices=choices({

@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, RadioField
 from wtforms.validators import DataRequired, Email, Length
 
@@ -23,7 +22,7 @@ from ...models import Language
 from ..database import db_session
 from ..extensions import csrf
 from ..follow_mail import FREQUENCY_LABELS, KIND_LABELS, describe, queue_confirmation
-from ..forms import ConfirmActionForm, choices
+from ..forms import ConfirmActionForm, SiteForm, choices
 from ..i18n import url_with_query
 from ..labels import LANGUAGE_ENDONYMS
 from .. import readers_guard
@@ -33,7 +32,7 @@ bp = Blueprint("follow", __name__, url_prefix="/follow")
 REQUIRED = _l("This field is required.")
 
 
-class ChoicesForm(FlaskForm):
+class ChoicesForm(SiteForm):
     frequency = RadioField(_l("How often"), choices=choices(FREQUENCY_LABELS), default="daily",
                            validators=[DataRequired(REQUIRED)])
     language = RadioField(_l("Language of the mail"), validators=[DataRequired(REQUIRED)], choices=choices(

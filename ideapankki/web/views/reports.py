@@ -10,14 +10,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ... import browse, limits, reports
 from ...models import Entry, Report
 from ..database import db_session
-from ..forms import choices
+from ..forms import SiteForm, choices
 from .. import readers_guard
 from ..notify import send_mail
 
@@ -37,7 +36,7 @@ ACTION_LABELS = {
 }
 
 
-class ReportForm(FlaskForm):
+class ReportForm(SiteForm):
     reason = RadioField(_l("What is wrong?"), choices=choices(REASON_LABELS), validators=[DataRequired(REQUIRED)])
     text = TextAreaField(_l("Tell us more"), validators=[DataRequired(REQUIRED), Length(max=reports.MAX_TEXT)],
                          description=_l("What is wrong, and what would be right? A source helps."))
@@ -47,7 +46,7 @@ class ReportForm(FlaskForm):
     website = readers_guard.honeypot()
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(SiteForm):
     action = RadioField(_l("What was done?"), choices=choices(ACTION_LABELS), validators=[DataRequired(REQUIRED)])
     reply = TextAreaField(_l("Reply to the reporter (optional)"), validators=[Length(max=reports.MAX_REPLY)])
 

@@ -12,7 +12,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -20,7 +19,7 @@ from ... import vocabulary
 from ...reference import THEME_SLUGS, read_register
 from ...vocabulary_format import Concept, VocabularyError
 from ..database import db_session
-from ..forms import REQUIRED, ConfirmActionForm
+from ..forms import REQUIRED, ConfirmActionForm, SiteForm
 from ..labels import THEME_LABELS, region_name
 
 bp = Blueprint("vocabulary", __name__, url_prefix="/moderate/vocabulary")
@@ -28,7 +27,7 @@ _SPLIT = re.compile(r"[\s,;]+")
 LANGUAGES = ("fi", "sv", "en")
 
 
-class ConceptForm(FlaskForm):
+class ConceptForm(SiteForm):
     key = StringField(_l("Identifier"), validators=[DataRequired(REQUIRED), Length(max=80)],
                       description=_l("Lower-case letters a–z, digits and hyphens, e.g. esiopetus. Links use it."))
     labels_fi = TextAreaField(render_kw={"rows": 6}, label=_l("Finnish labels"), validators=[DataRequired(REQUIRED)],
