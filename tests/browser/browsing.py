@@ -15,6 +15,19 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LANGUAGES = ("fi", "sv", "en")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "browser-artifacts"
+SCREENSHOTS = os.environ.get("IDEAPANKKI_SCREENSHOTS") == "1"  # screenshots for a human (keep_screenshot)
+
+
+def keep_screenshot(target, name: str, *, failed: bool = False, **options) -> None:
+    """Screenshot TARGET (a page or a locator) to browser-artifacts/NAME.png when FAILED (what a human
+    then looks at) or with IDEAPANKKI_SCREENSHOTS=1.
+
+    No test reads them, and a full-page PNG costs about as much as a check (test_layout's docstring),
+    so a passing run takes them only when asked to.
+    """
+    if SCREENSHOTS or failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        target.screenshot(path=ARTIFACTS / f"{name}.png", **options)
 
 
 def require_chromium(path: Path) -> None:

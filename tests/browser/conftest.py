@@ -6,7 +6,8 @@ Chromium serves the whole session; each test gets a fresh context (cookies, lang
 
 Fixtures: `site` (url, app, instance, world, mail()), `browser`, `new_context(**kwargs)`,
 `page` (anonymous), `page_as(role)` and `logged_in_state(role)` for "member", "moderator" and
-"admin"; helpers (log_in, in_language) are in browsing.py, the data in site_world.py.
+"admin"; `tab_as(role)`, a module's one page of a role, for checks that open a page and read it;
+helpers (log_in, in_language) are in browsing.py, the data in site_world.py.
 
 Without /usr/bin/chromium the tests are skipped, unless IDEAPANKKI_REQUIRE_BROWSER is set
 (as in CI), when they fail: a missing browser must not pass as green.
@@ -141,3 +142,36 @@ def logged_in_state(browser, site):
 def page_as(new_context, logged_in_state):
     """page_as(role) -> a page logged in as "member", "moderator" or "admin"."""
     return lambda role: new_context(storage_state=logged_in_state(role)).new_page()
+
+
+@pytest.fixture(scope="module")
+def init_scripts() -> list[str]:
+    """Scripts run at the start of every document of the module's tab_as pages (a module overrides it)."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def tab_as(browser, site, logged_in_state, init_scripts):
+    """tab_as(role or None) -> the module's one page of that role (anonymous for None), made on first use.
+
+    For tests that open a page and read it: each navigates first, so one page (and its context) serves
+    all of them. A new context and page cost ~0.5 CPU-s of Chromium (a renderer process started),
+    four times a navigation in a page that is already open. A test that sets the viewport sets it
+    itself (set_viewport_size), before it navigates.
+    """
+    contexts, tabs = [], {}
+
+    def tab(role):
+        if role not in tabs:
+            state = {"storage_state": logged_in_state(role)} if role else {}
+            context = browser.new_context(base_url=site.url, viewport={"width": 1280, "height": 900}, **state)
+            context.set_default_timeout(30_000)  # the machine may be busy
+            for script in init_scripts:
+                context.add_init_script(script=script)
+            contexts.append(context)
+            tabs[role] = context.new_page()
+        return tabs[role]
+
+    yield tab
+    for context in contexts:
+        context.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from browsing import ARTIFACTS
+from browsing import keep_screenshot
 from loopback_mail import smtp_inbox
 
 pytestmark = pytest.mark.browser
@@ -59,15 +59,14 @@ def test_member_of_another_municipality_marks_a_practice_in_use(site, page, page
         return {texts: [...g.querySelectorAll('text')].map(t => t.textContent), fill: g.querySelector('rect').getAttribute('fill')};
     }""")
     assert "Käytössä: 1" in cell["texts"] and cell["fill"] != "#f2f5f8"  # written and shaded
-    ARTIFACTS.mkdir(exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.locator("#adoptions-title").screenshot(path=ARTIFACTS / "adoption-entry-heading-1280.png")
-    page.locator("section.adoptions").screenshot(path=ARTIFACTS / "adoption-entry-1280.png")
+    keep_screenshot(page.locator("#adoptions-title"), "adoption-entry-heading-1280")
+    keep_screenshot(page.locator("section.adoptions"), "adoption-entry-1280")
     page.set_viewport_size({"width": 360, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # the map and table scroll in their frames
-    page.locator("section.adoptions").screenshot(path=ARTIFACTS / "adoption-entry-360.png")
+    keep_screenshot(page.locator("section.adoptions"), "adoption-entry-360")
     oulu.set_viewport_size({"width": 360, "height": 800})
-    oulu.locator("form.adoption-form").screenshot(path=ARTIFACTS / "adoption-form-360.png")
+    keep_screenshot(oulu.locator("form.adoption-form"), "adoption-form-360")
 
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/statistics")
@@ -75,4 +74,4 @@ def test_member_of_another_municipality_marks_a_practice_in_use(site, page, page
     assert int(after[0]) == int(before[0]) + 1 and after[1] == before[1]
     top = page.locator("#adoption-top-caption").locator("xpath=ancestor::table")
     assert "Kirjaston kotipalvelu kokeiluna" in top.inner_text()
-    page.locator("#chart-adoption-regions").screenshot(path=ARTIFACTS / "adoption-statistics-map-1280.png")
+    keep_screenshot(page.locator("#chart-adoption-regions"), "adoption-statistics-map-1280")

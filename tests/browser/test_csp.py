@@ -2,10 +2,13 @@
 
 Violations are caught two ways: Chromium's console messages and the page's own
 securitypolicyviolation events (listened for by an init script, which CSP does not govern).
-A planted inline script proves the listener hears a violation when there is one.
+A planted inline script proves the listener hears a violation when there is one. The pages are
+opened in the module's one page per role (conftest's tab_as), the listener in each of its documents.
 """
 
 from __future__ import annotations
+
+from typing import Callable
 
 import pytest
 
@@ -21,27 +24,41 @@ document.addEventListener('securitypolicyviolation',
 """
 
 
-def _watch(page) -> list[str]:
+@pytest.fixture(scope="module")
+def init_scripts():
+    return [LISTEN]
+
+
+def _console(page) -> tuple[list[str], Callable]:
+    """The CSP messages PAGE's console will print, and the listener that collects them."""
     console = []
-    page.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
-    page.add_init_script(LISTEN)
-    return console
+
+    def hear(message):
+        if "Content Security Policy" in message.text:
+            console.append(message.text)
+
+    page.on("console", hear)
+    return console, hear
 
 
 @pytest.mark.parametrize("name", MAIN_PAGES)
-def test_no_csp_violation(site, page, page_as, name):
+def test_no_csp_violation(site, tab_as, name):
     page_type = by_name(name)
-    tab = page_as(page_type.role) if page_type.role else page
-    console = _watch(tab)
-    tab.goto(in_language(page_type.path(site.world), "fi"))
-    if page_type.then:
-        page_type.then(tab)
-    tab.wait_for_load_state("load")
-    assert tab.evaluate("window.__cspViolations") == [] and console == []
+    tab = tab_as(page_type.role)
+    console, hear = _console(tab)
+    try:
+        tab.goto(in_language(page_type.path(site.world), "fi"))
+        if page_type.then:
+            page_type.then(tab)
+        tab.wait_for_load_state("load")
+        assert tab.evaluate("window.__cspViolations") == [] and console == []
+    finally:
+        tab.remove_listener("console", hear)
 
 
-def test_a_planted_inline_script_is_blocked_and_reported(page):
-    console = _watch(page)
+def test_a_planted_inline_script_is_blocked_and_reported(tab_as):
+    page = tab_as(None)
+    console, hear = _console(page)
     page.goto("/")
     page.evaluate("""() => {
         const s = document.createElement('script');
@@ -52,3 +69,4 @@ def test_a_planted_inline_script_is_blocked_and_reported(page):
     assert page.evaluate("window.__ran") is None
     assert any("script-src" in v for v in page.evaluate("window.__cspViolations"))
     assert console, "Chromium did not report the violation in the console"
+    page.remove_listener("console", hear)

@@ -1,6 +1,8 @@
 """Keyboard-only use: the skip link, a visible focus indicator, searching, and errors tied to fields.
 
-Only key presses move the focus here (no clicks), as a reader without a mouse would.
+Only key presses move the focus here (no clicks), as a reader without a mouse would. Each test
+opens its page in the module's one page of its role (conftest's tab_as): a navigation starts the
+focus afresh at the top of the new document, as in a new tab.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ def tab_until(page, predicate_js: str, *, backwards: bool = False) -> int:
     raise AssertionError(f"Tab never reached an element matching {predicate_js}")
 
 
-def test_skip_link_is_first_and_moves_focus_to_main(page):
+def test_skip_link_is_first_and_moves_focus_to_main(tab_as):
+    page = tab_as(None)
     page.goto("/")
     page.keyboard.press("Tab")
     assert focused(page, "el => el.classList.contains('skip-link')")
@@ -55,14 +58,16 @@ def _focus_ring(page) -> dict:
     ("input", "el => el.tagName === 'INPUT' && el.type === 'search'"),
     ("select", "el => el.tagName === 'SELECT'"),
 ])
-def test_keyboard_focus_is_visible(page, kind, selector):
+def test_keyboard_focus_is_visible(tab_as, kind, selector):
+    page = tab_as(None)
     page.goto("/search?q=kokeilu")
     tab_until(page, selector)
     ring = _focus_ring(page)
     assert ring["style"] != "none" and ring["width"] >= 2, f"{kind} has no visible focus outline: {ring}"
 
 
-def test_search_with_the_keyboard_and_open_a_result(page):
+def test_search_with_the_keyboard_and_open_a_result(tab_as):
+    page = tab_as(None)
     page.goto("/")
     tab_until(page, "el => el.id === 'header-q'")
     page.keyboard.type("työllisyys")
@@ -102,8 +107,8 @@ def _assert_errors_tied_to_fields(page) -> set[str]:
     return named
 
 
-def test_form_errors_are_tied_to_their_fields(page_as):
-    page = page_as("member")
+def test_form_errors_are_tied_to_their_fields(tab_as):
+    page = tab_as("member")
     page.goto("/new/norm?lang=en")
     _send_for_review(page)
     assert _assert_errors_tied_to_fields(page) >= {"title", "summary"}

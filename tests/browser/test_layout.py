@@ -5,21 +5,21 @@ Full-page screenshots go to browser-artifacts/ (git-ignored) for a human to look
 that fails the check, always, and of every page with IDEAPANKKI_SCREENSHOTS=1. They were taken on
 every run until December 2026 and cost about as much as the checks themselves (~1 s a page:
 encoding a full-page PNG), while no test reads them.
+
+Every check opens its page in the module's one page of its role (conftest's tab_as), set to the
+width it checks, instead of a new browser context each (~0.5 CPU-s of Chromium apiece).
 """
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from browsing import ARTIFACTS, in_language
+from browsing import in_language, keep_screenshot
 from page_types import by_name
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = {"phone": 360, "desktop": 1280}
-SCREENSHOTS = os.environ.get("IDEAPANKKI_SCREENSHOTS") == "1"  # every page's, for a human; a failing page's always
 SCREENSHOT_PAGES = ("front", "search-results", "entry-practice", "entry-structured", "adopters", "entry-norm-timeline",
                     "statistics", "submission-errors", "accessibility", "browse-filtered", "my-entries", "moderation-log",
                     "open-data", "review-practice", "author-status")
@@ -32,26 +32,29 @@ WIDEST = """() => {
 }"""
 
 
+def sized(page, width: int, height: int):
+    """PAGE with its viewport set to WIDTH x HEIGHT (the next navigation lays the page out at that size)."""
+    page.set_viewport_size({"width": width, "height": height})
+    return page
+
+
 @pytest.mark.parametrize("device", WIDTHS)
 @pytest.mark.parametrize("name", SCREENSHOT_PAGES)
-def test_layout_fits_and_screenshot(site, new_context, logged_in_state, name, device):
+def test_layout_fits_and_screenshot(site, tab_as, name, device):
     page_type = by_name(name)
     width = WIDTHS[device]
-    state = logged_in_state(page_type.role) if page_type.role else None
-    page = new_context(viewport={"width": width, "height": 800}, storage_state=state).new_page()
+    page = sized(tab_as(page_type.role), width, 800)
     page.goto(in_language(page_type.path(site.world), "fi"))
     if page_type.then:
         page_type.then(page)
     scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
-    if SCREENSHOTS or scroll_width > width:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=ARTIFACTS / f"{name}-{width}.png", full_page=True)
+    keep_screenshot(page, f"{name}-{width}", failed=scroll_width > width, full_page=True)
     assert scroll_width <= width, f"{name} scrolls sideways at {width} px ({scroll_width} px): {page.evaluate(WIDEST)}"
 
 
 @pytest.mark.parametrize("name", ["search-results", "browse-filtered"])
-def test_on_a_phone_the_first_result_comes_before_the_filters_and_above_the_fold(site, new_context, name):
-    page = new_context(viewport={"width": 360, "height": 740}).new_page()
+def test_on_a_phone_the_first_result_comes_before_the_filters_and_above_the_fold(site, tab_as, name):
+    page = sized(tab_as(None), 360, 740)
     page.goto(in_language(by_name(name).path(site.world), "fi"))
     first = page.locator(".results article, .results li").first.bounding_box()
     assert first["y"] < 740, f"the first result starts at {first['y']:.0f} px, below the fold"
@@ -66,14 +69,13 @@ LEGIBLE_PX = 12  # the smallest text of a chart, in CSS pixels as drawn
 
 
 @pytest.mark.parametrize("device", WIDTHS)
-def test_the_year_chart_fits_the_screen_with_legible_text_and_its_table(site, new_context, device):
+def test_the_year_chart_fits_the_screen_with_legible_text_and_its_table(site, tab_as, device):
     width = WIDTHS[device]
-    page = new_context(viewport={"width": width, "height": 800}).new_page()
+    page = sized(tab_as(None), width, 800)
     page.goto(in_language("/statistics", "fi"))
     chart = page.locator("#chart-types")
     chart.scroll_into_view_if_needed()
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.locator("section.stats-section").first.screenshot(path=ARTIFACTS / f"statistics-years-{width}.png")
+    keep_screenshot(page.locator("section.stats-section").first, f"statistics-years-{width}")
     frame = page.locator(".chart-frame").filter(has=chart)
     assert frame.evaluate("el => el.scrollWidth <= el.clientWidth"), "the year chart scrolls inside its frame"
     box = chart.bounding_box()
@@ -88,8 +90,8 @@ def test_the_year_chart_fits_the_screen_with_legible_text_and_its_table(site, ne
 HEADER_PX = 300  # a phone's header: brand, search, account and language links, the main navigation (was 400)
 
 
-def test_on_a_phone_the_header_is_short_and_every_main_link_is_in_sight(site, new_context):
-    page = new_context(viewport={"width": 360, "height": 740}).new_page()
+def test_on_a_phone_the_header_is_short_and_every_main_link_is_in_sight(site, tab_as):
+    page = sized(tab_as(None), 360, 740)
     page.goto(in_language("/", "fi"))
     height = page.locator(".site-header").bounding_box()["height"]
     assert height <= HEADER_PX, f"the header takes {height:.0f} px of a 740 px phone screen"

@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from browsing import keep_screenshot
+
 pytestmark = pytest.mark.browser
 
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 360, "height": 740}}
@@ -22,10 +24,10 @@ def test_an_official_finds_submit_saves_a_title_only_draft_and_sees_what_is_miss
     expect(header_link).to_be_visible()
     assert header_link.bounding_box()["y"] < WIDTHS[device]["height"], "the header link is below the fold"
     expect(page.locator("main").get_by_role("link", name="Ilmoita kokeilu tai idea")).to_be_visible()
-    page.screenshot(path=f"browser-artifacts/onboard-front-{device}.png")
+    keep_screenshot(page, f"onboard-front-{device}")
     with page.expect_navigation():
         header_link.click()
-    page.screenshot(path=f"browser-artifacts/onboard-submit-start-{device}.png", full_page=True)
+    keep_screenshot(page, f"onboard-submit-start-{device}", full_page=True)
     with page.expect_navigation():
         page.get_by_role("link", name="Kokeilu", exact=True).click()
     page.get_by_label("Otsikko").fill(f"Ikäihmisten kyytipalvelu kokeiluna ({device})")
@@ -35,13 +37,13 @@ def test_an_official_finds_submit_saves_a_title_only_draft_and_sees_what_is_miss
     expect(page.locator(".flash")).to_contain_text("Tallennettu")
     with page.expect_navigation():
         page.get_by_role("button", name="Lähetä tarkastettavaksi").click()
-    page.screenshot(path=f"browser-artifacts/onboard-error-summary-{device}.png")
+    keep_screenshot(page, f"onboard-error-summary-{device}")
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()
     expect(summary.get_by_role("link")).to_have_text([re.compile("^Tiivistelmä: Täytä tämä ennen")])
     summary.get_by_role("link").click()
     expect(page.locator("#summary")).to_be_focused()
-    page.screenshot(path=f"browser-artifacts/onboard-submit-errors-{device}.png", full_page=False)
+    keep_screenshot(page, f"onboard-submit-errors-{device}")
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[device]["width"], page.evaluate(
         "[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
         ".slice(-4).map(e => e.tagName + '.' + e.className + '#' + e.id)")
@@ -69,7 +71,7 @@ def test_an_official_links_an_entry_with_the_picker(new_context, logged_in_state
         expect(choice).to_be_in_viewport()
         slug = choice.get_attribute("value")
         choice.check()
-        page.screenshot(path=f"browser-artifacts/onboard-picker-without-js-{device}.png")
+        keep_screenshot(page, f"onboard-picker-without-js-{device}")
     with page.expect_navigation():
         page.get_by_role("button", name="Tallenna luonnoksena").click()
     assert re.search(r"/entries/[a-z0-9-]+/edit$", page.url), page.url

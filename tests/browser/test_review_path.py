@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect as default_expect
 from sqlmodel import Session
 
-from browsing import ARTIFACTS
+from browsing import keep_screenshot
 from ideapankki import entries, workflow
 from ideapankki.content import EntryDocument
 from ideapankki.models import User
@@ -46,14 +46,11 @@ def near_copy(site, width: int) -> tuple[str, str]:
     return slug, title
 
 
-def fits(page, width: int) -> None:
+def fits(page, name: str, width: int) -> None:
+    """PAGE does not scroll sideways at WIDTH; its full-page screenshot is kept when it does (or when asked)."""
     scroll = page.evaluate("document.scrollingElement.scrollWidth")
+    keep_screenshot(page, f"review-path-{name}-{width}", failed=scroll > width, full_page=True)
     assert scroll <= width, f"{page.url} scrolls sideways at {width} px ({scroll} px)"
-
-
-def shot(page, name: str, width: int) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / f"review-path-{name}-{width}.png", full_page=True)
 
 
 @pytest.mark.parametrize("device", WIDTHS)
@@ -71,8 +68,7 @@ def test_the_moderators_path_through_one_entry(site, new_context, logged_in_stat
     expect(duplicates).to_contain_text("% sanoista yhteisiä")
     expect(duplicates.get_by_role("link").first).to_have_attribute("href", f"/entries/{site.world.structured}")
     expect(moderator.get_by_text(site.world.emails["member"])).to_be_visible()
-    shot(moderator, "duplicate", width)
-    fits(moderator, width)
+    fits(moderator, "duplicate", width)
     moderator.get_by_role("button", name="Ota tarkastettavaksi").click()
 
     # Return without a comment: the reason at the field, the state unchanged; then with one.
@@ -81,8 +77,7 @@ def test_the_moderators_path_through_one_entry(site, new_context, logged_in_stat
     expect(comment).to_have_attribute("aria-invalid", "true")
     expect(moderator.locator("#comment-error")).to_contain_text("Kirjoita kommentti")
     expect(moderator.locator("p.kicker")).to_contain_text("Tarkastettavana")
-    shot(moderator, "error-at-field", width)
-    fits(moderator, width)
+    fits(moderator, "error-at-field", width)
     comment.fill(COMMENT)
     moderator.get_by_role("button", name="Palauta tekijälle").click()
     expect(moderator.get_by_role("status")).to_have_text("Tehty: palautettu tekijälle.")
@@ -92,8 +87,7 @@ def test_the_moderators_path_through_one_entry(site, new_context, logged_in_stat
     member.get_by_role("link", name=title).click()
     expect(member.get_by_role("note")).to_contain_text(COMMENT)
     expect(member.get_by_label("Kommentti tekijälle")).to_have_count(0)
-    shot(member, "author-status", width)
-    fits(member, width)
+    fits(member, "author-status", width)
     member.get_by_role("link", name="Muokkaa", exact=True).click()
     expect(member.get_by_role("note")).to_contain_text(COMMENT)
     member.get_by_label("Tiivistelmä", exact=True).fill("Oma lisä: kokeilu laajenee kyläkouluihin.")
@@ -106,8 +100,7 @@ def test_the_moderators_path_through_one_entry(site, new_context, logged_in_stat
     moderator.get_by_role("button", name="Hylkää…").click()
     expect(moderator.get_by_role("heading", level=1)).to_have_text("Vahvista: Hylkää")
     expect(moderator.get_by_label("Kommentti tekijälle")).to_have_value("Sama kuin julkaistu merkintä.")
-    shot(moderator, "confirm", width)
-    fits(moderator, width)
+    fits(moderator, "confirm", width)
     moderator.get_by_role("button", name="Kyllä: hylkää").click()
     expect(moderator.get_by_role("status")).to_have_text("Tehty: hylätty.")
     expect(moderator.locator("p.kicker")).to_contain_text("Hylätty")
@@ -119,5 +112,4 @@ def test_the_moderators_path_through_one_entry(site, new_context, logged_in_stat
     expect(diff.locator("ins").first).to_contain_text("äänikirjat")
     height = diff.evaluate("el => Math.round(el.getBoundingClientRect().height)")
     print(f"pending-edit diff at {width} px: {height} px high")
-    shot(moderator, "diff", width)
-    fits(moderator, width)
+    fits(moderator, "diff", width)

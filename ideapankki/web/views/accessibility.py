@@ -14,7 +14,7 @@ from flask import Blueprint, current_app, render_template
 
 bp = Blueprint("accessibility", __name__)
 
-STATEMENT_DATE = date(2026, 11, 29)  # when the statement was made or last reviewed
+STATEMENT_DATE = date(2026, 12, 7)  # when the statement was made or last reviewed
 AXE_PAGE_TYPES = 52  # page types checked with axe-core, each in fi, sv and en (tests/browser/page_types.py)
 SUPERVISOR_URL = "https://www.saavutettavuusvaatimukset.fi"
 
