@@ -125,8 +125,10 @@ def test_serve_with_workers_answers_from_every_worker_and_stops_gracefully(tmp_p
     assert (tmp_path / "instance" / "search" / "current").exists()  # built by the master before the workers
 
 
-def test_the_master_shares_the_app_modules_and_the_lemma_cache_with_its_workers(tmp_path):
+def test_the_master_shares_the_app_modules_and_the_lemma_cache_with_its_workers(tmp_path, monkeypatch):
     import gc
+
+    from ideapankki import accounts
 
     from ideapankki.web.serving import server as serving
     from ideapankki.search import voikko
@@ -138,9 +140,11 @@ def test_the_master_shares_the_app_modules_and_the_lemma_cache_with_its_workers(
     root.mkdir()
     LemmaStore(root / "lemmas.sqlite").add({"kuntakokeiluissa": Lemma(("kuntakokeilu",), ("kunta", "kokeilu"))})
     service = None
+    monkeypatch.setattr(accounts, "_dummy_hash", None)  # as after importing the app: no hash made yet
     try:
         service = serving.start_voikko()
         serving.share_with_workers(root)
+        assert accounts._dummy_hash is not None  # made here, once, not on each worker's first log-in
         assert "kuntakokeiluissa" in LemmaStore.shared(root / "lemmas.sqlite").words
         assert IndexStore(root).lemmas is LemmaStore.shared(root / "lemmas.sqlite")  # what a worker opens
         assert {"ideapankki.web.serving.http_cache", "ideapankki.accounts", "zxcvbn"} <= set(sys.modules)
@@ -168,6 +172,7 @@ def test_the_master_migrates_apart_and_holds_no_alembic(tmp_path):
     shared = ("import importlib, pkgutil, sys, ideapankki, ideapankki.cli\n"
               "for m in pkgutil.walk_packages(ideapankki.__path__, prefix='ideapankki.'):\n"
               "    m.name.endswith('__main__') or importlib.import_module(m.name)\n"
-              "print(sorted({m.split('.')[0] for m in sys.modules} & {'alembic', 'mako', 'pygments'}))")
+              "print(sorted({m.split('.')[0] for m in sys.modules} & {'alembic', 'mako', 'pygments'}))\n"
+              "print(ideapankki.accounts._dummy_hash)")  # no argon2 hash at production cost on import
     found = subprocess.run([sys.executable, "-c", shared], capture_output=True, text=True, check=True)
-    assert found.stdout.strip() == "[]"
+    assert found.stdout.split() == ["[]", "None"]
