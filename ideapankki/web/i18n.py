@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from types import SimpleNamespace
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from babel import Locale
 
@@ -107,6 +107,32 @@ def url_in_language(code: str) -> str:
     if len(args) == 1 and code.isalpha() and code.isascii():  # only ?lang=: what urlencode gives
         return f"{address}?lang={code}"
     return address + "?" + urlencode(args, safe=QUERY_SAFE)
+
+
+@lru_cache(maxsize=4096)
+def quoted(text: str) -> str:
+    """TEXT as url_for's query encoding writes a name or a value (urlencode with QUERY_SAFE), kept per process."""
+    return quote_plus(text, safe=QUERY_SAFE)
+
+
+def query_text(args: dict) -> str:
+    """ARGS (str names and values) as url_for writes them after the `?`, in their order."""
+    return "&".join([f"{quoted(name)}={quoted(value)}" for name, value in args.items()])
+
+
+def url_with_query(endpoint: str, args: dict, **values) -> str:
+    """url_for(ENDPOINT, **VALUES, **ARGS) for query ARGS of str names and values: the address of
+    VALUES alone (the same on every page, so the app's URL memo keeps it) and ARGS appended as url_for
+    encodes them. The search page's feed, follow and data links carry the reader's words: as url_for
+    builds, each was a rule build the memo never met again, and filled the memo besides. url_for
+    builds it when the rule is not plain, VALUES are not its path parts, or a name in ARGS is one of
+    them or one of url_for's own (_external…)."""
+    names = plain_rule_arguments(endpoint)
+    if (names is None or not names.issuperset(values) or not names.isdisjoint(args)
+            or any(name[:1] == "_" for name in args)):
+        return url_for(endpoint, **values, **args)
+    address = _cv_app.get().app.url_for(endpoint, **values)
+    return address + "?" + query_text(args) if args else address
 
 
 def page_address(request) -> tuple:

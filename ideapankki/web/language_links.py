@@ -18,7 +18,8 @@ from flask import current_app
 from flask.globals import _cv_app, _cv_request
 from markupsafe import Markup
 
-from .i18n import QUERY_SAFE, here_without_language, language, page_address, plain_rule_arguments, url_in_language
+from .i18n import (QUERY_SAFE, here_without_language, language, page_address, plain_rule_arguments, query_text,
+                   url_in_language)
 from .labels import LANGUAGE_ENDONYMS
 from .template_escape import escape
 
@@ -27,16 +28,22 @@ SWITCH_JOIN = "\n          "  # and each switch item by ten
 
 
 def alternate_links() -> Markup:
-    """The page's <link rel="alternate" hreflang> in each language, one a line. A page whose query is
-    at most ?lang= (most) has each address its own, escaped once, with ?lang=CODE after it (what
-    url_in_language gives it then)."""
+    """The page's <link rel="alternate" hreflang> in each language, one a line. When the page's rule
+    is plain and no query name is a path part, each address is the page's own with its query, where
+    ?lang=CODE stands in the place lang= has in it (else last): what url_in_language gives, with the
+    query encoded and escaped once for the three (a search page's words), not once per language."""
     languages = current_app.config["LANGUAGES"]
     address, names, query = page_address(_cv_request.get().request)
-    if (address is not None and (not query or (len(query) == 1 and "lang" in query)) and "lang" not in names
+    if (address is not None and names.isdisjoint(query) and "lang" not in names
             and all(code.isalpha() and code.isascii() for code in languages)):
-        address = str(escape(address))
+        keys = list(query)
+        at = keys.index("lang") if "lang" in query else len(keys)
+        before = query_text({name: query[name] for name in keys[:at]})
+        after = query_text({name: query[name] for name in keys[at + 1:]})
+        head = str(escape(address + "?" + (before + "&" if before else "") + "lang="))
+        tail = str(escape("&" + after)) if after else ""
         return Markup(ALTERNATES_JOIN.join(
-            [f'<link rel="alternate" hreflang="{code}" href="{address}?lang={code}">' for code in languages]))
+            [f'<link rel="alternate" hreflang="{code}" href="{head}{code}{tail}">' for code in languages]))
     return Markup(ALTERNATES_JOIN.join(
         f'<link rel="alternate" hreflang="{escape(code)}" href="{escape(url_in_language(code))}">'
         for code in languages))

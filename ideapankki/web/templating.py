@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
-from urllib.parse import quote_plus
 
 from flask import Flask, g, get_flashed_messages as flask_flashed, request, url_for
 from flask.globals import _cv_request
@@ -14,7 +13,7 @@ from markupsafe import Markup
 from ..reference import THEME_SLUGS
 from . import field_labels, labels, page_gettext, template_inline, template_locale
 from .language_links import alternate_links, language_switch, login_href
-from .i18n import (QUERY_SAFE, here_without_language, language, plain_rule_arguments, url_for_this,
+from .i18n import (here_without_language, language, plain_rule_arguments, quoted as _quoted, url_for_this,
                    url_in_language)
 from .template_cache import PROCESS_CACHE
 
@@ -59,25 +58,31 @@ def url_with(**changes) -> str:
 def urls_with(name: str, values: list) -> list[str]:
     """[url_with(**{NAME: value}) for value in VALUES]: a facet's links (some seventy a listing)
     share the page's other arguments, joined once here instead of a dict copied and joined per link."""
+    around = link_around(name)
+    if around is None:
+        return [url_with(**{name: value}) for value in values]
+    head, tail, removed = around
+    return [removed if value is None else head + _quoted(str(value)) + tail for value in values]
+
+
+def link_around(name: str) -> tuple[str, str, str] | None:
+    """(HEAD, TAIL, REMOVED): url_with(**{NAME: value}) is HEAD + the value quoted + TAIL, and REMOVED
+    when the value is None; None when url_with builds through url_for (the page's rule is not plain,
+    or NAME or a query name is one of its path parts)."""
     here = g.get("_url_with_here")
     if here is None:
         here = g._url_with_here = _here()
     path, path_names, current = here
     names = [key for key in current if key != "page" or name == "page"]  # a change resets the page
     if path is None or name in path_names or not path_names.isdisjoint(names):
-        return [url_with(**{name: value}) for value in values]
+        return None
     pairs = [f"{_quoted(str(key))}={_quoted(str(current[key]))}" for key in names]
     at = names.index(name) if name in names else len(names)  # a new argument goes last, as in a dict
     before, after = pairs[:at], pairs[at + 1:]
     head = path + "?" + "".join(pair + "&" for pair in before) + _quoted(name) + "="  # the same for every value
     tail = "".join("&" + pair for pair in after)
     removed = path + "?" + "&".join(before + after) if before or after else path  # the link of None
-    return [removed if value is None else head + _quoted(str(value)) + tail for value in values]
-
-
-@lru_cache(maxsize=4096)
-def _quoted(text: str) -> str:
-    return quote_plus(text, safe=QUERY_SAFE)  # what urlencode does to each key and value
+    return head, tail, removed
 
 
 def _here() -> tuple[str | None, frozenset, dict]:

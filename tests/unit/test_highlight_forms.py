@@ -38,3 +38,36 @@ def test_where_the_body_s_tokens_are_is_stored_with_them():
     assert body_spans(forms, {"410/2015", "12§", "school"}) == [(0, 7), (32, 40), (42, 46)]
     assert body_spans(forms, {"missing"}) == [] and matching(forms, {"rule"}) == {"Rules", "rules", "rule"}
     assert body_spans(tokens_by_form([], analyze), {"rule"}) == []
+
+
+def _render_escaping_each_piece(text, start, end, matches):
+    """highlight._render as it was: every piece escaped, with or without a character to escape."""
+    import html
+    from bisect import bisect_left
+
+    out, at = [], start
+    for m_start, m_end in matches[bisect_left(matches, (start,)):]:
+        if m_end > end:
+            break
+        out.append(html.escape(text[at:m_start]))
+        out.append(f"<mark>{html.escape(text[m_start:m_end])}</mark>")
+        at = m_end
+    out.append(html.escape(text[at:end]))
+    return "".join(out).strip()
+
+
+def test_a_fragment_is_escaped_as_when_each_piece_was():
+    """_render leaves a fragment without &<>"' as it is: the same text as escaping every piece, for
+    fragments with and without those characters, inside and outside the marks."""
+    import random
+
+    from ideapankki.search.highlight import _render
+
+    rng = random.Random(14)
+    for _ in range(3000):
+        text = "".join(rng.choice("ab äö\n" * 8 + "&<>\"'") for _ in range(rng.randint(0, 40)))
+        cuts = sorted(rng.sample(range(len(text) + 1), min(len(text) + 1, 2 * rng.randint(0, 4))))
+        matches = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2) if cuts[i] < cuts[i + 1]]
+        start = rng.randint(0, len(text))
+        end = rng.randint(start, len(text))
+        assert _render(text, start, end, matches) == _render_escaping_each_piece(text, start, end, matches)

@@ -4,6 +4,7 @@ template gave, byte for byte: the old template's lines are kept here as the refe
 import pytest
 from flask import render_template_string
 
+from ideapankki.web.i18n import url_with_query
 from ideapankki.web.language_links import alternate_links, language_switch, login_href, url_with_next
 
 # base.html before language_links.py, with the lines around each block as they were.
@@ -29,7 +30,7 @@ CURRENT = """  {% block feeds %}{% endblock %}
 """
 PATHS = ("/", "/entries/a-b", "/entries?q=ä ö&x=1&page=2", "/entries?lang=sv&type=idea",
          "/entries?type=idea&type=norm", "/entries/x?next=/a?b=c&d=%2F&e=+&f='()*!<>\"", "/search?q=",
-         "/search?q=%26%3Cb%3E%22&lang=en&lang=sv", "/themes/asuminen?lang=en&slug=x", "/no/such/page?a=1",
+         "/search?q=%26%3Cb%3E%22&lang=en&lang=sv", "/search?q=a+b%2F&lang=sv&type=idea&page=2", "/themes/asuminen?lang=en&slug=x", "/no/such/page?a=1",
          "/entries/%C3%A4?x=%E2%82%AC#frag", "/stats?lang=xx")
 
 
@@ -84,3 +85,18 @@ def test_requests_sharing_an_app_context_get_their_own_links(module_app):
             with module_app.test_request_context(path):
                 assert render_template_string(CURRENT) == render_template_string(REFERENCE)
                 assert login_href() == module_app.url_for("auth.login", next=path.replace("&lang=sv", ""))
+
+
+@pytest.mark.parametrize("endpoint, args, values", [
+    ("api.search", {"q": "ä ö&<>\"'()*!/?", "lang": "sv", "type": "idea"}, {}),
+    ("feeds.search", {"q": "a+b %2F", "lang": "en"}, {}),
+    ("follow.subscribe", {"kind": "search", "value": "q=a+b&type=idea"}, {}),
+    ("api.search", {}, {}),
+    ("public.entry", {"q": "x y"}, {"slug": "ä-b"}),
+    ("api.search", {"q": "a", "_anchor": "here"}, {}),  # url_for's own name: url_for builds it
+    ("public.entries", {"q": "a"}, {"type": "idea"}),  # not a path part: url_for builds it
+])
+@pytest.mark.parametrize("base_url", ["http://localhost/", "http://localhost/pankki/"])
+def test_url_with_query_is_url_for(module_app, endpoint, args, values, base_url):
+    with module_app.test_request_context("/search?q=a", base_url=base_url):
+        assert url_with_query(endpoint, args, **values) == module_app.url_for(endpoint, **values, **args)

@@ -100,3 +100,21 @@ def test_the_themes_named_by_the_words_are_those_the_per_search_loop_found(modul
         for text in texts:
             assert matching_themes(text) == _old_matching_themes(text), text
         assert matching_themes("asumisesta") == ["asuminen"]
+
+
+@pytest.mark.parametrize("url", ["/search?q=a%27b&theme=x%27y&lang=sv", "/search?q=a&type=idea&page=2",
+                                 "/themes/asuminen?q=a", "/search"])
+def test_a_facets_links_are_its_values_links_escaped(module_app, url):
+    """The sidebar escapes the page's query once per facet and each value once per process: the
+    same text as escaping each whole link (a value with an apostrophe, quoted as url_for leaves it)."""
+    from markupsafe import escape
+
+    from ideapankki.web.templating import urls_with
+    from ideapankki.web.views.facets import _hrefs
+
+    counts = [("x'y", 3), ("a b&c", 2), ("FI1D8", 1)]
+    with module_app.test_request_context(url):
+        for chosen in ([False, False, False], [True, False, False]):
+            for name in ("theme", "type", "slug"):
+                values = [None if on else value for (value, _n), on in zip(counts, chosen)]
+                assert _hrefs(name, counts, chosen) == [str(escape(href)) for href in urls_with(name, values)]

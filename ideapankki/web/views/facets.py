@@ -8,12 +8,15 @@ did.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import current_app
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from ..structured_labels import EVIDENCE_LABELS
-from ..templating import FACET_VALUES_SHOWN, urls_with
+from ..i18n import quoted
+from ..templating import FACET_VALUES_SHOWN, link_around, urls_with
 from . import listing_html, listing_words
 
 FACET_ORDER = ("type", "theme", "region", "municipality", "year", "trial_status", "norm_status", "evidence")
@@ -50,7 +53,7 @@ def sidebar(context, facets, filters, fixed=()) -> Markup:
     language and register (_labels), not once per link."""
     words = listing_words.words(context)
     titles, selected_note = words["titles"], words["selected"]
-    named, escaped = _labels(context, words["locale"]), listing_html._escaped
+    named = _labels(context, words["locale"])
     active = {name: str(value) for name, value in filters.active().items()}
     parts = ['<aside class="facets" aria-labelledby="facets-title">\n  <h2 id="facets-title">', words["narrow"],
              "</h2>\n"]
@@ -60,7 +63,7 @@ def sidebar(context, facets, filters, fixed=()) -> Markup:
             continue
         selected = active.get(name)
         chosen = [False] * len(counts) if selected is None else [str(value) == selected for value, _n in counts]
-        hrefs = urls_with(name, [None if on else value for (value, _n), on in zip(counts, chosen)])
+        hrefs = _hrefs(name, counts, chosen)
         html = named.get(name)
         if html is None:
             html = named[name] = {}
@@ -74,15 +77,33 @@ def sidebar(context, facets, filters, fixed=()) -> Markup:
                 label = label or facet_label(context, name)
                 text = html[value] = str(escape(label(value)))
             if on:
-                parts.append(f'      <li><a href="{escaped(href)}" aria-current="true" class="facet-active">{text} '
+                parts.append(f'      <li><a href="{href}" aria-current="true" class="facet-active">{text} '
                              f'<span class="count">({count})</span><span class="visually-hidden"> {selected_note}'
                              '</span></a></li>\n')
             else:
-                parts.append(f'      <li><a href="{escaped(href)}">{text} <span class="count">({count})</span>'
+                parts.append(f'      <li><a href="{href}">{text} <span class="count">({count})</span>'
                              '</a></li>\n')
         parts.append("    </ul>\n  </details>\n")
     parts.append("</aside>\n")
     return Markup("".join(parts))
+
+
+def _hrefs(name: str, counts: list, chosen: list) -> list[str]:
+    """The escaped links of a facet's values (a chosen one's link removes it): the page's query
+    around the value escaped once per facet, each value quoted and escaped once per process, as
+    escaping the whole link gives (escaping replaces characters one by one)."""
+    around = link_around(name)
+    if around is None:
+        escaped = listing_html._escaped
+        return [escaped(href) for href in urls_with(name, [None if on else value
+                                                           for (value, _n), on in zip(counts, chosen)])]
+    head, tail, removed = (listing_html._escaped(part) for part in around)
+    return [removed if on else head + _value_href(str(value)) + tail for (value, _n), on in zip(counts, chosen)]
+
+
+@lru_cache(maxsize=4096)
+def _value_href(value: str) -> str:
+    return listing_html._escaped(quoted(value))
 
 
 LABELS_KEY = "ideapankki.facet_labels"

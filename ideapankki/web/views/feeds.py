@@ -22,7 +22,7 @@ from ...search import IndexUnavailable
 from ..database import db_session, reads
 from ..index import search_index
 from .. import labels, page_gettext
-from ..i18n import language
+from ..i18n import language, url_with_query
 from .search import parse_search_args
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
@@ -183,7 +183,7 @@ def _page_feed() -> FeedLink | None:
     language = _language_args()
     if endpoint == "search.search_page":
         kept = {k: v for k, v in request.args.items() if k in SEARCH_NAMES and v}
-        return FeedLink(url_for("feeds.search", **kept, **language),
+        return FeedLink(url_with_query("feeds.search", {**kept, **language}),  # the words: no memo
                         feed_title("search", query=kept.get("q")))
     if endpoint == "public.theme":
         args["theme"] = request.view_args["slug"]

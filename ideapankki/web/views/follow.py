@@ -23,6 +23,7 @@ from ..database import db_session
 from ..extensions import csrf
 from ..follow_mail import FREQUENCY_LABELS, KIND_LABELS, describe, queue_confirmation
 from ..forms import ConfirmActionForm, SiteForm, choices
+from ..i18n import url_with_query
 from ..labels import LANGUAGE_ENDONYMS
 from .. import readers_guard
 from ..slug_links import linker
@@ -195,7 +196,7 @@ def follow_link() -> str | None:
         return url_for("follow.subscribe", kind="all")
     if list(args) == ["region"]:
         return url_for("follow.subscribe", kind="region", value=args["region"])
-    return url_for("follow.subscribe", kind="search", value=urlencode(sorted(args.items())))
+    return url_with_query("follow.subscribe", {"kind": "search", "value": urlencode(sorted(args.items()))})
 
 
 def own_following():

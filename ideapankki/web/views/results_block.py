@@ -12,10 +12,11 @@ words from listing_words.
 
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import request
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
+from ..i18n import url_with_query
 from . import listing_html, listing_words
 from .facets import sidebar
 from .listing_block import active_filters, facets_jump, feed_link, ngettext
@@ -36,7 +37,7 @@ def search_block(context, result, filters, nothing_found: str = "") -> Markup:
                   "\n"]
     else:
         parts.append(nothing_found)
-    parts += ['    <p class="feed-hint">', words["as_data"], ' <a href="', escape(url_for("api.search", **request.args)),
+    parts += ['    <p class="feed-hint">', words["as_data"], ' <a href="', escape(url_with_query("api.search", request.args.to_dict())),
               '">JSON</a></p>\n    ', feed_link(context, words, words["search_feed"]), "\n  </section>\n</div>"]
     return Markup("".join(parts))
 
