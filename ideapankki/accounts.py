@@ -23,8 +23,19 @@ MIN_PASSWORD_SCORE = 4  # zxcvbn: 4 = over 10^10 guesses, "very unguessable"
 
 PRODUCTION_HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
 _hasher = PRODUCTION_HASHER
-# Verifying against this keeps the time of a log-in for an unknown e-mail like a real one.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+_dummy_hash: str | None = None  # dummy_hash()
+
+
+def dummy_hash() -> str:
+    """A hash of no one's password at the current cost: verifying against it keeps the time of a
+    log-in for an unknown e-mail like a real one. Made on first use, not on import: a hash at
+    production cost is ~0.15 CPU-s (and 64 MiB) that every command importing this module paid,
+    `notify` from a timer every few minutes among them, while only a site process logs anyone in;
+    those make it before they serve (serving.server.share_with_workers, dev_server.demo_app)."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash(secrets.token_urlsafe(16))
+    return _dummy_hash
 
 
 def use_password_hasher(hasher: PasswordHasher) -> None:
@@ -33,8 +44,9 @@ def use_password_hasher(hasher: PasswordHasher) -> None:
     Only the test suite calls this, with cheap parameters: thousands of log-ins at 0.1-0.3 s
     each would be minutes of its run. The site always runs with PRODUCTION_HASHER.
     """
-    global _hasher, _DUMMY_HASH
-    _hasher, _DUMMY_HASH = hasher, hasher.hash(secrets.token_urlsafe(16))
+    global _hasher, _dummy_hash
+    _hasher, _dummy_hash = hasher, None
+    dummy_hash()
 
 
 class AccountError(ValueError):
@@ -157,7 +169,7 @@ def pending_memberships(session: Session) -> list[User]:
 
 def _verify_dummy(password: str) -> None:
     try:
-        _hasher.verify(_DUMMY_HASH, password)
+        _hasher.verify(dummy_hash(), password)
     except VerificationError:
         pass
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from factories import make_entry
 from ideapankki import accounts
 from ideapankki.db import create_db_engine, session_scope
 from ideapankki.models import Role
@@ -153,7 +154,9 @@ def moderator(base: str, cookies: dict, token: str, stop: threading.Event, ledge
 
 
 def _accounts(instance: Path, template: Path) -> tuple[list[str], list[str]]:
-    """The site's database, a copy of the session's migrated template (what `ideapankki init` makes), with the accounts."""
+    """The site's database, a copy of the session's migrated template (what `ideapankki init` makes), with the
+    accounts and one published entry: a bank with an entry is not seeded at the first start (publishing and
+    indexing the seed content was ~1 CPU-s of the server's, nothing this test is about)."""
     shutil.copy(template, instance / "ideapankki.db")
     engine = create_db_engine(f"sqlite:///{instance / 'ideapankki.db'}")
     members = [f"jasen{i}@kajaani.fi" for i in range(MEMBERS)]
@@ -164,6 +167,7 @@ def _accounts(instance: Path, template: Path) -> tuple[list[str], list[str]]:
             accounts.add_user(session, email=email, role=Role.member, password=PASSWORD, organisation=organisation)
         for email in moderators:
             accounts.add_user(session, email=email, role=Role.moderator, password=PASSWORD)
+        make_entry(session, "ennen-kaatumisia", commit=False)
     engine.dispose()
     return members, moderators
 

@@ -4,6 +4,7 @@ standard error (the app's and gunicorn's own), clean stop."""
 import json
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -84,7 +85,11 @@ def test_site_log_lines_are_json_and_written_once():
 
 
 @pytest.mark.slow
-def test_serve_with_workers_answers_from_every_worker_and_stops_gracefully(tmp_path):
+def test_serve_with_workers_answers_from_every_worker_and_stops_gracefully(tmp_path, sqlite_template):
+    """On a migrated database without entries (a copy of the session's template): the master publishes the
+    seed and builds the index; migrating an empty database is test_init_creates_the_database's."""
+    (tmp_path / "instance").mkdir()
+    shutil.copy(sqlite_template.path, tmp_path / "instance" / "ideapankki.db")
     server = LiveServer(tmp_path / "instance", workers=2, log_path=tmp_path / "serve.log",
                         errors_path=tmp_path / "serve.err", env={"IDEAPANKKI_SECRET_KEY": "serving-test"}).start()
     try:
@@ -120,8 +125,10 @@ def test_serve_with_workers_answers_from_every_worker_and_stops_gracefully(tmp_p
     assert (tmp_path / "instance" / "search" / "current").exists()  # built by the master before the workers
 
 
-def test_the_master_shares_the_app_modules_and_the_lemma_cache_with_its_workers(tmp_path):
+def test_the_master_shares_the_app_modules_and_the_lemma_cache_with_its_workers(tmp_path, monkeypatch):
     import gc
+
+    from ideapankki import accounts
 
     from ideapankki.web.serving import server as serving
     from ideapankki.search import voikko
@@ -133,9 +140,11 @@ def test_the_master_shares_the_app_modules_and_the_lemma_cache_with_its_workers(
     root.mkdir()
     LemmaStore(root / "lemmas.sqlite").add({"kuntakokeiluissa": Lemma(("kuntakokeilu",), ("kunta", "kokeilu"))})
     service = None
+    monkeypatch.setattr(accounts, "_dummy_hash", None)  # as after importing the app: no hash made yet
     try:
         service = serving.start_voikko()
         serving.share_with_workers(root)
+        assert accounts._dummy_hash is not None  # made here, once, not on each worker's first log-in
         assert "kuntakokeiluissa" in LemmaStore.shared(root / "lemmas.sqlite").words
         assert IndexStore(root).lemmas is LemmaStore.shared(root / "lemmas.sqlite")  # what a worker opens
         assert {"ideapankki.web.serving.http_cache", "ideapankki.accounts", "zxcvbn"} <= set(sys.modules)
@@ -163,6 +172,7 @@ def test_the_master_migrates_apart_and_holds_no_alembic(tmp_path):
     shared = ("import importlib, pkgutil, sys, ideapankki, ideapankki.cli\n"
               "for m in pkgutil.walk_packages(ideapankki.__path__, prefix='ideapankki.'):\n"
               "    m.name.endswith('__main__') or importlib.import_module(m.name)\n"
-              "print(sorted({m.split('.')[0] for m in sys.modules} & {'alembic', 'mako', 'pygments'}))")
+              "print(sorted({m.split('.')[0] for m in sys.modules} & {'alembic', 'mako', 'pygments'}))\n"
+              "print(ideapankki.accounts._dummy_hash)")  # no argon2 hash at production cost on import
     found = subprocess.run([sys.executable, "-c", shared], capture_output=True, text=True, check=True)
-    assert found.stdout.strip() == "[]"
+    assert found.stdout.split() == ["[]", "None"]

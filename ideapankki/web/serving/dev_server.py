@@ -18,12 +18,13 @@ from flask import Flask
 
 def demo_app(host: str, port: int, debug: bool) -> Flask:
     """The app of `ideapankki serve` without --workers, its links built from its own address."""
-    from ... import create_app
+    from ... import accounts, create_app
     from . import collect
     from .server import warm_search
 
     app = create_app({"DEMO": True, "DEBUG": debug, "PUBLIC_URL": demo_url(host, port)})
     warm_search(app)  # the thesaurus before the first request, as in a production worker
+    accounts.dummy_hash()  # as the production master makes it (share_with_workers)
     collect.between_requests(app)
     app.wsgi_app = closing(app.wsgi_app)
     return app

@@ -146,12 +146,13 @@ def share_with_workers(search_root: Path, database_url: str | None = None) -> No
     copy-on-write instead of each building its own (about 30 MB a worker, and the thesaurus'
     matcher seconds of a reader's first search). No app or index is opened here, and the engine
     used to read the vocabulary is disposed of: those stay per worker."""
-    from ... import __path__ as package_path
+    from ... import __path__ as package_path, accounts
     from ...search.lemmas import LemmaStore
 
     for module in pkgutil.walk_packages(package_path, prefix="ideapankki."):
         if not module.name.endswith("__main__"):
             importlib.import_module(module.name)
+    accounts.dummy_hash()  # made once here, not on a worker's first log-in for an unknown address
 
     LemmaStore.shared(search_root / "lemmas.sqlite").load()
     if database_url:
