@@ -14,14 +14,13 @@ from ideapankki.vocabulary import SHIPPED_FILE, read_file
 
 @pytest.fixture
 def runner(tmp_path, monkeypatch, databases):
-    """The CLI on a new instance, initialised (the shipped thesaurus seeded). Its database is a copy of
-    the session's migrated template (migrate.init_database, what `init` runs) and `init` runs on it
-    again: a migration from nothing cost ~2.5 s of each test (`init` on an empty database is
-    tests/test_cli.py::test_init_creates_the_database, on both kinds)."""
+    """The CLI on a new instance, initialised (the shipped thesaurus seeded): its database is a copy of
+    the session's migrated template, made by migrate.init_database, what `init` runs (a migration from
+    nothing cost ~2.5 s of each test; `init` on an empty database is
+    tests/test_cli.py::test_init_creates_the_database, on both kinds, and on an initialised one every
+    `import` there and `vocabulary import` here)."""
     databases.for_instance(tmp_path / "instance", monkeypatch)
-    runner = CliRunner()
-    assert runner.invoke(main, ["init"]).exit_code == 0
-    return runner
+    return CliRunner()
 
 
 def test_export_import_export_is_lossless(runner, tmp_path):
