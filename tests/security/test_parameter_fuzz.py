@@ -247,14 +247,15 @@ def test_no_route_answers_500_to_any_parameter(fuzz_app, share):
 @pytest.mark.parametrize("path", ["/entries", "/themes/tyollisyys", "/municipalities/205", "/search",
                                   "/feeds/search.atom"])
 @pytest.mark.parametrize("page", ["9223372036854775808", "²", "0", "-1", "10001"])
-def test_a_page_number_out_of_bounds_is_the_400_page(client, path, page):
-    response = client.get(f"{path}?page={page}")
+def test_a_page_number_out_of_bounds_is_the_400_page(module_client, path, page):
+    """On the module's shared app (these only read; each test had a database and app of its own)."""
+    response = module_client.get(f"{path}?page={page}")
     assert response.status_code == 400 and "kokonaisluku väliltä 1–10000" in response.text
 
 
 @pytest.mark.parametrize("query", ["page=9223372036854775808", "per_page=²", "year=１９９９", "municipality=%00"])
-def test_the_api_answers_a_json_400(client, query):
-    response = client.get(f"/api/v1/entries?{query}")
+def test_the_api_answers_a_json_400(module_client, query):
+    response = module_client.get(f"/api/v1/entries?{query}")
     assert response.status_code == 400 and response.get_json()["status"] == 400
 
 
