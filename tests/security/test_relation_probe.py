@@ -13,7 +13,7 @@ import re
 import pytest
 from sqlmodel import select
 
-from clients import PASSWORD, post_form, sign_in
+from clients import PASSWORD, sign_in
 from ideapankki import accounts, entries
 from ideapankki.content import EntryDocument
 from ideapankki.models import EntryState, Role, User
@@ -38,9 +38,15 @@ def world(app_session, entry_factory):
     app_session.commit()
 
 
-def relation_error(client, kind: str, slug: str) -> str:
-    response = post_form(client, "/new/practice?lang=en",
-                         {**FORM, "relations-0-kind": kind, "relations-0-entry": slug})
+def csrf_token(client, url: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(url).text).group(1)
+
+
+def relation_error(client, kind: str, slug: str, token: str) -> str:
+    """The form's error for a link of KIND to SLUG, posted with the CSRF TOKEN of the client's session
+    (read once: the form's page, rendered again for each of the 37 posts, was half of the test)."""
+    response = client.post("/new/practice?lang=en",
+                           data={**FORM, "relations-0-kind": kind, "relations-0-entry": slug, "csrf_token": token})
     found = re.findall(r'<p class="error" id="relations-0-(?:kind|entry)-error">(.*?)</p>', response.text, re.S)
     return html.unescape(" ".join(found)).replace(slug.rsplit("/", 1)[-1], "SLUG")
 
@@ -48,13 +54,14 @@ def relation_error(client, kind: str, slug: str) -> str:
 def test_an_invisible_entry_answers_as_an_unknown_one(app, world):
     client = app.test_client()
     sign_in(client)
+    token = csrf_token(client, "/new/practice?lang=en")
     for kind in KINDS:
-        unknown = relation_error(client, kind, "ei-ole-olemassa")
+        unknown = relation_error(client, kind, "ei-ole-olemassa", token)
         assert unknown and "SLUG" in unknown
         for state in ("draft", "submitted", "returned", "rejected"):
-            assert relation_error(client, kind, f"vieras-{state}") == unknown, (kind, state)
-            assert relation_error(client, kind, f"http://localhost/entries/vieras-{state}") == unknown
-    assert relation_error(client, "based_on", "julkinen-normi") == ""  # what the member may see still links
+            assert relation_error(client, kind, f"vieras-{state}", token) == unknown, (kind, state)
+            assert relation_error(client, kind, f"http://localhost/entries/vieras-{state}", token) == unknown
+    assert relation_error(client, "based_on", "julkinen-normi", token) == ""  # what the member may see still links
 
 
 def test_operator_and_moderator_see_every_target(app_session, world):
