@@ -17,7 +17,6 @@ import threading
 from collections import OrderedDict
 
 import numpy as np
-from whoosh import query as Q
 from whoosh.util.numeric import byte_to_length
 
 from .membership import SegmentFilter, segment_filter
